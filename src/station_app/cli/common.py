@@ -1,0 +1,115 @@
+"""What every command needs: the installation, the acting user, JSON or text output, error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from station_app import config
+from station_app.core.errors import StationError, ValidationError
+from station_app.core.i18n import pick
+from station_app.services.base import StationDB
+
+
+@dataclass
+class Context:
+    paths: config.Paths
+    user: str
+    json: bool = False
+    _db: StationDB | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "Context":
+        user = args.user or os.environ.get("STATION_APP_USER") or _os_user()
+        return cls(paths=config.resolve(args.data_dir), user=user, json=bool(getattr(args, "json", False)))
+
+    def db(self) -> StationDB:
+        """The opened, set-up installation (checked, backed up, migrated on first use)."""
+        if self._db is None:
+            self._db = StationDB.open(self.paths)
+            _ = self._db.station_id  # raises a clear message when init has not run
+            from station_app.store.backups import rolling_backup
+
+            rolling_backup(self._db)
+        return self._db
+
+    def adopt(self, db: StationDB) -> None:
+        self._db = db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts
+        return "station"
+
+
+def add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help=pick("以JSON输出（供脚本使用）", "print JSON (for scripts)"))
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, (datetime, date)):
+        return o.isoformat()
+    if hasattr(o, "as_dict"):
+        return o.as_dict()
+    raise TypeError(type(o).__name__)
+
+
+def emit(ctx: Context, data: Any, text: str | list[str] | None = None) -> None:
+    """Print `data` as JSON with --json, else the human text (or a readable JSON if no text is given)."""
+    if ctx.json or text is None:
+        print(json.dumps(data, ensure_ascii=False, indent=None if ctx.json else 2, default=_default))
+        return
+    if isinstance(text, list):
+        text = "\n".join(text)
+    print(text)
+
+
+def table(rows: list[list[Any]], headers: list[str]) -> str:
+    """A plain table that lines up Chinese text (wide characters count as two columns)."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, r in enumerate(cells):
+        lines.append("  ".join(c + " " * (widths[i] - width(c)) for i, c in enumerate(r)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def fail(ctx: Context, error: StationError, *, code: int) -> int:
+    if ctx.json:
+        payload: dict[str, Any] = {"error": str(error)}
+        if isinstance(error, ValidationError):
+            payload["problems"] = [{"field": p.field, "message": p.message, "row": p.row, "source": p.source}
+                                   for p in error.problems]
+        print(json.dumps(payload, ensure_ascii=False), file=sys.stderr)
+    else:
+        print(pick("错误：", "error: ") + str(error), file=sys.stderr)
+    return code
+
+
+def collect(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+    """Options that were given on the command line, as a service input dict."""
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def raise_usage(message: str) -> None:
+    raise StationError(message)

@@ -1,0 +1,115 @@
+"""Record commands: consult (this file shows the pattern), adviser, duty, posting, outreach."""
+
+from __future__ import annotations
+
+import argparse
+
+from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.core.i18n import pick
+from station_app.services import consultations as cs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    _register_consult(sub)
+
+
+CONSULT_FIELDS = list(cs.SPECS)
+
+
+def _register_consult(sub: argparse._SubParsersAction) -> None:
+    c = sub.add_parser("consult", help=pick("法律咨询登记", "legal consultations"))
+    cs_ = c.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    a = cs_.add_parser("add", help=pick("登记一次咨询", "record a consultation"))
+    a.add_argument("--at", dest="occurred_at", required=True, help=pick("咨询时间，例：2021-03-05 09:30", "time, e.g. 2021-03-05 09:30"))
+    a.add_argument("--channel", required=True, help="来访/电话/微信/网络/上门/信函/普法活动现场")
+    a.add_argument("--anonymous", action="store_const", const=True, help=pick("咨询人不愿透露身份", "the consultant declines to give identity"))
+    a.add_argument("--name", dest="consultant_name")
+    a.add_argument("--gender")
+    a.add_argument("--age-band", dest="age_band")
+    a.add_argument("--phone")
+    a.add_argument("--address")
+    a.add_argument("--special-groups", dest="special_groups", help="老年人,妇女 ...")
+    a.add_argument("--category", required=True)
+    a.add_argument("--summary", required=True, help=pick("咨询内容", "the question"))
+    a.add_argument("--answer")
+    a.add_argument("--answered-by", dest="answered_by")
+    a.add_argument("--adviser", dest="adviser_id", help=pick("法律顾问编号", "adviser id"))
+    a.add_argument("--shift", dest="duty_shift_id", help=pick("值班记录编号", "duty shift id"))
+    a.add_argument("--referral")
+    a.add_argument("--follow-up", dest="follow_up_on", help=pick("约期答复日期", "date of a deferred answer"))
+    add_json(a)
+    a.set_defaults(handler=_consult_add)
+
+    ls = cs_.add_parser("list", help=pick("咨询列表（个人信息已脱敏）", "list consultations (personal data masked)"))
+    ls.add_argument("--year", type=int)
+    ls.add_argument("--search", help=pick("按姓名、电话、内容查找", "find by name, phone or content"))
+    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--offset", type=int, default=0)
+    add_json(ls)
+    ls.set_defaults(handler=_consult_list)
+
+    sh = cs_.add_parser("show", help=pick("查看一次咨询", "show one consultation"))
+    sh.add_argument("id")
+    sh.add_argument("--reveal", action="store_true",
+                    help=pick("显示完整姓名和电话（记入访问日志）", "show full name and phone (logged)"))
+    add_json(sh)
+    sh.set_defaults(handler=_consult_show)
+
+    up = cs_.add_parser("update", help=pick("更正一次咨询", "correct a consultation"))
+    up.add_argument("id")
+    for action in a._actions:
+        if action.dest in CONSULT_FIELDS:
+            up.add_argument(*action.option_strings, dest=action.dest, help=action.help,
+                            **({"action": "store_const", "const": True} if action.nargs == 0 else {}))
+    add_json(up)
+    up.set_defaults(handler=_consult_update)
+
+    rm = cs_.add_parser("delete", help=pick("删除（保留删除记录）", "delete (a tombstone is kept)"))
+    rm.add_argument("id")
+    add_json(rm)
+    rm.set_defaults(handler=_consult_delete)
+
+
+def _changed(ctx: Context, result, zh: str, en: str) -> int:
+    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
+    ids = ", ".join(c.id for c in result.changes[:1])
+    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}"))
+    return 0
+
+
+def _consult_add(args, ctx: Context) -> int:
+    result = cs.record_consultation(ctx.db(), ctx.user, collect(args, CONSULT_FIELDS))
+    return _changed(ctx, result, "已登记咨询", "recorded consultation")
+
+
+def _consult_update(args, ctx: Context) -> int:
+    result = cs.update_consultation(ctx.db(), ctx.user, args.id, collect(args, CONSULT_FIELDS))
+    return _changed(ctx, result, "已更正咨询", "updated consultation")
+
+
+def _consult_delete(args, ctx: Context) -> int:
+    result = cs.delete_consultation(ctx.db(), ctx.user, args.id)
+    return _changed(ctx, result, "已删除咨询", "deleted consultation")
+
+
+def _consult_list(args, ctx: Context) -> int:
+    rows = cs.list_consultations(ctx.db(), year=args.year, search=args.search, limit=args.limit, offset=args.offset)
+    emit(ctx, [r.as_dict() for r in rows], table(
+        [[r.id[:8], r.occurred_at.strftime("%Y-%m-%d %H:%M"), r.channel, r.consultant, r.phone, r.category, r.summary]
+         for r in rows],
+        [pick("编号", "id"), pick("时间", "time"), pick("方式", "channel"), pick("咨询人", "consultant"),
+         pick("电话", "phone"), pick("类别", "category"), pick("内容", "question")]))
+    return 0
+
+
+def _consult_show(args, ctx: Context) -> int:
+    db = ctx.db()
+    c = cs.get_consultation(db, args.id)
+    if args.reveal:
+        from station_app.services.audit import log_access
+
+        log_access(db, ctx.user, "reveal", "consultations", c.id)
+    d = cs.consultation_details(c, reveal=args.reveal)
+    emit(ctx, d, "\n".join(f"{k}: {'' if v is None else v}" for k, v in d.items()))
+    return 0

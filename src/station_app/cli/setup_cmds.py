@@ -1,0 +1,77 @@
+"""init and user commands."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+
+from station_app.cli.common import Context, add_json, emit, table
+from station_app.core.codes import Role, StationKind
+from station_app.core.i18n import pick
+from station_app.services import users
+from station_app.services.setup import init_installation
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help=pick("初始化本机（村工作室或镇中心）", "set up this installation"))
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    t = kinds.add_parser("township", help=pick("镇公共法律服务中心", "the township centre"))
+    t.add_argument("--code", required=True, help="T00")
+    t.add_argument("--name", required=True)
+    add_json(t)
+    t.set_defaults(handler=_init, station_kind=StationKind.CENTRE)
+    s = kinds.add_parser("station", help=pick("村公共法律服务工作室", "a village station"))
+    s.add_argument("--code", required=True, help="S01")
+    s.add_argument("--name", required=True)
+    s.add_argument("--township-card", metavar="FILE",
+                   help=pick("镇中心的公钥名片（用于加密同步包）", "the township's public card (bundles are encrypted to it)"))
+    add_json(s)
+    s.set_defaults(handler=_init, station_kind=StationKind.VILLAGE)
+
+    u = sub.add_parser("user", help=pick("用户管理", "users"))
+    us = u.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = us.add_parser("add", help=pick("添加用户", "add a user"))
+    a.add_argument("--login", required=True)
+    a.add_argument("--name", required=True)
+    a.add_argument("--role", required=True, help="/".join(Role.values()))
+    a.add_argument("--password-env", metavar="VAR",
+                   help=pick("从环境变量读取密码（不填则提示输入）", "read the password from this environment variable"))
+    add_json(a)
+    a.set_defaults(handler=_user_add)
+    ls = us.add_parser("list", help=pick("列出用户", "list users"))
+    add_json(ls)
+    ls.set_defaults(handler=_user_list)
+
+
+def _init(args: argparse.Namespace, ctx: Context) -> int:
+    db = init_installation(ctx.paths, kind=args.station_kind, code=args.code, name=args.name, actor=ctx.user)
+    ctx.adopt(db)
+    station = db.station()
+    result = {"station_id": station.id, "code": station.code, "name": station.name, "kind": station.kind,
+              "data_dir": str(ctx.paths.root)}
+    from station_app.sync import setup as sync_setup
+
+    result.update(sync_setup.after_init(db, township_card=getattr(args, "township_card", None)))
+    emit(ctx, result, pick(f"已初始化 {station.code} {station.name}（{StationKind(station.kind).label}），数据目录 {ctx.paths.root}",
+                           f"set up {station.code} {station.name} ({StationKind(station.kind).label}) in {ctx.paths.root}"))
+    return 0
+
+
+def _user_add(args: argparse.Namespace, ctx: Context) -> int:
+    if args.password_env:
+        password = os.environ.get(args.password_env, "")
+    else:
+        password = getpass.getpass(pick("密码：", "Password: "))
+    user = users.add_user(ctx.db(), login=args.login, display_name=args.name, role=args.role, password=password)
+    emit(ctx, {"login": user.login, "name": user.display_name, "role": user.role},
+         pick(f"已添加用户 {user.login}（{user.role}）", f"added user {user.login} ({user.role})"))
+    return 0
+
+
+def _user_list(args: argparse.Namespace, ctx: Context) -> int:
+    rows = users.list_users(ctx.db())
+    data = [{"login": u.login, "name": u.display_name, "role": u.role, "active": u.active} for u in rows]
+    emit(ctx, data, table([[u.login, u.display_name, u.role] for u in rows],
+                          [pick("登录名", "login"), pick("姓名", "name"), pick("角色", "role")]))
+    return 0

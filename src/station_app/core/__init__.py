@@ -1,0 +1,1 @@
+"""Pure domain: code tables, validation, value rules. Imports neither SQLAlchemy nor Qt."""

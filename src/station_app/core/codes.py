@@ -1,0 +1,320 @@
+"""Code tables from the domain glossary.
+
+Values are the Chinese terms themselves: they are what clerks type in ledgers, what the township's statistics are
+keyed by (the `stats --json` contract) and what is stored in the database. Each table also carries an English label
+for the English UI.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from station_app.core.i18n import language
+
+
+class CodeTable(StrEnum):
+    """A StrEnum whose members know their English label."""
+
+    @classmethod
+    def _labels_en(cls) -> dict[str, str]:
+        return {}
+
+    @property
+    def label(self) -> str:
+        if language() == "en":
+            return self._labels_en().get(self.value, self.value)
+        return self.value
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+    @classmethod
+    def parse(cls, text: str) -> "CodeTable":
+        """Accept the Chinese value or the English label; raise ValueError otherwise."""
+        t = text.strip()
+        for m in cls:
+            if t == m.value or t.lower() == cls._labels_en().get(m.value, "\0").lower():
+                return m
+        raise ValueError(t)
+
+
+def _en(**pairs: str):
+    return classmethod(lambda cls: pairs)
+
+
+class StationKind(CodeTable):
+    VILLAGE = "village"
+    CENTRE = "centre"
+
+    _labels_en = _en(village="village station", centre="township centre")
+
+    @property
+    def label(self) -> str:
+        if language() == "en":
+            return {"village": "village station", "centre": "township centre"}[self.value]
+        return {"village": "村公共法律服务工作室", "centre": "镇公共法律服务中心"}[self.value]
+
+
+class Role(CodeTable):
+    DISPATCHER = "调度员"
+    ADVISER = "法律顾问"
+    MEDIATOR = "人民调解员"
+    TOWNSHIP_STAFF = "镇工作人员"
+    ADMIN = "管理员"
+
+    _labels_en = _en(**{"调度员": "dispatcher", "法律顾问": "legal adviser", "人民调解员": "mediator",
+                        "镇工作人员": "township staff", "管理员": "administrator"})
+
+
+class Gender(CodeTable):
+    MALE = "男"
+    FEMALE = "女"
+    UNKNOWN = "未说明"
+
+    _labels_en = _en(**{"男": "male", "女": "female", "未说明": "not stated"})
+
+
+class AgeBand(CodeTable):
+    MINOR = "18岁以下"
+    YOUNG = "18-35岁"
+    MIDDLE = "36-59岁"
+    ELDER = "60岁以上"
+    UNKNOWN = "未说明"
+
+    _labels_en = _en(**{"18岁以下": "under 18", "18-35岁": "18-35", "36-59岁": "36-59", "60岁以上": "60 and over",
+                        "未说明": "not stated"})
+
+
+class Channel(CodeTable):
+    """咨询方式."""
+
+    VISIT = "来访"
+    PHONE = "电话"
+    WECHAT = "微信"
+    ONLINE = "网络"
+    HOME_VISIT = "上门"
+    LETTER = "信函"
+    OUTREACH_SITE = "普法活动现场"
+
+    _labels_en = _en(**{"来访": "walk-in", "电话": "phone", "微信": "WeChat", "网络": "online", "上门": "home visit",
+                        "信函": "letter", "普法活动现场": "at an outreach event"})
+
+    @classmethod
+    def parse(cls, text: str) -> "Channel":
+        # Ledgers abbreviate 普法活动现场 as 普法活动.
+        if text.strip() == "普法活动":
+            return cls.OUTREACH_SITE
+        return super().parse(text)  # type: ignore[return-value]
+
+
+class ConsultationCategory(CodeTable):
+    MARRIAGE_FAMILY = "婚姻家庭"
+    INHERITANCE = "继承"
+    LAND_CONTRACT = "土地承包"
+    HOMESTEAD = "宅基地"
+    LOAN_DEBT = "借贷/债务"
+    CONTRACT = "合同"
+    LABOUR = "劳动报酬/劳动争议"
+    PERSONAL_INJURY = "人身损害"
+    TRAFFIC = "交通事故"
+    CRIMINAL = "刑事"
+    ADMINISTRATIVE = "行政"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"婚姻家庭": "marriage and family", "继承": "inheritance", "土地承包": "land contracting",
+                        "宅基地": "homestead", "借贷/债务": "loans and debts", "合同": "contracts",
+                        "劳动报酬/劳动争议": "wages and labour disputes", "人身损害": "personal injury",
+                        "交通事故": "traffic accidents", "刑事": "criminal", "行政": "administrative", "其他": "other"})
+
+
+class Referral(CodeTable):
+    NONE = "无"
+    LEGAL_AID = "法律援助"
+    MEDIATION = "人民调解"
+    LITIGATION = "诉讼"
+    ARBITRATION = "仲裁"
+    ADMINISTRATION = "行政部门"
+
+    _labels_en = _en(**{"无": "none", "法律援助": "legal aid", "人民调解": "people's mediation", "诉讼": "litigation",
+                        "仲裁": "arbitration", "行政部门": "administrative department"})
+
+
+class SpecialGroup(CodeTable):
+    ELDERLY = "老年人"
+    DISABLED = "残疾人"
+    WOMEN = "妇女"
+    MINORS = "未成年人"
+    MIGRANT_WORKERS = "农民工"
+
+    _labels_en = _en(**{"老年人": "elderly", "残疾人": "disabled", "妇女": "women", "未成年人": "minors",
+                        "农民工": "migrant workers"})
+
+
+class DisputeType(CodeTable):
+    """The 15 dispute types of mediation statistics."""
+
+    MARRIAGE_FAMILY = "婚姻家庭"
+    NEIGHBOUR = "邻里"
+    HOUSING_HOMESTEAD = "房屋宅基地"
+    CONTRACT = "合同"
+    BUSINESS = "生产经营"
+    DAMAGES = "损害赔偿"
+    FOREST_LAND = "山林土地"
+    EXPROPRIATION = "征地拆迁"
+    POLLUTION = "环境污染"
+    LABOUR = "劳动争议"
+    CONSUMER = "消费"
+    MEDICAL = "医疗"
+    ROAD_TRAFFIC = "道路交通事故"
+    PROPERTY_MANAGEMENT = "物业"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"婚姻家庭": "marriage and family", "邻里": "neighbours", "房屋宅基地": "housing and homestead",
+                        "合同": "contracts", "生产经营": "business operations", "损害赔偿": "damages",
+                        "山林土地": "forest and land", "征地拆迁": "expropriation and demolition",
+                        "环境污染": "pollution", "劳动争议": "labour", "消费": "consumer", "医疗": "medical",
+                        "道路交通事故": "road traffic accidents", "物业": "property management", "其他": "other"})
+
+
+class CaseSource(CodeTable):
+    APPLICATION = "当事人申请"
+    OWN_INITIATIVE = "调委会主动调解"
+    POLICE = "公安机关移交"
+    COURT = "审判机关委托"
+    GOVERNMENT = "政府部门指定"
+
+    _labels_en = _en(**{"当事人申请": "parties' application", "调委会主动调解": "committee's own initiative",
+                        "公安机关移交": "referred by police", "审判机关委托": "entrusted by a court",
+                        "政府部门指定": "assigned by a government department"})
+
+
+class MediationOutcome(CodeTable):
+    """Outcome of a case, as counted in statistics; 调解中 while the case is open."""
+
+    IN_PROGRESS = "调解中"
+    SUCCESS = "调解成功"
+    FAILURE = "调解不成"
+
+    _labels_en = _en(**{"调解中": "in progress", "调解成功": "settled", "调解不成": "not settled"})
+
+
+class CaseStage(CodeTable):
+    """Where a mediation case stands in its workflow."""
+
+    ACCEPTED = "受理"
+    INVESTIGATING = "调查"
+    MEDIATING = "调解"
+    PERFORMING = "履行"
+    FOLLOWED_UP = "回访"
+    CLOSED = "结案"
+    ARCHIVED = "归档"
+
+    _labels_en = _en(**{"受理": "accepted", "调查": "investigating", "调解": "mediating", "履行": "performing",
+                        "回访": "followed up", "结案": "closed", "归档": "archived"})
+
+
+class AgreementForm(CodeTable):
+    WRITTEN = "书面"
+    ORAL = "口头"
+
+    _labels_en = _en(**{"书面": "written", "口头": "oral"})
+
+
+class PartyRole(CodeTable):
+    APPLICANT = "申请人"
+    RESPONDENT = "被申请人"
+    THIRD_PARTY = "第三人"
+
+    _labels_en = _en(**{"申请人": "applicant", "被申请人": "respondent", "第三人": "third party"})
+
+
+class CaseDocument(CodeTable):
+    """一案一卷 checklist items."""
+
+    APPLICATION = "申请书或受理登记表"
+    RIGHTS_NOTICE = "当事人权利义务告知书"
+    IDENTITY = "当事人身份证明"
+    SESSION_RECORD = "调解记录"
+    AGREEMENT = "调解协议书"
+    POWER_OF_ATTORNEY = "授权委托书"
+    INVESTIGATION = "调查记录"
+    EVIDENCE = "证据材料"
+    PERFORMANCE_PROOF = "履行凭证"
+    FOLLOWUP_RECORD = "回访记录"
+    JUDICIAL_CONFIRMATION = "司法确认材料"
+    FILE_NOTE = "卷宗情况说明"
+
+    _labels_en = _en(**{"申请书或受理登记表": "application or acceptance form",
+                        "当事人权利义务告知书": "notice of parties' rights and duties",
+                        "当事人身份证明": "parties' identity documents", "调解记录": "mediation records",
+                        "调解协议书": "mediation agreement", "授权委托书": "power of attorney",
+                        "调查记录": "investigation records", "证据材料": "evidence",
+                        "履行凭证": "proof of performance", "回访记录": "follow-up records",
+                        "司法确认材料": "judicial confirmation papers", "卷宗情况说明": "file note"})
+
+    @property
+    def required(self) -> bool:
+        return self in REQUIRED_CASE_DOCUMENTS
+
+
+REQUIRED_CASE_DOCUMENTS = frozenset(
+    {CaseDocument.APPLICATION, CaseDocument.RIGHTS_NOTICE, CaseDocument.IDENTITY, CaseDocument.SESSION_RECORD,
+     CaseDocument.AGREEMENT}
+)
+
+
+class PostingCategory(CodeTable):
+    PARTY = "党务"
+    VILLAGE = "村务"
+    FINANCE = "财务"
+
+    _labels_en = _en(**{"党务": "Party affairs", "村务": "village affairs", "财务": "finances"})
+
+
+class PostingMedium(CodeTable):
+    BOARD = "公开栏"
+    BROADCAST = "广播"
+    WECHAT_GROUP = "微信群"
+    LEAFLET = "明白纸"
+
+    _labels_en = _en(**{"公开栏": "bulletin board", "广播": "broadcast", "微信群": "WeChat group",
+                        "明白纸": "explanatory leaflet"})
+
+
+class OutreachKind(CodeTable):
+    LECTURE = "法治讲座"
+    CAMPAIGN = "普法宣传"
+    CONSULTATION_DAY = "法律咨询日"
+
+    _labels_en = _en(**{"法治讲座": "law lecture", "普法宣传": "legal awareness campaign",
+                        "法律咨询日": "legal consultation day"})
+
+
+class PeriodUnit(CodeTable):
+    """How often a posting category must be published."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+    _labels_en = _en(month="monthly", quarter="quarterly", year="yearly")
+
+    @property
+    def label(self) -> str:
+        if language() == "en":
+            return self._labels_en()[self.value]
+        return {"month": "每月", "quarter": "每季度", "year": "每年"}[self.value]
+
+
+#: Default publication frequency per 三务 category (村民委员会组织法 §30; configurable per station).
+DEFAULT_POSTING_SCHEDULE: dict[str, str] = {
+    PostingCategory.FINANCE.value: PeriodUnit.MONTH.value,
+    PostingCategory.VILLAGE.value: PeriodUnit.QUARTER.value,
+    PostingCategory.PARTY.value: PeriodUnit.QUARTER.value,
+}
+
+#: Practice: a mediation is expected to settle within this many days of acceptance.
+MEDIATION_DUE_DAYS = 30
+#: Rule: parties may apply for judicial confirmation within 30 days of the agreement taking effect.
+JUDICIAL_CONFIRMATION_DAYS = 30

@@ -1,0 +1,1 @@
+"""台账 (CSV / XLSX ledger) import and export."""

@@ -1,0 +1,173 @@
+"""法律咨询登记: record, correct, delete and find consultations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from station_app.core import validators as v
+from station_app.core.codes import AgeBand, Channel, ConsultationCategory, Gender, Referral, SpecialGroup
+from station_app.core.errors import ValidationError
+from station_app.core.i18n import pick
+from station_app.core.masking import mask_name, mask_phone
+from station_app.services.base import ChangeSet, StationDB, Writer
+from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
+from station_app.store.models import Adviser, Consultation, DutyShift
+
+SPECS: dict[str, Spec] = {
+    "occurred_at": Spec("咨询时间", "time", v.parse_datetime, required=True),
+    "channel": Spec("咨询方式", "channel", code_of(Channel), required=True),
+    "anonymous": Spec("匿名", "anonymous", boolean, default=False),
+    "consultant_name": Spec("咨询人", "consultant", v.optional_text),
+    "gender": Spec("性别", "gender", code_of(Gender)),
+    "age_band": Spec("年龄段", "age band", code_of(AgeBand)),
+    "phone": Spec("联系电话", "phone", v.phone),
+    "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
+    "special_groups": Spec("特殊群体", "special groups", codes_of(SpecialGroup)),
+    "category": Spec("咨询类别", "category", code_of(ConsultationCategory), required=True),
+    "summary": Spec("咨询内容", "question", text_of(), required=True),
+    "answer": Spec("解答意见", "answer", v.optional_text),
+    "answered_by": Spec("解答人", "answered by", lambda r: v.optional_text(r, 64)),
+    "adviser_id": Spec("法律顾问", "adviser", str),
+    "duty_shift_id": Spec("值班记录", "duty shift", str),
+    "referral": Spec("转介", "referral", code_of(Referral), default=Referral.NONE.value),
+    "follow_up_on": Spec("约期答复日期", "follow-up date", v.parse_date),
+}
+
+
+def _finish(values: dict[str, Any]) -> dict[str, Any]:
+    # A consultant who gives no name is anonymous; an anonymous record keeps no name.
+    if "consultant_name" in values or "anonymous" in values:
+        if values.get("anonymous"):
+            values["consultant_name"] = None
+        elif not values.get("consultant_name"):
+            values["anonymous"] = True
+    return values
+
+
+def _check_refs(session, values: dict[str, Any]) -> None:
+    if values.get("adviser_id") and session.get(Adviser, values["adviser_id"]) is None:
+        raise ValidationError.single(SPECS["adviser_id"].label, pick("找不到该法律顾问", "no such adviser"))
+    if values.get("duty_shift_id") and session.get(DutyShift, values["duty_shift_id"]) is None:
+        raise ValidationError.single(SPECS["duty_shift_id"].label, pick("找不到该值班记录", "no such duty shift"))
+
+
+def validate_consultation(data: dict[str, Any]) -> dict[str, Any]:
+    """Clean raw input into record values; raises ValidationError listing every bad field."""
+    return _finish(clean(SPECS, data))
+
+
+def add_consultation(w: Writer, values: dict[str, Any]) -> Consultation:
+    """Insert already validated values inside an open write (ledger imports put many in one transaction)."""
+    _check_refs(w.session, values)
+    return w.add(Consultation(**values))
+
+
+def record_consultation(db: StationDB, actor: str, data: dict[str, Any], *, source: str | None = None) -> ChangeSet:
+    values = validate_consultation(data)
+    with db.write(actor, source=source) as w:
+        add_consultation(w, values)
+    return w.result
+
+
+def update_consultation(db: StationDB, actor: str, record_id: str, data: dict[str, Any]) -> ChangeSet:
+    values = clean(SPECS, data, partial=True)
+    with db.write(actor) as w:
+        obj = db.get(w.session, Consultation, record_id)
+        if "consultant_name" in values or "anonymous" in values:
+            merged = {"consultant_name": obj.consultant_name, "anonymous": obj.anonymous, **values}
+            values.update(_finish(merged))
+        _check_refs(w.session, values)
+        w.update(obj, **values)
+    return w.result
+
+
+def delete_consultation(db: StationDB, actor: str, record_id: str) -> ChangeSet:
+    with db.write(actor) as w:
+        w.delete(db.get(w.session, Consultation, record_id))
+    return w.result
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    """One line of the consultation list, with personal data masked."""
+
+    id: str
+    occurred_at: datetime
+    channel: str
+    consultant: str
+    phone: str
+    category: str
+    summary: str
+    referral: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "occurred_at": self.occurred_at.isoformat(timespec="minutes"),
+                "channel": self.channel, "consultant": self.consultant, "phone": self.phone,
+                "category": self.category, "summary": self.summary, "referral": self.referral}
+
+
+def _row(c: Consultation) -> ConsultationRow:
+    consultant = pick("匿名", "anonymous") if c.anonymous else mask_name(c.consultant_name)
+    return ConsultationRow(c.id, c.occurred_at, c.channel, consultant, mask_phone(c.phone), c.category,
+                           c.summary if len(c.summary) <= 60 else c.summary[:59] + "…", c.referral)
+
+
+def search_ids_clause(query: str):
+    """A SQL condition on Consultation matching `query` as a substring of name, phone, address, question or answer.
+
+    Three characters or more use the trigram index; shorter queries (a two-character surname and given name is
+    common) fall back to LIKE.
+    """
+    q = query.strip()
+    if len(q) >= 3:
+        quoted = '"' + q.replace('"', '""') + '"'
+        sub = text("SELECT rowid FROM consultation_search WHERE consultation_search MATCH :q").bindparams(q=quoted)
+        return text("consultations.rowid IN (" + str(sub) + ")").bindparams(q=quoted)
+    like = f"%{q}%"
+    return (Consultation.consultant_name.like(like) | Consultation.phone.like(like)
+            | Consultation.address.like(like) | Consultation.summary.like(like) | Consultation.answer.like(like))
+
+
+def list_consultations(db: StationDB, *, year: int | None = None, search: str | None = None,
+                       limit: int = 50, offset: int = 0) -> list[ConsultationRow]:
+    """Newest first, one page at a time."""
+    stmt = select(Consultation).where(Consultation.deleted.is_(False))
+    if year is not None:
+        stmt = stmt.where(Consultation.occurred_at >= datetime(year, 1, 1),
+                          Consultation.occurred_at < datetime(year + 1, 1, 1))
+    if search:
+        stmt = stmt.where(search_ids_clause(search))
+    stmt = stmt.order_by(Consultation.occurred_at.desc(), Consultation.id).limit(limit).offset(offset)
+    with db.read() as s:
+        return [_row(c) for c in s.execute(stmt).scalars()]
+
+
+def count_consultations(db: StationDB, *, year: int | None = None) -> int:
+    stmt = select(func.count()).select_from(Consultation).where(Consultation.deleted.is_(False))
+    if year is not None:
+        stmt = stmt.where(Consultation.occurred_at >= datetime(year, 1, 1),
+                          Consultation.occurred_at < datetime(year + 1, 1, 1))
+    with db.read() as s:
+        return s.execute(stmt).scalar_one()
+
+
+def get_consultation(db: StationDB, record_id: str) -> Consultation:
+    with db.read() as s:
+        return db.get(s, Consultation, record_id)
+
+
+def consultation_details(c: Consultation, *, reveal: bool = False) -> dict[str, Any]:
+    """Every field of a consultation; personal data masked unless `reveal`."""
+    from station_app.store.rowdata import record_values
+
+    d = record_values(c)
+    if not reveal:
+        d["consultant_name"] = mask_name(c.consultant_name) or None
+        d["phone"] = mask_phone(c.phone) or None
+    return d
+
+

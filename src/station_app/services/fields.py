@@ -1,0 +1,106 @@
+"""Cleaning raw input (CLI options, ledger cells, form fields) into record values, with every problem reported.
+
+A `Spec` says for one field how to clean it and what people call it; `clean()` runs all specs and raises one
+ValidationError that lists every bad field, so a person fixes everything in one go and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from station_app.core.errors import Problems
+from station_app.core.i18n import pick
+
+
+@dataclass(frozen=True)
+class Spec:
+    zh: str
+    en: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+    default: Any = None
+
+    @property
+    def label(self) -> str:
+        return pick(self.zh, self.en)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean(specs: Mapping[str, Spec], data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Validate `data` against `specs`. With partial=True only the given keys are checked (updates)."""
+    problems = Problems()
+    out: dict[str, Any] = {}
+    for key in data:
+        if key not in specs:
+            problems.add(key, pick("不是可填写的字段", "is not a field of this record"))
+    for key, spec in specs.items():
+        if partial and key not in data:
+            continue
+        raw = data.get(key)
+        if _blank(raw):
+            if spec.required:
+                problems.add(spec.label, pick("不能为空", "is required"))
+            else:
+                out[key] = spec.default
+            continue
+        value = problems.check(spec.label, spec.parse, raw)
+        if value is not None:
+            out[key] = value
+    problems.raise_if_any()
+    return out
+
+
+def text(max_len: int = 2000) -> Callable[[Any], str]:
+    from station_app.core.validators import required_text
+
+    return lambda raw: required_text(str(raw), max_len)
+
+
+def code_of(table) -> Callable[[Any], str]:
+    from station_app.core.validators import code
+
+    return lambda raw: code(table, str(raw)).value
+
+
+def codes_of(table) -> Callable[[Any], str]:
+    """Several values of one code table, separated by commas or 、; stored comma-joined."""
+    from station_app.core.validators import code
+
+    def parse(raw: Any) -> str:
+        items = raw if isinstance(raw, (list, tuple)) else str(raw).replace("、", ",").replace("，", ",").split(",")
+        return ",".join(code(table, str(i)).value for i in items if str(i).strip())
+
+    return parse
+
+
+def boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    t = str(raw).strip().lower()
+    if t in {"1", "true", "yes", "y", "是", "有", "√"}:
+        return True
+    if t in {"0", "false", "no", "n", "否", "无", "×"}:
+        return False
+    from station_app.core.validators import _fail
+
+    raise _fail(f"应为“是”或“否”：{raw}", f"must be yes or no: {raw}")
+
+
+def money_fen(raw: Any) -> int:
+    """An amount in yuan (e.g. 12000 or 3500.50) stored as integer fen."""
+    from decimal import Decimal, InvalidOperation
+
+    from station_app.core.validators import _fail
+
+    try:
+        d = Decimal(str(raw).replace(",", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise _fail(f"应为金额（元）：{raw}", f"must be an amount in yuan: {raw}") from None
+    if d < 0:
+        raise _fail(f"金额不能为负数：{raw}", f"an amount cannot be negative: {raw}")
+    return int((d * 100).to_integral_value())

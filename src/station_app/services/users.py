@@ -1,0 +1,66 @@
+"""Users of this installation. Passwords are kept as scrypt hashes (memory-hard), never in clear."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from sqlalchemy import select
+
+from station_app.core import validators as v
+from station_app.core.codes import Role
+from station_app.core.errors import Problems, ValidationError
+from station_app.core.i18n import pick
+from station_app.services.base import StationDB
+from station_app.store.models import User
+
+_N, _R, _P = 2**14, 8, 1  # 16 MiB per hash: slow to brute-force, quick enough for a login
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, maxmem=64 * 1024 * 1024, dklen=32)
+    return "scrypt${}${}${}${}${}".format(_N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                            maxmem=64 * 1024 * 1024, dklen=32)
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def add_user(db: StationDB, *, login: str, display_name: str, role: str, password: str) -> User:
+    problems = Problems()
+    login = problems.check(pick("登录名", "login"), v.required_text, login, 64)
+    display_name = problems.check(pick("姓名", "name"), v.required_text, display_name, 64)
+    role_value = problems.check(pick("角色", "role"), v.code, Role, role)
+    if len(password) < 8:
+        problems.add(pick("密码", "password"), pick("密码至少8位", "at least 8 characters"))
+    problems.raise_if_any()
+    with db.raw_write() as s:
+        if s.execute(select(User).where(User.login == login)).scalar_one_or_none():
+            raise ValidationError.single(pick("登录名", "login"), pick(f"已存在：{login}", f"already exists: {login}"))
+        user = User(login=login, display_name=display_name, role=role_value.value, password_hash=hash_password(password))
+        s.add(user)
+    return user
+
+
+def authenticate(db: StationDB, login: str, password: str) -> User | None:
+    with db.read() as s:
+        user = s.execute(select(User).where(User.login == login, User.active.is_(True))).scalar_one_or_none()
+    if user is None or not verify_password(password, user.password_hash):
+        return None
+    return user
+
+
+def list_users(db: StationDB) -> list[User]:
+    with db.read() as s:
+        return list(s.execute(select(User).order_by(User.login)).scalars())

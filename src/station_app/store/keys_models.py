@@ -1,0 +1,1 @@
+"""Tables of the sync layer's identities: keys, cards, enrolled stations, revocations, exported bundles."""

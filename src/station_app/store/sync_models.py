@@ -1,0 +1,1 @@
+"""Tables of the sync layer's merge: received bundles, high-water marks, forks, receipts."""

@@ -1,0 +1,1 @@
+"""Everything PySide6 (a later issue). Nothing outside this package imports Qt."""

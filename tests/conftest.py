@@ -1,0 +1,68 @@
+"""Shared fixtures: every test gets its own data directory; nothing touches the real user profile."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from station_app import config
+from station_app.core.codes import StationKind
+from station_app.core.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv(config.ENV_HOME, str(home))
+    monkeypatch.setenv("STATION_APP_LANG", "zh_CN")
+    monkeypatch.setenv("STATION_APP_USER", "tester")
+    set_language("zh_CN")
+    yield
+
+
+@pytest.fixture
+def make_station(tmp_path):
+    """make_station(code, name, kind=village) -> an opened StationDB in its own data directory."""
+    from station_app.services.setup import init_installation
+
+    opened = []
+
+    def make(code: str = "S01", name: str = "小苏庄村", kind: StationKind = StationKind.VILLAGE):
+        db = init_installation(config.resolve(tmp_path / code), kind=kind, code=code, name=name, actor="tester")
+        opened.append(db)
+        return db
+
+    yield make
+    for db in opened:
+        db.close()
+
+
+@pytest.fixture
+def station(make_station):
+    return make_station()
+
+
+@pytest.fixture
+def township(make_station):
+    return make_station("T00", "小王庄镇公共法律服务中心", StationKind.CENTRE)
+
+
+def run_cli(*args: str, data_dir: Path | None = None, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m station_app ...` in a subprocess, as township staff's scripts would."""
+    cmd = [sys.executable, "-m", "station_app"]
+    if data_dir is not None:
+        cmd += ["--data-dir", str(data_dir)]
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, encoding="utf-8", input=input,
+                          env=full_env, timeout=300)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
