@@ -1,0 +1,258 @@
+"""值班 and 工作日志: an adviser's on-site duty shifts, each with its work log (一次一记，一事一记)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from station_app.core import validators as v
+from station_app.core.errors import FieldProblem, Problems, ValidationError
+from station_app.core.i18n import pick
+from station_app.core.masking import mask_name
+from station_app.services.advisers import resolve_adviser
+from station_app.services.base import ChangeSet, StationDB, Writer
+from station_app.services.fields import Spec, clean, text as text_of
+from station_app.store.models import Adviser, DutyLogEntry, DutyShift, Station
+
+SPECS: dict[str, Spec] = {
+    "adviser_id": Spec("法律顾问", "adviser", lambda r: v.required_text(str(r), 64), required=True),
+    # None means "here": add_shift fills in this installation's station.
+    "place_station_id": Spec("值班地点", "place", lambda r: v.required_text(str(r), 36)),
+    "start_at": Spec("开始时间", "start", v.parse_datetime, required=True),
+    "end_at": Spec("结束时间", "end", v.parse_datetime, required=True),
+    "people_served": Spec("服务人次", "people served", v.non_negative_int, default=0),
+    "summary": Spec("值班情况", "summary", v.optional_text),
+}
+
+LOG_SPECS: dict[str, Spec] = {
+    "served": Spec("服务对象", "served", lambda r: v.optional_text(r, 128)),
+    "content": Spec("工作内容", "content", text_of(), required=True),
+    "result": Spec("处理结果", "result", v.optional_text),
+}
+
+
+def _check_span(values: Mapping[str, Any]) -> None:
+    problems = Problems()
+    problems.check(SPECS["end_at"].label, v.shift_span, values["start_at"], values["end_at"])
+    problems.raise_if_any()
+
+
+def validate_shift(data: dict[str, Any]) -> dict[str, Any]:
+    """Clean raw input; the end must come after the start and within 24 hours; people served ≥ 0."""
+    try:
+        values = clean(SPECS, data)
+    except ValidationError as e:
+        # Report a backwards or over-long shift together with the other problems when both times are readable.
+        try:
+            span = {"start_at": v.parse_datetime(data["start_at"]), "end_at": v.parse_datetime(data["end_at"])}
+        except (ValidationError, KeyError, TypeError, AttributeError):
+            raise e from None
+        try:
+            _check_span(span)
+        except ValidationError as span_error:
+            raise ValidationError(e.problems + span_error.problems) from None
+        raise
+    _check_span(values)
+    return values
+
+
+def validate_log_entry(entry: Mapping[str, Any], position: int | None = None) -> dict[str, Any]:
+    """Clean one work-log entry; problems are named "工作日志第N条 / 字段" when the position is known."""
+    try:
+        return clean(LOG_SPECS, dict(entry))
+    except ValidationError as e:
+        if position is None:
+            raise
+        prefix = pick(f"工作日志第{position}条", f"work log entry {position}")
+        raise ValidationError([FieldProblem(f"{prefix} / {p.field}", p.message) for p in e.problems]) from None
+
+
+def validate_log(log: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Clean every entry, reporting all bad ones at once."""
+    out, problems = [], []
+    for n, entry in enumerate(log, start=1):
+        try:
+            out.append(validate_log_entry(entry, n))
+        except ValidationError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def resolve_station(session: Session, ref: str, *, field: str | None = None) -> Station:
+    """A station given by id or by code (S01, T00); raises ValidationError naming `field`."""
+    label = field or SPECS["place_station_id"].label
+    ref = (ref or "").strip()
+    obj = session.get(Station, ref) if ref else None
+    if obj is None and ref:
+        obj = session.execute(select(Station).where(Station.code == ref.upper())).scalar_one_or_none()
+    if obj is None or obj.deleted:
+        raise ValidationError.single(label, pick(f"找不到该站点：{ref}", f"no such station: {ref}"))
+    return obj
+
+
+def _resolve_refs(w: Writer, values: dict[str, Any]) -> dict[str, Any]:
+    """Turn adviser and place references (id, name, station code) into ids; name the field when one is unknown."""
+    out = dict(values)
+    problems: list[FieldProblem] = []
+    if "adviser_id" in out:
+        try:
+            out["adviser_id"] = resolve_adviser(w.session, out["adviser_id"], field=SPECS["adviser_id"].label).id
+        except ValidationError as e:
+            problems.extend(e.problems)
+    if out.get("place_station_id"):
+        try:
+            out["place_station_id"] = resolve_station(w.session, out["place_station_id"]).id
+        except ValidationError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def add_shift(w: Writer, values: dict[str, Any], log: Iterable[Mapping[str, Any]] = ()) -> DutyShift:
+    """Insert a validated shift and its work log inside an open write (a ledger puts many in one transaction)."""
+    entries = validate_log(log)
+    values = _resolve_refs(w, values)
+    if not values.get("place_station_id"):
+        values["place_station_id"] = w.station_id
+    shift = w.add(DutyShift(**values))
+    for position, entry in enumerate(entries, start=1):
+        w.add(DutyLogEntry(shift_id=shift.id, position=position, **entry))
+    return shift
+
+
+def record_shift(db: StationDB, actor: str, data: dict[str, Any], *, log: Iterable[Mapping[str, Any]] = (),
+                 source: str | None = None) -> ChangeSet:
+    problems: list[FieldProblem] = []
+    values: dict[str, Any] = {}
+    try:
+        values = validate_shift(data)
+    except ValidationError as e:
+        problems.extend(e.problems)
+    try:
+        entries = validate_log(log)
+    except ValidationError as e:
+        problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    with db.write(actor, source=source) as w:
+        add_shift(w, values, entries)
+    return w.result
+
+
+def update_shift(db: StationDB, actor: str, shift_id: str, data: dict[str, Any]) -> ChangeSet:
+    values = clean(SPECS, data, partial=True)
+    with db.write(actor) as w:
+        shift = db.get(w.session, DutyShift, shift_id)
+        if values.get("place_station_id") is None:
+            values.pop("place_station_id", None)  # a blank place keeps the current one
+        values = _resolve_refs(w, values)
+        if "start_at" in values or "end_at" in values:
+            _check_span({"start_at": values.get("start_at", shift.start_at),
+                         "end_at": values.get("end_at", shift.end_at)})
+        w.update(shift, **values)
+    return w.result
+
+
+def delete_shift(db: StationDB, actor: str, shift_id: str) -> ChangeSet:
+    """Tombstone the shift and its work-log entries together, so none of them is counted or shown."""
+    with db.write(actor) as w:
+        shift = db.get(w.session, DutyShift, shift_id)
+        entries = w.session.execute(select(DutyLogEntry).where(DutyLogEntry.shift_id == shift.id,
+                                                               DutyLogEntry.deleted.is_(False))).scalars().all()
+        for entry in entries:
+            w.delete(entry)
+        w.delete(shift)
+    return w.result
+
+
+def add_log_entry(db: StationDB, actor: str, shift_id: str, entry: Mapping[str, Any]) -> ChangeSet:
+    """Append one matter (一事一记) to a shift's work log."""
+    values = validate_log_entry(entry)
+    with db.write(actor) as w:
+        shift = db.get(w.session, DutyShift, shift_id)
+        w._check_owner(shift)  # the log belongs with its shift: only the shift's station writes it
+        last = w.session.execute(select(func.max(DutyLogEntry.position))
+                                 .where(DutyLogEntry.shift_id == shift.id)).scalar_one()
+        w.add(DutyLogEntry(shift_id=shift.id, position=(last or 0) + 1, **values))
+    return w.result
+
+
+def hours(start: datetime, end: datetime) -> float:
+    return round((end - start).total_seconds() / 3600, 2)
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    """One line of the duty list. Advisers are named in full: they serve the public in that role."""
+
+    id: str
+    adviser_id: str
+    adviser: str
+    place: str
+    start_at: datetime
+    end_at: datetime
+    hours: float
+    people_served: int
+    summary: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "adviser_id": self.adviser_id, "adviser": self.adviser, "place": self.place,
+                "start_at": self.start_at.isoformat(timespec="minutes"),
+                "end_at": self.end_at.isoformat(timespec="minutes"), "hours": self.hours,
+                "people_served": self.people_served, "summary": self.summary}
+
+
+def list_shifts(db: StationDB, *, year: int | None = None, adviser_id: str | None = None, limit: int = 50,
+                offset: int = 0) -> list[ShiftRow]:
+    """Newest first, one page at a time, with the adviser's name and the place's station code."""
+    stmt = (select(DutyShift, Adviser.name, Station.code)
+            .join(Adviser, Adviser.id == DutyShift.adviser_id)
+            .join(Station, Station.id == DutyShift.place_station_id)
+            .where(DutyShift.deleted.is_(False)))
+    if year is not None:
+        stmt = stmt.where(DutyShift.start_at >= datetime(year, 1, 1), DutyShift.start_at < datetime(year + 1, 1, 1))
+    if adviser_id is not None:
+        stmt = stmt.where(DutyShift.adviser_id == adviser_id)
+    stmt = stmt.order_by(DutyShift.start_at.desc(), DutyShift.id).limit(limit).offset(offset)
+    with db.read() as s:
+        return [ShiftRow(d.id, d.adviser_id, name, code, d.start_at, d.end_at, hours(d.start_at, d.end_at),
+                         d.people_served, d.summary)
+                for d, name, code in s.execute(stmt)]
+
+
+def get_shift(db: StationDB, shift_id: str) -> DutyShift:
+    """A shift with its (non-deleted) work log loaded, usable after the session closes."""
+    with db.read() as s:
+        shift = db.get(s, DutyShift, shift_id)
+        s.execute(select(DutyShift).where(DutyShift.id == shift.id)
+                  .options(selectinload(DutyShift.log_entries))).scalar_one()
+        return shift
+
+
+def shift_details(db: StationDB, shift: DutyShift, *, reveal: bool = False) -> dict[str, Any]:
+    """A shift with adviser name, place code, hours and its log; who was served is masked unless `reveal`."""
+    with db.read() as s:
+        adviser = s.get(Adviser, shift.adviser_id)
+        place = s.get(Station, shift.place_station_id)
+    return {
+        "id": shift.id,
+        "adviser_id": shift.adviser_id,
+        "adviser": adviser.name if adviser else None,
+        "place": place.code if place else None,
+        "start_at": shift.start_at.isoformat(timespec="minutes"),
+        "end_at": shift.end_at.isoformat(timespec="minutes"),
+        "hours": hours(shift.start_at, shift.end_at),
+        "people_served": shift.people_served,
+        "summary": shift.summary,
+        "log": [{"id": e.id, "position": e.position,
+                 "served": e.served if reveal else (mask_name(e.served) or None),
+                 "content": e.content, "result": e.result} for e in shift.log_entries],
+    }

@@ -1,0 +1,311 @@
+"""三务公开 (党务 / 村务 / 财务): postings, their photo evidence, taking them down.
+
+A posting is taken down and archived, never deleted (a tombstone is only for a posting entered by mistake).
+Photos are stored as files under photos/ named by their sha256, so the same photo is kept once and a bundle can
+carry it by hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from station_app.config import Paths
+from station_app.core import validators as v
+from station_app.core.codes import PostingCategory, PostingMedium
+from station_app.core.errors import FieldProblem, StateError, ValidationError
+from station_app.core.i18n import pick
+from station_app.core.periods import parse_period
+from station_app.services.base import ChangeSet, StationDB, Writer
+from station_app.services.fields import Spec, clean, code_of, text as text_of
+from station_app.store.atomic import write_atomic
+from station_app.store.models import Posting, PostingPhoto
+
+#: Practice: a posting stays up this many days, then is taken down and archived (configurable).
+DEFAULT_DISPLAY_DAYS = 15
+#: Photos larger than this are refused (a phone photo is a few MB; this keeps bundles on a USB stick small).
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+MEDIA_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+SPECS: dict[str, Spec] = {
+    "category": Spec("公开类别", "category", code_of(PostingCategory), required=True),
+    "title": Spec("标题", "title", text_of(200), required=True),
+    "content": Spec("公开内容", "content", lambda r: v.optional_text(r, 20000)),
+    "period": Spec("所属期间", "period", lambda r: str(parse_period(str(r))), required=True),
+    "posted_on": Spec("公开日期", "posted on", v.parse_date, required=True),
+    "taken_down_on": Spec("撤下日期", "taken down on", v.parse_date),
+    "medium": Spec("公开形式", "medium", code_of(PostingMedium), default=PostingMedium.BOARD.value),
+    "reviewer": Spec("审核人", "reviewer", lambda r: v.optional_text(r, 64)),
+}
+
+
+def _check_dates(posted_on: date | None, taken_down_on: date | None) -> None:
+    if posted_on is not None and taken_down_on is not None and taken_down_on < posted_on:
+        raise ValidationError.single(SPECS["taken_down_on"].label,
+                                     pick(f"撤下日期{taken_down_on}早于公开日期{posted_on}",
+                                          f"{taken_down_on} is before the posting date {posted_on}"))
+
+
+def validate_posting(data: dict[str, Any]) -> dict[str, Any]:
+    """Clean raw input into record values; raises ValidationError listing every bad field."""
+    values = clean(SPECS, data)
+    _check_dates(values["posted_on"], values.get("taken_down_on"))
+    return values
+
+
+# -- photos ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PhotoFile:
+    """A photo read and checked, ready to store."""
+
+    file_name: str
+    data: bytes
+    sha256: str
+    media_type: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+_MAGIC = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",)}
+
+
+def _photo_label(name: str) -> str:
+    return pick(f"照片 {name}", f"photo {name}")
+
+
+def read_photo(path: str | Path) -> PhotoFile:
+    """Read one photo file, checking type (jpg/jpeg/png, by extension and content) and size."""
+    p = Path(path)
+    label = _photo_label(p.name)
+    ext = p.suffix.lower()
+    if ext not in MEDIA_TYPES:
+        raise ValidationError.single(label, pick("只接受 jpg、jpeg 或 png 格式的照片", "only jpg, jpeg or png photos are accepted"))
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise IsADirectoryError(str(p))
+        if size > MAX_PHOTO_BYTES:
+            raise ValidationError.single(label, pick(f"照片过大（{size / 1048576:.1f} MB，上限 20 MB）",
+                                                     f"too large ({size / 1048576:.1f} MB, the limit is 20 MB)"))
+        data = p.read_bytes()
+    except OSError as e:
+        raise ValidationError.single(label, pick(f"无法读取文件：{e.strerror or e}", f"cannot read the file: {e.strerror or e}")) from None
+    media_type = MEDIA_TYPES[ext]
+    if len(data) > MAX_PHOTO_BYTES:  # the file grew while we looked
+        raise ValidationError.single(label, pick("照片过大（上限 20 MB）", "too large (the limit is 20 MB)"))
+    if not data.startswith(_MAGIC[media_type]):
+        raise ValidationError.single(label, pick("文件内容不是有效的 jpg/png 图片", "the file is not a valid jpg/png image"))
+    return PhotoFile(p.name[:255], data, hashlib.sha256(data).hexdigest(), media_type)
+
+
+def read_photos(paths: Iterable[str | Path]) -> list[PhotoFile]:
+    """Read every photo, reporting every bad one at once."""
+    out: list[PhotoFile] = []
+    problems: list[FieldProblem] = []
+    for path in paths:
+        if isinstance(path, PhotoFile):
+            out.append(path)
+            continue
+        try:
+            out.append(read_photo(path))
+        except ValidationError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def photo_path(paths: Paths, sha256: str, file_name: str) -> Path:
+    """Where a photo's file lives: photos/ab/ab12…ef.jpg. Refuses a hash or name that could escape photos/
+    (the values may come from a bundle)."""
+    if not _SHA.match(sha256 or ""):
+        raise ValueError(f"not a sha256: {sha256!r}")
+    ext = Path(file_name or "").suffix.lower()
+    if ext not in MEDIA_TYPES:
+        raise ValueError(f"not a photo file name: {file_name!r}")
+    return paths.photos / sha256[:2] / (sha256 + ext)
+
+
+def _paths_of(w: Writer) -> Paths:
+    # Photos live beside the database in the same data directory (config.Paths); the Writer only knows its session.
+    return Paths(Path(w.session.get_bind().url.database).resolve().parent)
+
+
+def store_photo(paths: Paths, photo: PhotoFile) -> Path:
+    """Write a photo atomically under its hash (once: the same photo twice is stored once)."""
+    dest = photo_path(paths, photo.sha256, photo.file_name)
+    if dest.exists() and hashlib.sha256(dest.read_bytes()).hexdigest() == photo.sha256:
+        return dest
+    write_atomic(dest, photo.data)
+    return dest
+
+
+def add_photo(w: Writer, posting: Posting, photo: PhotoFile, *, paths: Paths | None = None) -> PostingPhoto:
+    # The file is written before the row commits: if the transaction rolls back, an unreferenced file named by
+    # its hash is left behind, which is harmless; a row whose file is missing would not be.
+    store_photo(paths or _paths_of(w), photo)
+    return w.add(PostingPhoto(posting_id=posting.id, file_name=photo.file_name, sha256=photo.sha256,
+                              size=photo.size, media_type=photo.media_type))
+
+
+def add_posting(w: Writer, values: dict[str, Any], photos: Iterable[str | Path] = (), *,
+                paths: Paths | None = None) -> Posting:
+    """Insert a validated posting and copy its photos in, inside an open write."""
+    files = read_photos(photos)
+    posting = w.add(Posting(**values))
+    for photo in files:
+        add_photo(w, posting, photo, paths=paths)
+    return posting
+
+
+def record_posting(db: StationDB, actor: str, data: dict[str, Any], *, photos: Iterable[str | Path] = (),
+                   source: str | None = None) -> ChangeSet:
+    problems: list[FieldProblem] = []
+    values: dict[str, Any] = {}
+    files: list[PhotoFile] = []
+    try:
+        values = validate_posting(data)
+    except ValidationError as e:
+        problems.extend(e.problems)
+    try:
+        files = read_photos(photos)
+    except ValidationError as e:
+        problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    with db.write(actor, source=source) as w:
+        add_posting(w, values, files, paths=db.paths)
+    return w.result
+
+
+def add_posting_photos(db: StationDB, actor: str, posting_id: str, photos: Iterable[str | Path]) -> ChangeSet:
+    """Add photo evidence to an existing posting."""
+    files = read_photos(photos)
+    with db.write(actor) as w:
+        posting = db.get(w.session, Posting, posting_id)
+        w._check_owner(posting)
+        for photo in files:
+            add_photo(w, posting, photo, paths=db.paths)
+    return w.result
+
+
+def update_posting(db: StationDB, actor: str, posting_id: str, data: dict[str, Any]) -> ChangeSet:
+    values = clean(SPECS, data, partial=True)
+    with db.write(actor) as w:
+        posting = db.get(w.session, Posting, posting_id)
+        _check_dates(values.get("posted_on", posting.posted_on), values.get("taken_down_on", posting.taken_down_on))
+        w.update(posting, **values)
+    return w.result
+
+
+def take_down(db: StationDB, actor: str, posting_id: str, on: date | str) -> ChangeSet:
+    """Take a posting down (it stays in the archive). Refuses a date before it went up, or a second take-down."""
+    label = SPECS["taken_down_on"].label
+    try:
+        day = v.parse_date(on)
+    except ValidationError as e:
+        raise ValidationError([FieldProblem(label, p.message) for p in e.problems]) from None
+    with db.write(actor) as w:
+        posting = db.get(w.session, Posting, posting_id)
+        if posting.taken_down_on is not None:
+            raise StateError(pick(f"该公开已于{posting.taken_down_on}撤下，不能重复撤下",
+                                  f"this posting was already taken down on {posting.taken_down_on}"))
+        _check_dates(posting.posted_on, day)
+        w.update(posting, taken_down_on=day)
+    return w.result
+
+
+def delete_posting(db: StationDB, actor: str, posting_id: str) -> ChangeSet:
+    """Tombstone a posting entered by mistake, with its photo rows (files stay: another posting may share one)."""
+    with db.write(actor) as w:
+        posting = db.get(w.session, Posting, posting_id)
+        for photo in w.session.execute(select(PostingPhoto).where(PostingPhoto.posting_id == posting.id,
+                                                                  PostingPhoto.deleted.is_(False))).scalars():
+            w.delete(photo)
+        w.delete(posting)
+    return w.result
+
+
+@dataclass(frozen=True)
+class PostingRow:
+    id: str
+    category: str
+    title: str
+    period: str
+    posted_on: date
+    taken_down_on: date | None
+    medium: str
+    reviewer: str | None
+    photos: int
+
+    @property
+    def current(self) -> bool:
+        return self.taken_down_on is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "category": self.category, "title": self.title, "period": self.period,
+                "posted_on": self.posted_on.isoformat(),
+                "taken_down_on": self.taken_down_on.isoformat() if self.taken_down_on else None,
+                "medium": self.medium, "reviewer": self.reviewer, "photos": self.photos, "current": self.current}
+
+
+def _photo_counts():
+    return (select(PostingPhoto.posting_id, func.count().label("n")).where(PostingPhoto.deleted.is_(False))
+            .group_by(PostingPhoto.posting_id).subquery())
+
+
+def list_postings(db: StationDB, *, year: int | None = None, category: str | None = None,
+                  current_only: bool = False) -> list[PostingRow]:
+    """Postings, newest first. `year` is the year of the period they cover (a 2021-12 finance posting made in
+    January 2022 belongs to 2021); `current_only` keeps those still up."""
+    counts = _photo_counts()
+    stmt = (select(Posting, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.posting_id == Posting.id)
+            .where(Posting.deleted.is_(False)))
+    if year is not None:
+        stmt = stmt.where(Posting.period.like(f"{year:04d}%"))
+    if category is not None:
+        stmt = stmt.where(Posting.category == v.code(PostingCategory, category).value)
+    if current_only:
+        stmt = stmt.where(Posting.taken_down_on.is_(None))
+    stmt = stmt.order_by(Posting.posted_on.desc(), Posting.id)
+    with db.read() as s:
+        return [_row(p, n) for p, n in s.execute(stmt)]
+
+
+def _row(p: Posting, n: int) -> PostingRow:
+    return PostingRow(p.id, p.category, p.title, p.period, p.posted_on, p.taken_down_on, p.medium, p.reviewer, n)
+
+
+def postings_due_for_takedown(db: StationDB, today: date, days: int = DEFAULT_DISPLAY_DAYS) -> list[PostingRow]:
+    """Postings still up whose display period (posted_on + days) has run out by `today`, oldest first."""
+    counts = _photo_counts()
+    stmt = (select(Posting, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.posting_id == Posting.id)
+            .where(Posting.deleted.is_(False), Posting.taken_down_on.is_(None),
+                   Posting.posted_on <= today - timedelta(days=days))
+            .order_by(Posting.posted_on, Posting.id))
+    with db.read() as s:
+        return [_row(p, n) for p, n in s.execute(stmt)]
+
+
+def get_posting(db: StationDB, posting_id: str) -> Posting:
+    with db.read() as s:
+        return db.get(s, Posting, posting_id)
+
+
+def posting_photos(db: StationDB, posting_id: str) -> list[PostingPhoto]:
+    with db.read() as s:
+        return list(s.execute(select(PostingPhoto).where(PostingPhoto.posting_id == posting_id,
+                                                         PostingPhoto.deleted.is_(False))
+                              .order_by(PostingPhoto.created_at, PostingPhoto.id)).scalars())
