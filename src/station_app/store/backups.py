@@ -6,12 +6,15 @@ weekly-2021-W09.sqlite3, manual-20210305-093000.sqlite3, pre-migrate-..., pre-re
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
+from station_app.store.atomic import fsync_file, replace_durably
 from station_app.store.db import integrity_check, online_backup
 
 KEEP_DAILY = 7
@@ -36,13 +39,27 @@ def list_backups(backups_dir: Path) -> list[BackupFile]:
     out = []
     for p in sorted(backups_dir.glob("*.sqlite3")):
         st = p.stat()
-        out.append(BackupFile(p, p.name.split("-", 1)[0], st.st_size, datetime.fromtimestamp(st.st_mtime)))
+        out.append(BackupFile(p, _kind(p.name), st.st_size, datetime.fromtimestamp(st.st_mtime)))
     return sorted(out, key=lambda b: b.modified, reverse=True)
 
 
+def _kind(name: str) -> str:
+    for kind in ("pre-migrate", "pre-restore"):
+        if name.startswith(kind + "-"):
+            return kind
+    return name.split("-", 1)[0]
+
+
 def backup_now(db_path: Path, backups_dir: Path, *, kind: str = "manual") -> Path:
+    if not Path(db_path).is_file():
+        raise StationError(pick(f"数据库不存在：{db_path}。请先运行 station-app init。",
+                                f"no database at {db_path}; run station-app init first."))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return online_backup(db_path, backups_dir / f"{kind}-{stamp}.sqlite3")
+    try:
+        return online_backup(db_path, backups_dir / f"{kind}-{stamp}.sqlite3")
+    except sqlite3.DatabaseError as e:
+        raise StationError(pick(f"无法备份数据库 {db_path}：{e}。请运行 station-app check 检查。",
+                                f"cannot back up {db_path}: {e}. Run station-app check.")) from e
 
 
 def rolling_backup(db, today: date | None = None) -> list[Path]:
@@ -69,40 +86,152 @@ def _prune(backups_dir: Path, prefix: str, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def restore(db_path: Path, backups_dir: Path, source: Path) -> Path:
-    """Replace the database with `source` after checking it; the current file is kept aside. Returns that copy."""
-    source = Path(source)
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: the file put in place, where the replaced database was kept, the counter kept."""
+
+    source: Path
+    aside: Path | None
+    counter: int | None
+    counter_raised: bool
+
+    def as_dict(self) -> dict:
+        return {"source": str(self.source), "aside": str(self.aside) if self.aside else None,
+                "counter": self.counter, "counter_raised": self.counter_raised}
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_backup_file(source: Path) -> None:
+    """Raise a StationError saying why `source` cannot be restored; return quietly when it can."""
+    from station_app.store.db import head_revision, known_revisions
+
     if not source.is_file():
         raise StationError(pick(f"找不到备份文件：{source}", f"no such backup file: {source}"))
+    with open(source, "rb") as f:
+        magic = f.read(len(SQLITE_MAGIC))
+    if magic != SQLITE_MAGIC:
+        raise StationError(pick(f"不是本程序的数据库备份（不是 SQLite 数据库文件），未恢复：{source}",
+                                f"not a station_app backup (not an SQLite database), nothing restored: {source}"))
     problems = integrity_check(source)
     if problems:
         raise StationError(pick(f"备份文件已损坏，未恢复：{source}：{problems[0]}",
                                 f"the backup {source} is damaged, nothing restored: {problems[0]}"))
-    if not _is_station_db(source):
-        raise StationError(pick(f"不是本程序的数据库备份：{source}", f"not a station_app database: {source}"))
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    aside = backups_dir / f"pre-restore-{stamp}.sqlite3"
-    if db_path.exists():
-        online_backup(db_path, aside)
-    # Copy to a temp file beside the database, then swap it in; stale WAL files would belong to the old database.
+    info = _station_info(source)
+    if info is None:
+        raise StationError(pick(f"不是本程序的数据库备份（缺少站点数据表），未恢复：{source}",
+                                f"not a station_app database (no station tables), nothing restored: {source}"))
+    revision = info[2]
+    if revision not in known_revisions():
+        raise StationError(pick(
+            f"备份的结构版本 {revision} 不是本程序认识的版本（最新为 {head_revision()}），可能来自更新的程序版本，未恢复",
+            f"the backup's schema {revision} is unknown to this program (head is {head_revision()}); "
+            f"it may come from a newer version. Nothing restored"))
+
+
+def restore(db_path: Path, backups_dir: Path, source: Path) -> Restored:
+    """Replace the database with `source` after checking it; the current file is kept aside in backups/.
+
+    The caller must have closed its own StationDB (engine disposed): the file is swapped underneath. The station's
+    change counter never goes back: if the current database had counted further than the backup, the restored file
+    keeps the higher counter, so no number is used twice for two different changes.
+    """
+    source = Path(source).resolve()
+    db_path = Path(db_path)
+    check_backup_file(source)
+    current = _station_info(db_path) if db_path.is_file() else None
+    restored_info = _station_info(source)
+    assert restored_info is not None
+    if current is not None and current[0] and restored_info[0] and current[0] != restored_info[0]:
+        raise StationError(pick(
+            f"备份属于另一个站点（{restored_info[3] or restored_info[0]}），本机是 {current[3] or current[0]}，未恢复。"
+            "如确需换成该站点，请在新的数据目录中恢复（--data-dir）。",
+            f"the backup belongs to another station ({restored_info[3] or restored_info[0]}); this installation is "
+            f"{current[3] or current[0]}. Nothing restored; restore it into a new data directory (--data-dir)."))
+    if db_path.is_file():
+        _ensure_idle(db_path)
+
+    aside = None
+    if db_path.is_file():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        aside = backups_dir / f"pre-restore-{stamp}.sqlite3"
+        _keep_aside(db_path, aside)
+    # Copy to a temp file beside the database, fix the counter there, then swap it in.
     tmp = db_path.with_name(db_path.name + ".restore")
+    tmp.unlink(missing_ok=True)
     online_backup(source, tmp)
+    counter, raised = _keep_counter(tmp, current[1] if current else None)
+    fsync_file(tmp)
+    # Stale WAL files would belong to the replaced database.
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    from station_app.store.atomic import replace_durably
-
     replace_durably(tmp, db_path)
-    return aside
+    return Restored(source, aside, counter, raised)
 
 
-def _is_station_db(path: Path) -> bool:
-    import sqlite3
-
-    con = sqlite3.connect(path)
+def _station_info(path: Path) -> tuple[str | None, int | None, str | None, str | None] | None:
+    """(station id, counter, schema revision, station code) of a station database, or None if it is not one."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"alembic_version", "local_state", "stations"} <= names:
+            return None
+        rev = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        state = con.execute("SELECT station_id, counter FROM local_state WHERE id=1").fetchone()
+        code = None
+        if state is not None:
+            row = con.execute("SELECT code FROM stations WHERE id=?", (state[0],)).fetchone()
+            code = row[0] if row else None
+        return (state[0] if state else None, state[1] if state else None, rev[0] if rev else None, code)
+    except sqlite3.DatabaseError:
+        return None
     finally:
         con.close()
-    return {"alembic_version", "local_state", "stations"} <= names
 
 
+def _ensure_idle(db_path: Path) -> None:
+    # A connection in the middle of a read or write keeps the WAL from being checkpointed; swapping the file under
+    # it would lose what it writes. (Idle connections of other programs cannot be seen: close them first.)
+    try:
+        con = sqlite3.connect(db_path, timeout=5)
+        try:
+            busy = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return  # a damaged database cannot be in use meaningfully; restoring it is the point
+    if busy:
+        raise StationError(pick("数据库正在被其他程序使用，请先关闭本程序的其他窗口后再恢复",
+                                "the database is in use by another program; close it before restoring"))
+
+
+def _keep_aside(db_path: Path, aside: Path) -> None:
+    try:
+        online_backup(db_path, aside)
+    except sqlite3.DatabaseError:
+        # The current file is damaged (often why one restores): keep its bytes as they are.
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(db_path, aside)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, Path(str(aside) + "-wal"))
+        fsync_file(aside)
+
+
+def _keep_counter(path: Path, current_counter: int | None) -> tuple[int | None, bool]:
+    con = sqlite3.connect(path)
+    try:
+        row = con.execute("SELECT counter FROM local_state WHERE id=1").fetchone()
+        if row is None:
+            return None, False
+        if current_counter is not None and current_counter > row[0]:
+            with con:
+                con.execute("UPDATE local_state SET counter=? WHERE id=1", (current_counter,))
+            return current_counter, True
+        return row[0], False
+    finally:
+        con.close()

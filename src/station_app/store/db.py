@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -154,3 +155,141 @@ def session_factory(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker
     reader = sessionmaker(engine, expire_on_commit=False)
     writer = sessionmaker(engine.execution_options(sqlite_immediate=True), expire_on_commit=False)
     return reader, writer
+
+
+# -- health check (station-app check) -------------------------------------------------------------------------
+FTS_TABLE = "consultation_search"
+
+
+@dataclass
+class CheckItem:
+    """One line of `station-app check`: what was checked, whether it is sound, and what was found or done."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+    repaired: bool = False
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "ok": self.ok, "detail": self.detail, "repaired": self.repaired}
+
+
+def health_check(path: Path, *, repair_search_index: bool = True) -> list[CheckItem]:
+    """Check a station database without migrating it: storage, foreign keys, schema revision, search index,
+    change counter. A broken search index is rebuilt from the records (it holds nothing else)."""
+    path = Path(path)
+    items: list[CheckItem] = []
+    if not path.is_file() or path.stat().st_size == 0:
+        return [CheckItem("file", False, pick(f"数据库不存在：{path}", f"no database at {path}"))]
+
+    problems = quick_check(path)
+    items.append(_item("quick_check", problems))
+    if problems:
+        # A damaged file makes the later checks meaningless (and may crash them): stop here.
+        return items
+    items.append(_item("integrity_check", integrity_check(path)))
+
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        fk = con.execute("PRAGMA foreign_key_check").fetchall()
+        items.append(CheckItem("foreign_keys", not fk, _fk_detail(fk)))
+        items.append(_revision_item(con, tables))
+        if FTS_TABLE in tables:
+            items.append(_fts_item(con, repair_search_index))
+        items.append(_counter_item(con, tables))
+    finally:
+        con.close()
+    return items
+
+
+def _item(name: str, problems: list[str]) -> CheckItem:
+    if not problems:
+        return CheckItem(name, True, "ok")
+    more = pick(f"（另有 {len(problems) - 1} 处）", f" (and {len(problems) - 1} more)") if len(problems) > 1 else ""
+    return CheckItem(name, False, problems[0] + more)
+
+
+def _fk_detail(rows: list) -> str:
+    if not rows:
+        return "ok"
+    table, rowid, parent, _ = rows[0]
+    return pick(f"{len(rows)} 处外键指向不存在的记录，例如 {table} 第 {rowid} 行 → {parent}",
+                f"{len(rows)} foreign keys point at missing records, e.g. {table} row {rowid} -> {parent}")
+
+
+def _revision_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
+    head = head_revision()
+    current = None
+    if "alembic_version" in tables:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        current = row[0] if row else None
+    if current == head:
+        return CheckItem("migrations", True, pick(f"结构版本 {current}（最新）", f"schema {current} (head)"))
+    if current in known_revisions():
+        detail = pick(f"结构版本 {current}，最新为 {head}：下次打开时会先备份再升级",
+                      f"schema {current}, head is {head}: it is backed up and upgraded when next opened")
+    else:
+        detail = pick(f"结构版本 {current or '无'} 不是本程序认识的版本（最新为 {head}）",
+                      f"schema {current or 'none'} is unknown to this program (head is {head})")
+    return CheckItem("migrations", False, detail)
+
+
+def _fts_ok(con: sqlite3.Connection) -> str | None:
+    # rank=1 also compares the index with the consultations it indexes (external content), not only itself.
+    try:
+        con.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES('integrity-check', 1)")
+        return None
+    except sqlite3.DatabaseError as e:
+        return str(e)
+
+
+def _fts_item(con: sqlite3.Connection, repair: bool) -> CheckItem:
+    error = _fts_ok(con)
+    if error is None:
+        return CheckItem("search_index", True, "ok")
+    if not repair:
+        return CheckItem("search_index", False, error)
+    try:
+        with con:  # one transaction: the rebuilt index replaces the old one or nothing changes
+            con.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    except sqlite3.DatabaseError as e:
+        return CheckItem("search_index", False, pick(f"{error}；重建失败：{e}", f"{error}; rebuild failed: {e}"))
+    after = _fts_ok(con)
+    if after is None:
+        return CheckItem("search_index", True, pick(f"检索索引与记录不一致（{error}），已重建",
+                                                    f"the search index did not match the records ({error}); rebuilt"),
+                         repaired=True)
+    return CheckItem("search_index", False, pick(f"{error}；重建后仍不一致：{after}", f"{error}; still wrong after rebuild: {after}"))
+
+
+def _counter_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
+    """The change counter must be at least every counter this station has stamped: otherwise the next change
+    would reuse a number (a restored old file, a hand-edited database) and sync would see two versions."""
+    if "local_state" not in tables:
+        return CheckItem("counter", False, pick("缺少本机状态表（local_state）", "local_state table missing"))
+    row = con.execute("SELECT station_id, counter FROM local_state WHERE id=1").fetchone()
+    if row is None:
+        return CheckItem("counter", False, pick("本机尚未初始化（station-app init）",
+                                                "this installation is not set up (station-app init)"))
+    station_id, counter = row
+    highest, where = 0, None
+    for table in sorted(tables):
+        if table == "local_state" or table.startswith(FTS_TABLE) or table.startswith("sqlite_"):
+            continue
+        cols = {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}
+        if not {"station_id", "counter"} <= cols:
+            continue
+        m = con.execute(f'SELECT max(counter) FROM "{table}" WHERE station_id=?', (station_id,)).fetchone()[0]
+        if m is not None and m > highest:
+            highest, where = m, table
+    if highest <= counter:
+        return CheckItem("counter", True, pick(f"变更计数 {counter}，本站记录最大 {highest}",
+                                               f"change counter {counter}, highest local record {highest}"))
+    return CheckItem("counter", False, pick(
+        f"变更计数 {counter} 小于本站记录已用的 {highest}（{where}）：新的修改会重复使用计数",
+        f"change counter {counter} is below {highest} already used in {where}: new changes would reuse numbers"))
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
