@@ -1,0 +1,702 @@
+"""人民调解: register a case, hold sessions, close it (settled or not), follow up, keep the case file, archive.
+
+Workflow (glossary): 受理 → 调查 (optional) → 调解 (one or more sessions) → 调解成功 / 调解不成 → 履行 → 回访 →
+结案 / 立卷归档. A case is *open* while its outcome is 调解中 and *closed* once it has an outcome; an archived case is
+sealed and no longer changes.
+
+Functions ending in `_in` work inside an open write (`db.write(...)`) so a ledger import can put a whole file in one
+transaction; the others validate, open one write, and return its ChangeSet. Every function that takes a case
+accepts its UUID, a unique prefix of it, or its case number (案号).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from station_app.core import validators as v
+from station_app.core.codes import (
+    JUDICIAL_CONFIRMATION_DAYS,
+    MEDIATION_DUE_DAYS,
+    AgreementForm,
+    CaseDocument,
+    CaseSource,
+    CaseStage,
+    DisputeType,
+    Gender,
+    MediationOutcome,
+    PartyRole,
+)
+from station_app.core.errors import FieldProblem, NotFoundError, StateError, ValidationError
+from station_app.core.i18n import pick
+from station_app.core.masking import mask_id_number, mask_name, mask_phone
+from station_app.services.base import ChangeSet, StationDB, Writer
+from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
+from station_app.store.models import (
+    MediationCase,
+    MediationDocument,
+    MediationFollowUp,
+    MediationParty,
+    MediationSession,
+    Station,
+)
+from station_app.store.rowdata import json_value, record_values
+
+CASE_NO_MAX = 32
+
+
+def _case_no(raw: Any) -> str:
+    value = v.required_text(str(raw), CASE_NO_MAX)
+    if any(ch.isspace() for ch in value):
+        raise ValidationError.single("", pick("案号不能包含空格", "a case number cannot contain spaces"))
+    return value
+
+
+CASE_SPECS: dict[str, Spec] = {
+    "case_no": Spec("案号", "case number", _case_no),
+    "accepted_on": Spec("受理日期", "accepted on", v.parse_date, required=True),
+    "source": Spec("案件来源", "case source", code_of(CaseSource), required=True),
+    "dispute_type": Spec("纠纷类型", "dispute type", code_of(DisputeType), required=True),
+    "summary": Spec("纠纷简要情况", "summary of the dispute", text_of(), required=True),
+    "mediator": Spec("调解员", "mediator", lambda r: v.optional_text(r, 64)),
+    # Typed in yuan (as ledgers and people write it), stored in fen so sums are exact.
+    "amount_fen": Spec("涉及金额（元）", "amount involved (yuan)", money_fen),
+}
+
+PARTY_SPECS: dict[str, Spec] = {
+    "role": Spec("当事人身份", "party role", code_of(PartyRole), required=True),
+    "name": Spec("姓名", "name", text_of(64), required=True),
+    "gender": Spec("性别", "gender", code_of(Gender)),
+    "id_number": Spec("身份证号码", "ID number", v.resident_id),
+    "phone": Spec("联系电话", "phone", v.phone),
+    "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
+}
+
+
+class SessionKind:
+    """A session either investigates (调查) or mediates (调解); each leaves its own record in the file."""
+
+    INVESTIGATION = CaseStage.INVESTIGATING.value  # 调查
+    MEDIATION = CaseStage.MEDIATING.value  # 调解
+    _EN = {"investigation": "调查", "mediation": "调解"}
+
+    @classmethod
+    def parse(cls, raw: Any) -> str:
+        t = str(raw).strip()
+        t = cls._EN.get(t.lower(), t)
+        if t in (cls.INVESTIGATION, cls.MEDIATION):
+            return t
+        raise v._fail(f"“{raw}”不在可选值中（可选：调查、调解）", f"'{raw}' is not one of: 调查, 调解")
+
+
+SESSION_SPECS: dict[str, Spec] = {
+    "kind": Spec("类型", "kind", SessionKind.parse, default=SessionKind.MEDIATION),
+    "held_at": Spec("时间", "time", v.parse_datetime, required=True),
+    "place": Spec("地点", "place", lambda r: v.optional_text(r, 128)),
+    "mediator": Spec("调解员", "mediator", lambda r: v.optional_text(r, 64)),
+    "record": Spec("记录内容", "record", text_of(20000), required=True),
+}
+
+CLOSE_SPECS: dict[str, Spec] = {
+    "outcome": Spec("调解结果", "outcome", code_of(MediationOutcome), required=True),
+    "closed_on": Spec("结案日期", "closed on", v.parse_date, required=True),
+    "agreement_form": Spec("协议形式", "agreement form", code_of(AgreementForm)),
+    "agreement_terms": Spec("协议内容", "agreement terms", text_of(20000)),
+    "performance_method": Spec("履行方式", "how it is performed", v.optional_text),
+    "performance_due_on": Spec("履行期限", "performed by", v.parse_date),
+    "signed_on": Spec("协议生效日期", "agreement signed on", v.parse_date),
+    "failure_reason": Spec("调解不成原因", "why it was not settled", text_of()),
+}
+
+FOLLOWUP_SPECS: dict[str, Spec] = {
+    "visited_on": Spec("回访日期", "visited on", v.parse_date, required=True),
+    "visitor": Spec("回访人", "visitor", text_of(64), required=True),
+    "performance": Spec("协议履行情况", "performance", v.optional_text),
+    "satisfaction": Spec("当事人满意度", "satisfaction", lambda r: v.optional_text(r, 16)),
+    "sued": Spec("是否起诉", "sued", boolean, default=False),
+    "escalation_risk": Spec("矛盾激化风险", "risk of escalation", lambda r: v.optional_text(r, 64)),
+    "measures": Spec("采取的措施", "measures taken", v.optional_text),
+}
+
+_AGREEMENT_FIELDS = ("agreement_form", "agreement_terms", "performance_method", "performance_due_on", "signed_on")
+
+
+# -- validation ---------------------------------------------------------------------------------------------
+
+def validate_case(data: dict[str, Any]) -> dict[str, Any]:
+    """Clean the case's own fields (not its parties). `amount` is accepted as a synonym of `amount_fen` (yuan)."""
+    data = dict(data)
+    if "amount" in data:
+        data.setdefault("amount_fen", data.pop("amount"))
+    return clean(CASE_SPECS, data)
+
+
+def validate_party(data: dict[str, Any]) -> dict[str, Any]:
+    return clean(PARTY_SPECS, data)
+
+
+def validate_session(data: dict[str, Any]) -> dict[str, Any]:
+    return clean(SESSION_SPECS, data)
+
+
+def validate_followup(data: dict[str, Any]) -> dict[str, Any]:
+    return clean(FOLLOWUP_SPECS, data)
+
+
+def validate_close(data: dict[str, Any]) -> dict[str, Any]:
+    """Clean closing data and apply the rules that tie its fields together (not those that need the case)."""
+    values = clean(CLOSE_SPECS, data)
+    problems: list[FieldProblem] = []
+
+    def bad(key: str, zh: str, en: str) -> None:
+        problems.append(FieldProblem(CLOSE_SPECS[key].label, pick(zh, en)))
+
+    given = {k for k, val in values.items() if val is not None}
+    outcome = values["outcome"]
+    if outcome == MediationOutcome.IN_PROGRESS.value:
+        bad("outcome", "结案时调解结果应为“调解成功”或“调解不成”",
+            "to close a case the outcome must be 调解成功 (settled) or 调解不成 (not settled)")
+    elif outcome == MediationOutcome.SUCCESS.value:
+        if not values.get("agreement_form"):
+            # Most agreements are written (人民调解法 §28); an oral one must be said so.
+            values["agreement_form"] = AgreementForm.WRITTEN.value
+        if not values.get("agreement_terms"):
+            bad("agreement_terms", "调解成功时应填写协议内容", "is required when the case is settled")
+        if "failure_reason" in given:
+            bad("failure_reason", "调解成功的案件不填写调解不成原因", "only a case that was not settled has one")
+        values["signed_on"] = values.get("signed_on") or values["closed_on"]
+        signed = values["signed_on"]
+        if values.get("performance_due_on") and values["performance_due_on"] < signed:
+            bad("performance_due_on", "履行期限不能早于协议生效日期", "cannot be before the agreement was signed")
+        values["judicial_confirmation_due_on"] = signed + timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+        values["failure_reason"] = None
+    else:
+        if not values.get("failure_reason"):
+            bad("failure_reason", "调解不成时应填写原因", "is required when the case is not settled")
+        for key in _AGREEMENT_FIELDS:
+            if key in given:
+                bad(key, "调解不成的案件没有调解协议", "a case that was not settled has no agreement")
+        for key in _AGREEMENT_FIELDS:
+            values[key] = None
+        values["judicial_confirmation_due_on"] = None
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def _party_problems(index: int, error: ValidationError) -> list[FieldProblem]:
+    who = pick(f"当事人{index}", f"party {index}")
+    return [FieldProblem(f"{who} {p.field}", p.message) for p in error.problems]
+
+
+def validate_parties(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clean every party; one ValidationError names each bad field as "当事人2 身份证号码"."""
+    out: list[dict[str, Any]] = []
+    problems: list[FieldProblem] = []
+    for i, data in enumerate(parties, start=1):
+        try:
+            out.append(validate_party(data))
+        except ValidationError as e:
+            problems.extend(_party_problems(i, e))
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def parse_party_spec(text: str) -> dict[str, Any]:
+    """`角色|姓名|性别|身份证号码|电话|住址` as typed on the command line; trailing and empty parts may be left out."""
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) > len(PARTY_SPECS):
+        raise ValidationError.single(pick("当事人", "party"), pick(
+            f"最多{len(PARTY_SPECS)}项（身份|姓名|性别|身份证号码|电话|住址），实际{len(parts)}项：{text}",
+            f"at most {len(PARTY_SPECS)} parts (role|name|gender|ID|phone|address), got {len(parts)}: {text}"))
+    return {k: p for k, p in zip(PARTY_SPECS, parts) if p}
+
+
+def _check_party_roles(source: str, parties: list[dict[str, Any]]) -> None:
+    field = pick("当事人", "parties")
+    if source == CaseSource.OWN_INITIATIVE.value:
+        # The committee steps in on its own: nobody applied, but a dispute still has two sides.
+        if len(parties) < 2:
+            raise ValidationError.single(field, pick("调委会主动调解的案件至少应有两方当事人",
+                                                     "a case taken up on the committee's own initiative needs at least two parties"))
+        return
+    roles = {p["role"] for p in parties}
+    missing = [r for r in (PartyRole.APPLICANT, PartyRole.RESPONDENT) if r.value not in roles]
+    if missing:
+        names = "、".join(r.label for r in missing)
+        raise ValidationError.single(field, pick(f"至少应有一名申请人和一名被申请人（缺少：{names}）",
+                                                 f"at least one applicant and one respondent are needed (missing: {names})"))
+
+
+# -- finding a case -----------------------------------------------------------------------------------------
+
+def find_case(db: StationDB, session: Session, ref: str, *, allow_deleted: bool = False) -> MediationCase:
+    """A case by UUID, unique UUID prefix, or case number."""
+    ref = (ref or "").strip()
+    obj = session.get(MediationCase, ref)
+    if obj is not None and (allow_deleted or not obj.deleted):
+        return obj
+    live = MediationCase.deleted.is_(False)
+    by_no = session.execute(select(MediationCase).where(MediationCase.case_no == ref, live)).scalars().all()
+    if len(by_no) == 1:
+        return by_no[0]
+    if len(by_no) > 1:
+        # At the township several stations may use the same number; prefer this installation's own case.
+        own = [c for c in by_no if c.station_id == db.station_id]
+        if len(own) == 1:
+            return own[0]
+    elif len(ref) >= 4:
+        by_prefix = session.execute(
+            select(MediationCase).where(MediationCase.id.like(ref + "%"), live).limit(2)).scalars().all()
+        if len(by_prefix) == 1:
+            return by_prefix[0]
+        if len(by_prefix) > 1:
+            raise NotFoundError(pick(f"编号前缀“{ref}”对应多个调解案件，请多输入几位",
+                                     f"more than one mediation case starts with '{ref}'; type more characters"))
+    if len(by_no) > 1:
+        raise NotFoundError(pick(f"案号“{ref}”对应多个站点的案件，请用案件编号（UUID）",
+                                 f"case number '{ref}' exists at several stations; use the case id (UUID)"))
+    raise NotFoundError(pick(f"找不到调解案件：{ref}", f"no such mediation case: {ref}"))
+
+
+def _open_for_change(case: MediationCase) -> None:
+    if case.archived_on is not None:
+        raise StateError(pick(f"案件{case.case_no}已立卷归档，不能再修改", f"case {case.case_no} is archived and cannot change"))
+
+
+def _require_open(case: MediationCase) -> None:
+    _open_for_change(case)
+    if case.outcome != MediationOutcome.IN_PROGRESS.value:
+        raise StateError(pick(f"案件{case.case_no}已结案（{case.outcome}）", f"case {case.case_no} is already closed ({case.outcome})"))
+
+
+def _require_closed(case: MediationCase, what_zh: str, what_en: str) -> None:
+    if case.outcome == MediationOutcome.IN_PROGRESS.value:
+        raise StateError(pick(f"案件{case.case_no}尚未结案，不能{what_zh}", f"case {case.case_no} is not closed yet: cannot {what_en}"))
+
+
+# -- case numbers -------------------------------------------------------------------------------------------
+
+def next_case_no(session: Session, station_id: str, year: int) -> str:
+    """"S01-2021-007": the station's code, the year of acceptance, and the next number in that year."""
+    code = session.get(Station, station_id).code
+    prefix = f"{code}-{year}-"
+    # Tombstoned cases keep their number (the unique key includes them), so they count too.
+    existing = session.execute(select(MediationCase.case_no).where(
+        MediationCase.station_id == station_id, MediationCase.case_no.like(prefix + "%"))).scalars()
+    highest = 0
+    for no in existing:
+        m = re.fullmatch(r"(\d+)", no[len(prefix):])
+        if m:
+            highest = max(highest, int(m[1]))
+    return f"{prefix}{highest + 1:03d}"
+
+
+def _check_case_no_free(session: Session, station_id: str, case_no: str, except_id: str | None = None) -> None:
+    stmt = select(MediationCase.id).where(MediationCase.station_id == station_id, MediationCase.case_no == case_no)
+    if except_id:
+        stmt = stmt.where(MediationCase.id != except_id)
+    if session.execute(stmt.limit(1)).first() is not None:
+        raise ValidationError.single(CASE_SPECS["case_no"].label,
+                                     pick(f"本站已有案号为{case_no}的案件", f"this station already has a case {case_no}"))
+
+
+# -- checklist ----------------------------------------------------------------------------------------------
+
+def _documents(session: Session, case_id: str) -> dict[str, MediationDocument]:
+    rows = session.execute(select(MediationDocument).where(
+        MediationDocument.case_id == case_id, MediationDocument.deleted.is_(False))).scalars()
+    return {d.item: d for d in rows}
+
+
+def _set_document_in(w: Writer, case: MediationCase, item: CaseDocument, present: bool = True,
+                     note: str | None = None, *, keep_note: bool = True) -> None:
+    doc = _documents(w.session, case.id).get(item.value)
+    if doc is None:
+        # Cases that came without a full checklist (e.g. another installation's data) get the row on demand.
+        w.add(MediationDocument(case_id=case.id, item=item.value, present=present, note=note))
+        return
+    values: dict[str, Any] = {"present": present}
+    if note is not None or not keep_note:
+        values["note"] = note
+    w.update(doc, **values)
+
+
+def required_documents(case: MediationCase) -> list[CaseDocument]:
+    """The checklist items this case's file must hold before it is archived.
+
+    调解协议书 is required of a settled case with a written agreement only: an oral agreement is written into the
+    调解记录 (人民调解法 §30) and a case that was not settled has no agreement at all.
+    """
+    items = [d for d in CaseDocument if d.required]
+    written = case.outcome == MediationOutcome.SUCCESS.value and case.agreement_form == AgreementForm.WRITTEN.value
+    if case.outcome != MediationOutcome.IN_PROGRESS.value and not written:
+        items.remove(CaseDocument.AGREEMENT)
+    return items
+
+
+# -- writes -------------------------------------------------------------------------------------------------
+
+def open_case_in(w: Writer, values: dict[str, Any], parties: list[dict[str, Any]]) -> MediationCase:
+    """Register (受理) a case from `validate_case` values and `validate_party` values, inside an open write."""
+    parties = validate_parties(parties)  # idempotent on cleaned values; guards callers that pass raw input
+    _check_party_roles(values["source"], parties)
+    values = dict(values)
+    if values.get("case_no"):
+        _check_case_no_free(w.session, w.station_id, values["case_no"])
+    else:
+        values["case_no"] = next_case_no(w.session, w.station_id, values["accepted_on"].year)
+    values.setdefault("stage", CaseStage.ACCEPTED.value)
+    values.setdefault("outcome", MediationOutcome.IN_PROGRESS.value)
+    case = w.add(MediationCase(**values))
+    for p in parties:
+        w.add(MediationParty(case_id=case.id, **p))
+    for item in CaseDocument:
+        w.add(MediationDocument(case_id=case.id, item=item.value, present=item == CaseDocument.APPLICATION))
+    return case
+
+
+def open_case(db: StationDB, actor: str, data: dict[str, Any], parties: list[dict[str, Any]], *,
+              source: str | None = None) -> ChangeSet:
+    """Validate and register a case with its parties; every bad field (case or party) is reported at once."""
+    problems: list[FieldProblem] = []
+    values: dict[str, Any] = {}
+    cleaned: list[dict[str, Any]] = []
+    try:
+        values = validate_case(data)
+    except ValidationError as e:
+        problems.extend(e.problems)
+    try:
+        cleaned = validate_parties(parties)
+    except ValidationError as e:
+        problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    with db.write(actor, source=source) as w:
+        open_case_in(w, values, cleaned)
+    return w.result
+
+
+def add_session_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationSession:
+    values = validate_session(values)
+    _require_open(case)
+    if values["held_at"].date() < case.accepted_on:
+        raise ValidationError.single(SESSION_SPECS["held_at"].label, pick(
+            f"不能早于受理日期{case.accepted_on.isoformat()}", f"cannot be before the case was accepted ({case.accepted_on.isoformat()})"))
+    if not values.get("mediator"):
+        values["mediator"] = case.mediator
+    session = w.add(MediationSession(case_id=case.id, **values))
+    w.update(case, stage=values["kind"])
+    item = CaseDocument.INVESTIGATION if values["kind"] == SessionKind.INVESTIGATION else CaseDocument.SESSION_RECORD
+    _set_document_in(w, case, item)
+    return session
+
+
+def add_session(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *,
+                source: str | None = None) -> ChangeSet:
+    """Record an investigation (调查) or mediation (调解) session of an open case."""
+    values = validate_session(data)
+    with db.write(actor, source=source) as w:
+        add_session_in(w, find_case(db, w.session, case_id), values)
+    return w.result
+
+
+def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationCase:
+    """Close a case as 调解成功 or 调解不成 inside an open write; `values` raw or from `validate_close`."""
+    values = validate_close({k: val for k, val in values.items() if k != "judicial_confirmation_due_on"})
+    _require_open(case)
+    problems: list[FieldProblem] = []
+    if values["closed_on"] < case.accepted_on:
+        problems.append(FieldProblem(CLOSE_SPECS["closed_on"].label, pick(
+            f"不能早于受理日期{case.accepted_on.isoformat()}", f"cannot be before the case was accepted ({case.accepted_on.isoformat()})")))
+    if values.get("signed_on") and values["signed_on"] < case.accepted_on:
+        problems.append(FieldProblem(CLOSE_SPECS["signed_on"].label, pick(
+            f"不能早于受理日期{case.accepted_on.isoformat()}", f"cannot be before the case was accepted ({case.accepted_on.isoformat()})")))
+    if problems:
+        raise ValidationError(problems)
+    settled = values["outcome"] == MediationOutcome.SUCCESS.value
+    # A settled case is then performed (履行) and followed up; a failed one ends here.
+    values["stage"] = CaseStage.PERFORMING.value if settled else CaseStage.CLOSED.value
+    w.update(case, **values)
+    if settled and values["agreement_form"] == AgreementForm.WRITTEN.value:
+        _set_document_in(w, case, CaseDocument.AGREEMENT)
+    return case
+
+
+def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = None) -> str:
+    """What to tell the parties when a case closes."""
+    if outcome == MediationOutcome.SUCCESS.value:
+        due = judicial_confirmation_due_on.isoformat() if judicial_confirmation_due_on else ""
+        return pick(f"双方当事人可于{due}前共同向人民法院申请司法确认。",
+                    f"The parties may jointly apply to the court for judicial confirmation by {due}.")
+    # 人民调解法 §26: a failed mediation must tell the parties of their other routes.
+    return pick("调解不成，已终止调解。应告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利。",
+                "Mediation failed and has ended. Tell the parties they may pursue arbitration, administrative "
+                "or court routes to protect their rights.")
+
+
+def close_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *,
+               source: str | None = None) -> ChangeSet:
+    values = validate_close(data)
+    with db.write(actor, source=source) as w:
+        close_case_in(w, find_case(db, w.session, case_id), values)
+    return w.result
+
+
+def add_followup_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationFollowUp:
+    values = validate_followup(values)
+    _open_for_change(case)
+    _require_closed(case, "回访", "follow it up")
+    if case.closed_on and values["visited_on"] < case.closed_on:
+        raise ValidationError.single(FOLLOWUP_SPECS["visited_on"].label, pick(
+            f"不能早于结案日期{case.closed_on.isoformat()}", f"cannot be before the case was closed ({case.closed_on.isoformat()})"))
+    visit = w.add(MediationFollowUp(case_id=case.id, **values))
+    w.update(case, stage=CaseStage.FOLLOWED_UP.value, performance_status=(values.get("performance") or "")[:64] or case.performance_status)
+    _set_document_in(w, case, CaseDocument.FOLLOWUP_RECORD)
+    return visit
+
+
+def add_followup(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *,
+                 source: str | None = None) -> ChangeSet:
+    values = validate_followup(data)
+    with db.write(actor, source=source) as w:
+        add_followup_in(w, find_case(db, w.session, case_id), values)
+    return w.result
+
+
+def set_document(db: StationDB, actor: str, case_id: str, item: str, present: bool = True,
+                 note: str | None = None) -> ChangeSet:
+    """Tick (or untick) one item of the case file checklist."""
+    problems = []
+    doc = None
+    try:
+        doc = CaseDocument(v.code(CaseDocument, str(item)).value)
+    except ValidationError as e:
+        problems.extend(FieldProblem(pick("卷宗材料", "case file item"), p.message) for p in e.problems)
+    try:
+        note = v.optional_text(note, 255)
+    except ValidationError as e:
+        problems.extend(FieldProblem(pick("备注", "note"), p.message) for p in e.problems)
+    if problems:
+        raise ValidationError(problems)
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        _open_for_change(case)
+        _set_document_in(w, case, doc, present, note)  # type: ignore[arg-type]
+    return w.result
+
+
+def missing_documents(session: Session, case: MediationCase) -> list[CaseDocument]:
+    docs = _documents(session, case.id)
+    return [d for d in required_documents(case) if not (docs.get(d.value) and docs[d.value].present)]
+
+
+def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None = None) -> ChangeSet:
+    """立卷归档: only a closed case whose file holds every required item."""
+    try:
+        day = v.parse_date(on) if on else date.today()
+    except ValidationError as e:
+        raise ValidationError([FieldProblem(pick("归档日期", "archived on"), p.message) for p in e.problems]) from None
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        _open_for_change(case)
+        _require_closed(case, "立卷归档", "archive it")
+        missing = missing_documents(w.session, case)
+        if missing:
+            names = "、".join(d.label for d in missing)
+            raise StateError(pick(f"案件{case.case_no}卷宗缺少必备材料，不能归档：{names}",
+                                  f"case {case.case_no} cannot be archived; its file lacks: {', '.join(d.label for d in missing)}"))
+        if case.closed_on and day < case.closed_on:
+            raise ValidationError.single(pick("归档日期", "archived on"), pick(
+                f"不能早于结案日期{case.closed_on.isoformat()}", f"cannot be before the case was closed ({case.closed_on.isoformat()})"))
+        w.update(case, stage=CaseStage.ARCHIVED.value, archived_on=day)
+    return w.result
+
+
+def mark_prevented_criminal(db: StationDB, actor: str, case_id: str, persons: int | str) -> ChangeSet:
+    """防止民间纠纷转化为刑事案件: the case counts once, with this many persons (0 clears the mark)."""
+    try:
+        n = v.non_negative_int(persons)
+    except ValidationError as e:
+        raise ValidationError([FieldProblem(pick("防止转化为刑事案件人数", "persons kept from a criminal case"), p.message)
+                               for p in e.problems]) from None
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        _open_for_change(case)
+        w.update(case, prevented_criminal=n > 0, prevented_criminal_persons=n)
+    return w.result
+
+
+def update_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -> ChangeSet:
+    """Correct a case's registration fields (not its outcome)."""
+    data = dict(data)
+    if "amount" in data:
+        data.setdefault("amount_fen", data.pop("amount"))
+    values = clean(CASE_SPECS, data, partial=True)
+    if "case_no" in values and values["case_no"] is None:
+        raise ValidationError.single(CASE_SPECS["case_no"].label, pick("不能为空", "is required"))
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        _open_for_change(case)
+        if values.get("case_no"):
+            _check_case_no_free(w.session, case.station_id, values["case_no"], except_id=case.id)
+        accepted = values.get("accepted_on") or case.accepted_on
+        if case.closed_on and accepted > case.closed_on:
+            raise ValidationError.single(CASE_SPECS["accepted_on"].label, pick(
+                f"不能晚于结案日期{case.closed_on.isoformat()}", f"cannot be after the case was closed ({case.closed_on.isoformat()})"))
+        if "source" in values:
+            _check_party_roles(values["source"], [{"role": p.role} for p in _children(w.session, MediationParty, case.id)])
+        w.update(case, **values)
+    return w.result
+
+
+def _children(session: Session, model, case_id: str) -> list:
+    return list(session.execute(select(model).where(model.case_id == case_id, model.deleted.is_(False))).scalars())
+
+
+def delete_case(db: StationDB, actor: str, case_id: str) -> ChangeSet:
+    """Tombstone the case and everything in its file, so the deletion travels with the next bundle."""
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        for model in (MediationParty, MediationSession, MediationFollowUp, MediationDocument):
+            for child in _children(w.session, model, case.id):
+                w.delete(child)
+        w.delete(case)
+    return w.result
+
+
+# -- queries ------------------------------------------------------------------------------------------------
+
+def days_open(case: MediationCase, today: date) -> int:
+    end = case.closed_on or today
+    return (end - case.accepted_on).days
+
+
+def is_overdue(case: MediationCase, today: date) -> bool:
+    """Practice: settle within MEDIATION_DUE_DAYS of acceptance; an open case past that is flagged."""
+    return case.outcome == MediationOutcome.IN_PROGRESS.value and (today - case.accepted_on).days > MEDIATION_DUE_DAYS
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list, with party names masked."""
+
+    id: str
+    case_no: str
+    accepted_on: date
+    source: str
+    dispute_type: str
+    parties: str
+    mediator: str
+    stage: str
+    outcome: str
+    days_open: int
+    overdue: bool
+    judicial_confirmation_due_on: date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "case_no": self.case_no, "accepted_on": self.accepted_on.isoformat(),
+                "source": self.source, "dispute_type": self.dispute_type, "parties": self.parties,
+                "mediator": self.mediator, "stage": self.stage, "outcome": self.outcome,
+                "days_open": self.days_open, "overdue": self.overdue,
+                "judicial_confirmation_due_on": json_value(self.judicial_confirmation_due_on)}
+
+
+def _filters(stmt, *, year: int | None, outcome: str | None, overdue_only: bool, today: date):
+    stmt = stmt.where(MediationCase.deleted.is_(False))
+    if year is not None:
+        stmt = stmt.where(MediationCase.accepted_on >= date(year, 1, 1), MediationCase.accepted_on < date(year + 1, 1, 1))
+    if outcome:
+        try:
+            value = v.code(MediationOutcome, outcome).value
+        except ValidationError as e:
+            raise ValidationError([FieldProblem(CLOSE_SPECS["outcome"].label, p.message) for p in e.problems]) from None
+        stmt = stmt.where(MediationCase.outcome == value)
+    if overdue_only:
+        stmt = stmt.where(MediationCase.outcome == MediationOutcome.IN_PROGRESS.value,
+                          MediationCase.accepted_on < today - timedelta(days=MEDIATION_DUE_DAYS))
+    return stmt
+
+
+def list_cases(db: StationDB, *, year: int | None = None, outcome: str | None = None, overdue_only: bool = False,
+               today: date | None = None, limit: int = 50, offset: int = 0) -> list[CaseRow]:
+    """Newest accepted first, one page at a time; party names masked."""
+    today = today or date.today()
+    stmt = _filters(select(MediationCase), year=year, outcome=outcome, overdue_only=overdue_only, today=today)
+    stmt = stmt.order_by(MediationCase.accepted_on.desc(), MediationCase.case_no.desc()).limit(limit).offset(offset)
+    with db.read() as s:
+        cases = list(s.execute(stmt).scalars())
+        names: dict[str, list[str]] = {c.id: [] for c in cases}
+        if cases:
+            parties = s.execute(select(MediationParty).where(
+                MediationParty.case_id.in_(list(names)), MediationParty.deleted.is_(False))
+                .order_by(MediationParty.created_at, MediationParty.id)).scalars()
+            for p in parties:
+                names[p.case_id].append(mask_name(p.name))
+        return [CaseRow(c.id, c.case_no, c.accepted_on, c.source, c.dispute_type, "、".join(names[c.id]),
+                        c.mediator or "", c.stage, c.outcome, days_open(c, today), is_overdue(c, today),
+                        c.judicial_confirmation_due_on if c.outcome == MediationOutcome.SUCCESS.value else None)
+                for c in cases]
+
+
+def count_cases(db: StationDB, *, year: int | None = None, outcome: str | None = None, overdue_only: bool = False,
+                today: date | None = None) -> int:
+    stmt = _filters(select(func.count()).select_from(MediationCase), year=year, outcome=outcome,
+                    overdue_only=overdue_only, today=today or date.today())
+    with db.read() as s:
+        return s.execute(stmt).scalar_one()
+
+
+def get_case(db: StationDB, case_id: str) -> MediationCase:
+    with db.read() as s:
+        return find_case(db, s, case_id)
+
+
+def _plain(obj) -> dict[str, Any]:
+    d = record_values(obj)
+    for key in ("station_id", "counter", "created_at", "updated_at", "created_by", "updated_by", "deleted", "case_id"):
+        d.pop(key, None)
+    return d
+
+
+def case_details(db: StationDB, case_id: str, *, reveal: bool = False, today: date | None = None) -> dict[str, Any]:
+    """The whole case file: parties (ID numbers and phones masked unless `reveal`), sessions, follow-ups,
+    the checklist with what is required and present, and the deadlines."""
+    today = today or date.today()
+    with db.read() as s:
+        case = find_case(db, s, case_id)
+        d = record_values(case)
+        d["amount_yuan"] = None if case.amount_fen is None else case.amount_fen / 100
+        parties = []
+        for p in sorted(_children(s, MediationParty, case.id), key=lambda p: (p.created_at, p.id)):
+            row = _plain(p)
+            if not reveal:
+                row["id_number"] = mask_id_number(p.id_number) or None
+                row["phone"] = mask_phone(p.phone) or None
+            parties.append(row)
+        d["parties"] = parties
+        d["sessions"] = [_plain(x) for x in sorted(_children(s, MediationSession, case.id), key=lambda x: (x.held_at, x.id))]
+        d["followups"] = [_plain(x) for x in sorted(_children(s, MediationFollowUp, case.id),
+                                                    key=lambda x: (x.visited_on, x.id))]
+        docs = _documents(s, case.id)
+        required = set(required_documents(case))
+        d["checklist"] = [{"item": item.value, "label": item.label, "required": item in required,
+                           "present": bool(docs.get(item.value) and docs[item.value].present),
+                           "note": docs[item.value].note if item.value in docs else None}
+                          for item in CaseDocument]
+        d["missing"] = [x.value for x in missing_documents(s, case)]
+        d["deadlines"] = {
+            "due_on": (case.accepted_on + timedelta(days=MEDIATION_DUE_DAYS)).isoformat(),
+            "days_open": days_open(case, today),
+            "overdue": is_overdue(case, today),
+            "performance_due_on": json_value(case.performance_due_on),
+            "judicial_confirmation_due_on": json_value(case.judicial_confirmation_due_on),
+        }
+        return d
+
