@@ -97,7 +97,7 @@ def list_events(db: StationDB, *, year: int | None = None, kind: str | None = No
     if year is not None:
         stmt = stmt.where(OutreachEvent.held_on >= date(year, 1, 1), OutreachEvent.held_on < date(year + 1, 1, 1))
     if kind is not None:
-        stmt = stmt.where(OutreachEvent.kind == v.code(OutreachKind, kind).value)
+        stmt = stmt.where(OutreachEvent.kind == clean(SPECS, {"kind": kind}, partial=True)["kind"])
     stmt = stmt.order_by(OutreachEvent.held_on.desc(), OutreachEvent.id)
     with db.read() as s:
         return [EventRow(e.id, e.kind, e.held_on, e.topic, e.speaker, e.adviser_id, name, e.place, e.attendees,

@@ -97,6 +97,8 @@ def read_photo(path: str | Path) -> PhotoFile:
             raise ValidationError.single(label, pick(f"照片过大（{size / 1048576:.1f} MB，上限 20 MB）",
                                                      f"too large ({size / 1048576:.1f} MB, the limit is 20 MB)"))
         data = p.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError.single(label, pick(f"文件不存在：{p}", f"no such file: {p}")) from None
     except OSError as e:
         raise ValidationError.single(label, pick(f"无法读取文件：{e.strerror or e}", f"cannot read the file: {e.strerror or e}")) from None
     media_type = MEDIA_TYPES[ext]
@@ -276,7 +278,7 @@ def list_postings(db: StationDB, *, year: int | None = None, category: str | Non
     if year is not None:
         stmt = stmt.where(Posting.period.like(f"{year:04d}%"))
     if category is not None:
-        stmt = stmt.where(Posting.category == v.code(PostingCategory, category).value)
+        stmt = stmt.where(Posting.category == clean(SPECS, {"category": category}, partial=True)["category"])
     if current_only:
         stmt = stmt.where(Posting.taken_down_on.is_(None))
     stmt = stmt.order_by(Posting.posted_on.desc(), Posting.id)
