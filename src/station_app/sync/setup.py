@@ -1,9 +1,29 @@
-"""What `init` does for sync: make this installation's keys (filled in by the sync issue)."""
+"""What `init` does for sync: make this installation's keys and, at a station, trust the township's card."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from station_app.core.i18n import pick
+from station_app.sync import identity
+
 
 def after_init(db, *, township_card: str | None = None) -> dict[str, Any]:
-    return {}
+    """Called by `init` once the station record exists. The passphrase (optional) comes from
+    STATION_APP_PASSPHRASE; init never prompts, so scripted set-ups do not hang."""
+    passphrase = identity.get_passphrase(purpose="", required=False)
+    # Keys first: the station record exists already, so an installation must never be left without keys.
+    key = identity.generate_keys(db, passphrase=passphrase)
+    info: dict[str, Any] = {"key_id": key.key_id, "fingerprint": key.fingerprint,
+                            "card": str(db.paths.keys / identity.CARD_FILE),
+                            "passphrase_protected": bool(passphrase)}
+    if township_card:
+        try:
+            trusted = identity.trust_township(db, township_card)
+        except identity.IdentityError as e:
+            raise identity.IdentityError(pick(
+                f"本机已初始化并生成密钥，但镇中心名片不能使用：{e}。请取得正确的名片后运行 station-app enroll 名片文件",
+                f"this installation is set up with its keys, but the township card cannot be used: {e}. "
+                "Get the right card and run station-app enroll CARDFILE")) from None
+        info["township"] = {k: trusted[k] for k in ("code", "name", "key_id", "fingerprint")}
+    return info

@@ -1,0 +1,732 @@
+"""Who an installation is, cryptographically: its keys, its public card, and whom it trusts.
+
+Every installation (village station and township) makes at `init`:
+- a minisign (Ed25519) signing key (py-minisign), and
+- an age X25519 identity (pyrage) that others encrypt to.
+Both live as files under `paths.keys` with owner-only permissions, optionally protected by a passphrase
+(STATION_APP_PASSPHRASE, or a prompt): the minisign secret key uses minisign's own scrypt encryption, the age
+identity is wrapped in a passphrase-encrypted age file (which the `age` tool reads with `-i` too).
+
+The public card (JSON) carries the public halves and a fingerprint people read to each other over the phone before
+trusting a card. A station trusts one township card; the township enrolls station cards. A key is rotated with a
+statement signed by the old and the new key, which the other side accepts with `enroll` of that statement file.
+The township revokes a lost PC's key; every bundle signed with it is refused from then on.
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import minisign
+import pyrage
+from sqlalchemy import select
+
+from station_app.core import validators
+from station_app.core.codes import StationKind
+from station_app.core.errors import StateError, StationError, ValidationError
+from station_app.core.i18n import pick
+from station_app.store.atomic import write_atomic
+from station_app.store.keys_models import KeyRevocation, KeyRotation, OwnKey, TrustedKey
+from station_app.store.models import utcnow
+
+log = logging.getLogger(__name__)
+
+ENV_PASSPHRASE = "STATION_APP_PASSPHRASE"
+CARD_FORMAT = "station-app-card/1"
+ROTATION_FORMAT = "station-app-rotation/1"
+CARD_MAX_BYTES = 64 * 1024
+ROLE_TOWNSHIP = "township"
+ROLE_STATION = "station"
+
+SIGNING_KEY = "minisign.key"
+SIGNING_PUB = "minisign.pub"
+AGE_KEY = "age.key"
+CARD_FILE = "card.json"
+RETIRED = "retired"
+_AGE_ENCRYPTED_MAGIC = b"age-encryption.org/v1"
+
+_KEY_ID_RE = re.compile(r"^[0-9A-F]{16}$")
+_AGE_RECIPIENT_RE = re.compile(r"^age1[02-9ac-hj-np-z]{58}$")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_FINGERPRINT_RE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){4}$")
+_CARD_KEYS = ("format", "station_id", "code", "name", "kind", "minisign_public_key", "key_id", "age_recipient",
+              "escrow_recipient", "fingerprint", "created_at")
+
+
+class IdentityError(StationError):
+    """A card, key file or rotation statement that cannot be used; nothing has been written."""
+
+
+# -- small helpers -----------------------------------------------------------------------------------------------
+
+def key_id_of(public_key: minisign.PublicKey) -> str:
+    """The key id as the `minisign` tool prints it (little-endian 64-bit number in hex), so people can compare."""
+    return public_key._keynum_pk.key_id[::-1].hex().upper()
+
+
+def signature_key_id(sig: minisign.Signature) -> str:
+    return sig._key_id[::-1].hex().upper()
+
+
+def public_key_b64(public_key: minisign.PublicKey) -> str:
+    return public_key.to_base64().decode("ascii")
+
+
+def public_key_file_text(public_key: minisign.PublicKey) -> str:
+    """What `minisign -G` writes as the .pub file (so `minisign -V -p FILE` reads it)."""
+    return f"untrusted comment: minisign public key {key_id_of(public_key)}\n{public_key_b64(public_key)}\n"
+
+
+def fingerprint(station_id: str, code: str, minisign_public: str, age_recipient: str,
+                escrow_recipient: str | None = None) -> str:
+    """20 base32 characters in groups of 4 over sha256 of who the card names and every key in it (100 bits).
+
+    The escrow recipient is covered too: a card altered on the way could otherwise make stations encrypt to a
+    stranger."""
+    h = hashlib.sha256("\n".join(["station-app card fingerprint v1", station_id, code, minisign_public,
+                                  age_recipient, escrow_recipient or ""]).encode("ascii")).digest()
+    b32 = base64.b32encode(h).decode("ascii")[:20]
+    return "-".join(b32[i:i + 4] for i in range(0, 20, 4))
+
+
+def _chmod_private(path: Path) -> None:
+    try:
+        os.chmod(path, 0o600)
+    except OSError:  # Windows: the user profile's ACL already restricts it
+        pass
+
+
+def get_passphrase(*, purpose: str, confirm: bool = False, required: bool = True) -> str | None:
+    """The key passphrase from STATION_APP_PASSPHRASE, else a prompt when a person is at the keyboard."""
+    value = os.environ.get(ENV_PASSPHRASE)
+    if value:
+        return value
+    if not required:
+        return None
+    if not sys.stdin or not sys.stdin.isatty():
+        raise IdentityError(pick(
+            f"{purpose}需要密钥口令：请设置环境变量 {ENV_PASSPHRASE}，或在终端中运行以便输入口令",
+            f"{purpose} needs the key passphrase: set {ENV_PASSPHRASE} or run it in a terminal to type it"))
+    value = getpass.getpass(pick("密钥口令：", "Key passphrase: "))
+    if confirm and getpass.getpass(pick("再次输入口令：", "Repeat passphrase: ")) != value:
+        raise IdentityError(pick("两次输入的口令不一致", "the two passphrases differ"))
+    return value or None
+
+
+# -- own keys ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeyFiles:
+    signing_key: Path
+    signing_pub: Path
+    age_key: Path
+
+    @classmethod
+    def current(cls, keys_dir: Path) -> "KeyFiles":
+        return cls(keys_dir / SIGNING_KEY, keys_dir / SIGNING_PUB, keys_dir / AGE_KEY)
+
+    @classmethod
+    def retired(cls, keys_dir: Path, key_id: str) -> "KeyFiles":
+        d = keys_dir / RETIRED
+        return cls(d / f"{key_id}-{SIGNING_KEY}", d / f"{key_id}-{SIGNING_PUB}", d / f"{key_id}-{AGE_KEY}")
+
+
+def _make_key_material(passphrase: str | None) -> tuple[minisign.KeyPair, bytes, bytes, pyrage.x25519.Identity]:
+    """A fresh minisign key pair and age identity; returns (pair, secret key file bytes, age file bytes, identity)."""
+    pair = minisign.KeyPair.generate()
+    identity = pyrage.x25519.Identity.generate()
+    recipient = str(identity.to_public())
+    age_text = (f"# created: {utcnow().isoformat(timespec='seconds')}Z\n# public key: {recipient}\n"
+                f"{identity}\n").encode("ascii")
+    sk = minisign.SecretKey.from_bytes(bytes(pair.secret_key))  # a copy we may encrypt
+    if passphrase:
+        sk.encrypt(passphrase)
+        age_bytes = pyrage.passphrase.encrypt(age_text, passphrase, armored=True)
+    else:
+        age_bytes = age_text
+    sk_bytes = bytes(sk) + b"\n"
+    sk.wipe()
+    return pair, sk_bytes, age_bytes, identity
+
+
+def _write_key_files(files: KeyFiles, pair: minisign.KeyPair, sk_bytes: bytes, age_bytes: bytes) -> None:
+    files.signing_key.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(files.signing_key.parent, 0o700)
+    except OSError:
+        pass
+    write_atomic(files.signing_key, sk_bytes, mode=0o600)
+    write_atomic(files.age_key, age_bytes, mode=0o600)
+    write_atomic(files.signing_pub, public_key_file_text(pair.public_key).encode("ascii"), mode=0o600)
+
+
+def generate_keys(db, *, passphrase: str | None = None) -> OwnKey:
+    """Make this installation's first keys (at init). Refuses when keys exist already: they are never replaced
+    silently (use `rotate`)."""
+    keys_dir = db.paths.keys
+    files = KeyFiles.current(keys_dir)
+    with db.read() as s:
+        existing = s.execute(select(OwnKey).where(OwnKey.retired_at.is_(None))).scalar_one_or_none()
+    if existing is not None or files.signing_key.exists():
+        raise StateError(pick("本机已有密钥，不能重复生成（如需更换请用 identity rotate）",
+                              "this installation already has keys; use identity rotate to replace them"))
+    pair, sk_bytes, age_bytes, identity = _make_key_material(passphrase)
+    station = db.station()
+    row = OwnKey(key_id=key_id_of(pair.public_key), minisign_public=public_key_b64(pair.public_key),
+                 age_recipient=str(identity.to_public()),
+                 fingerprint=fingerprint(station.id, station.code, public_key_b64(pair.public_key),
+                                         str(identity.to_public())),
+                 created_at=utcnow())
+    _write_key_files(files, pair, sk_bytes, age_bytes)
+    with db.raw_write() as s:
+        s.add(row)
+    write_card_file(db)
+    log.info("generated keys %s for %s", row.key_id, station.code)
+    return row
+
+
+def own_key(db) -> OwnKey:
+    with db.read() as s:
+        row = s.execute(select(OwnKey).where(OwnKey.retired_at.is_(None))).scalar_one_or_none()
+    if row is None:
+        raise StateError(pick("本机还没有密钥（初始化未完成？）", "this installation has no keys yet (was init completed?)"))
+    return row
+
+
+_secret_cache: dict[tuple[str, float], Any] = {}
+
+
+def _read_key_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IdentityError(pick(f"找不到密钥文件：{path}", f"key file missing: {path}")) from None
+
+
+def load_signing_key(db, *, files: KeyFiles | None = None) -> minisign.SecretKey:
+    """The (decrypted) minisign secret key; asks for the passphrase when the key file is protected."""
+    files = files or KeyFiles.current(db.paths.keys)
+    data = _read_key_file(files.signing_key)
+    sk = minisign.SecretKey.from_bytes(data)
+    if sk.is_encrypted():
+        pw = get_passphrase(purpose=pick("使用签名密钥", "using the signing key"))
+        try:
+            sk.decrypt(pw or "")
+        except minisign.Error:
+            raise IdentityError(pick("密钥口令不正确", "wrong key passphrase")) from None
+    return sk
+
+
+def _load_age_identity(path: Path) -> pyrage.x25519.Identity:
+    st = path.stat()
+    cache_key = (str(path), st.st_mtime)
+    if cache_key in _secret_cache:
+        return _secret_cache[cache_key]
+    data = _read_key_file(path)
+    if data.lstrip().startswith(b"-----BEGIN AGE ENCRYPTED FILE-----") or data.startswith(_AGE_ENCRYPTED_MAGIC):
+        pw = get_passphrase(purpose=pick("解密同步包", "decrypting bundles"))
+        try:
+            data = pyrage.passphrase.decrypt(data, pw or "")
+        except pyrage.DecryptError:
+            raise IdentityError(pick("密钥口令不正确", "wrong key passphrase")) from None
+    lines = [ln.strip() for ln in data.decode("ascii", "replace").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    if len(lines) != 1:
+        raise IdentityError(pick(f"age 密钥文件格式不对：{path}", f"the age key file is malformed: {path}"))
+    identity = pyrage.x25519.Identity.from_str(lines[0])
+    _secret_cache[cache_key] = identity
+    return identity
+
+
+def age_identities(db) -> list[pyrage.x25519.Identity]:
+    """Every age identity this installation holds: the current one and those rotated out (bundles in flight)."""
+    out = [_load_age_identity(KeyFiles.current(db.paths.keys).age_key)]
+    retired = db.paths.keys / RETIRED
+    if retired.is_dir():
+        for p in sorted(retired.glob(f"*-{AGE_KEY}")):
+            out.append(_load_age_identity(p))
+    return out
+
+
+# -- cards -------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Card:
+    format: str
+    station_id: str
+    code: str
+    name: str
+    kind: str
+    minisign_public_key: str
+    key_id: str
+    age_recipient: str
+    escrow_recipient: str | None
+    fingerprint: str
+    created_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    @property
+    def public_key(self) -> minisign.PublicKey:
+        return minisign.PublicKey.from_base64(self.minisign_public_key)
+
+
+def build_card(db) -> Card:
+    key = own_key(db)
+    station = db.station()
+    return Card(format=CARD_FORMAT, station_id=station.id, code=station.code, name=station.name, kind=station.kind,
+                minisign_public_key=key.minisign_public, key_id=key.key_id, age_recipient=key.age_recipient,
+                escrow_recipient=key.escrow_recipient, fingerprint=key.fingerprint,
+                created_at=key.created_at.isoformat(timespec="seconds") + "Z")
+
+
+def write_card_file(db) -> Path:
+    """Keep an up-to-date copy of this installation's card under keys/ (what `identity export` hands out)."""
+    path = db.paths.keys / CARD_FILE
+    write_atomic(path, build_card(db).to_json().encode("utf-8"), mode=0o600)
+    return path
+
+
+def export_card(db, out: Path) -> Path:
+    out = Path(out)
+    if out.is_dir():
+        out = out / f"{db.station().code}-card.json"
+    write_atomic(out, build_card(db).to_json().encode("utf-8"))
+    return out
+
+
+def _card_problem(source: str, field: str, zh: str, en: str) -> IdentityError:
+    return IdentityError(pick(f"名片 {source} 的 {field}：{zh}", f"card {source}, {field}: {en}"))
+
+
+def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
+    """Strictly check a card: exact fields, types, formats, and that the fingerprint matches its keys."""
+    if isinstance(data, dict):
+        obj: Any = data
+    else:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if len(data) > CARD_MAX_BYTES:
+            raise IdentityError(pick(f"名片 {source} 太大（不是名片文件？）", f"card {source} is too large (not a card?)"))
+        try:
+            obj = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+        except (UnicodeDecodeError, ValueError) as e:
+            raise IdentityError(pick(f"名片 {source} 不是有效的 JSON：{e}", f"card {source} is not valid JSON: {e}")) from None
+    if not isinstance(obj, dict):
+        raise IdentityError(pick(f"名片 {source} 不是 JSON 对象", f"card {source} is not a JSON object"))
+    if obj.get("format") != CARD_FORMAT:
+        raise _card_problem(source, "format", f"不是本系统的名片（应为 {CARD_FORMAT}）",
+                            f"not a station-app card (expected {CARD_FORMAT})")
+    missing = [k for k in _CARD_KEYS if k not in obj]
+    extra = [k for k in obj if k not in _CARD_KEYS]
+    if missing:
+        raise _card_problem(source, ", ".join(missing), "缺少字段", "missing")
+    if extra:
+        raise _card_problem(source, ", ".join(extra), "未知字段", "unknown field")
+    for k in _CARD_KEYS:
+        v = obj[k]
+        if k == "escrow_recipient" and v is None:
+            continue
+        if not isinstance(v, str):
+            raise _card_problem(source, k, "应为文字", "must be a string")
+    if not _UUID_RE.match(obj["station_id"]):
+        raise _card_problem(source, "station_id", "不是有效的站点ID", "not a valid station id")
+    try:
+        code = validators.station_code(obj["code"])
+    except ValidationError as e:
+        raise _card_problem(source, "code", str(e), str(e)) from None
+    if code != obj["code"]:
+        raise _card_problem(source, "code", "应为大写", "must be upper case")
+    if not obj["name"].strip() or len(obj["name"]) > 100:
+        raise _card_problem(source, "name", "为空或太长", "empty or too long")
+    if obj["kind"] not in StationKind.values():
+        raise _card_problem(source, "kind", f"应为 {'/'.join(StationKind.values())}",
+                            f"must be one of {'/'.join(StationKind.values())}")
+    try:
+        pk = minisign.PublicKey.from_base64(obj["minisign_public_key"])
+    except minisign.Error:
+        raise _card_problem(source, "minisign_public_key", "不是有效的 minisign 公钥",
+                            "not a minisign public key") from None
+    if not _KEY_ID_RE.match(obj["key_id"]) or key_id_of(pk) != obj["key_id"]:
+        raise _card_problem(source, "key_id", "与公钥不符", "does not match the public key")
+    for k in ("age_recipient", "escrow_recipient"):
+        v = obj[k]
+        if v is None:
+            continue
+        if not _AGE_RECIPIENT_RE.match(v):
+            raise _card_problem(source, k, "不是有效的 age 公钥", "not an age recipient")
+        try:
+            pyrage.x25519.Recipient.from_str(v)
+        except pyrage.RecipientError:
+            raise _card_problem(source, k, "不是有效的 age 公钥", "not an age recipient") from None
+    try:
+        datetime.fromisoformat(obj["created_at"].removesuffix("Z"))
+    except ValueError:
+        raise _card_problem(source, "created_at", "日期时间格式不对", "bad date-time") from None
+    expected = fingerprint(obj["station_id"], obj["code"], obj["minisign_public_key"], obj["age_recipient"],
+                           obj["escrow_recipient"])
+    if obj["fingerprint"] != expected:
+        raise _card_problem(source, "fingerprint", "与名片内容不符（名片被改动过？）",
+                            "does not match the card's keys (was the card altered?)")
+    return Card(**{k: obj[k] for k in _CARD_KEYS})
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"duplicate key {k!r}")
+        out[k] = v
+    return out
+
+
+def load_card(path: Path | str) -> Card:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise IdentityError(pick(f"找不到名片文件：{path}", f"no such card file: {path}")) from None
+    if size > CARD_MAX_BYTES:
+        raise IdentityError(pick(f"名片 {path.name} 太大（不是名片文件？）", f"card {path.name} is too large (not a card?)"))
+    return parse_card(path.read_bytes(), path.name)
+
+
+# -- trust -------------------------------------------------------------------------------------------------------
+
+def _trusted_from_card(card: Card, role: str, *, station_id: str | None = None) -> TrustedKey:
+    return TrustedKey(role=role, station_id=station_id or card.station_id, station_code=card.code,
+                      station_name=card.name, key_id=card.key_id, minisign_public=card.minisign_public_key,
+                      age_recipient=card.age_recipient, escrow_recipient=card.escrow_recipient,
+                      fingerprint=card.fingerprint, card=card.to_json(), enrolled_at=utcnow())
+
+
+def _is_township(db) -> bool:
+    return db.station().kind == StationKind.CENTRE.value
+
+
+def _check_not_revoked(s, key_id: str) -> None:
+    rev = s.execute(select(KeyRevocation).where(KeyRevocation.key_id == key_id)).scalar_one_or_none()
+    if rev is not None:
+        raise IdentityError(pick(f"密钥 {key_id} 已于 {rev.revoked_at:%Y-%m-%d} 吊销（{rev.reason}），不能再使用",
+                                 f"key {key_id} was revoked on {rev.revoked_at:%Y-%m-%d} ({rev.reason}); it cannot be used"))
+
+
+def trust_township(db, card: Card | Path | str) -> dict[str, Any]:
+    """At a village station: trust this township card (bundles are encrypted to it; its bundles are verified
+    with it). The same card again is a no-op; a different township key only comes through rotation."""
+    if not isinstance(card, Card):
+        card = load_card(card)
+    if _is_township(db):
+        raise IdentityError(pick("镇中心不需要信任镇中心名片", "the township does not trust a township card"))
+    if card.kind != StationKind.CENTRE.value:
+        raise IdentityError(pick(f"名片 {card.code} 是村工作室的名片，不是镇中心的", f"card {card.code} is a village station's, not the township's"))
+    with db.raw_write() as s:
+        _check_not_revoked(s, card.key_id)
+        current = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
+                                                     TrustedKey.superseded_at.is_(None))).scalar_one_or_none()
+        if current is not None:
+            if current.key_id == card.key_id and current.station_id == card.station_id \
+                    and current.fingerprint == card.fingerprint:
+                return _trust_info(current, "already")
+            raise IdentityError(pick(
+                f"本站已信任镇中心 {current.station_code}（指纹 {current.fingerprint}）；更换镇中心密钥须通过密钥轮换声明",
+                f"this station already trusts township {current.station_code} (fingerprint {current.fingerprint}); "
+                "a new township key is only accepted through a rotation statement"))
+        row = _trusted_from_card(card, ROLE_TOWNSHIP)
+        s.add(row)
+    log.info("trusting township %s key %s", card.code, card.key_id)
+    return _trust_info(row, "trusted")
+
+
+def _trust_info(row: TrustedKey, status: str) -> dict[str, Any]:
+    return {"status": status, "role": row.role, "station_id": row.station_id, "code": row.station_code,
+            "name": row.station_name, "key_id": row.key_id, "fingerprint": row.fingerprint}
+
+
+def township_key(db) -> TrustedKey | None:
+    with db.read() as s:
+        return s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
+                                                  TrustedKey.superseded_at.is_(None))).scalar_one_or_none()
+
+
+def enroll(db, card_path: Path | str) -> dict[str, Any]:
+    """Accept a file from another installation: at the township a station card (enroll), at a station the township
+    card (trust); at either a rotation statement of a key already trusted. Returns what happened (JSON-able)."""
+    path = Path(card_path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise IdentityError(pick(f"找不到文件：{path}", f"no such file: {path}")) from None
+    if size > CARD_MAX_BYTES * 4:
+        raise IdentityError(pick(f"{path.name} 太大，不是名片或轮换声明", f"{path.name} is too large for a card or rotation statement"))
+    data = path.read_bytes()
+    try:
+        head = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        head = None
+    if isinstance(head, dict) and head.get("format") == ROTATION_FORMAT:
+        return accept_rotation(db, data, path.name)
+    card = parse_card(data, path.name)
+    if not _is_township(db):
+        return trust_township(db, card)
+    return enroll_station(db, card)
+
+
+def enroll_station(db, card: Card) -> dict[str, Any]:
+    """At the township: trust a village station's card. The same card twice is a no-op; a station (id or code)
+    already enrolled with another key is refused (a new key comes by rotation, or by restore)."""
+    if card.kind != StationKind.VILLAGE.value:
+        raise IdentityError(pick(f"名片 {card.code} 不是村工作室的名片", f"card {card.code} is not a village station's card"))
+    if card.station_id == db.station_id:
+        raise IdentityError(pick("这是本机自己的名片", "this is this installation's own card"))
+    with db.raw_write() as s:
+        _check_not_revoked(s, card.key_id)
+        same_key = s.execute(select(TrustedKey).where(TrustedKey.key_id == card.key_id)).scalar_one_or_none()
+        if same_key is not None:
+            if (same_key.station_id, same_key.station_code) == (card.station_id, card.code) \
+                    and same_key.minisign_public == card.minisign_public_key \
+                    and same_key.age_recipient == card.age_recipient:
+                return _trust_info(same_key, "already")
+            raise IdentityError(pick(f"密钥 {card.key_id} 已登记给 {same_key.station_code}，与名片不符",
+                                     f"key {card.key_id} is already enrolled for {same_key.station_code}; the card does not match"))
+        clash = s.execute(select(TrustedKey).where(
+            TrustedKey.role == ROLE_STATION,
+            (TrustedKey.station_id == card.station_id) | (TrustedKey.station_code == card.code))).scalars().first()
+        if clash is not None:
+            raise IdentityError(pick(
+                f"站点 {clash.station_code} 已用另一把密钥（{clash.key_id}，指纹 {clash.fingerprint}）登记；"
+                "更换密钥须用该站的密钥轮换声明，或吊销后用恢复流程",
+                f"station {clash.station_code} is already enrolled with another key ({clash.key_id}, fingerprint "
+                f"{clash.fingerprint}); a new key needs the station's rotation statement, or revocation and restore"))
+        row = _trusted_from_card(card, ROLE_STATION)
+        s.add(row)
+    log.info("enrolled station %s key %s", card.code, card.key_id)
+    return _trust_info(row, "enrolled")
+
+
+def enroll_replacement(db, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
+    """At the township, for a restore: enroll the new installation's card for an enrolled station whose PC was
+    replaced. Every active key of that station is revoked (the old PC may be in anyone's hands) and the new key is
+    recorded under the station's existing id (the restore hands that id to the new installation)."""
+    if not isinstance(card, Card):
+        card = load_card(card)
+    code = validators.station_code(station_code)
+    with db.raw_write() as s:
+        _check_not_revoked(s, card.key_id)
+        old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
+                                                 TrustedKey.station_code == code)).scalars().all()
+        if not old:
+            raise IdentityError(pick(f"站点 {code} 尚未登记", f"station {code} is not enrolled"))
+        station_id = old[0].station_id
+        if any(k.key_id == card.key_id for k in old):
+            row = next(k for k in old if k.key_id == card.key_id)
+            return _trust_info(row, "already")
+        existing = s.execute(select(TrustedKey).where(TrustedKey.key_id == card.key_id)).scalar_one_or_none()
+        if existing is not None:
+            raise IdentityError(pick(f"密钥 {card.key_id} 已登记给 {existing.station_code}",
+                                     f"key {card.key_id} is already enrolled for {existing.station_code}"))
+        now = utcnow()
+        revoked_ids = {r.key_id for r in s.execute(select(KeyRevocation)).scalars()}
+        for k in old:
+            if k.superseded_at is None:
+                k.superseded_at = now
+                k.superseded_by = card.key_id
+            if k.key_id not in revoked_ids:
+                s.add(KeyRevocation(key_id=k.key_id, station_id=k.station_id, station_code=k.station_code,
+                                    reason=reason, revoked_at=now, revoked_by=actor))
+        row = _trusted_from_card(card, ROLE_STATION, station_id=station_id)
+        row.station_code = code
+        s.add(row)
+    log.info("replaced keys of station %s by %s (%s)", code, card.key_id, reason)
+    return _trust_info(row, "enrolled")
+
+
+def enrolled_stations(db) -> list[TrustedKey]:
+    with db.read() as s:
+        return list(s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION)
+                              .order_by(TrustedKey.station_code, TrustedKey.enrolled_at)).scalars())
+
+
+def revocations(db) -> list[KeyRevocation]:
+    with db.read() as s:
+        return list(s.execute(select(KeyRevocation).order_by(KeyRevocation.revoked_at)).scalars())
+
+
+def find_trusted(s, key_id: str) -> TrustedKey | None:
+    return s.execute(select(TrustedKey).where(TrustedKey.key_id == key_id)).scalar_one_or_none()
+
+
+def find_revocation(s, key_id: str) -> KeyRevocation | None:
+    return s.execute(select(KeyRevocation).where(KeyRevocation.key_id == key_id)).scalar_one_or_none()
+
+
+def revoke(db, target: str, *, reason: str, actor: str) -> list[dict[str, Any]]:
+    """At the township: refuse from now on every bundle signed with a station's key (by station code: all its
+    active keys; or by key id). Revoking twice is a no-op."""
+    if not _is_township(db):
+        raise StateError(pick("只有镇中心可以吊销站点密钥", "only the township revokes station keys"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError.single(pick("原因", "reason"), pick("请填写吊销原因", "give a reason for the revocation"))
+    t = target.strip().upper()
+    with db.raw_write() as s:
+        if _KEY_ID_RE.match(t):
+            keys = s.execute(select(TrustedKey).where(TrustedKey.key_id == t,
+                                                      TrustedKey.role == ROLE_STATION)).scalars().all()
+        else:
+            keys = s.execute(select(TrustedKey).where(TrustedKey.station_code == t,
+                                                      TrustedKey.role == ROLE_STATION)).scalars().all()
+        if not keys:
+            raise IdentityError(pick(f"没有登记的站点或密钥：{target}", f"no enrolled station or key: {target}"))
+        out = []
+        for k in keys:
+            rev = find_revocation(s, k.key_id)
+            if rev is None:
+                rev = KeyRevocation(key_id=k.key_id, station_id=k.station_id, station_code=k.station_code,
+                                    reason=reason, revoked_at=utcnow(), revoked_by=actor)
+                s.add(rev)
+                status = "revoked"
+            else:
+                status = "already"
+            out.append({"status": status, "code": k.station_code, "key_id": k.key_id, "reason": rev.reason})
+    log.info("revoked %s: %s", target, reason)
+    return out
+
+
+# -- rotation ----------------------------------------------------------------------------------------------------
+
+def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
+    """Replace this installation's keys. Writes a rotation statement (the new card, signed by the old and the new
+    key) that the other side accepts with `enroll`. Old keys move to keys/retired/ (bundles in flight still open)."""
+    old = own_key(db)
+    keys_dir = db.paths.keys
+    cur = KeyFiles.current(keys_dir)
+    old_sk = load_signing_key(db)
+    passphrase = get_passphrase(purpose="", required=False) if minisign.SecretKey.from_bytes(
+        cur.signing_key.read_bytes()).is_encrypted() else None
+    pair, sk_bytes, age_bytes, identity = _make_key_material(passphrase)
+    station = db.station()
+    new_pub = public_key_b64(pair.public_key)
+    new_card = Card(format=CARD_FORMAT, station_id=station.id, code=station.code, name=station.name,
+                    kind=station.kind, minisign_public_key=new_pub, key_id=key_id_of(pair.public_key),
+                    age_recipient=str(identity.to_public()), escrow_recipient=old.escrow_recipient,
+                    fingerprint=fingerprint(station.id, station.code, new_pub, str(identity.to_public()),
+                                            old.escrow_recipient),
+                    created_at=utcnow().isoformat(timespec="seconds") + "Z")
+    statement = json.dumps({"format": ROTATION_FORMAT, "station_id": station.id, "code": station.code,
+                            "old_key_id": old.key_id, "new_card": new_card.as_dict(),
+                            "created_at": new_card.created_at}, ensure_ascii=False, sort_keys=True)
+    comment = f"station-app rotation station={station.code} old={old.key_id} new={new_card.key_id}"
+    old_sig = old_sk.sign(statement.encode("utf-8"), trusted_comment=comment)
+    new_sig = pair.secret_key.sign(statement.encode("utf-8"), trusted_comment=comment)
+    old_sk.wipe()
+    doc = {"format": ROTATION_FORMAT, "statement": statement, "old_signature": bytes(old_sig).decode("ascii"),
+           "new_signature": bytes(new_sig).decode("ascii")}
+    # Move the old keys aside first: if we stop half-way, both sets exist and nothing is lost.
+    retired = KeyFiles.retired(keys_dir, old.key_id)
+    retired.signing_key.parent.mkdir(parents=True, exist_ok=True)
+    for src, dst in ((cur.signing_key, retired.signing_key), (cur.signing_pub, retired.signing_pub),
+                     (cur.age_key, retired.age_key)):
+        write_atomic(dst, src.read_bytes(), mode=0o600)
+    _write_key_files(cur, pair, sk_bytes, age_bytes)
+    now = utcnow()
+    with db.raw_write() as s:
+        row = s.get(OwnKey, old.id)
+        row.retired_at = now
+        s.add(OwnKey(key_id=new_card.key_id, minisign_public=new_pub, age_recipient=new_card.age_recipient,
+                     escrow_recipient=old.escrow_recipient, fingerprint=new_card.fingerprint, created_at=now))
+    write_card_file(db)
+    out_dir = Path(out_dir) if out_dir else db.paths.exports
+    stmt_path = out_dir / f"{station.code}-rotation-{new_card.key_id}.json"
+    write_atomic(stmt_path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    card_path = export_card(db, out_dir / f"{station.code}-card.json")
+    log.info("rotated key %s -> %s; statement %s", old.key_id, new_card.key_id, stmt_path)
+    return {"old_key_id": old.key_id, "key_id": new_card.key_id, "fingerprint": new_card.fingerprint,
+            "statement": str(stmt_path), "card": str(card_path)}
+
+
+def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]:
+    """Accept a rotation statement: both signatures must verify, the old key must be one we trust and not revoked,
+    and the new card must name the same station. The old key stays valid for bundles (it was not compromised)."""
+    def bad(zh: str, en: str) -> IdentityError:
+        return IdentityError(pick(f"密钥轮换声明 {source}：{zh}", f"rotation statement {source}: {en}"))
+
+    try:
+        doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+        if set(doc) != {"format", "statement", "old_signature", "new_signature"} or not all(
+                isinstance(doc[k], str) for k in doc):
+            raise ValueError("fields")
+        stmt = json.loads(doc["statement"], object_pairs_hook=_no_duplicates)
+        if set(stmt) != {"format", "station_id", "code", "old_key_id", "new_card", "created_at"}:
+            raise ValueError("statement fields")
+        old_sig = minisign.Signature.from_bytes(doc["old_signature"].encode("ascii"))
+        new_sig = minisign.Signature.from_bytes(doc["new_signature"].encode("ascii"))
+    except (UnicodeError, ValueError, minisign.Error):
+        raise bad("格式不对", "malformed") from None
+    if stmt.get("format") != ROTATION_FORMAT:
+        raise bad("格式不对", "malformed")
+    new_card = parse_card(stmt["new_card"], source)
+    with db.read() as s:
+        old = find_trusted(s, stmt["old_key_id"])
+        if old is None:
+            raise bad(f"旧密钥 {stmt['old_key_id']} 不是本机信任的密钥", f"the old key {stmt['old_key_id']} is not one this installation trusts")
+        _check_not_revoked(s, old.key_id)
+    if signature_key_id(old_sig) != old.key_id or signature_key_id(new_sig) != new_card.key_id:
+        raise bad("签名的密钥与声明不符", "the signatures are not by the keys it names")
+    body = doc["statement"].encode("utf-8")
+    try:
+        minisign.PublicKey.from_base64(old.minisign_public).verify(body, old_sig)
+        new_card.public_key.verify(body, new_sig)
+    except minisign.Error:
+        raise bad("签名验证失败（声明被改动过或不完整）", "a signature does not verify (altered or incomplete)") from None
+    if (stmt["station_id"], stmt["code"]) != (old.station_id, old.station_code) \
+            or (new_card.station_id, new_card.code) != (old.station_id, old.station_code):
+        raise bad("新旧名片不是同一个站点", "the old and new keys belong to different stations")
+    with db.raw_write() as s:
+        _check_not_revoked(s, new_card.key_id)
+        existing = find_trusted(s, new_card.key_id)
+        if existing is not None:
+            return _trust_info(existing, "already")
+        old_row = find_trusted(s, old.key_id)
+        now = utcnow()
+        if old_row.superseded_at is None:
+            old_row.superseded_at = now
+            old_row.superseded_by = new_card.key_id
+        s.add(KeyRotation(station_id=old.station_id, old_key_id=old.key_id, new_key_id=new_card.key_id,
+                          statement=doc["statement"], accepted_at=now))
+        row = _trusted_from_card(new_card, old.role)
+        s.add(row)
+    log.info("accepted rotation of %s: %s -> %s", old.station_code, old.key_id, new_card.key_id)
+    return _trust_info(row, "rotated")
+
+
+def set_escrow_recipient(db, recipient: str | None) -> Card:
+    """At the township: an offline escrow age recipient that stations also encrypt their bundles to. Stations learn
+    it from the township card (re-trusted by rotation) – so set it before handing out the card."""
+    if recipient is not None:
+        if not _AGE_RECIPIENT_RE.match(recipient):
+            raise ValidationError.single("escrow_recipient", pick("不是有效的 age 公钥", "not an age recipient"))
+        pyrage.x25519.Recipient.from_str(recipient)
+    key = own_key(db)
+    station = db.station()
+    with db.raw_write() as s:
+        row = s.get(OwnKey, key.id)
+        row.escrow_recipient = recipient
+        row.fingerprint = fingerprint(station.id, station.code, row.minisign_public, row.age_recipient, recipient)
+    write_card_file(db)
+    return build_card(db)
