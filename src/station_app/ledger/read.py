@@ -1,0 +1,313 @@
+"""Reading 台账 files as clerks save them: .xlsx from Excel or WPS, and .csv in UTF-8 (with or without BOM) or
+GB18030/GBK.
+
+The header is row 1; columns are found by header name (order free, surrounding spaces, full-width spaces
+included, ignored). What comes back is raw cell values: text stripped (empty text becomes None), numbers, and real
+Excel dates and times as date/datetime/time. Turning them into record values is the layouts' job.
+
+The encoding of a CSV is detected, never guessed silently: UTF-8 (BOM or not) strictly, then GB18030 strictly;
+the decoding that yields the expected header wins. A file whose text is garbled (mojibake, such as a UTF-8 file
+that was once opened as GBK and saved again) is refused with a message saying so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from station_app.core.errors import StationError
+from station_app.core.i18n import pick
+
+#: Larger files are refused: a village ledger of many years is a few MB; this keeps a stray file from eating memory.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class LedgerFileError(StationError):
+    """The file as a whole cannot be read as this ledger (wrong type, encoding, header). Nothing was imported."""
+
+
+@dataclass
+class Row:
+    number: int  # spreadsheet row number; the header is row 1
+    values: dict[str, Any]  # header -> raw cell value (None when empty)
+    sheet: str | None = None  # worksheet name (.xlsx), None for .csv
+
+
+@dataclass
+class Table:
+    """The data rows of one ledger file, by header."""
+
+    file_name: str
+    headers: list[str]  # the layout headers found
+    rows: list[Row]
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str | None = None  # for .csv: "UTF-8 (BOM)", "UTF-8", "GB18030"
+    sheets: list[str] = field(default_factory=list)  # for .xlsx: the worksheets read
+    ignored_sheets: list[str] = field(default_factory=list)
+
+
+def clean_header(value: Any) -> str:
+    """A header cell as compared with the layout: surrounding whitespace (also U+3000 and a stray BOM) removed."""
+    if value is None:
+        return ""
+    return str(value).replace("\ufeff", "").strip()
+
+
+def clean_cell(value: Any) -> Any:
+    """Strip text (Python's strip also removes U+3000 full-width spaces); empty text becomes None."""
+    if isinstance(value, str):
+        v = value.replace("\ufeff", "").strip()
+        return v or None
+    return value
+
+
+def read_ledger(path: str | Path, headers: Sequence[str]) -> Table:
+    """Read a .xlsx or .csv ledger whose header row must contain every one of `headers`."""
+    p = Path(path)
+    if not p.is_file():
+        raise LedgerFileError(pick(f"找不到文件：{p}", f"no such file: {p}"))
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise LedgerFileError(pick(f"文件过大（上限 {MAX_FILE_BYTES // 1048576} MB）：{p.name}",
+                                   f"the file is too large (limit {MAX_FILE_BYTES // 1048576} MB): {p.name}"))
+    ext = p.suffix.lower()
+    if ext in (".xlsx", ".xlsm"):
+        return read_xlsx(p, headers)
+    if ext in (".csv", ".txt"):
+        return read_csv(p, headers)
+    if ext in (".xls", ".et", ".wps", ".ods"):
+        raise LedgerFileError(pick(
+            f"不支持 {ext} 格式：请在 Excel 或 WPS 中“另存为” .xlsx（Excel 工作簿）或 .csv 后再导入：{p.name}",
+            f"{ext} files are not supported: save the file as .xlsx or .csv in Excel or WPS first: {p.name}"))
+    raise LedgerFileError(pick(f"只能导入 .xlsx 或 .csv 文件：{p.name}", f"only .xlsx and .csv files can be imported: {p.name}"))
+
+
+# -- header matching ----------------------------------------------------------------------------------------
+
+@dataclass
+class _HeaderMatch:
+    index: dict[str, int]  # layout header -> column index
+    missing: list[str]
+    ignored: list[str]
+    duplicated: list[str]
+
+
+def _match_headers(cells: Sequence[Any], headers: Sequence[str]) -> _HeaderMatch:
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    duplicated: list[str] = []
+    wanted = set(headers)
+    for i, cell in enumerate(cells):
+        h = clean_header(cell)
+        if not h:
+            continue
+        if h in wanted:
+            if h in index:
+                duplicated.append(h)
+            else:
+                index[h] = i
+        else:
+            ignored.append(h)
+    return _HeaderMatch(index, [h for h in headers if h not in index], ignored, duplicated)
+
+
+def _header_error(file_name: str, m: _HeaderMatch, headers: Sequence[str], where: str = "") -> LedgerFileError:
+    parts = []
+    if m.missing:
+        parts.append(pick(f"缺少列：{'、'.join(m.missing)}", f"missing columns: {', '.join(m.missing)}"))
+    if m.duplicated:
+        parts.append(pick(f"列重复：{'、'.join(m.duplicated)}", f"duplicated columns: {', '.join(m.duplicated)}"))
+    expected = "、".join(headers)
+    return LedgerFileError(pick(
+        f"{file_name}{where}：第1行表头不符合台账格式（{'；'.join(parts)}）。第1行应为表头：{expected}",
+        f"{file_name}{where}: the header in row 1 does not fit this ledger ({'; '.join(parts)}). "
+        f"Row 1 must hold the headers: {', '.join(headers)}"))
+
+
+def _data_row(cells: Sequence[Any], m: _HeaderMatch) -> tuple[dict[str, Any], bool]:
+    """(values by header, any non-empty cell at all — also in ignored columns)."""
+    values = {h: clean_cell(cells[i]) if i < len(cells) else None for h, i in m.index.items()}
+    non_empty = any(clean_cell(c) is not None for c in cells)
+    return values, non_empty
+
+
+# -- xlsx ---------------------------------------------------------------------------------------------------
+
+def read_xlsx(path: Path, headers: Sequence[str]) -> Table:
+    """Every worksheet whose row 1 holds the layout's headers is read (yearly ledgers often keep a sheet per
+    month); empty sheets and sheets with other headers are skipped and reported."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise LedgerFileError(pick(f"无法打开 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式（{e}）",
+                                   f"cannot open the Excel file {path.name}: it is damaged or not .xlsx ({e})")) from None
+    try:
+        table = Table(path.name, list(headers), [])
+        first_bad: tuple[str, _HeaderMatch] | None = None
+        for ws in wb.worksheets:
+            it = ws.iter_rows(values_only=True)
+            header_cells = next(it, None)
+            if header_cells is None or all(clean_cell(c) is None for c in header_cells):
+                continue  # an empty sheet
+            m = _match_headers(header_cells, headers)
+            if m.missing or m.duplicated:
+                table.ignored_sheets.append(ws.title)
+                first_bad = first_bad or (ws.title, m)
+                continue
+            table.sheets.append(ws.title)
+            for col in m.ignored:
+                if col not in table.ignored_columns:
+                    table.ignored_columns.append(col)
+            for number, cells in enumerate(it, start=2):
+                values, non_empty = _data_row(cells, m)
+                if non_empty:
+                    table.rows.append(Row(number, {h: _excel_value(v) for h, v in values.items()}, ws.title))
+        if not table.sheets:
+            if first_bad is not None:
+                sheet, m = first_bad
+                raise _header_error(path.name, m, headers, pick(f"（工作表“{sheet}”）", f" (sheet '{sheet}')"))
+            raise LedgerFileError(pick(f"{path.name} 是空的：没有表头和数据", f"{path.name} is empty: no header and no data"))
+        if len(table.sheets) == 1:
+            # One sheet: row numbers alone say where a problem is.
+            for r in table.rows:
+                r.sheet = table.sheets[0]
+        return table
+    finally:
+        wb.close()
+
+
+def _excel_value(v: Any) -> Any:
+    # A time typed as more than 24 h comes back as a timedelta; a pure time cell is a time; dates are datetimes.
+    if isinstance(v, timedelta) and timedelta(0) <= v < timedelta(days=1):
+        return (datetime.min + v).time()
+    return v
+
+
+# -- csv ----------------------------------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _rare(ch: str) -> bool:
+    """Outside GB2312's 3755 common characters (level 1). Ledgers are written almost entirely in those; text
+    decoded with the wrong encoding is mostly made of the rest."""
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return b[0] >= 0xD8
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """True when the text carries replacement characters (锟斤拷) or is dense with rare characters (鍙鏃鐨...).
+
+    Measured on real ledger text the share of rare characters is near 0; UTF-8 Chinese decoded as GBK gives 0.8.
+    """
+    if "\ufffd" in text or "锟斤拷" in text:
+        return True
+    cjk = _CJK.findall(text[:200_000])  # a sample is plenty: a garbled file is garbled throughout
+    if len(cjk) < 8:
+        return False
+    return sum(1 for ch in cjk if _rare(ch)) / len(cjk) > 0.4
+
+
+def _decodings(data: bytes) -> list[tuple[str, str]]:
+    """Every strict decoding that works, most likely first: (label, text)."""
+    out: list[tuple[str, str]] = []
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        # Excel's "Unicode text" (tab-separated UTF-16).
+        try:
+            return [("UTF-16", data.decode("utf-16"))]
+        except UnicodeDecodeError:
+            return []
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return [("UTF-8 (BOM)", data[3:].decode("utf-8"))]
+        except UnicodeDecodeError:
+            return []
+    for label, codec in (("UTF-8", "utf-8"), ("GB18030", "gb18030")):
+        try:
+            out.append((label, data.decode(codec)))
+        except UnicodeDecodeError:
+            pass
+    return out
+
+
+def _parse_csv(text: str) -> list[list[str]]:
+    first = text.split("\n", 1)[0]
+    # Excel saves CSV with commas; "Unicode text" and some WPS exports use tabs.
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_csv(path: Path, headers: Sequence[str]) -> Table:
+    data = path.read_bytes()
+    if not data.strip():
+        raise LedgerFileError(pick(f"{path.name} 是空的：没有表头和数据", f"{path.name} is empty: no header and no data"))
+    candidates = _decodings(data)
+    if not candidates:
+        raise LedgerFileError(pick(
+            f"{path.name} 的文字编码无法识别（既不是 UTF-8 也不是 GB18030/GBK）。请在 Excel 或 WPS 中另存为"
+            f"“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。",
+            f"cannot tell the text encoding of {path.name} (neither UTF-8 nor GB18030/GBK). Save it again as "
+            f"\"CSV UTF-8\" or .xlsx in Excel or WPS, then import it."))
+    first_failure: tuple[str, _HeaderMatch] | None = None
+    for label, text in candidates:
+        rows = _parse_csv(text)
+        header_cells = rows[0] if rows else []
+        m = _match_headers(header_cells, headers)
+        if m.missing or m.duplicated:
+            first_failure = first_failure or (label, m)
+            continue
+        if looks_like_mojibake(text):
+            raise _mojibake(path.name, label)
+        table = Table(path.name, list(headers), [], ignored_columns=list(m.ignored), encoding=label)
+        for number, cells in enumerate(rows[1:], start=2):
+            values, non_empty = _data_row(cells, m)
+            if non_empty:
+                table.rows.append(Row(number, _unquote(values)))
+        return table
+    label, m = first_failure  # type: ignore[misc]
+    header_text = candidates[0][1].split("\n", 1)[0]
+    if any(looks_like_mojibake(t.split("\n", 1)[0]) or looks_like_mojibake(t) for _, t in candidates):
+        raise _mojibake(path.name, "/".join(lbl for lbl, _ in candidates))
+    if m.missing and len(m.missing) == len(headers) and not _CJK.search(header_text):
+        # Not one header found and no Chinese in row 1 at all: most likely the wrong encoding or not a ledger.
+        raise LedgerFileError(pick(
+            f"{path.name}：第1行没有找到任何台账表头（按 {label} 读取）。文件可能不是这种台账，或文字编码有误（乱码）。"
+            f"第1行应为表头：{'、'.join(headers)}",
+            f"{path.name}: no ledger header found in row 1 (read as {label}). The file may be another kind of ledger, "
+            f"or its text encoding is wrong (garbled). Row 1 must hold: {', '.join(headers)}"))
+    raise _header_error(path.name, m, headers)
+
+
+def _mojibake(file_name: str, encodings: str) -> LedgerFileError:
+    return LedgerFileError(pick(
+        f"{file_name} 的内容是乱码（按 {encodings} 读取后出现“锟斤拷”“鍙”一类字符），不能导入：文件可能曾被用错误的编码"
+        f"打开后又保存过。请找到原始文件，或在 Excel/WPS 中确认文字显示正常后另存为 .xlsx 再导入。",
+        f"{file_name} is garbled (read as {encodings} it shows mojibake such as 锟斤拷 or 鍙) and cannot be imported: it "
+        f"was probably opened with the wrong encoding and saved again. Use the original file, or check that the text "
+        f"looks right in Excel/WPS and save it as .xlsx."))
+
+
+_FORMULA_GUARD = re.compile(r"^'[=+\-@]")
+
+
+def _unquote(values: dict[str, Any]) -> dict[str, Any]:
+    # Our CSV export guards text that Excel would take for a formula with a leading apostrophe; take it off again.
+    return {h: (v[1:] if isinstance(v, str) and _FORMULA_GUARD.match(v) else v) for h, v in values.items()}
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet or terminal: Chinese characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
