@@ -521,39 +521,74 @@ def enroll_station(db, card: Card) -> dict[str, Any]:
 
 def enroll_replacement(db, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
     """At the township, for a restore: enroll the new installation's card for an enrolled station whose PC was
-    replaced. Every active key of that station is revoked (the old PC may be in anyone's hands) and the new key is
-    recorded under the station's existing id (the restore hands that id to the new installation)."""
+    replaced, under the station's existing id (the restore hands that id to the new installation), and revoke every
+    other key of that station (the old PC may be in anyone's hands)."""
     if not isinstance(card, Card):
         card = load_card(card)
     code = validators.station_code(station_code)
+    with db.read() as s:
+        old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
+                                                 TrustedKey.station_code == code)).scalars().first()
+    if old is None:
+        raise IdentityError(pick(f"站点 {code} 尚未登记", f"station {code} is not enrolled"))
+    info = enroll_card(db, card.as_dict(), replace_station=old.station_id)
+    revoke_station_keys(db, old.station_id, except_key_id=card.key_id, reason=reason, actor=actor)
+    return info
+
+
+def read_card(path: Path | str) -> dict[str, Any]:
+    """A validated public card as a dict (for the restore export)."""
+    return load_card(path).as_dict()
+
+
+def enroll_card(db, card: dict[str, Any] | Card, *, replace_station: str | None = None) -> dict[str, Any]:
+    """Enroll a card at the township. With replace_station (an enrolled station id), the card's keys become that
+    station's current keys whatever id and code the new installation's card names (a restore); the station's other
+    keys are marked superseded (revoke them with revoke_station_keys)."""
+    if not isinstance(card, Card):
+        card = parse_card(card)
+    if replace_station is None:
+        return enroll_station(db, card)
     with db.raw_write() as s:
         _check_not_revoked(s, card.key_id)
         old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
-                                                 TrustedKey.station_code == code)).scalars().all()
+                                                 TrustedKey.station_id == replace_station)).scalars().all()
         if not old:
-            raise IdentityError(pick(f"站点 {code} 尚未登记", f"station {code} is not enrolled"))
-        station_id = old[0].station_id
-        if any(k.key_id == card.key_id for k in old):
-            row = next(k for k in old if k.key_id == card.key_id)
-            return _trust_info(row, "already")
-        existing = s.execute(select(TrustedKey).where(TrustedKey.key_id == card.key_id)).scalar_one_or_none()
+            raise IdentityError(pick(f"站点 {replace_station} 尚未登记", f"station {replace_station} is not enrolled"))
+        existing = find_trusted(s, card.key_id)
         if existing is not None:
+            if existing.station_id == replace_station:
+                return _trust_info(existing, "already")
             raise IdentityError(pick(f"密钥 {card.key_id} 已登记给 {existing.station_code}",
                                      f"key {card.key_id} is already enrolled for {existing.station_code}"))
         now = utcnow()
-        revoked_ids = {r.key_id for r in s.execute(select(KeyRevocation)).scalars()}
         for k in old:
             if k.superseded_at is None:
                 k.superseded_at = now
                 k.superseded_by = card.key_id
-            if k.key_id not in revoked_ids:
-                s.add(KeyRevocation(key_id=k.key_id, station_id=k.station_id, station_code=k.station_code,
-                                    reason=reason, revoked_at=now, revoked_by=actor))
-        row = _trusted_from_card(card, ROLE_STATION, station_id=station_id)
-        row.station_code = code
+        row = _trusted_from_card(card, ROLE_STATION, station_id=replace_station)
+        row.station_code = old[0].station_code
+        row.station_name = old[0].station_name
         s.add(row)
-    log.info("replaced keys of station %s by %s (%s)", code, card.key_id, reason)
+    log.info("enrolled %s as the new key of station %s", card.key_id, row.station_code)
     return _trust_info(row, "enrolled")
+
+
+def revoke_station_keys(db, station_id: str, *, except_key_id: str | None = None, reason: str = "",
+                        actor: str = "restore") -> list[str]:
+    """Revoke every enrolled key of a station but one; returns the key ids newly revoked."""
+    reason = reason or pick("站点电脑更换（恢复）", "station PC replaced (restore)")
+    out = []
+    with db.raw_write() as s:
+        keys = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
+                                                  TrustedKey.station_id == station_id)).scalars().all()
+        for k in keys:
+            if k.key_id == except_key_id or find_revocation(s, k.key_id) is not None:
+                continue
+            s.add(KeyRevocation(key_id=k.key_id, station_id=k.station_id, station_code=k.station_code,
+                                reason=reason, revoked_at=utcnow(), revoked_by=actor))
+            out.append(k.key_id)
+    return out
 
 
 def enrolled_stations(db) -> list[TrustedKey]:

@@ -1,0 +1,514 @@
+"""The bundle file: one file per bundle, checkable with nothing but the standard `minisign` and `age` tools.
+
+Layout (docs/bundle-format.md has the full specification):
+
+    line 1-4   a minisign signature (untrusted comment, signature, trusted comment, global signature), each
+               line ending in "\\n": the signature of everything after line 4. The trusted comment is the
+               BundleHeader (printable ASCII).
+    the rest   an age (X25519) ciphertext, binary format, of a gzip-compressed ustar archive:
+                   manifest.json, meta.json, tables/<table>.json ..., files/<sha256> ...
+
+So `head -n 4 F > b.age.minisig; tail -n +5 F > b.age; minisign -Vm b.age -P KEY; age -d -i KEY b.age` opens it.
+The reader checks the signature against an enrolled (or trusted) key before anything else of the file is parsed,
+then the header, then decrypts in memory, then checks the archive strictly, then hands the tables to
+payload.validate_payload.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tarfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import minisign
+import pyrage
+from sqlalchemy import select
+
+from station_app.core.codes import StationKind
+from station_app.core.i18n import pick
+from station_app.store.atomic import write_atomic
+from station_app.store.keys_models import OwnKey
+from station_app.store.models import utcnow
+from station_app.sync import identity
+from station_app.sync.results import BundleRefused
+
+log = logging.getLogger(__name__)
+
+__all__ = ["BundleHeader", "OpenedBundle", "BundleRefused", "Limits", "LIMITS", "write_bundle", "open_bundle",
+           "bundle_file_name", "SUFFIX", "KINDS"]
+
+FORMAT = 1
+SUFFIX = ".stbundle"
+KINDS = ("changes", "reference", "restore")
+HEADER_MAGIC = "station-app-bundle"
+UNTRUSTED_PREFIX = "untrusted comment: "
+SIG_LINES_MAX = 16 * 1024  # four signature lines; the trusted comment is at most ~8 KiB by minisign's rules
+MEMBER_MANIFEST = "manifest.json"
+MEMBER_META = "meta.json"
+_TABLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def _env_mib(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, "")) * 1024 * 1024 if os.environ.get(name) else default
+    except ValueError:
+        return default
+
+
+@dataclass
+class Limits:
+    """Caps on what a bundle may be; anything larger is refused before it is decrypted or unpacked."""
+
+    bundle_bytes: int = 512 * 1024 * 1024        # the file as received (STATION_APP_BUNDLE_MAX_MB)
+    plaintext_bytes: int = 2048 * 1024 * 1024    # the decompressed archive (decompression-bomb guard)
+    member_bytes: int = 1024 * 1024 * 1024       # any one member of the archive
+    members: int = 25_000
+
+
+LIMITS = Limits(bundle_bytes=_env_mib("STATION_APP_BUNDLE_MAX_MB", 512 * 1024 * 1024))
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    """The signed trusted comment; ASCII only."""
+
+    format: int
+    kind: str
+    station_id: str
+    station_code: str
+    number: int
+    epoch: int
+    counter_from: int  # exclusive
+    counter_to: int  # inclusive
+    prev_sha256: str | None
+    created_at: str  # UTC ISO, display only
+    key_id: str
+
+    _FIELDS = ("format", "kind", "station", "code", "number", "epoch", "from", "to", "prev", "created", "key")
+
+    def to_comment(self) -> str:
+        values = [str(self.format), self.kind, self.station_id, self.station_code, str(self.number), str(self.epoch),
+                  str(self.counter_from), str(self.counter_to), self.prev_sha256 or "-", self.created_at, self.key_id]
+        return HEADER_MAGIC + " " + " ".join(f"{k}={v}" for k, v in zip(self._FIELDS, values))
+
+    @classmethod
+    def from_comment(cls, text: str) -> "BundleHeader":
+        """Parse strictly: the exact fields in the exact order, each in its exact form."""
+        bad = BundleRefused(pick("同步包签名中的说明格式不对（不是本系统的同步包？）",
+                                 "the bundle's signed header is malformed (not a station-app bundle?)"))
+        parts = text.split(" ")
+        if len(parts) != len(cls._FIELDS) + 1 or parts[0] != HEADER_MAGIC:
+            raise bad
+        values: dict[str, str] = {}
+        for key, part in zip(cls._FIELDS, parts[1:]):
+            k, sep, v = part.partition("=")
+            if k != key or not sep:
+                raise bad
+            values[k] = v
+
+        def number(v: str) -> int:
+            if not re.fullmatch(r"0|[1-9][0-9]{0,17}", v):
+                raise bad
+            return int(v)
+
+        if values["format"] != str(FORMAT):
+            raise BundleRefused(pick(f"同步包格式版本 {values['format']} 不受支持，请升级软件",
+                                     f"bundle format {values['format']} is not supported; update the app"))
+        if values["kind"] not in KINDS or not _UUID_RE.match(values["station"]) \
+                or not _CODE_RE.match(values["code"]) or not _TIME_RE.match(values["created"]) \
+                or not re.fullmatch(r"[0-9A-F]{16}", values["key"]) \
+                or not (values["prev"] == "-" or _SHA_RE.match(values["prev"])):
+            raise bad
+        h = cls(format=FORMAT, kind=values["kind"], station_id=values["station"], station_code=values["code"],
+                number=number(values["number"]), epoch=number(values["epoch"]),
+                counter_from=number(values["from"]), counter_to=number(values["to"]),
+                prev_sha256=None if values["prev"] == "-" else values["prev"], created_at=values["created"],
+                key_id=values["key"])
+        # Bundle 1 has no predecessor; every later one names it (a restored station continues the chain too).
+        if h.number < 1 or h.counter_to < h.counter_from or (h.number == 1) != (h.prev_sha256 is None):
+            raise bad
+        return h
+
+
+@dataclass
+class OpenedBundle:
+    path: Path
+    sha256: str  # of the whole bundle file as received
+    header: BundleHeader  # verified
+    payload: Any  # payload.Payload, decrypted and validated
+
+
+def bundle_file_name(code: str, kind: str, number: int) -> str:
+    return f"{code}-{kind}-{number:06d}{SUFFIX}"
+
+
+# -- writing -----------------------------------------------------------------------------------------------------
+
+def _json_bytes(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def build_archive(tables: dict[str, list[dict]], files: dict[str, bytes], meta: dict) -> bytes:
+    """The payload as a gzip-compressed ustar archive with a fixed member order and neutral metadata."""
+    names = list(tables)
+    shas = sorted(files)
+    members: list[tuple[str, bytes]] = [(MEMBER_META, _json_bytes(meta))]
+    members += [(f"tables/{t}.json", _json_bytes(tables[t])) for t in names]
+    members += [(f"files/{h}", files[h]) for h in shas]
+    manifest = {"format": FORMAT, "tables": names, "files": shas,
+                "members": [{"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+                            for n, d in members]}
+    members.insert(0, (MEMBER_MANIFEST, _json_bytes(manifest)))
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tf:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o644
+            info.mtime = 0
+            info.type = tarfile.REGTYPE
+            tf.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), compresslevel=6, mtime=0)
+
+
+def seal(archive: bytes, header: BundleHeader, *, secret_key: minisign.SecretKey, recipients: list[str]) -> bytes:
+    """Encrypt `archive` to the recipients and put the signature with `header` in front: the bundle file's bytes.
+
+    Exposed so tests can wrap arbitrary (even malicious) archive bytes with real keys."""
+    try:
+        rcpts = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
+    except pyrage.RecipientError as e:
+        raise BundleRefused(pick(f"收件人公钥无效：{e}", f"an encryption recipient is invalid: {e}")) from None
+    ciphertext = pyrage.encrypt(archive, rcpts)
+    untrusted = f"station-app bundle {header.station_code} {header.kind} {header.number}"
+    sig = secret_key.sign(ciphertext, untrusted_comment=untrusted, trusted_comment=header.to_comment())
+    return bytes(sig) + b"\n" + ciphertext
+
+
+def write_bundle(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
+                 prev_sha256: str | None, payload: Any, out_dir: Path, recipients: list[str]) -> Path:
+    """Write one bundle atomically (temp file, fsync, rename), then read it back and verify its signature."""
+    return write_bundle_file(db, kind=kind, number=number, epoch=epoch, counter_from=counter_from,
+                             counter_to=counter_to, prev_sha256=prev_sha256, payload=payload, out_dir=out_dir,
+                             recipients=recipients)[0]
+
+
+def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
+                      prev_sha256: str | None, payload: Any, out_dir: Path,
+                      recipients: list[str]) -> tuple[Path, str, BundleHeader]:
+    """write_bundle, returning (path, sha256 of the file on disk, header)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if not recipients:
+        raise BundleRefused(pick("没有收件人：请先导入镇中心名片", "no recipient: trust the township card first"))
+    station = db.station()
+    key = identity.own_key(db)
+    header = BundleHeader(format=FORMAT, kind=kind, station_id=station.id, station_code=station.code, number=number,
+                          epoch=epoch, counter_from=counter_from, counter_to=counter_to, prev_sha256=prev_sha256,
+                          created_at=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), key_id=key.key_id)
+    archive = build_archive(payload.tables, payload.files, payload.meta)
+    sk = identity.load_signing_key(db)
+    try:
+        data = seal(archive, header, secret_key=sk, recipients=recipients)
+    finally:
+        sk.wipe()
+    if len(data) > LIMITS.bundle_bytes:
+        raise BundleRefused(pick(
+            f"同步包太大（{len(data) // 2**20} MiB，上限 {LIMITS.bundle_bytes // 2**20} MiB）：请分几次导出（--from）",
+            f"the bundle is too large ({len(data) // 2**20} MiB, limit {LIMITS.bundle_bytes // 2**20} MiB): "
+            "export smaller ranges (--from)"))
+    out = Path(out_dir) / bundle_file_name(station.code, kind, number)
+    sha = write_atomic(out, data)
+    # Read back what is on disk and check its signature, as the township will.
+    disk = out.read_bytes()
+    sig, body = _split(disk)
+    minisign.PublicKey.from_base64(key.minisign_public).verify(body, sig)
+    return out, sha, header
+
+
+# -- reading -----------------------------------------------------------------------------------------------------
+
+def _refuse(zh: str, en: str, *, fork: bool = False) -> BundleRefused:
+    return BundleRefused(pick(zh, en), fork=fork)
+
+
+def _split(data: bytes) -> tuple[minisign.Signature, bytes]:
+    """The signature (first four lines) and the signed body (the rest). Parses nothing else."""
+    pos = 0
+    for _ in range(4):
+        nl = data.find(b"\n", pos, SIG_LINES_MAX)
+        if nl < 0:
+            raise _refuse("同步包缺少签名或签名不完整（文件不完整或不是同步包）",
+                          "the bundle has no signature or an incomplete one (truncated file, or not a bundle)")
+        pos = nl + 1
+    if not data.startswith(UNTRUSTED_PREFIX.encode()):
+        raise _refuse("同步包缺少签名（文件开头不是 minisign 签名）",
+                      "the bundle has no signature (the file does not start with a minisign signature)")
+    try:
+        sig = minisign.Signature.from_bytes(data[:pos])
+    except (minisign.Error, ValueError):
+        raise _refuse("同步包的签名已损坏（无法读取）", "the bundle's signature is damaged (cannot be read)") from None
+    return sig, data[pos:]
+
+
+def _read_capped(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _refuse(f"找不到文件：{path}", f"no such file: {path}") from None
+    cap = LIMITS.bundle_bytes
+    if size > cap:
+        raise _refuse(f"同步包太大（{size // 2**20} MiB，上限 {cap // 2**20} MiB），未读取",
+                      f"the bundle is too large ({size // 2**20} MiB, limit {cap // 2**20} MiB); not read")
+    with open(path, "rb") as f:
+        data = f.read(cap + 1)
+    if len(data) > cap:  # grew while we looked
+        raise _refuse(f"同步包太大（上限 {cap // 2**20} MiB），未读取", f"the bundle is too large (limit {cap // 2**20} MiB); not read")
+    return data
+
+
+@dataclass(frozen=True)
+class Signer:
+    role: str  # "station" | "township" | "self"
+    station_id: str
+    station_code: str
+    key_id: str
+
+
+def verify_bundle_bytes(db, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
+    """Signature first: find the key by the signature's key id among the keys this installation trusts, refuse
+    unknown and revoked keys, verify, and only then parse the (now authenticated) header."""
+    sig, body = _split(data)
+    kid = identity.signature_key_id(sig)
+    with db.read() as s:
+        rev = identity.find_revocation(s, kid)
+        trusted = identity.find_trusted(s, kid)
+        own = s.execute(select(OwnKey).where(OwnKey.key_id == kid)).scalar_one_or_none()
+    if rev is not None:
+        raise _refuse(f"同步包的签名密钥 {kid}（{rev.station_code}）已于 {rev.revoked_at:%Y-%m-%d} 吊销（{rev.reason}），拒绝导入",
+                      f"the bundle is signed with key {kid} ({rev.station_code}), revoked on {rev.revoked_at:%Y-%m-%d} "
+                      f"({rev.reason}); refused")
+    if trusted is None:
+        if own is not None:
+            raise _refuse("这是本机自己导出的同步包，不能导入本机", "this bundle was exported by this installation itself")
+        raise _refuse(f"同步包的签名密钥 {kid} 未登记（未知的站点，或该站尚未登记名片）",
+                      f"the bundle is signed with an unknown key {kid} (an unknown station, or its card is not enrolled)")
+    try:
+        minisign.PublicKey.from_base64(trusted.minisign_public).verify(body, sig)
+    except minisign.Error:
+        raise _refuse("同步包签名验证失败：文件被改动过或已损坏（请重新拷贝）",
+                      "the bundle's signature does not verify: the file was altered or damaged (copy it again)") from None
+    header = BundleHeader.from_comment(sig.trusted_comment)
+    if header.key_id != kid or header.station_id != trusted.station_id or header.station_code != trusted.station_code:
+        raise _refuse(f"同步包说明的站点（{header.station_code}）与签名密钥登记的站点（{trusted.station_code}）不符",
+                      f"the bundle claims station {header.station_code} but its key is enrolled for {trusted.station_code}")
+    return header, body, Signer(trusted.role, trusted.station_id, trusted.station_code, kid)
+
+
+def _check_kind(db, header: BundleHeader, signer: Signer) -> None:
+    here_township = db.station().kind == StationKind.CENTRE.value
+    if signer.role == identity.ROLE_STATION:
+        ok = here_township and header.kind == "changes"
+    else:
+        ok = (not here_township) and header.kind in ("reference", "restore")
+    if not ok:
+        raise _refuse(f"本机不接收这种同步包（{header.kind}，来自 {header.station_code}）",
+                      f"this installation does not take this kind of bundle ({header.kind} from {header.station_code})")
+
+
+def decrypt(db, body: bytes) -> bytes:
+    identities = identity.age_identities(db)
+    try:
+        return pyrage.decrypt(body, identities)
+    except pyrage.DecryptError as e:
+        text = str(e).lower()
+        if "no matching keys" in text or "no identity matched" in text:
+            raise _refuse("同步包不是加密给本机的（发给了别的镇中心？），无法解密",
+                          "the bundle is not encrypted to this installation (meant for another township?)") from None
+        raise _refuse("同步包密文已损坏或不完整，无法解密", "the bundle's ciphertext is damaged or truncated") from None
+
+
+def gunzip_capped(data: bytes, cap: int) -> bytes:
+    """Decompress one gzip stream, refusing output beyond `cap` (decompression bomb) and trailing data."""
+    d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, cap + 1)
+    except zlib.error:
+        raise _refuse("同步包内的压缩数据已损坏", "the bundle's compressed archive is damaged") from None
+    if len(out) > cap or d.unconsumed_tail:
+        raise _refuse(f"同步包解压后超过上限 {cap // 2**20} MiB（压缩炸弹？），拒绝导入",
+                      f"the bundle expands beyond {cap // 2**20} MiB (a decompression bomb?); refused")
+    if not d.eof or d.unused_data:
+        raise _refuse("同步包内的压缩数据不完整或带有多余内容", "the bundle's compressed archive is incomplete or has trailing data")
+    return out
+
+
+def _archive_refuse(zh: str, en: str) -> BundleRefused:
+    return _refuse(f"同步包内的归档结构不对：{zh}", f"the bundle's archive is malformed: {en}")
+
+
+def _loads(data: bytes, member: str) -> Any:
+    def no_dupes(pairs):
+        out = {}
+        for k, v in pairs:
+            if k in out:
+                raise ValueError(f"duplicate key {k!r}")
+            out[k] = v
+        return out
+
+    def no_constants(name):
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        return json.loads(data.decode("utf-8"), object_pairs_hook=no_dupes, parse_constant=no_constants)
+    except (UnicodeDecodeError, ValueError) as e:
+        msg = str(e)[:120]
+        raise _refuse(f"同步包内 {member} 不是有效的 JSON：{msg}", f"{member} in the bundle is not valid JSON: {msg}") from None
+
+
+def read_archive(tar_bytes: bytes) -> tuple[dict[str, list], dict[str, bytes], dict]:
+    """Strictly unpack the ustar archive: regular files only, the exact members the manifest names in its order,
+    no duplicates, no paths outside the expected names, sizes within caps, nothing after the end marker."""
+    limits = LIMITS
+    try:
+        tf = tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:")
+    except tarfile.TarError:
+        raise _archive_refuse("无法读取", "cannot be read") from None
+    members: list[tuple[str, bytes]] = []
+    seen: set[str] = set()
+    total = 0
+    try:
+        while True:
+            try:
+                m = tf.next()
+            except tarfile.TarError:
+                raise _archive_refuse("归档已损坏", "the archive is damaged") from None
+            if m is None:
+                break
+            name = m.name
+            if len(members) >= limits.members:
+                raise _archive_refuse("成员过多", "too many members")
+            if m.pax_headers or m.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
+                kind = "链接" if m.issym() or m.islnk() else "非普通文件"
+                raise _archive_refuse(f"{kind}：{name[:80]}", f"not a regular file (link or special): {name[:80]!r}")
+            if ".." in name.split("/") or name.startswith("/") or "\\" in name:
+                raise _archive_refuse(f"路径越界：{name[:80]}", f"path outside the archive: {name[:80]!r}")
+            if name in seen:
+                raise _archive_refuse(f"成员重复：{name[:80]}", f"duplicated member: {name[:80]!r}")
+            seen.add(name)
+            if m.size > limits.member_bytes:
+                raise _archive_refuse(f"成员 {name[:80]} 过大", f"member {name[:80]!r} is too large")
+            total += m.size
+            if total > limits.plaintext_bytes:
+                raise _archive_refuse("内容总量超过上限", "the contents exceed the size limit")
+            f = tf.extractfile(m)
+            data = f.read() if f is not None else b""
+            if len(data) != m.size:
+                raise _archive_refuse(f"成员 {name[:80]} 不完整", f"member {name[:80]!r} is truncated")
+            members.append((name, data))
+        end = tf.offset
+    finally:
+        tf.close()
+    if any(tar_bytes[end:]):
+        raise _archive_refuse("结束标记后还有多余内容", "there is data after the end of the archive")
+    if not members or members[0][0] != MEMBER_MANIFEST:
+        raise _archive_refuse("缺少 manifest.json（应为第一个成员）", "manifest.json is missing (it must come first)")
+    manifest = _loads(members[0][1], MEMBER_MANIFEST)
+    if not isinstance(manifest, dict) or set(manifest) != {"format", "tables", "files", "members"} \
+            or manifest["format"] != FORMAT or not isinstance(manifest["tables"], list) \
+            or not isinstance(manifest["files"], list) or not isinstance(manifest["members"], list):
+        raise _archive_refuse("manifest.json 的字段不对", "manifest.json has the wrong fields")
+    tables = manifest["tables"]
+    files = manifest["files"]
+    if not all(isinstance(t, str) and _TABLE_RE.match(t) for t in tables) or len(set(tables)) != len(tables):
+        raise _archive_refuse("manifest.json 中的表名无效或重复", "manifest.json names an invalid or repeated table")
+    if not all(isinstance(h, str) and _SHA_RE.match(h) for h in files) or files != sorted(set(files)):
+        raise _archive_refuse("manifest.json 中的文件名无效、重复或未排序", "manifest.json lists invalid, repeated or unsorted files")
+    expected = [MEMBER_META] + [f"tables/{t}.json" for t in tables] + [f"files/{h}" for h in files]
+    listed = manifest["members"]
+    if len(listed) != len(expected) or not all(
+            isinstance(e, dict) and set(e) == {"name", "size", "sha256"} and e["name"] == n
+            for e, n in zip(listed, expected)):
+        raise _archive_refuse("manifest.json 的成员清单不对", "manifest.json's member list is wrong")
+    actual = [n for n, _ in members[1:]]
+    if actual != expected:
+        missing = [n for n in expected if n not in actual]
+        extra = [n for n in actual if n not in expected]
+        if missing:
+            raise _archive_refuse(f"缺少成员 {missing[0][:80]}", f"member {missing[0][:80]!r} is missing")
+        if extra:
+            raise _archive_refuse(f"多出未列明的成员 {extra[0][:80]}", f"unexpected member {extra[0][:80]!r}")
+        raise _archive_refuse("成员顺序不对", "members are out of order")
+    for (name, data), entry in zip(members[1:], listed):
+        if entry["size"] != len(data) or entry["sha256"] != hashlib.sha256(data).hexdigest():
+            raise _archive_refuse(f"成员 {name[:80]} 与清单不符", f"member {name[:80]!r} does not match the manifest")
+    content = dict(members[1:])
+    meta = _loads(content[MEMBER_META], MEMBER_META)
+    raw_tables = {t: _loads(content[f"tables/{t}.json"], f"tables/{t}.json") for t in tables}
+    for t, rows in raw_tables.items():
+        if not isinstance(rows, list):
+            raise _refuse(f"同步包内 tables/{t}.json 应为记录列表", f"tables/{t}.json in the bundle must be a list of rows")
+    return raw_tables, {h: content[f"files/{h}"] for h in files}, meta
+
+
+def open_bundle(db, path: Path) -> OpenedBundle:
+    """Check and open one bundle file; raise BundleRefused with a plain-language reason for any bad input.
+
+    Order: size cap; signature against the enrolled/trusted key (nothing else parsed before); revoked keys
+    refused; header consistent with the key; decrypt in memory; decompress with a cap; strict archive checks;
+    then payload.validate_payload."""
+    path = Path(path)
+    data = _read_capped(path)
+    sha = hashlib.sha256(data).hexdigest()
+    header, body, signer = verify_bundle_bytes(db, data)
+    _check_kind(db, header, signer)
+    archive = gunzip_capped(decrypt(db, body), LIMITS.plaintext_bytes)
+    raw_tables, files, meta = read_archive(archive)
+    from station_app.sync.payload import validate_payload
+
+    payload = validate_payload(raw_tables, files, meta, kind=header.kind, signer_station_id=header.station_id)
+    return OpenedBundle(path=path, sha256=sha, header=header, payload=payload)
+
+
+def check_signature(db, path: Path) -> tuple[str, BundleHeader]:
+    """Only the cheap part of open_bundle: size cap, signature, header. Returns (sha256 of the file, header)."""
+    data = _read_capped(Path(path))
+    header, _body, signer = verify_bundle_bytes(db, data)
+    _check_kind(db, header, signer)
+    return hashlib.sha256(data).hexdigest(), header
+
+
+def check_own_file(db, path: Path, *, kind: str, number: int) -> str | None:
+    """sha256 of `path` if it is a complete bundle this installation signed with that kind and number, else None
+    (used to settle an export that was interrupted)."""
+    try:
+        data = _read_capped(Path(path))
+        sig, body = _split(data)
+    except BundleRefused:
+        return None
+    kid = identity.signature_key_id(sig)
+    with db.read() as s:
+        own = s.execute(select(OwnKey).where(OwnKey.key_id == kid)).scalar_one_or_none()
+    if own is None:
+        return None
+    try:
+        minisign.PublicKey.from_base64(own.minisign_public).verify(body, sig)
+        header = BundleHeader.from_comment(sig.trusted_comment)
+    except (minisign.Error, BundleRefused):
+        return None
+    if header.kind != kind or header.number != number or header.station_id != db.station_id:
+        return None
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,77 @@
+"""Importing bundles: files or folders, each opened (signature first), then handed to the right merge.
+
+Every bundle gets one ImportResult: imported (with counts), already imported, gap (with the missing numbers), or
+refused (with the reason). A refusal never stops the others; the CLI exits 1 if any was refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from station_app.core.errors import StationError
+from station_app.core.i18n import pick
+from station_app.sync.bundle import SUFFIX, check_signature, open_bundle
+from station_app.sync.exporter import sync_logger
+from station_app.sync.results import REFUSED, BundleRefused, ImportResult
+
+log = logging.getLogger(__name__)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to their *.stbundle files (not recursive), sorted by name so a station's
+    bundles come in number order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.name.endswith(SUFFIX) and q.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def _dispatch(db, bundle) -> ImportResult:
+    kind = bundle.header.kind
+    if kind == "changes":
+        from station_app.sync.merge import apply_changes
+
+        return apply_changes(db, bundle)
+    if kind == "reference":
+        from station_app.sync.reference import apply_reference
+
+        return apply_reference(db, bundle)
+    from station_app.sync.restore import apply_restore
+
+    return apply_restore(db, bundle)
+
+
+def import_one(db, path: Path) -> ImportResult:
+    logger = sync_logger(db)
+    code = number = None
+    try:
+        # Signature first (cheap); a bundle already merged is recognised by its sha256 without decrypting it.
+        sha, header = check_signature(db, path)
+        code, number = header.station_code, header.number
+        result = None
+        try:
+            from station_app.sync.merge import already_imported
+        except ImportError:
+            already_imported = None
+        if already_imported is not None:
+            result = already_imported(db, sha, path)
+        if result is None:
+            result = _dispatch(db, open_bundle(db, path))
+    except BundleRefused as e:
+        result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED, message=e.reason,
+                              fork=e.fork)
+    except StationError as e:  # a key passphrase problem and the like
+        result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
+                              message=pick(f"无法导入：{e}", f"cannot import: {e}"))
+    logger.info("import %s: %s %s %s %s", path, result.status, result.station_code, result.number,
+                result.message if result.status == REFUSED else result.counts)
+    return result
+
+
+def import_paths(db, paths: list[Path]) -> list[ImportResult]:
+    files = expand_paths(paths)
+    return [import_one(db, p) for p in files]
