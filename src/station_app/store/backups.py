@@ -15,7 +15,7 @@ from pathlib import Path
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
 from station_app.store.atomic import fsync_file, replace_durably
-from station_app.store.db import integrity_check, online_backup
+from station_app.store.db import integrity_check, online_backup, quick_check
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -62,16 +62,24 @@ def backup_now(db_path: Path, backups_dir: Path, *, kind: str = "manual") -> Pat
                                 f"cannot back up {db_path}: {e}. Run station-app check.")) from e
 
 
+def daily_name(day: date) -> str:
+    return f"daily-{day.isoformat()}.sqlite3"
+
+
+def weekly_name(day: date) -> str:
+    iso = day.isocalendar()
+    return f"weekly-{iso.year}-W{iso.week:02d}.sqlite3"
+
+
 def rolling_backup(db, today: date | None = None) -> list[Path]:
     """Make today's daily (and this week's weekly) backup if missing, and prune old ones. Returns new files."""
     today = today or date.today()
     backups_dir: Path = db.paths.backups
     made = []
-    daily = backups_dir / f"daily-{today.isoformat()}.sqlite3"
+    daily = backups_dir / daily_name(today)
     if not daily.exists():
         made.append(online_backup(db.paths.database, daily))
-    iso = today.isocalendar()
-    weekly = backups_dir / f"weekly-{iso.year}-W{iso.week:02d}.sqlite3"
+    weekly = backups_dir / weekly_name(today)
     if not weekly.exists():
         made.append(online_backup(db.paths.database, weekly))
     _prune(backups_dir, "daily-", KEEP_DAILY)
@@ -145,18 +153,19 @@ def restore(db_path: Path, backups_dir: Path, source: Path) -> Restored:
     assert restored_info is not None
     if current is not None and current[0] and restored_info[0] and current[0] != restored_info[0]:
         raise StationError(pick(
-            f"备份属于另一个站点（{restored_info[3] or restored_info[0]}），本机是 {current[3] or current[0]}，未恢复。"
-            "如确需换成该站点，请在新的数据目录中恢复（--data-dir）。",
-            f"the backup belongs to another station ({restored_info[3] or restored_info[0]}); this installation is "
+            f"备份 {source} 属于另一个站点（{restored_info[3] or restored_info[0]}），本机是 {current[3] or current[0]}，"
+            "未恢复。如确需换成该站点，请在新的数据目录中恢复（--data-dir）。",
+            f"the backup {source} belongs to another station ({restored_info[3] or restored_info[0]}); this installation is "
             f"{current[3] or current[0]}. Nothing restored; restore it into a new data directory (--data-dir)."))
-    if db_path.is_file():
-        _ensure_idle(db_path)
-
     aside = None
     if db_path.is_file():
+        # A damaged current file is kept byte for byte (SQLite must not touch it); a sound one is copied online.
+        damaged = bool(quick_check(db_path))
+        if not damaged:
+            _ensure_idle(db_path)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         aside = backups_dir / f"pre-restore-{stamp}.sqlite3"
-        _keep_aside(db_path, aside)
+        _keep_aside(db_path, aside, damaged=damaged)
     # Copy to a temp file beside the database, fix the counter there, then swap it in.
     tmp = db_path.with_name(db_path.name + ".restore")
     tmp.unlink(missing_ok=True)
@@ -209,17 +218,20 @@ def _ensure_idle(db_path: Path) -> None:
                                 "the database is in use by another program; close it before restoring"))
 
 
-def _keep_aside(db_path: Path, aside: Path) -> None:
-    try:
-        online_backup(db_path, aside)
-    except sqlite3.DatabaseError:
-        # The current file is damaged (often why one restores): keep its bytes as they are.
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(db_path, aside)
-        wal = Path(str(db_path) + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, Path(str(aside) + "-wal"))
-        fsync_file(aside)
+def _keep_aside(db_path: Path, aside: Path, *, damaged: bool) -> None:
+    if not damaged:
+        try:
+            online_backup(db_path, aside)
+            return
+        except sqlite3.DatabaseError:
+            pass
+    # The current file is damaged (often why one restores): keep its bytes as they are.
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(db_path, aside)
+    wal = Path(str(db_path) + "-wal")
+    if wal.exists():
+        shutil.copy2(wal, Path(str(aside) + "-wal"))
+    fsync_file(aside)
 
 
 def _keep_counter(path: Path, current_counter: int | None) -> tuple[int | None, bool]:
