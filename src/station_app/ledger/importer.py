@@ -132,6 +132,20 @@ def known_fingerprints(session, fps: list[str]) -> set[str]:
     return found
 
 
+def _more_problems(lay: Layout, row: Row, cell_error: RowError, problem) -> None:
+    """A row with unreadable cells still goes through its service's checks, so every problem of the row is
+    reported at once; problems of columns already reported are not repeated."""
+    failed = {col for col, _ in cell_error.problems}
+    try:
+        lay.validate(cell_error.partial or {})
+    except RowError as e:
+        rest = [(col, msg) for col, msg in e.problems if col not in failed]
+        if rest:
+            problem(row, RowError(rest))
+    except (TypeError, AttributeError, KeyError, ValueError):
+        pass  # checks that need the unreadable cells cannot run; the cell problems are reported
+
+
 def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry_run: bool = False) -> LedgerReport:
     """Import a ledger file of `kind` (consultation, duty, mediation, posting, outreach).
 
@@ -154,6 +168,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
             parsed.append((row, lay.parse_cells(row.values)))
         except RowError as e:
             problem(row, e)
+            _more_problems(lay, row, e, problem)
     prepared = [_Prepared(row, canon, fp)
                 for (row, canon), fp in zip(parsed, fingerprints(lay, (c for _, c in parsed)))]
 
@@ -195,7 +210,8 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
         except _Rollback:
             pass
     order = {name: i for i, name in enumerate(table.sheets)}
-    report.problems.sort(key=lambda pr: (order.get(pr.sheet, 0), pr.row))
+    cols = {h: i for i, h in enumerate(lay.headers)}
+    report.problems.sort(key=lambda pr: (order.get(pr.sheet, 0), pr.row, cols.get(pr.column, len(cols))))
     if report.imported and lay.personal_data:
         from station_app.services.audit import log_access
 

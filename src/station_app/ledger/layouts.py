@@ -230,8 +230,9 @@ class RowProblem:
 class RowError(Exception):
     """Problems of one row, as (column header, message) pairs."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
+    def __init__(self, problems: list[tuple[str, str]], partial: dict[str, Any] | None = None):
         self.problems = problems
+        self.partial = partial  # the row's readable cells (bad ones None), so other checks can still run
         super().__init__("; ".join(f"{c}: {m}" for c, m in problems))
 
 
@@ -345,7 +346,7 @@ class Layout:
                 problems.extend((col.header, p.message) for p in e.problems)
                 out[col.key] = None
         if problems:
-            raise RowError(problems)
+            raise RowError(problems, out)
         return out
 
     def fingerprint_base(self, canon: dict[str, Any]) -> str:
