@@ -1,9 +1,224 @@
-"""Commands of this area (placeholder until its issue part is built)."""
+"""Sync commands: identity, enroll, stations, revoke, bundle export / import."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from station_app.cli.common import Context, add_json, emit, table
+from station_app.core.i18n import pick
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    ident = sub.add_parser("identity", help=pick("本机密钥与公钥名片", "this installation's keys and public card"))
+    isub = ident.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = isub.add_parser("export", help=pick("导出本机公钥名片", "write this installation's public card"))
+    p.add_argument("--out", required=True, metavar="FILE")
+    add_json(p)
+    p.set_defaults(handler=_identity_export)
+    p = isub.add_parser("show", help=pick("显示本机密钥指纹", "show this installation's key and fingerprint"))
+    add_json(p)
+    p.set_defaults(handler=_identity_show)
+    p = isub.add_parser("rotate", help=pick("更换本机密钥（生成轮换声明）", "replace this installation's keys (writes a rotation statement)"))
+    p.add_argument("--out", metavar="DIR", help=pick("轮换声明和新名片的保存目录", "where to write the statement and the new card"))
+    add_json(p)
+    p.set_defaults(handler=_identity_rotate)
+    p = isub.add_parser("escrow", help=pick("设置离线托管公钥（镇中心）", "set the offline escrow recipient (township)"))
+    p.add_argument("recipient", metavar="AGE-RECIPIENT", help=pick("age1… 公钥，或 none", "age1… recipient, or none"))
+    add_json(p)
+    p.set_defaults(handler=_identity_escrow)
+
+    p = sub.add_parser("enroll", help=pick("登记站点名片 / 信任镇中心名片 / 接受密钥轮换声明",
+                                           "enroll a station card / trust the township card / accept a rotation statement"))
+    p.add_argument("file", metavar="FILE")
+    add_json(p)
+    p.set_defaults(handler=_enroll)
+
+    p = sub.add_parser("stations", help=pick("已登记的站点、同步进度与吊销的密钥", "enrolled stations, sync progress, revoked keys"))
+    add_json(p)
+    p.set_defaults(handler=_stations)
+
+    p = sub.add_parser("revoke", help=pick("吊销站点密钥（电脑丢失等）", "revoke a station key (a lost PC)"))
+    p.add_argument("target", metavar="CODE|KEYID")
+    p.add_argument("--reason", required=True)
+    add_json(p)
+    p.set_defaults(handler=_revoke)
+
+    b = sub.add_parser("bundle", help=pick("同步包", "sync bundles"))
+    bsub = b.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = bsub.add_parser("export", help=pick("导出本站变更的同步包", "export this station's changes as a bundle"))
+    p.add_argument("--out", required=True, metavar="DIR")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--full", action="store_true", help=pick("导出全部记录", "export everything"))
+    g.add_argument("--from", dest="from_counter", type=int, metavar="N",
+                   help=pick("导出计数 ≥ N 的变更", "export changes with counter >= N"))
+    add_json(p)
+    p.set_defaults(handler=_bundle_export)
+    p = bsub.add_parser("import", help=pick("导入同步包（文件或文件夹）", "import bundles (files or folders)"))
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    add_json(p)
+    p.set_defaults(handler=_bundle_import)
+    from station_app.cli import bundle_more
+
+    bundle_more.register(bsub)
+
+
+def _identity_export(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    db = ctx.db()
+    path = identity.export_card(db, Path(args.out))
+    card = identity.build_card(db)
+    emit(ctx, {"path": str(path), **card.as_dict()},
+         pick(f"已写出公钥名片 {path}\n指纹：{card.fingerprint}（请通过电话向对方核对）",
+              f"wrote the public card {path}\nfingerprint: {card.fingerprint} (read it to the other side by phone)"))
+    return 0
+
+
+def _identity_show(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    db = ctx.db()
+    card = identity.build_card(db)
+    data = card.as_dict()
+    township = identity.township_key(db)
+    data["township"] = None if township is None else {
+        "code": township.station_code, "name": township.station_name, "key_id": township.key_id,
+        "fingerprint": township.fingerprint}
+    lines = [f"{card.code} {card.name}", pick(f"密钥 ID：{card.key_id}", f"key id: {card.key_id}"),
+             pick(f"指纹：{card.fingerprint}", f"fingerprint: {card.fingerprint}"),
+             pick(f"age 公钥：{card.age_recipient}", f"age recipient: {card.age_recipient}")]
+    if township is not None:
+        lines.append(pick(f"信任的镇中心：{township.station_code} {township.station_name}（指纹 {township.fingerprint}）",
+                          f"trusted township: {township.station_code} {township.station_name} (fingerprint {township.fingerprint})"))
+    emit(ctx, data, lines)
+    return 0
+
+
+def _identity_rotate(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    info = identity.rotate(ctx.db(), Path(args.out) if args.out else None)
+    emit(ctx, info, pick(
+        f"已更换密钥 {info['old_key_id']} → {info['key_id']}（新指纹 {info['fingerprint']}）\n"
+        f"请把轮换声明 {info['statement']} 交给对方，对方运行 station-app enroll 该文件",
+        f"replaced key {info['old_key_id']} -> {info['key_id']} (new fingerprint {info['fingerprint']})\n"
+        f"give the rotation statement {info['statement']} to the other side; they run station-app enroll FILE"))
+    return 0
+
+
+def _identity_escrow(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    recipient = None if args.recipient.lower() == "none" else args.recipient
+    card = identity.set_escrow_recipient(ctx.db(), recipient)
+    emit(ctx, card.as_dict(), pick(f"托管公钥已设置；新指纹 {card.fingerprint}。请重新分发名片",
+                                   f"escrow recipient set; new fingerprint {card.fingerprint}. Hand out the card again"))
+    return 0
+
+
+def _enroll(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    info = identity.enroll(ctx.db(), Path(args.file))
+    who = f"{info['code']} {info['name']}"
+    text = {
+        "enrolled": pick(f"已登记站点 {who}，指纹 {info['fingerprint']}", f"enrolled station {who}, fingerprint {info['fingerprint']}"),
+        "trusted": pick(f"已信任镇中心 {who}，指纹 {info['fingerprint']}", f"now trusting township {who}, fingerprint {info['fingerprint']}"),
+        "rotated": pick(f"已接受 {who} 的新密钥 {info['key_id']}，指纹 {info['fingerprint']}",
+                        f"accepted the new key {info['key_id']} of {who}, fingerprint {info['fingerprint']}"),
+        "already": pick(f"{who} 的这把密钥早已登记，未做改动", f"this key of {who} is already known; nothing changed"),
+    }[info["status"]]
+    emit(ctx, info, text)
+    return 0
+
+
+def _stations(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    db = ctx.db()
+    keys = identity.enrolled_stations(db)
+    revoked = {r.key_id: r for r in identity.revocations(db)}
+    status_by_id: dict[str, dict] = {}
+    try:
+        from station_app.sync.merge import station_status
+    except ImportError:
+        station_status = None
+    if station_status is not None:
+        seen = {}
+        for k in keys:
+            seen.setdefault(k.station_id, {"station_id": k.station_id, "code": k.station_code, "name": k.station_name})
+        status_by_id = {st["station_id"]: st for st in station_status(db, enrolled=list(seen.values()))}
+    stations: dict[str, dict] = {}
+    for k in keys:
+        entry = stations.setdefault(k.station_id, {"station_id": k.station_id, "code": k.station_code,
+                                                   "name": k.station_name, "keys": []})
+        entry["keys"].append({"key_id": k.key_id, "fingerprint": k.fingerprint,
+                              "enrolled_at": k.enrolled_at.isoformat(timespec="seconds"),
+                              "superseded_at": k.superseded_at.isoformat(timespec="seconds") if k.superseded_at else None,
+                              "revoked": k.key_id in revoked})
+    for sid, entry in stations.items():
+        st = status_by_id.get(sid, {})
+        entry["last_number"] = st.get("last_number")
+        entry["last_imported_at"] = st.get("last_imported_at")
+        entry["missing"] = st.get("missing", [])
+        entry["forks"] = st.get("forks", [])
+        active = [k for k in entry["keys"] if not k["superseded_at"] and not k["revoked"]]
+        entry["fingerprint"] = active[0]["fingerprint"] if active else None
+    data = {"stations": list(stations.values()),
+            "revoked": [{"key_id": r.key_id, "code": r.station_code, "reason": r.reason,
+                         "revoked_at": r.revoked_at.isoformat(timespec="seconds"), "revoked_by": r.revoked_by}
+                        for r in revoked.values()]}
+    rows = []
+    for e in data["stations"]:
+        last = e["last_imported_at"]
+        rows.append([e["code"], e["name"], e["fingerprint"] or pick("（无有效密钥）", "(no valid key)"),
+                     e["last_number"] or "-", str(last)[:16] if last else "-",
+                     ",".join(map(str, e["missing"])) or "-", len(e["forks"]) or "-"])
+    text = table(rows, [pick("编号", "code"), pick("名称", "name"), pick("指纹", "fingerprint"),
+                        pick("最后包号", "last bundle"), pick("最后导入", "last import"),
+                        pick("缺少的包", "missing"), pick("分叉", "forks")])
+    if data["revoked"]:
+        text += "\n\n" + pick("已吊销的密钥：", "revoked keys:") + "\n" + table(
+            [[r["code"], r["key_id"], r["revoked_at"][:10], r["reason"]] for r in data["revoked"]],
+            [pick("编号", "code"), pick("密钥 ID", "key id"), pick("日期", "date"), pick("原因", "reason")])
+    emit(ctx, data, text)
+    return 0
+
+
+def _revoke(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import identity
+
+    out = identity.revoke(ctx.db(), args.target, reason=args.reason, actor=ctx.user)
+    lines = [pick(f"{'已吊销' if r['status'] == 'revoked' else '早已吊销'} {r['code']} 的密钥 {r['key_id']}（{r['reason']}）",
+                  f"{'revoked' if r['status'] == 'revoked' else 'already revoked'}: key {r['key_id']} of {r['code']} ({r['reason']})")
+             for r in out]
+    emit(ctx, out, lines)
+    return 0
+
+
+def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync import exporter
+
+    db = ctx.db()
+    path = exporter.export_bundle(db, Path(args.out), full=args.full, from_counter=args.from_counter)
+    if path is None:
+        emit(ctx, {"path": None}, pick("没有新的变更，未写出同步包", "nothing new since the last export; no bundle written"))
+        return 0
+    emit(ctx, {"path": str(path)}, str(path))
+    return 0
+
+
+def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync.importer import import_paths
+    from station_app.sync.results import REFUSED
+
+    results = import_paths(ctx.db(), [Path(p) for p in args.paths])
+    if not results:
+        emit(ctx, [], pick("没有找到同步包（*.stbundle）", "no bundles (*.stbundle) found"))
+        return 1
+    labels = {"imported": pick("已导入", "imported"), "already": pick("已导入过", "already imported"),
+              "gap": pick("缺包", "gap"), "refused": pick("拒绝", "refused")}
+    lines = [f"{Path(r.path).name}: {labels.get(r.status, r.status)} — {r.message}" for r in results]
+    emit(ctx, [r.as_dict() for r in results], lines)
+    return 1 if any(r.status == REFUSED for r in results) else 0

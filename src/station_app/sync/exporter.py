@@ -30,17 +30,19 @@ SYNC_LOG = "sync.log"
 
 
 def sync_logger(db) -> logging.Logger:
-    """station_app.sync logger with a file handler on paths.logs/sync.log (added once per log file)."""
-    logger = logging.getLogger("station_app.sync")
+    """The sync journal: paths.logs/sync.log (what was exported where, what was imported). It does not propagate,
+    so the console stays quiet unless -v."""
     target = str((db.paths.logs / SYNC_LOG).resolve())
+    # One logger per installation, so two installations in one process (tests, a township PC holding a station's
+    # test copy) never write into each other's journal.
+    logger = logging.getLogger("station_app.sync.journal." + hashlib.sha1(target.encode()).hexdigest()[:12])
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
     if not any(isinstance(h, logging.FileHandler) and h.baseFilename == target for h in logger.handlers):
         db.paths.logs.mkdir(parents=True, exist_ok=True)
         h = logging.FileHandler(target, encoding="utf-8")
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        h.setLevel(logging.INFO)
         logger.addHandler(h)
-        if logger.level == logging.NOTSET or logger.level > logging.INFO:
-            logger.setLevel(logging.INFO)
     return logger
 
 
