@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -367,7 +367,7 @@ class Layout:
         raise NotImplementedError
 
     #: tables whose export carries personal data (logged in access_log)
-    personal_data: bool = False
+    personal_data: ClassVar[bool] = False
 
     def _problems(self, e: ValidationError, specs: dict) -> RowError:
         """A service's ValidationError with each field label turned into this ledger's column header."""
