@@ -152,6 +152,7 @@ def _make_key_material(passphrase: str | None) -> tuple[minisign.KeyPair, bytes,
     sk = minisign.SecretKey.from_bytes(bytes(pair.secret_key))  # a copy we may encrypt
     if passphrase:
         sk.encrypt(passphrase)
+        sk.untrusted_comment = None  # so the file says "minisign encrypted secret key"
         age_bytes = pyrage.passphrase.encrypt(age_text, passphrase, armored=True)
     else:
         age_bytes = age_text
