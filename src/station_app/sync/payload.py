@@ -234,6 +234,7 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
         sid = meta.get("station_id")
         if not isinstance(sid, str) or not UUID_RE.match(sid):
             raise BundleRefused(pick("恢复包缺少有效的 meta.station_id", "restore bundle: meta.station_id is missing or invalid"))
+    validate_meta(kind, meta)
     owners = _allowed_owners(kind, signer_station_id, meta)
     unknown = [t for t in raw_tables if t not in MODEL_BY_TABLE]
     if unknown:
@@ -308,6 +309,83 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
                           "the photo's size does not match the row")
         checked[sha] = bytes(data)
     return Payload(tables=tables, files=checked, meta=meta, parsed=parsed)
+
+
+def _meta_refuse(fld: str, zh: str, en: str) -> BundleRefused:
+    return BundleRefused(pick(f"同步包内容无效：meta 字段 {fld}：{zh}", f"invalid bundle content: meta field {fld}: {en}"))
+
+
+def _int(fld: str, value: Any, *, lo: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value < 2**63:
+        raise _meta_refuse(fld, f"应为不小于 {lo} 的整数", f"must be an integer of at least {lo}")
+    return value
+
+
+def _str(fld: str, value: Any, length: int, *, pattern: re.Pattern | None = None, nullable: bool = False) -> Any:
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str) or len(value) > length or (pattern is not None and not pattern.match(value)):
+        raise _meta_refuse(fld, "格式不对", "is not in the expected form")
+    return value
+
+
+RECEIPT_KEYS = {"station_id", "station_code", "numbers", "last_number", "last_sha256", "contiguous_number",
+                "contiguous_counter", "high_counter", "epoch"}
+MAX_RECEIPTS = 1000
+MAX_RANGES = 100_000
+
+
+def _check_receipts(value: Any) -> None:
+    if not isinstance(value, list) or len(value) > MAX_RECEIPTS:
+        raise _meta_refuse("receipts", "应为回执列表", "must be a list of receipts")
+    for i, r in enumerate(value):
+        where = f"receipts[{i}]"
+        if not isinstance(r, dict) or set(r) != RECEIPT_KEYS:
+            raise _meta_refuse(where, "字段不对", "has the wrong fields")
+        _str(f"{where}.station_id", r["station_id"], 36, pattern=UUID_RE)
+        _str(f"{where}.station_code", r["station_code"], 10)
+        _str(f"{where}.last_sha256", r["last_sha256"], 64, pattern=SHA_RE, nullable=True)
+        for k in ("last_number", "contiguous_number", "contiguous_counter", "high_counter", "epoch"):
+            _int(f"{where}.{k}", r[k])
+        ranges = r["numbers"]
+        if not isinstance(ranges, list) or len(ranges) > MAX_RANGES:
+            raise _meta_refuse(f"{where}.numbers", "应为编号区间列表", "must be a list of number ranges")
+        for pair in ranges:
+            if not (isinstance(pair, list) and len(pair) == 2):
+                raise _meta_refuse(f"{where}.numbers", "应为 [起, 止] 区间", "must hold [first, last] ranges")
+            a, b = _int(f"{where}.numbers", pair[0], lo=1), _int(f"{where}.numbers", pair[1], lo=1)
+            if b < a:
+                raise _meta_refuse(f"{where}.numbers", "区间倒置", "a range ends before it starts")
+
+
+def validate_meta(kind: str, meta: dict) -> None:
+    """Kind-specific extras: changes carry none; reference carries receipts and the code-table version; restore
+    carries the restored station's identity and chain position as well."""
+    allowed = {"changes": set(), "reference": {"receipts", "code_tables", "issued_at"},
+               "restore": {"receipts", "code_tables", "issued_at", "station_id", "station_code", "station_name",
+                           "last_number", "last_sha256", "last_counter", "epoch"}}[kind]
+    extra = sorted(set(meta) - allowed)
+    if extra:
+        raise _meta_refuse(str(extra[0])[:40], "未知字段", "unknown field")
+    if kind == "changes":
+        return
+    missing = sorted(allowed - set(meta))
+    if missing:
+        raise _meta_refuse(missing[0], "缺少字段", "field is missing")
+    _check_receipts(meta["receipts"])
+    ct = meta["code_tables"]
+    if not isinstance(ct, dict) or set(ct) != {"version"}:
+        raise _meta_refuse("code_tables", "格式不对", "is not in the expected form")
+    _str("code_tables.version", ct["version"], 64)
+    _str("issued_at", meta["issued_at"], 40)
+    if kind == "restore":
+        _str("station_id", meta["station_id"], 36, pattern=UUID_RE)
+        _str("station_code", meta["station_code"], 10)
+        _str("station_name", meta["station_name"], 100)
+        _int("last_number", meta["last_number"])
+        _str("last_sha256", meta["last_sha256"], 64, pattern=SHA_RE, nullable=True)
+        _int("last_counter", meta["last_counter"])
+        _int("epoch", meta["epoch"], lo=1)
 
 
 def _check_photo_row(rid: str, values: dict) -> None:

@@ -1,0 +1,181 @@
+"""Township -> stations: adviser roster, duty schedule, code-table version, and receipts.
+
+The township's rows belong to the township (single writer): a station merges them by counter like any other
+partition and can never change them (Writer.update/delete refuse records of another station). The receipts tell a
+station which of its bundles the township holds, so it knows what has been confirmed and what to send again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from station_app.core import codes
+from station_app.core.codes import StationKind
+from station_app.core.errors import StateError
+from station_app.core.i18n import pick
+from station_app.store.models import Adviser, DutyLogEntry, DutyShift, RecordHistory, Station, utcnow
+from station_app.store.sync_models import SyncReceipt
+from station_app.sync import merge
+from station_app.sync.merge import Fork, merge_session
+from station_app.sync.payload import Payload, parsed_rows, read_photo_files, rows_of
+from station_app.sync.results import ALREADY, IMPORTED, REFUSED, BundleRefused, ImportResult
+
+#: The township's own tables a station needs: the roster, the planned duty schedule, and the centre itself (duty
+#: shifts and advisers point at it).
+REFERENCE_MODELS = (Station, Adviser, DutyShift, DutyLogEntry)
+
+
+def code_tables_version() -> str:
+    """A short hash of every code table's values: stations and township must speak the same codes."""
+    tables = {name: [m.value for m in obj] for name, obj in sorted(vars(codes).items())
+              if isinstance(obj, type) and issubclass(obj, codes.CodeTable) and obj is not codes.CodeTable}
+    return hashlib.sha256(json.dumps(tables, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def require_township(db) -> None:
+    if db.station().kind != StationKind.CENTRE.value:
+        raise StateError(pick("只有镇公共法律服务中心可以导出参考数据或恢复包",
+                              "only the township centre exports reference data and restore bundles"))
+
+
+def reference_tables(db) -> dict[str, list[dict]]:
+    """The township's own rows of the reference tables (all versions' latest, tombstones included) and their
+    history."""
+    sid = db.station_id
+    tables: dict[str, list[dict]] = {}
+    with db.read() as s:
+        for model in REFERENCE_MODELS:
+            t = model.__table__
+            tables[model.__tablename__] = rows_of(s, model, t.c.station_id == sid)
+        h = RecordHistory.__table__
+        names = [m.__tablename__ for m in REFERENCE_MODELS]
+        tables["record_history"] = rows_of(s, RecordHistory, h.c.station_id == sid, h.c.table_name.in_(names))
+    return tables
+
+
+def build_reference(db) -> Payload:
+    """The reference payload (township side). The header's counter range is (0, db.counter()]."""
+    require_township(db)
+    tables = reference_tables(db)
+    meta = {"receipts": merge.receipts(db), "code_tables": {"version": code_tables_version()},
+            "issued_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return Payload(tables=tables, files=read_photo_files(db.paths, tables.get("posting_photos", [])), meta=meta)
+
+
+def store_receipts(s, township_id: str, reference_number: int, receipts: list[dict], issued_at: str) -> None:
+    """Keep, per station, the receipt of the newest reference bundle (an older one arriving late changes nothing)."""
+    for r in receipts:
+        row = s.get(SyncReceipt, r["station_id"])
+        if row is not None and row.reference_number > reference_number:
+            continue
+        if row is None:
+            row = SyncReceipt(station_id=r["station_id"])
+            s.add(row)
+        row.township_id = township_id
+        row.reference_number = reference_number
+        row.numbers = r["numbers"]
+        row.last_number = r["last_number"]
+        row.last_sha256 = r["last_sha256"]
+        row.contiguous_number = r["contiguous_number"]
+        row.contiguous_counter = r["contiguous_counter"]
+        row.issued_at = issued_at
+        row.received_at = utcnow()
+
+
+def apply_reference(db, bundle) -> ImportResult:
+    """Merge the township's reference bundle at a station and record its receipts (one transaction)."""
+    h = bundle.header
+    try:
+        if h.kind != "reference":
+            raise BundleRefused(pick("此处需要参考数据包", "a reference bundle was expected"))
+        if h.station_id == db.station_id:
+            raise BundleRefused(pick("这是本机自己导出的同步包，不能导入本机",
+                                     "this bundle was exported by this installation itself"))
+        done = merge.already_imported(db, bundle.sha256, bundle.path)
+        if done is not None:
+            return done
+        rows = parsed_rows(bundle.payload, kind="reference", signer_station_id=h.station_id)
+        meta = bundle.payload.meta
+        with merge_session(db) as s:
+            known = merge._known(s, h.station_id, "reference")
+            merge.check_chain(h, bundle.sha256, known, strict=False)
+            plans = merge.plan_rows(s, rows, frozenset({h.station_id}))
+            counts = merge.write_rows(s, plans)
+            merge.store_files(db, rows, bundle.payload.files)
+            store_receipts(s, h.station_id, h.number, meta["receipts"], meta["issued_at"])
+            merge.log_bundle(s, bundle, counts)
+            s.flush()
+            merge.update_mark(s, h.station_id, "reference", h.station_code)
+    except Fork as f:
+        merge.flag_fork(db, bundle, f)
+        return merge._result(bundle, REFUSED, pick(f"已拒绝并标记待核查：{f.detail}",
+                                                   f"refused and flagged for review: {f.detail}"), fork=True)
+    except BundleRefused as e:
+        return merge._result(bundle, REFUSED, pick(f"已拒绝：{e.reason}", f"refused: {e.reason}"), fork=e.fork)
+    status = confirmed_status(db)
+    parts = [pick(f"镇中心参考数据第 {h.number} 号已导入（{sum(counts.values())} 条记录）",
+                  f"township reference bundle {h.number} imported ({sum(counts.values())} rows)"),
+             status["text"]]
+    if meta["code_tables"]["version"] != code_tables_version():
+        parts.append(pick("注意：镇中心的代码表版本与本机不同，请将软件升级到与镇中心相同的版本",
+                          "note: the township's code tables differ from this installation's; update the app"))
+    return merge._result(bundle, IMPORTED, pick("；", "; ").join(parts),
+                         counts=counts)
+
+
+def confirmed_status(db) -> dict[str, Any]:
+    """What the township has confirmed of this station's bundles, for a CLI line and the GUI.
+
+    Keys: confirmed (bool: a receipt exists), reference_number, issued_at, numbers ([first, last] ranges held by
+    the township), last_number, contiguous_number, contiguous_counter, exported_last (this station's last exported
+    bundle number, if the transport's log is there), unconfirmed (exported numbers the township does not hold yet),
+    text (one plain-language line)."""
+    sid = db.station_id
+    with db.read() as s:
+        r = s.get(SyncReceipt, sid)
+        exported = _exported_numbers(s)
+    held = set()
+    if r is not None:
+        for a, b in r.numbers:
+            held.update(range(a, b + 1))
+    unconfirmed = sorted(n for n in exported if n not in held)
+    out: dict[str, Any] = {
+        "confirmed": r is not None,
+        "reference_number": r.reference_number if r else None,
+        "issued_at": r.issued_at if r else None,
+        "numbers": r.numbers if r else [],
+        "last_number": r.last_number if r else 0,
+        "contiguous_number": r.contiguous_number if r else 0,
+        "contiguous_counter": r.contiguous_counter if r else 0,
+        "exported_last": max(exported, default=0),
+        "unconfirmed": unconfirmed,
+    }
+    if r is None:
+        out["text"] = pick("镇中心尚未确认收到本站的任何同步包", "the township has not confirmed any bundle of this station yet")
+    elif r.contiguous_number == 0 and not held:
+        out["text"] = pick(f"镇中心（{r.issued_at}）尚未收到本站的同步包",
+                           f"as of {r.issued_at} the township holds no bundle of this station")
+    else:
+        out["text"] = pick(
+            f"镇中心已确认（{r.issued_at}）：本站第 1–{r.contiguous_number} 号同步包齐全（至计数 {r.contiguous_counter}）"
+            + (f"，待确认：第 {merge._ranges_text(unconfirmed)} 号" if unconfirmed else ""),
+            f"township confirmed ({r.issued_at}): bundles 1-{r.contiguous_number} of this station complete (up to "
+            f"counter {r.contiguous_counter})" + (f"; not yet confirmed: {merge._ranges_text(unconfirmed)}"
+                                                  if unconfirmed else ""))
+    return out
+
+
+def _exported_numbers(s) -> list[int]:
+    try:
+        from station_app.store.keys_models import ExportedBundle
+    except ImportError:  # transport's log not there
+        return []
+    return list(s.execute(select(ExportedBundle.number).where(ExportedBundle.kind == "changes",
+                                                              ExportedBundle.status == "written")).scalars())
+
+
+__all__ = ["build_reference", "apply_reference", "confirmed_status", "code_tables_version", "ALREADY"]
