@@ -127,7 +127,7 @@ def _close(args, ctx: Context) -> int:
     result = md.close_case(db, ctx.user, args.case, collect(args, list(md.CLOSE_SPECS)))
     case = md.get_case(db, args.case)
     notice = md.closing_notice(case.outcome, case.judicial_confirmation_due_on)
-    return _result(ctx, result, case.id, pick("已结案：{no}（", "closed: {no} (") + case.outcome + pick("）\n", ")\n") + notice,
+    return _result(ctx, result, case.id, pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case.outcome).label + pick("）\n", ")\n") + notice,
                    notice=notice, judicial_confirmation_due_on=case.judicial_confirmation_due_on)
 
 
