@@ -147,3 +147,10 @@ def test_looks_like_mojibake_spares_real_text():
     assert not looks_like_mojibake("离婚后孩子抚养费如何计算，宅基地边界纠纷，借款不还，工资拖欠")
     assert not looks_like_mojibake("欧阳璇 咨询 继承 问题")  # a rarer character in a name is fine
     assert looks_like_mojibake("离婚后孩子抚养费如何计算".encode("utf-8").decode("gbk", errors="ignore"))
+
+
+def test_slash_and_dash_mean_empty(tmp_path):
+    f = write_csv(tmp_path / "c.csv", [CONSULT_HEADERS, ROW[:3] + ["/"] + ROW[4:7] + ["——", "－", "无"]])
+    values = read_ledger(f, CONSULT_HEADERS).rows[0].values
+    assert values["联系电话"] is None and values["解答意见"] is None and values["解答人"] is None
+    assert values["转介"] == "无"

@@ -60,11 +60,16 @@ def clean_header(value: Any) -> str:
     return str(value).replace("\ufeff", "").strip()
 
 
+#: What clerks write into a cell to say "nothing here".
+BLANK_MARKS = frozenset({"/", "／", "-", "－", "--", "—", "——", "－－"})
+
+
 def clean_cell(value: Any) -> Any:
-    """Strip text (Python's strip also removes U+3000 full-width spaces); empty text becomes None."""
+    """Strip text (Python's strip also removes U+3000 full-width spaces); empty text and a lone "/" or "—" become
+    None."""
     if isinstance(value, str):
         v = value.replace("\ufeff", "").strip()
-        return v or None
+        return None if not v or v in BLANK_MARKS else v
     return value
 
 
@@ -155,6 +160,8 @@ def read_xlsx(path: Path, headers: Sequence[str]) -> Table:
         table = Table(path.name, list(headers), [])
         first_bad: tuple[str, _HeaderMatch] | None = None
         for ws in wb.worksheets:
+            # Some writers (WPS, older tools) store a wrong sheet size; read-only mode would trust it and stop early.
+            ws.reset_dimensions()
             it = ws.iter_rows(values_only=True)
             header_cells = next(it, None)
             if header_cells is None or all(clean_cell(c) is None for c in header_cells):
