@@ -533,7 +533,7 @@ def send_to_township(out: Path, dirs: list[Path], *, workers: int | None = None,
     missing = [d.name for d, path in zip(station_dirs, exported) if path is None]
     if missing:
         raise StateError(pick(f"这些站点没有导出同步包：{'、'.join(missing)}", f"no bundle from: {', '.join(missing)}"))
-    say(pick(f"{len(exported)} 个村工作室已导出同步包到 {bundles}", f"{len(exported)} stations exported bundles to {bundles}"))
+    say(pick(f"{len(exported)} 个村工作室已导出同步包（bundles/）", f"{len(exported)} stations exported their bundles (bundles/)"))
     with StationDB.open(config.resolve(township_dir)) as township:
         results = import_paths(township, [bundles])
     failed = [r for r in results if r.status != "imported"]
