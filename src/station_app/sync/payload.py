@@ -32,8 +32,9 @@ KINDS = ("changes", "reference", "restore")
 MAX_ROWS = 2_000_000
 #: Text columns without a declared length (summaries, answers, mediation records) are capped at this many characters.
 MAX_TEXT = 100_000
-#: A JSON column (history changes, posting schedule) may not serialise to more than this.
-MAX_JSON = 1_000_000
+#: A JSON column (history changes, posting schedule) may hold at most this many entries at its top level; its
+#: total size is bounded by the transport's cap on the decompressed archive.
+MAX_JSON_ITEMS = 1_000
 #: Same limit as services.postings.MAX_PHOTO_BYTES (a bundle never carries a photo the app would not accept).
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_FILES = 20_000
@@ -121,6 +122,7 @@ class _Col:
     nullable: bool
     length: int | None
     uuid: bool  # a record id or a reference to one
+    plain: bool  # text that is not an id: the common fast path
 
 
 @lru_cache(maxsize=None)
@@ -147,7 +149,7 @@ def _columns(table: str) -> tuple[_Col, ...]:
             raise TypeError(f"{table}.{name}: unsupported column type {t!r}")
         length = getattr(t, "length", None) or (None if kind != "str" else MAX_TEXT)
         is_uuid = bool(c.primary_key or c.foreign_keys or (table == "record_history" and name == "record_id"))
-        out.append(_Col(name, kind, bool(c.nullable), length, is_uuid))
+        out.append(_Col(name, kind, bool(c.nullable), length, is_uuid, kind == "str" and not is_uuid))
     return tuple(out)
 
 
@@ -159,6 +161,14 @@ def _refuse(table: str, row_id: Any, fld: str | None, zh: str, en: str) -> Bundl
 
 
 def _parse_value(table: str, rid: Any, col: _Col, value: Any) -> Any:
+    # Fast path (most values of a 100k-row bundle): a short plain string, an int, a bool.
+    t = type(value)
+    if t is str and col.kind == "str" and not col.uuid and len(value) <= col.length and "\x00" not in value:
+        return value
+    if t is int and col.kind == "int" and -(2**63) <= value < 2**63:
+        return value
+    if t is bool and col.kind == "bool":
+        return value
     if value is None:
         if col.nullable:
             return None
@@ -204,9 +214,20 @@ def _parse_value(table: str, rid: Any, col: _Col, value: Any) -> Any:
     # json
     if not isinstance(value, (dict, list)):
         raise _refuse(table, rid, col.key, "应为对象或列表", "must be an object or a list")
-    if len(json.dumps(value, ensure_ascii=False)) > MAX_JSON:
+    if len(value) > MAX_JSON_ITEMS:
         raise _refuse(table, rid, col.key, "内容过大", "is too large")
+    if table == "record_history" and col.key == "changes":
+        _check_changes(rid, value)
     return value
+
+
+def _check_changes(rid: Any, value: Any) -> None:
+    """History changes are {field: [old, new]}: a field name and a pair, nothing else."""
+    if not isinstance(value, dict):
+        raise _refuse("record_history", rid, "changes", "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
+    for k, pair in value.items():
+        if len(k) > 64 or not isinstance(pair, list) or len(pair) != 2:
+            raise _refuse("record_history", rid, "changes", "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
 
 
 def _allowed_owners(kind: str, signer_station_id: str, meta: dict) -> frozenset[str]:
@@ -269,7 +290,14 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
                     f = str(extra[0])[:40]
                     raise _refuse(name, rid, f, "未知字段", "unknown field")
                 raise _refuse(name, rid, missing[0], "缺少字段", "field is missing")
-            values = {c.key: _parse_value(name, rid, c, row[c.key]) for c in cols}
+            values = {}
+            for c in cols:
+                v = row[c.key]
+                # Inline fast path for short plain text (most values); everything else goes through _parse_value.
+                if type(v) is str and c.plain and len(v) <= c.length and "\x00" not in v:
+                    values[c.key] = v
+                else:
+                    values[c.key] = _parse_value(name, rid, c, v)
             if rid in seen:
                 raise _refuse(name, rid, "id", "同一记录在包内出现两次", "the same record appears twice")
             seen.add(rid)
