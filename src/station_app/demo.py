@@ -251,7 +251,7 @@ def _init(root: Path, plan: Plan, township_card: Path | None) -> StationDB:
 
 def record_year(db: StationDB, plan: Plan, year: int, seed: int) -> None:
     """Everything one installation records in the year, through the services, one transaction per record kind."""
-    from station_app.services import advisers, consultations, duty, mediation, outreach, postings
+    from station_app.services import advisers, consultations, duty, mediation, outreach
 
     rng = random.Random(f"demo-{seed}-{year}-{plan.code}")
     clerk = f"{plan.code.lower()}-clerk"

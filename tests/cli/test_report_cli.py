@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from station_app.services import advisers, consultations, duty, mediation, outreach, postings
-from station_app.store.models import DutyShift
 
 
 def _record_some(db):
