@@ -47,7 +47,7 @@ ZYGOTE = textwrap.dedent("""
                 cs.delete_consultation(db, "crash", cid)
             # Written only after the save returned (committed): the test may then expect to find it. One write()
             # per line: a kill between the pieces of a print() would glue a half line to the next one.
-            os.write(1, f"id {cid}\n".encode())
+            os.write(1, f"id {cid}\\n".encode())
 
     for line in sys.stdin:
         pid = os.fork()
@@ -56,9 +56,9 @@ ZYGOTE = textwrap.dedent("""
                 write(line.strip())
             finally:
                 os._exit(1)
-        os.write(1, f"pid {pid}\n".encode())
+        os.write(1, f"pid {pid}\\n".encode())
         os.waitpid(pid, 0)
-        os.write(1, b"done\n")
+        os.write(1, b"done\\n")
 """)
 
 ROUNDS = 25
