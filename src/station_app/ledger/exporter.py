@@ -105,39 +105,35 @@ _FORMATS = {datetime: "yyyy-mm-dd hh:mm", date: "yyyy-mm-dd", time: "hh:mm"}
 
 
 def _xlsx(lay: Layout, year: int, rows: list[dict[str, Any]]) -> bytes:
+    # A normal (not write-only) workbook: it stores the sheet size and shared strings as Excel does, which
+    # readers (ours included) need to read big sheets quickly.
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"{year}年{lay.zh}"[:31])
-    ws.freeze_panes = "A2"
-    widths = _widths(lay, rows)
-    for i, w in enumerate(widths, start=1):
-        from openpyxl.utils import get_column_letter
-
-        ws.column_dimensions[get_column_letter(i)].width = w
-    bold = Font(bold=True)
-    header = []
-    for h in lay.headers:
-        c = WriteOnlyCell(ws, value=h)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年{lay.zh}"[:31]
+    bold, centred = Font(bold=True), Alignment(horizontal="center")
+    for col, h in enumerate(lay.headers, start=1):
+        c = ws.cell(row=1, column=col, value=h)
         c.font = bold
-        c.alignment = Alignment(horizontal="center")
-        header.append(c)
-    ws.append(header)
-    for values in rows:
-        line = []
-        for h in lay.headers:
+        c.alignment = centred
+    for r, values in enumerate(rows, start=2):
+        for col, h in enumerate(lay.headers, start=1):
             value = values.get(h)
-            c = WriteOnlyCell(ws, value=value if value != "" else None)
+            if value is None or value == "":
+                continue
+            c = ws.cell(row=r, column=col, value=value)
             if isinstance(value, str):
                 c.data_type = "s"  # text that starts with "=" stays text, never a formula
             for typ, fmt in _FORMATS.items():
                 if isinstance(value, typ):
                     c.number_format = fmt
                     break
-            line.append(c)
-        ws.append(line)
+    for i, w in enumerate(_widths(lay, rows), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -101,6 +101,10 @@ class LedgerReport:
         return out
 
 
+#: Rows between two session flushes inside the import's write (see import_ledger).
+FLUSH_EVERY = 200
+
+
 class _Rollback(Exception):
     """Leaves the write transaction without committing (bad rows, or a dry run)."""
 
@@ -192,7 +196,12 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
         try:
             with db.write(actor, source=f"ledger:{p.name}") as w:
                 ctx = ImportContext(w)
-                for x in fresh:
+                for n, x in enumerate(fresh, start=1):
+                    if n % FLUSH_EVERY == 0:
+                        # Writer.add flushes each record alone while its history rows (and our fingerprints) wait
+                        # for the commit; every such flush scans all pending objects, so without this a big file
+                        # costs O(rows²). Flushing now and then keeps it linear; it is still one transaction.
+                        w.session.flush()
                     try:
                         obj = lay.add(ctx, x.payload)
                     except RowError as e:
