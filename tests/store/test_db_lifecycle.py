@@ -250,3 +250,11 @@ def test_health_check_reports_and_repairs(station):
     assert not items["counter"].ok and "1" in items["counter"].detail
     again = {i.name: i for i in store_db.health_check(path)}
     assert again["search_index"].ok and not again["search_index"].repaired
+
+
+def test_head_revision_read_from_files_matches_alembic():
+    from alembic.script import ScriptDirectory
+
+    from station_app.store.db import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
