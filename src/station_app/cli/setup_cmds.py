@@ -43,6 +43,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json(ls)
     ls.set_defaults(handler=_user_list)
 
+    sc = sub.add_parser("schedule", help=pick("本村三务公开频率（默认：财务每月，村务、党务每季度）",
+                                              "this village's 三务 posting schedule (default: 财务 monthly, 村务 and 党务 quarterly)"))
+    scs = sc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = scs.add_parser("show", help=pick("查看", "show"))
+    add_json(show)
+    show.set_defaults(handler=_schedule_show)
+    st = scs.add_parser("set", help=pick("设置某一类别的公开频率", "set how often a category is published"))
+    st.add_argument("category", help="党务/村务/财务")
+    st.add_argument("unit", help="month/quarter/year/none（每月/每季度/每年/不要求）")
+    add_json(st)
+    st.set_defaults(handler=_schedule_set)
+
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
     db = init_installation(ctx.paths, kind=args.station_kind, code=args.code, name=args.name, actor=ctx.user)
@@ -55,6 +67,29 @@ def _init(args: argparse.Namespace, ctx: Context) -> int:
     result.update(sync_setup.after_init(db, township_card=getattr(args, "township_card", None)))
     emit(ctx, result, pick(f"已初始化 {station.code} {station.name}（{StationKind(station.kind).label}），数据目录 {ctx.paths.root}",
                            f"set up {station.code} {station.name} ({StationKind(station.kind).label}) in {ctx.paths.root}"))
+    return 0
+
+
+def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.core.codes import PeriodUnit
+    from station_app.services.stations import posting_schedule
+
+    schedule = posting_schedule(ctx.db().station())
+    emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else pick('不要求', 'not required')}"
+                                  for cat, unit in schedule.items()))
+    return 0
+
+
+def _schedule_set(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.core.codes import PeriodUnit
+    from station_app.services.stations import posting_schedule, set_posting_schedule
+
+    unit = {"每月": "month", "每季度": "quarter", "每年": "year", "不要求": "none"}.get(args.unit, args.unit)
+    db = ctx.db()
+    set_posting_schedule(db, ctx.user, args.category, unit)
+    schedule = posting_schedule(db.station())
+    emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(u).label if u else pick('不要求', 'not required')}"
+                                  for cat, u in schedule.items()))
     return 0
 
 
