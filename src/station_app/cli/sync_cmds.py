@@ -219,6 +219,8 @@ def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
         return 1
     labels = {"imported": pick("已导入", "imported"), "already": pick("已导入过", "already imported"),
               "gap": pick("缺包", "gap"), "refused": pick("拒绝", "refused")}
-    lines = [f"{Path(r.path).name}: {labels.get(r.status, r.status)} — {r.message}" for r in results]
+    fork = pick("拒绝（分叉，待核查）", "refused (fork, for review)")
+    lines = [f"{Path(r.path).name}: {fork if r.fork else labels.get(r.status, r.status)} — {r.message}"
+             for r in results]
     emit(ctx, [r.as_dict() for r in results], lines)
     return 1 if any(r.status == REFUSED for r in results) else 0
