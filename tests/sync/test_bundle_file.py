@@ -51,9 +51,8 @@ def test_export_numbers_and_chains_and_import_takes_a_folder(make_station, tmp_p
     assert log[1]["prev_sha256"] == log[0]["sha256"]
     sha, header = bundle.check_signature(township, p2)
     assert (header.number, header.prev_sha256, header.station_code) == (2, log[0]["sha256"], "S01")
-    # --full re-sends everything under the next number; --from N sends counters >= N. (A new change before each:
-    # the merge refuses a later bundle that does not reach a higher counter; see docs/dev/sync-interfaces.md.)
-    consult(station, "再来一次")
+    # --full re-sends everything under the next number, even with nothing new since bundle 2 (a lost USB stick);
+    # --from N sends counters >= N.
     p3 = exporter.export_bundle(station, out, full=True)
     consult(station, "又一次")
     p4 = exporter.export_bundle(station, out, from_counter=2)

@@ -98,8 +98,12 @@ class Writer:
 
     def add(self, obj: T) -> T:
         self._stamp(obj, creating=True)
+        _apply_defaults(obj)
         self.session.add(obj)
-        self.session.flush([obj])
+        # Flush everything pending (not just this object): foreign keys without relationships give the unit of
+        # work no insert order, so rows go in as they are added; and nothing piles up in the session, which keeps
+        # bulk writes such as ledger imports linear.
+        self.session.flush()
         values = record_values(obj)
         self._history(obj, "create", {k: [None, v] for k, v in values.items() if k not in _META and v is not None})
         self.result.changes.append(Change(obj.__tablename__, obj.id, "create"))  # type: ignore[attr-defined]
@@ -131,6 +135,14 @@ class Writer:
         self._stamp(obj, creating=False)
         self._history(obj, "delete", {"deleted": [False, True]})
         self.result.changes.append(Change(obj.__tablename__, obj.id, "delete"))  # type: ignore[attr-defined]
+
+
+def _apply_defaults(obj: Synced) -> None:
+    """Fill unset columns with their scalar defaults now, so history records what the row will hold."""
+    for col in obj.__table__.columns:  # type: ignore[attr-defined]
+        default = col.default
+        if default is not None and default.is_scalar and getattr(obj, col.key) is None:
+            setattr(obj, col.key, default.arg)
 
 
 _META = frozenset({"id", "station_id", "counter", "created_at", "updated_at", "created_by", "updated_by", "deleted"})

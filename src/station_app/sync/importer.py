@@ -6,13 +6,15 @@ refused (with the reason). A refusal never stops the others; the CLI exits 1 if 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
-from station_app.sync.bundle import SUFFIX, check_signature, open_bundle
+from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, open_bundle
 from station_app.sync.exporter import sync_logger
+from station_app.sync.merge import already_imported
 from station_app.sync.results import REFUSED, BundleRefused, ImportResult
 
 log = logging.getLogger(__name__)
@@ -45,21 +47,30 @@ def _dispatch(db, bundle) -> ImportResult:
     return apply_restore(db, bundle)
 
 
+def _file_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        if path.stat().st_size > LIMITS.bundle_bytes:
+            return None  # refused by check_signature without reading it
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None  # check_signature reports an unreadable file in plain words
+    return h.hexdigest()
+
+
 def import_one(db, path: Path) -> ImportResult:
     logger = sync_logger(db)
     code = number = None
     try:
-        # Signature first (cheap); a bundle already merged is recognised by its sha256 without decrypting it.
-        sha, header = check_signature(db, path)
-        code, number = header.station_code, header.number
-        result = None
-        try:
-            from station_app.sync.merge import already_imported
-        except ImportError:
-            already_imported = None
-        if already_imported is not None:
-            result = already_imported(db, sha, path)
+        # Exactly these bytes merged before? Then their signature was verified then, and nothing can change now:
+        # answer from the log without verifying or decrypting again (re-import stays in milliseconds).
+        sha = _file_sha256(path)
+        result = already_imported(db, sha, path) if sha else None
         if result is None:
+            sha, header = check_signature(db, path)
+            code, number = header.station_code, header.number
             result = _dispatch(db, open_bundle(db, path))
     except BundleRefused as e:
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED, message=e.reason,

@@ -87,12 +87,12 @@ def _known(s: Session, station_id: str, kind: str) -> dict[int, ReceivedBundle]:
     return {b.number: b for b in rows}
 
 
-def check_chain(header, sha256: str, known: dict[int, ReceivedBundle], *, strict: bool = True) -> None:
+def check_chain(header, sha256: str, known: dict[int, ReceivedBundle]) -> None:
     """Raise Fork when this bundle contradicts the bundles already held of the same signer and kind.
 
-    `strict`: each later bundle must reach a higher counter (station changes: an export with nothing new writes
-    nothing). Reference bundles may repeat the township's counter (new receipts, no new rows): only going back is
-    a rollback there."""
+    A later bundle may repeat the counter reached before (a `--full` or `--from N` re-send with nothing new, or a
+    reference bundle with new receipts only): its rows must then match what is held, which the merge checks per
+    (record, counter). Only going back is a rollback."""
     n = header.number
     held = known.get(n)
     if held is not None and held.sha256 != sha256:
@@ -115,13 +115,13 @@ def check_chain(header, sha256: str, known: dict[int, ReceivedBundle], *, strict
                                  f"the bundle {n + 1} already imported does not chain to this bundle {n}"),
                    after.sha256)
     for b in known.values():
-        behind = b.counter_to >= header.counter_to if strict else b.counter_to > header.counter_to
-        ahead = b.counter_to <= header.counter_to if strict else b.counter_to < header.counter_to
+        behind = b.counter_to > header.counter_to
+        ahead = b.counter_to < header.counter_to
         if b.number < n and (behind or b.epoch > header.epoch):
             raise Fork("rollback", pick(
-                f"第 {n} 号同步包的计数范围（至 {header.counter_to}）没有超过已导入的第 {b.number} 号包"
+                f"第 {n} 号同步包的计数范围（至 {header.counter_to}）低于已导入的第 {b.number} 号包"
                 f"（至 {b.counter_to}）：计数倒退",
-                f"bundle {n} (counter up to {header.counter_to}) does not go beyond bundle {b.number} already "
+                f"bundle {n} (counter up to {header.counter_to}) falls short of bundle {b.number} already "
                 f"imported (up to {b.counter_to}): a rollback"), b.sha256)
         if b.number > n and (ahead or b.epoch < header.epoch):
             raise Fork("rollback", pick(

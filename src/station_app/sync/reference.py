@@ -102,7 +102,7 @@ def apply_reference(db, bundle) -> ImportResult:
         meta = bundle.payload.meta
         with merge_session(db) as s:
             known = merge._known(s, h.station_id, "reference")
-            merge.check_chain(h, bundle.sha256, known, strict=False)
+            merge.check_chain(h, bundle.sha256, known)
             plans = merge.plan_rows(s, rows, frozenset({h.station_id}))
             counts = merge.write_rows(s, plans)
             merge.store_files(db, rows, bundle.payload.files)

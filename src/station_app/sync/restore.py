@@ -118,7 +118,7 @@ def apply_restore(db, bundle) -> ImportResult:
             # The temporary station row of `init` gives way to the restored one (same code, so it must go first).
             s.execute(delete(RecordHistory).where(RecordHistory.station_id == temp))
             s.execute(delete(Station).where(Station.id == temp))
-            merge.check_chain(h, bundle.sha256, merge._known(s, h.station_id, "restore"), strict=False)
+            merge.check_chain(h, bundle.sha256, merge._known(s, h.station_id, "restore"))
             plans = merge.plan_rows(s, rows, frozenset({h.station_id, sid}))
             counts = merge.write_rows(s, plans)
             merge.store_files(db, rows, bundle.payload.files)
