@@ -58,6 +58,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     add_json(p)
     p.set_defaults(handler=_bundle_import)
+    p = bsub.add_parser("status", help=pick("本站导出过的同步包，以及镇中心已确认收到哪些",
+                                            "bundles this station exported, and which the township has confirmed"))
+    add_json(p)
+    p.set_defaults(handler=_bundle_status)
     from station_app.cli import bundle_more
 
     bundle_more.register(bsub)
@@ -183,6 +187,22 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
             [[r["code"], r["key_id"], r["revoked_at"][:10], r["reason"]] for r in data["revoked"]],
             [pick("编号", "code"), pick("密钥 ID", "key id"), pick("日期", "date"), pick("原因", "reason")])
     emit(ctx, data, text)
+    return 0
+
+
+def _bundle_status(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.sync.exporter import exported_bundles
+    from station_app.sync.reference import confirmed_status
+
+    db = ctx.db()
+    exported = exported_bundles(db, "changes")
+    confirmed = confirmed_status(db)
+    rows = [[e["number"], f"{e['counter_from']}–{e['counter_to']}", str(e["created_at"] or "")[:16].replace("T", " "),
+             pick("未确认", "not confirmed") if e["number"] in confirmed["unconfirmed"] else pick("已确认", "confirmed")]
+            for e in exported]
+    text = table(rows, [pick("包号", "number"), pick("计数范围", "counter range"), pick("导出时间", "exported"),
+                        pick("镇中心", "township")]) if rows else pick("本站还没有导出过同步包", "no bundle exported yet")
+    emit(ctx, {"exported": exported, "confirmed": confirmed}, text + "\n" + confirmed["text"])
     return 0
 
 
