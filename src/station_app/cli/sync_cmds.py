@@ -7,6 +7,7 @@ from pathlib import Path
 
 from station_app.cli.common import Context, add_json, emit, table
 from station_app.core.i18n import pick
+from station_app.core.timefmt import local_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -177,7 +178,7 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
     for e in data["stations"]:
         last = e["last_imported_at"]
         rows.append([e["code"], e["name"], e["fingerprint"] or pick("（无有效密钥）", "(no valid key)"),
-                     e["last_number"] or "-", str(last)[:16] if last else "-",
+                     e["last_number"] or "-", local_text(last) if last else "-",
                      ",".join(map(str, e["missing"])) or "-", len(e["forks"]) or "-"])
     text = table(rows, [pick("编号", "code"), pick("名称", "name"), pick("指纹", "fingerprint"),
                         pick("最后包号", "last bundle"), pick("最后导入", "last import"),
@@ -197,7 +198,7 @@ def _bundle_status(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     exported = exported_bundles(db, "changes")
     confirmed = confirmed_status(db)
-    rows = [[e["number"], f"{e['counter_from']}–{e['counter_to']}", str(e["created_at"] or "")[:16].replace("T", " "),
+    rows = [[e["number"], f"{e['counter_from']}–{e['counter_to']}", local_text(e["created_at"]),
              pick("未确认", "not confirmed") if e["number"] in confirmed["unconfirmed"] else pick("已确认", "confirmed")]
             for e in exported]
     text = table(rows, [pick("包号", "number"), pick("计数范围", "counter range"), pick("导出时间", "exported"),

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from station_app.core.i18n import pick
+from station_app.core.timefmt import local_text
 from station_app.store.atomic import write_atomic
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utcnow
 from station_app.store.rowdata import column_names
@@ -375,9 +376,9 @@ def already_imported(db, sha256: str, path=None) -> ImportResult | None:
     missing = missing_numbers(numbers)
     return ImportResult(path=str(path or ""), station_code=b.station_code, number=b.number, status=ALREADY,
                         counts={}, missing=missing,
-                        message=pick(f"{b.station_code} 第 {b.number} 号同步包已于 {b.imported_at:%Y-%m-%d %H:%M} 导入过，未做任何改动",
+                        message=pick(f"{b.station_code} 第 {b.number} 号同步包已于 {local_text(b.imported_at)} 导入过，未做任何改动",
                                      f"{b.station_code} bundle {b.number} was already imported on "
-                                     f"{b.imported_at:%Y-%m-%d %H:%M}; nothing changed"))
+                                     f"{local_text(b.imported_at)}; nothing changed"))
 
 
 def apply_changes(db, bundle) -> ImportResult:

@@ -17,6 +17,7 @@ from station_app.core import codes
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
 from station_app.core.i18n import pick
+from station_app.core.timefmt import local_text
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, RecordHistory, Station, utcnow
 from station_app.store.sync_models import SyncReceipt
 from station_app.sync import merge
@@ -157,13 +158,13 @@ def confirmed_status(db) -> dict[str, Any]:
     if r is None:
         out["text"] = pick("镇中心尚未确认收到本站的任何同步包", "the township has not confirmed any bundle of this station yet")
     elif r.contiguous_number == 0 and not held:
-        out["text"] = pick(f"镇中心（{r.issued_at}）尚未收到本站的同步包",
-                           f"as of {r.issued_at} the township holds no bundle of this station")
+        out["text"] = pick(f"镇中心（{local_text(r.issued_at)}）尚未收到本站的同步包",
+                           f"as of {local_text(r.issued_at)} the township holds no bundle of this station")
     else:
         out["text"] = pick(
-            f"镇中心已确认（{r.issued_at}）：本站第 1–{r.contiguous_number} 号同步包齐全（至计数 {r.contiguous_counter}）"
+            f"镇中心已确认（{local_text(r.issued_at)}）：本站第 1–{r.contiguous_number} 号同步包齐全（至计数 {r.contiguous_counter}）"
             + (f"，待确认：第 {merge._ranges_text(unconfirmed)} 号" if unconfirmed else ""),
-            f"township confirmed ({r.issued_at}): bundles 1-{r.contiguous_number} of this station complete (up to "
+            f"township confirmed ({local_text(r.issued_at)}): bundles 1-{r.contiguous_number} of this station complete (up to "
             f"counter {r.contiguous_counter})" + (f"; not yet confirmed: {merge._ranges_text(unconfirmed)}"
                                                   if unconfirmed else ""))
     return out
