@@ -99,11 +99,10 @@ class Writer:
     def add(self, obj: T) -> T:
         self._stamp(obj, creating=True)
         _apply_defaults(obj)
+        # No flush here: the session batches inserts (autoflush before a query, flush at commit), which keeps bulk
+        # writes such as ledger imports fast. Foreign keys are checked at commit (see StationDB.write), since
+        # the unit of work does not order inserts by foreign keys that have no relationship().
         self.session.add(obj)
-        # Flush everything pending (not just this object): foreign keys without relationships give the unit of
-        # work no insert order, so rows go in as they are added; and nothing piles up in the session, which keeps
-        # bulk writes such as ledger imports linear.
-        self.session.flush()
         values = record_values(obj)
         self._history(obj, "create", {k: [None, v] for k, v in values.items() if k not in _META and v is not None})
         self.result.changes.append(Change(obj.__tablename__, obj.id, "create"))  # type: ignore[attr-defined]
@@ -210,6 +209,7 @@ class StationDB:
         """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any exception."""
         with self._writer() as s:
             with s.begin():
+                s.execute(text("PRAGMA defer_foreign_keys=ON"))  # reset by SQLite at the end of the transaction
                 w = Writer(s, self.station_id, actor, source)
                 yield w
 
