@@ -103,7 +103,6 @@ def duty_row(day, adviser="王律师", start="9:00", end="11:00", place=None, pe
 
 def test_duty_times_places_and_unknown_adviser_created(make_station, tmp_path):
     db = make_station("S01", "小苏庄村")
-    from station_app.services.base import Writer  # noqa: F401  (the township record arrives by sync; add it raw)
     from station_app.store.models import Station
 
     with db.write("setup") as w:

@@ -154,7 +154,7 @@ def test_truncated_ciphertext(pair, tmp_path):
 
 def test_a_station_bundle_signed_as_someone_else(pair, make_station, tmp_path):
     station, township = pair
-    other = add_station(make_station, township, "S02")
+    add_station(make_station, township, "S02")
     header = header_for(station, station_code="S02")
     p = collect_changes(station, 0, station.counter())
     path = wrap(station, bundle.build_archive(p.tables, p.files, p.meta), tmp_path / "x.stbundle", header=header)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from station_app import config
 from station_app.core.codes import StationKind
-from station_app.services.advisers import record_adviser, update_adviser
+from station_app.services.advisers import record_adviser
 from station_app.services.base import StationDB
 from station_app.services.consultations import delete_consultation, record_consultation, update_consultation
 from station_app.services.postings import record_posting
@@ -18,7 +18,7 @@ from station_app.store.db import online_backup
 from station_app.store.models import Consultation, RecordHistory
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
 from station_app.sync import merge
-from station_app.sync.payload import Payload, collect_changes
+from station_app.sync.payload import collect_changes
 from station_app.sync.results import BundleRefused
 from tests.sync.bundles import Header, Outbox, dump_origin, seal
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from sqlalchemy import select
 
 from station_app import config
 from station_app.core.errors import StateError

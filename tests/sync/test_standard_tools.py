@@ -28,7 +28,7 @@ def test_minisign_verifies_and_age_decrypts_a_bundle_the_app_wrote(make_station,
     r = run(f"minisign -Vm bundle.age -P '{card['minisign_public_key']}'", work)
     assert r.returncode == 0, r.stderr
     assert "Signature and comment signature verified" in r.stdout
-    assert f"code=S01 number=1" in r.stdout and f"key={card['key_id']}" in r.stdout
+    assert "code=S01 number=1" in r.stdout and f"key={card['key_id']}" in r.stdout
     # ... and with the station's .pub file (-p).
     r = run(f"minisign -Vm bundle.age -p '{station.paths.keys / 'minisign.pub'}'", work)
     assert r.returncode == 0, r.stderr

@@ -62,29 +62,26 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-def quick_check(path: Path) -> list[str]:
-    """SQLite's quick_check; returns the problems (empty when the file is sound)."""
+def _pragma_check(path: Path, pragma: str) -> list[str]:
     con = sqlite3.connect(path)
     try:
-        rows = con.execute("PRAGMA quick_check").fetchall()
+        rows = con.execute(f"PRAGMA {pragma}").fetchall()
     except sqlite3.DatabaseError as e:
         return [str(e)]
     finally:
         con.close()
     problems = [r[0] for r in rows]
     return [] if problems == ["ok"] else problems
+
+
+def quick_check(path: Path) -> list[str]:
+    """SQLite's quick_check; returns the problems (empty when the file is sound)."""
+    return _pragma_check(path, "quick_check")
 
 
 def integrity_check(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        rows = con.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as e:
-        return [str(e)]
-    finally:
-        con.close()
-    problems = [r[0] for r in rows]
-    return [] if problems == ["ok"] else problems
+    """SQLite's full integrity_check (also checks indexes against tables); empty when sound."""
+    return _pragma_check(path, "integrity_check")
 
 
 def online_backup(src: Path, dest: Path) -> Path:

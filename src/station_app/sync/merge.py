@@ -24,11 +24,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -365,6 +364,16 @@ def _result(bundle, status: str, message: str, *, counts=None, missing=None, for
                         missing=list(missing or []), message=message, fork=fork)
 
 
+def refusal(db, bundle, error: Exception) -> ImportResult:
+    """The result of a refused bundle; a fork is first recorded for review."""
+    if isinstance(error, Fork):
+        flag_fork(db, bundle, error)
+        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{error.detail}",
+                                             f"refused and flagged as a fork for review: {error.detail}"), fork=True)
+    assert isinstance(error, BundleRefused)
+    return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
+
+
 def already_imported(db, sha256: str, path=None) -> ImportResult | None:
     """The result for a file whose exact bytes were merged before, or None (cheap: one indexed look-up)."""
     with db.read() as s:
@@ -410,12 +419,8 @@ def apply_changes(db, bundle) -> ImportResult:
                 numbers = list(known) + [h.number]
         except _Already:
             return already_imported(db, bundle.sha256, bundle.path)  # type: ignore[return-value]
-    except Fork as f:
-        flag_fork(db, bundle, f)
-        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{f.detail}",
-                                             f"refused and flagged as a fork for review: {f.detail}"), fork=True)
-    except BundleRefused as e:
-        return _result(bundle, REFUSED, pick(f"已拒绝：{e.reason}", f"refused: {e.reason}"), fork=e.fork)
+    except (Fork, BundleRefused) as e:
+        return refusal(db, bundle, e)
     missing = missing_numbers(numbers)
     total = sum(counts.values())
     if missing:

@@ -9,7 +9,6 @@ must belong to the station whose key signed it.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from dataclasses import dataclass, field

@@ -23,7 +23,7 @@ from station_app.store.sync_models import SyncReceipt
 from station_app.sync import merge
 from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, parsed_rows, read_photo_files, rows_of
-from station_app.sync.results import ALREADY, IMPORTED, REFUSED, BundleRefused, ImportResult
+from station_app.sync.results import ALREADY, IMPORTED, BundleRefused, ImportResult
 
 #: The township's own tables a station needs: the roster, the planned duty schedule, and the centre itself (duty
 #: shifts and advisers point at it).
@@ -111,12 +111,8 @@ def apply_reference(db, bundle) -> ImportResult:
             merge.log_bundle(s, bundle, counts)
             s.flush()
             merge.update_mark(s, h.station_id, "reference", h.station_code)
-    except Fork as f:
-        merge.flag_fork(db, bundle, f)
-        return merge._result(bundle, REFUSED, pick(f"已拒绝并标记待核查：{f.detail}",
-                                                   f"refused and flagged for review: {f.detail}"), fork=True)
-    except BundleRefused as e:
-        return merge._result(bundle, REFUSED, pick(f"已拒绝：{e.reason}", f"refused: {e.reason}"), fork=e.fork)
+    except (Fork, BundleRefused) as e:
+        return merge.refusal(db, bundle, e)
     status = confirmed_status(db)
     parts = [pick(f"镇中心参考数据第 {h.number} 号已导入（{sum(counts.values())} 条记录）",
                   f"township reference bundle {h.number} imported ({sum(counts.values())} rows)"),

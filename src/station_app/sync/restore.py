@@ -21,7 +21,7 @@ from station_app.sync import merge
 from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, read_photo_files, rows_of, parsed_rows
 from station_app.sync.reference import code_tables_version, reference_tables, require_township, store_receipts
-from station_app.sync.results import IMPORTED, REFUSED, BundleRefused, ImportResult
+from station_app.sync.results import IMPORTED, BundleRefused, ImportResult
 
 #: Counter values per epoch: a station would need a billion changes to run into the next epoch's range.
 EPOCH_SPAN = 1_000_000_000
@@ -137,12 +137,8 @@ def apply_restore(db, bundle) -> ImportResult:
             merge.log_bundle(s, bundle, counts)
             s.flush()
             merge.update_mark(s, h.station_id, "restore", h.station_code)
-    except Fork as f:
-        merge.flag_fork(db, bundle, f)
-        return merge._result(bundle, REFUSED, pick(f"已拒绝并标记待核查：{f.detail}",
-                                                   f"refused and flagged for review: {f.detail}"), fork=True)
-    except BundleRefused as e:
-        return merge._result(bundle, REFUSED, pick(f"已拒绝：{e.reason}", f"refused: {e.reason}"), fork=e.fork)
+    except (Fork, BundleRefused) as e:
+        return merge.refusal(db, bundle, e)
     db._station_id = None  # the installation is now the restored station
     total = sum(counts.values())
     return merge._result(bundle, IMPORTED, pick(
