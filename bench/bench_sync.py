@@ -37,6 +37,7 @@ from station_app.services.base import StationDB  # noqa: E402
 from station_app.services.setup import init_installation  # noqa: E402
 from station_app.store.models import SYNCED_MODELS  # noqa: E402
 from station_app.store.rowdata import column_names  # noqa: E402
+from station_app.store.search import register_functions  # noqa: E402
 from station_app.sync import identity, setup  # noqa: E402
 from station_app.sync.bundle import open_bundle  # noqa: E402
 from station_app.sync.exporter import export_bundle  # noqa: E402
@@ -80,6 +81,7 @@ def bare_insert(db_path: Path, parsed: dict[str, list[dict]]) -> tuple[float, in
         sql = f"INSERT INTO {model.__tablename__} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         prepared.append((sql, [tuple(db_value(r[c]) for c in cols) for r in rows]))
     con = sqlite3.connect(db_path, isolation_level=None)
+    register_functions(con)  # the search-index triggers call them, as on the app's own connections
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
     con.execute("PRAGMA foreign_keys=OFF")

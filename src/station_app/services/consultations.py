@@ -16,6 +16,7 @@ from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
 from station_app.store.models import Adviser, Consultation, DutyShift
+from station_app.store.search import bigram_query
 
 SPECS: dict[str, Spec] = {
     "occurred_at": Spec("咨询时间", "time", v.parse_datetime, required=True),
@@ -119,14 +120,18 @@ def _row(c: Consultation) -> ConsultationRow:
 def search_ids_clause(query: str):
     """A SQL condition on Consultation matching `query` as a substring of name, phone, address, question or answer.
 
-    Three characters or more use the trigram index; shorter queries (a two-character surname and given name is
-    common) fall back to LIKE.
+    Three characters or more use the trigram index, two the bigram index (a two-character name such as 张伟 is
+    common); anything else (one character, or two with punctuation) falls back to LIKE. See store/search.py.
     """
     q = query.strip()
     if len(q) >= 3:
         quoted = '"' + q.replace('"', '""') + '"'
-        sub = text("SELECT rowid FROM consultation_search WHERE consultation_search MATCH :q").bindparams(q=quoted)
-        return text("consultations.rowid IN (" + str(sub) + ")").bindparams(q=quoted)
+        return text("consultations.rowid IN (SELECT rowid FROM consultation_search "
+                    "WHERE consultation_search MATCH :q)").bindparams(q=quoted)
+    pair = bigram_query(q)
+    if pair is not None:
+        return text("consultations.rowid IN (SELECT rowid FROM consultation_bigrams "
+                    "WHERE consultation_bigrams MATCH :p)").bindparams(p=pair)
     like = f"%{q}%"
     return (Consultation.consultant_name.like(like) | Consultation.phone.like(like)
             | Consultation.address.like(like) | Consultation.summary.like(like) | Consultation.answer.like(like))

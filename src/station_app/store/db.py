@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
+from station_app.store.search import BIGRAM_FUNCTION, SEARCH_COLUMNS, register_functions
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -39,6 +40,7 @@ class DatabaseError(StationError):
 def _on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     # Let SQLAlchemy's begin event emit BEGIN itself (pysqlite's implicit transactions are unreliable).
     dbapi_conn.isolation_level = None
+    register_functions(dbapi_conn)  # the search-index triggers call them
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -217,6 +219,7 @@ def health_check(path: Path, *, repair_search_index: bool = True) -> list[CheckI
     items.append(_item("integrity_check", integrity_check(path)))
 
     con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    register_functions(con)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         fk = con.execute("PRAGMA foreign_key_check").fetchall()
@@ -278,8 +281,9 @@ def _fts_item(con: sqlite3.Connection, repair: bool) -> CheckItem:
     if not repair:
         return CheckItem("search_index", False, error)
     try:
-        with con:  # one transaction: the rebuilt index replaces the old one or nothing changes
+        with con:  # one transaction: the rebuilt indexes replace the old ones or nothing changes
             con.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+            _rebuild_bigrams(con)
     except sqlite3.DatabaseError as e:
         return CheckItem("search_index", False, pick(f"{error}；重建失败：{e}", f"{error}; rebuild failed: {e}"))
     after = _fts_ok(con)
@@ -288,6 +292,15 @@ def _fts_item(con: sqlite3.Connection, repair: bool) -> CheckItem:
                                                     f"the search index did not match the records ({error}); rebuilt"),
                          repaired=True)
     return CheckItem("search_index", False, pick(f"{error}；重建后仍不一致：{after}", f"{error}; still wrong after rebuild: {after}"))
+
+
+def _rebuild_bigrams(con: sqlite3.Connection) -> None:
+    """Whatever broke the trigram index (rowids renumbered by a VACUUM) broke the bigram index too."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'consultation_bigrams'").fetchone():
+        return
+    con.execute("INSERT INTO consultation_bigrams(consultation_bigrams) VALUES('delete-all')")
+    con.execute(f"INSERT INTO consultation_bigrams(rowid, body) SELECT rowid, {BIGRAM_FUNCTION}("
+                f"{', '.join(SEARCH_COLUMNS)}) FROM consultations")
 
 
 def _counter_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:

@@ -7,7 +7,7 @@ from alembic import context
 from station_app.store.models import Base
 
 #: Tables that live outside the ORM metadata (FTS5 search index and its shadow tables).
-UNMANAGED_PREFIXES = ("consultation_search",)
+UNMANAGED_PREFIXES = ("consultation_search", "consultation_bigrams")
 
 
 def include_object(obj, name, type_, reflected, compare_to):
