@@ -61,14 +61,11 @@ def update_adviser(db: StationDB, actor: str, adviser_id: str, data: dict[str, A
 
 def delete_adviser(db: StationDB, actor: str, adviser_id: str) -> ChangeSet:
     """Tombstone a mistaken entry. An adviser whose contract ended is set inactive instead (keeps the history)."""
-    with db.write(actor) as w:
-        w.delete(db.get(w.session, Adviser, adviser_id))
-    return w.result
+    return db.tombstone(actor, Adviser, adviser_id)
 
 
 def get_adviser(db: StationDB, adviser_id: str) -> Adviser:
-    with db.read() as s:
-        return db.get(s, Adviser, adviser_id)
+    return db.fetch(Adviser, adviser_id)
 
 
 def find_adviser_by_name(session: Session, name: str) -> Adviser | None:

@@ -220,6 +220,17 @@ class StationDB:
             with s.begin():
                 yield s
 
+    def fetch(self, model: type[T], record_id: str) -> T:
+        """One live record by id (or unique id prefix), read in its own session."""
+        with self._reader() as s:
+            return self.get(s, model, record_id)
+
+    def tombstone(self, actor: str, model: type[T], record_id: str) -> ChangeSet:
+        """Delete one record that has no children (a tombstone and a history row)."""
+        with self.write(actor) as w:
+            w.delete(self.get(w.session, model, record_id))
+        return w.result
+
     def get(self, session: Session, model: type[T], record_id: str, *, allow_deleted: bool = False) -> T:
         obj = session.get(model, record_id)
         if obj is None or (obj.deleted and not allow_deleted):

@@ -87,9 +87,7 @@ def update_consultation(db: StationDB, actor: str, record_id: str, data: dict[st
 
 
 def delete_consultation(db: StationDB, actor: str, record_id: str) -> ChangeSet:
-    with db.write(actor) as w:
-        w.delete(db.get(w.session, Consultation, record_id))
-    return w.result
+    return db.tombstone(actor, Consultation, record_id)
 
 
 @dataclass(frozen=True)
@@ -161,8 +159,7 @@ def count_consultations(db: StationDB, *, year: int | None = None) -> int:
 
 
 def get_consultation(db: StationDB, record_id: str) -> Consultation:
-    with db.read() as s:
-        return db.get(s, Consultation, record_id)
+    return db.fetch(Consultation, record_id)
 
 
 def consultation_details(c: Consultation, *, reveal: bool = False) -> dict[str, Any]:

@@ -383,12 +383,21 @@ def open_case(db: StationDB, actor: str, data: dict[str, Any], parties: list[dic
     return w.result
 
 
+def _before_accepted(case: MediationCase) -> str:
+    d = case.accepted_on.isoformat()
+    return pick(f"不能早于受理日期{d}", f"cannot be before the case was accepted ({d})")
+
+
+def _before_closed(case: MediationCase) -> str:
+    d = case.closed_on.isoformat() if case.closed_on else ""
+    return pick(f"不能早于结案日期{d}", f"cannot be before the case was closed ({d})")
+
+
 def add_session_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationSession:
     values = validate_session(values)
     _require_open(case)
     if values["held_at"].date() < case.accepted_on:
-        raise ValidationError.single(SESSION_SPECS["held_at"].label, pick(
-            f"不能早于受理日期{case.accepted_on.isoformat()}", f"cannot be before the case was accepted ({case.accepted_on.isoformat()})"))
+        raise ValidationError.single(SESSION_SPECS["held_at"].label, _before_accepted(case))
     if not values.get("mediator"):
         values["mediator"] = case.mediator
     session = w.add(MediationSession(case_id=case.id, **values))
@@ -413,11 +422,9 @@ def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> Med
     _require_open(case)
     problems: list[FieldProblem] = []
     if values["closed_on"] < case.accepted_on:
-        problems.append(FieldProblem(CLOSE_SPECS["closed_on"].label, pick(
-            f"不能早于受理日期{case.accepted_on.isoformat()}", f"cannot be before the case was accepted ({case.accepted_on.isoformat()})")))
+        problems.append(FieldProblem(CLOSE_SPECS["closed_on"].label, _before_accepted(case)))
     if values.get("signed_on") and values["signed_on"] < case.accepted_on:
-        problems.append(FieldProblem(CLOSE_SPECS["signed_on"].label, pick(
-            f"不能早于受理日期{case.accepted_on.isoformat()}", f"cannot be before the case was accepted ({case.accepted_on.isoformat()})")))
+        problems.append(FieldProblem(CLOSE_SPECS["signed_on"].label, _before_accepted(case)))
     if problems:
         raise ValidationError(problems)
     settled = values["outcome"] == MediationOutcome.SUCCESS.value
@@ -454,8 +461,7 @@ def add_followup_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> M
     _open_for_change(case)
     _require_closed(case, "回访", "follow it up")
     if case.closed_on and values["visited_on"] < case.closed_on:
-        raise ValidationError.single(FOLLOWUP_SPECS["visited_on"].label, pick(
-            f"不能早于结案日期{case.closed_on.isoformat()}", f"cannot be before the case was closed ({case.closed_on.isoformat()})"))
+        raise ValidationError.single(FOLLOWUP_SPECS["visited_on"].label, _before_closed(case))
     visit = w.add(MediationFollowUp(case_id=case.id, **values))
     w.update(case, stage=CaseStage.FOLLOWED_UP.value, performance_status=(values.get("performance") or "")[:64] or case.performance_status)
     _set_document_in(w, case, CaseDocument.FOLLOWUP_RECORD)
@@ -513,8 +519,7 @@ def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None 
             raise StateError(pick(f"案件{case.case_no}卷宗缺少必备材料，不能归档：{names}",
                                   f"case {case.case_no} cannot be archived; its file lacks: {', '.join(d.label for d in missing)}"))
         if case.closed_on and day < case.closed_on:
-            raise ValidationError.single(pick("归档日期", "archived on"), pick(
-                f"不能早于结案日期{case.closed_on.isoformat()}", f"cannot be before the case was closed ({case.closed_on.isoformat()})"))
+            raise ValidationError.single(pick("归档日期", "archived on"), _before_closed(case))
         w.update(case, stage=CaseStage.ARCHIVED.value, archived_on=day)
     return w.result
 

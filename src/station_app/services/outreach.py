@@ -61,14 +61,11 @@ def update_event(db: StationDB, actor: str, event_id: str, data: dict[str, Any])
 
 
 def delete_event(db: StationDB, actor: str, event_id: str) -> ChangeSet:
-    with db.write(actor) as w:
-        w.delete(db.get(w.session, OutreachEvent, event_id))
-    return w.result
+    return db.tombstone(actor, OutreachEvent, event_id)
 
 
 def get_event(db: StationDB, event_id: str) -> OutreachEvent:
-    with db.read() as s:
-        return db.get(s, OutreachEvent, event_id)
+    return db.fetch(OutreachEvent, event_id)
 
 
 @dataclass(frozen=True)

@@ -302,8 +302,7 @@ def postings_due_for_takedown(db: StationDB, today: date, days: int = DEFAULT_DI
 
 
 def get_posting(db: StationDB, posting_id: str) -> Posting:
-    with db.read() as s:
-        return db.get(s, Posting, posting_id)
+    return db.fetch(Posting, posting_id)
 
 
 def posting_photos(db: StationDB, posting_id: str) -> list[PostingPhoto]:
