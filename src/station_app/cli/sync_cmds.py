@@ -167,6 +167,7 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
         entry["last_number"] = st.get("last_number")
         entry["last_imported_at"] = st.get("last_imported_at")
         entry["missing"] = st.get("missing", [])
+        entry["missing_ranges"] = st.get("missing_ranges", [])
         entry["forks"] = st.get("forks", [])
         active = [k for k in entry["keys"] if not k["superseded_at"] and not k["revoked"]]
         entry["fingerprint"] = active[0]["fingerprint"] if active else None
@@ -179,7 +180,8 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
         last = e["last_imported_at"]
         rows.append([e["code"], e["name"], e["fingerprint"] or pick("（无有效密钥）", "(no valid key)"),
                      e["last_number"] or "-", local_text(last) if last else "-",
-                     ",".join(map(str, e["missing"])) or "-", len(e["forks"]) or "-"])
+                     ",".join(str(a) if a == b else f"{a}-{b}" for a, b in e["missing_ranges"]) or "-",
+                     len(e["forks"]) or "-"])
     text = table(rows, [pick("编号", "code"), pick("名称", "name"), pick("指纹", "fingerprint"),
                         pick("最后包号", "last bundle"), pick("最后导入", "last import"),
                         pick("缺少的包", "missing"), pick("分叉", "forks")])

@@ -38,7 +38,7 @@ from station_app.core.i18n import pick
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import OwnKey
 from station_app.store.models import utcnow
-from station_app.sync import identity
+from station_app.sync import identity, limits
 from station_app.sync.results import BundleRefused
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,9 @@ class BundleHeader:
         # Bundle 1 has no predecessor; every later one names it (a restored station continues the chain too).
         if h.number < 1 or h.counter_to < h.counter_from or (h.number == 1) != (h.prev_sha256 is None):
             raise bad
+        problem = limits.header_problem(h.number, h.epoch, h.counter_from, h.counter_to)
+        if problem:
+            raise BundleRefused(pick(*problem))
         return h
 
 

@@ -39,6 +39,7 @@ from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utc
 from station_app.store.rowdata import column_names
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
 from station_app.sync.payload import _columns as payload_columns, parsed_rows, photo_file
+from station_app.sync import limits
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
 
 log = logging.getLogger(__name__)
@@ -154,9 +155,28 @@ def _check_counters(header, rows: dict[str, list[dict]]) -> None:
                     f"outside the bundle's counter range {lo}-{hi}"))
 
 
+def missing_ranges(numbers) -> list[list[int]]:
+    """The bundle numbers missing below the highest one held, as [first, last] ranges (at most
+    limits.MISSING_RANGES_MAX of them): never one entry per number, whatever the numbers claim."""
+    out: list[list[int]] = []
+    expect = 1
+    for n in sorted(set(numbers)):
+        if n > expect:
+            out.append([expect, n - 1])
+            if len(out) >= limits.MISSING_RANGES_MAX:
+                break
+        expect = n + 1
+    return out
+
+
 def missing_numbers(numbers) -> list[int]:
-    have = set(numbers)
-    return [n for n in range(1, max(have, default=0) + 1) if n not in have]
+    """The first limits.MISSING_LIST_MAX missing numbers (the old list form; missing_ranges has them all)."""
+    out: list[int] = []
+    for a, b in missing_ranges(numbers):
+        out.extend(range(a, min(b, a + limits.MISSING_LIST_MAX - len(out) - 1) + 1))
+        if len(out) >= limits.MISSING_LIST_MAX:
+            break
+    return out[:limits.MISSING_LIST_MAX]
 
 
 def update_mark(s: Session, station_id: str, kind: str, code: str) -> StationMark:
@@ -422,11 +442,12 @@ def apply_changes(db, bundle) -> ImportResult:
     except (Fork, BundleRefused) as e:
         return refusal(db, bundle, e)
     missing = missing_numbers(numbers)
+    gaps = _pairs_text(missing_ranges(numbers))
     total = sum(counts.values())
     if missing:
         return _result(bundle, GAP, pick(
-            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {_ranges_text(missing)} 号包",
-            f"{h.station_code} bundle {h.number} imported ({total} rows), but bundles {_ranges_text(missing)} "
+            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {gaps} 号包",
+            f"{h.station_code} bundle {h.number} imported ({total} rows), but bundles {gaps} "
             f"are still missing"), counts=counts, missing=missing)
     return _result(bundle, IMPORTED, pick(
         f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录，至计数 {mark.contiguous_counter} 已齐全）",
@@ -449,7 +470,11 @@ def _ranges(numbers: list[int]) -> list[list[int]]:
 
 
 def _ranges_text(numbers: list[int]) -> str:
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in _ranges(numbers))
+    return _pairs_text(_ranges(numbers))
+
+
+def _pairs_text(pairs: list[list[int]]) -> str:
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in pairs)
 
 
 # -- status ------------------------------------------------------------------------------------------------------
@@ -491,6 +516,7 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
             "high_counter": m.high_counter if m else 0,
             "epoch": m.epoch if m else 0,
             "missing": missing_numbers(logged.get(sid, [])),
+            "missing_ranges": missing_ranges(logged.get(sid, [])),
             "forks": forks.get(sid, []),
         })
     out.sort(key=lambda d: (d["code"] or "", d["station_id"]))

@@ -135,11 +135,8 @@ def confirmed_status(db) -> dict[str, Any]:
     with db.read() as s:
         r = s.get(SyncReceipt, sid)
         exported = _exported_numbers(s)
-    held = set()
-    if r is not None:
-        for a, b in r.numbers:
-            held.update(range(a, b + 1))
-    unconfirmed = sorted(n for n in exported if n not in held)
+    held = [(a, b) for a, b in (r.numbers if r is not None else [])]  # ranges: never expanded (limits.py)
+    unconfirmed = sorted(n for n in exported if not any(a <= n <= b for a, b in held))
     out: dict[str, Any] = {
         "confirmed": r is not None,
         "reference_number": r.reference_number if r else None,

@@ -18,13 +18,12 @@ from station_app.core.i18n import pick
 from station_app.store.models import SYNCED_MODELS, LocalState, RecordHistory, Station, utcnow
 from station_app.store.sync_models import ChainBase, ReceivedBundle, StationMark
 from station_app.sync import merge
+from station_app.sync.limits import EPOCH_SPAN  # counter values per epoch (re-exported for callers)
 from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, read_photo_files, rows_of, parsed_rows
 from station_app.sync.reference import code_tables_version, reference_tables, require_township, store_receipts
 from station_app.sync.results import IMPORTED, BundleRefused, ImportResult
 
-#: Counter values per epoch: a station would need a billion changes to run into the next epoch's range.
-EPOCH_SPAN = 1_000_000_000
 
 
 def find_station(db, station_code: str) -> tuple[str, str, str]:
