@@ -59,3 +59,61 @@ def test_a_far_number_reports_ranges_not_lists(pair, tmp_path):
 def test_missing_numbers_is_bounded():
     assert merge.missing_ranges([1, 5, 10 ** 15]) == [[2, 4], [6, 10 ** 15 - 1]]
     assert len(merge.missing_numbers([10 ** 15])) == limits.MISSING_LIST_MAX
+
+
+# -- item 1: a station's bundle carries only its own station row, as enrolled ------------------------------------
+
+def _tampered_bundle(station, path, edit):
+    """A correctly signed bundle of all of `station`'s changes whose tables were edited by `edit(tables)`."""
+    from station_app.sync import bundle
+    from station_app.sync.payload import collect_changes
+
+    p = collect_changes(station, 0, station.counter())
+    edit(p.tables)
+    return wrap(station, bundle.build_archive(p.tables, p.files, p.meta), path)
+
+
+def _station_codes(township):
+    from sqlalchemy import select
+
+    from station_app.store.models import Station
+
+    with township.read() as s:
+        return sorted(s.execute(select(Station.code, Station.kind)).all())
+
+
+@pytest.mark.parametrize("changes", [{"code": "S02"}, {"kind": "centre", "code": "S07"}, {"kind": "centre"}])
+def test_a_station_cannot_rewrite_its_station_row(make_station, tmp_path, changes):
+    from tests.sync.transport import add_station
+
+    station, township = make_pair(make_station)
+    s02 = add_station(make_station, township, "S02", "小李庄村")
+    consult(station, "一")
+    consult(s02, "二")
+
+    def edit(tables):
+        for r in tables["stations"]:
+            r.update(changes)
+
+    bad = _tampered_bundle(station, tmp_path / "bad.stbundle", edit)
+    before = dump(township)
+    r = _import(township, bad)
+    assert r.status == "refused" and "station" in r.message, r
+    assert dump(township) == before
+    # S02's genuine bundle still imports, and the station list is what the township enrolled.
+    genuine = exporter.export_bundle(s02, tmp_path / "usb")
+    assert _import(township, genuine).status == "imported"
+    assert _import(township, exporter.export_bundle(station, tmp_path / "usb1")).status == "imported"
+    assert _station_codes(township) == [("S01", "village"), ("S02", "village"), ("T00", "centre")]
+
+
+def test_a_station_cannot_carry_history_of_another_station_row(pair, tmp_path, make_station):
+    station, township = pair
+
+    def edit(tables):
+        for r in tables["record_history"]:
+            if r["table_name"] == "stations":
+                r["record_id"] = township.station_id
+
+    r = _import(township, _tampered_bundle(station, tmp_path / "bad.stbundle", edit))
+    assert r.status == "refused" and "station" in r.message, r

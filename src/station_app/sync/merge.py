@@ -39,7 +39,7 @@ from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utc
 from station_app.store.rowdata import column_names
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
 from station_app.sync.payload import _columns as payload_columns, parsed_rows, photo_file
-from station_app.sync import limits
+from station_app.sync import limits, station_rows
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
 
 log = logging.getLogger(__name__)
@@ -422,6 +422,7 @@ def apply_changes(db, bundle) -> ImportResult:
         if done is not None:
             return done
         rows = parsed_rows(bundle.payload, kind="changes", signer_station_id=h.station_id)
+        station_rows.check_changes(rows, h)
         _check_counters(h, rows)
         owners = frozenset({h.station_id})
         try:

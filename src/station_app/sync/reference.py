@@ -20,7 +20,7 @@ from station_app.core.i18n import pick
 from station_app.core.timefmt import local_text
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, RecordHistory, Station, utcnow
 from station_app.store.sync_models import SyncReceipt
-from station_app.sync import merge
+from station_app.sync import merge, station_rows
 from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, parsed_rows, read_photo_files, rows_of
 from station_app.sync.results import ALREADY, IMPORTED, BundleRefused, ImportResult
@@ -100,6 +100,7 @@ def apply_reference(db, bundle) -> ImportResult:
         if done is not None:
             return done
         rows = parsed_rows(bundle.payload, kind="reference", signer_station_id=h.station_id)
+        station_rows.check_reference(rows, h)
         meta = bundle.payload.meta
         with merge_session(db) as s:
             known = merge._known(s, h.station_id, "reference")

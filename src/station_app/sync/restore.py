@@ -17,7 +17,7 @@ from station_app.core.errors import NotFoundError, StateError
 from station_app.core.i18n import pick
 from station_app.store.models import SYNCED_MODELS, LocalState, RecordHistory, Station, utcnow
 from station_app.store.sync_models import ChainBase, ReceivedBundle, StationMark
-from station_app.sync import merge
+from station_app.sync import merge, station_rows
 from station_app.sync.limits import EPOCH_SPAN  # counter values per epoch (re-exported for callers)
 from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, read_photo_files, rows_of, parsed_rows
@@ -105,6 +105,7 @@ def apply_restore(db, bundle) -> ImportResult:
         rows = parsed_rows(bundle.payload, kind="restore", signer_station_id=h.station_id)
         meta = bundle.payload.meta
         sid = meta["station_id"]
+        station_rows.check_restore(rows, h, meta)
         with merge_session(db) as s:
             state = s.get(LocalState, 1)
             temp = state.station_id

@@ -1,0 +1,68 @@
+"""What a bundle may say about stations (issue 7, item 1).
+
+The `stations` table is the township's list of who is who: codes are unique, and exactly one row is the centre. A
+signer may only carry its own station row, with the code its key was enrolled (or trusted) under and the kind it has
+(village for a station, centre for the township); the name may change. History rows about stations may only be
+about the signer's own row. Anything else would let one station rename itself into another's code (whose genuine
+bundles are then refused), or make itself a second centre.
+
+Payload validation already makes a station row belong to itself (id == station_id == owner); this adds the rules
+that need the signer's enrolled identity, and is called from the merge paths before anything is written.
+"""
+
+from __future__ import annotations
+
+from station_app.core.codes import StationKind
+from station_app.core.i18n import pick
+from station_app.sync.results import BundleRefused
+
+
+def _refuse(rid: object, fld: str, zh: str, en: str) -> BundleRefused:
+    return BundleRefused(pick(f"同步包内容无效：表 stations 记录 {rid} 字段 {fld}：{zh}",
+                              f"invalid bundle content: table stations, record {rid}, field {fld}: {en}"))
+
+
+def check_station_rows(rows: dict[str, list[dict]], *, station_id: str, code: str, kind: str) -> None:
+    """Refuse unless every station row is `station_id`'s own, with `code` and `kind`, and every history row of
+    the stations table is about that row."""
+    for r in rows.get("stations") or []:
+        if r["id"] != station_id:
+            raise _refuse(r["id"], "id", "只能携带签名站点自己的站点记录",
+                          "a bundle may only carry the signing station's own station row")
+        if r["code"] != code:
+            raise _refuse(r["id"], "code", f"站点编号 {r['code']} 与登记的编号 {code} 不符",
+                          f"station code {r['code']!r} differs from the enrolled code {code}")
+        if r["kind"] != kind:
+            raise _refuse(r["id"], "kind", f"站点类型 {r['kind']} 与登记的类型 {kind} 不符",
+                          f"station kind {r['kind']!r} differs from the enrolled kind {kind}")
+    for r in rows.get("record_history") or []:
+        if r["table_name"] == "stations" and r["record_id"] != station_id:
+            raise BundleRefused(pick(
+                f"同步包内容无效：表 record_history 记录 {r['id']} 字段 record_id：只能记录签名站点自己的站点记录的变更",
+                f"invalid bundle content: table record_history, record {r['id']}, field record_id: history may only "
+                "be about the signing station's own station row"))
+
+
+def check_changes(rows: dict[str, list[dict]], header) -> None:
+    """A village station's changes bundle (at the township): its own row, enrolled code, village."""
+    check_station_rows(rows, station_id=header.station_id, code=header.station_code,
+                       kind=StationKind.VILLAGE.value)
+
+
+def check_reference(rows: dict[str, list[dict]], header) -> None:
+    """The township's reference bundle (at a station): only the centre's own row."""
+    check_station_rows(rows, station_id=header.station_id, code=header.station_code,
+                       kind=StationKind.CENTRE.value)
+
+
+def check_restore(rows: dict[str, list[dict]], header, meta: dict) -> None:
+    """The township's restore bundle (at a new station PC): the centre's own row and the restored station's row
+    (village, the code the restore names), nothing else."""
+    own = {header.station_id: (header.station_code, StationKind.CENTRE.value),
+           meta["station_id"]: (meta["station_code"], StationKind.VILLAGE.value)}
+    for r in rows.get("stations") or []:
+        sid = r["id"] if r["id"] in own else header.station_id
+        check_station_rows({"stations": [r]}, station_id=sid, code=own[sid][0], kind=own[sid][1])
+    for r in rows.get("record_history") or []:
+        if r["table_name"] == "stations" and r["record_id"] not in own:
+            check_station_rows({"record_history": [r]}, station_id=header.station_id, code="", kind="")
