@@ -117,3 +117,81 @@ def test_a_station_cannot_carry_history_of_another_station_row(pair, tmp_path, m
 
     r = _import(township, _tampered_bundle(station, tmp_path / "bad.stbundle", edit))
     assert r.status == "refused" and "station" in r.message, r
+
+
+# -- item 7: a key rotated out signs nothing and rotates nothing -------------------------------------------------
+
+def _clone(db, tmp_path, name):
+    """The same installation on a thief's PC: a copy of its database and key files as they are now."""
+    import shutil
+
+    from station_app import config
+    from station_app.services.base import StationDB
+    from station_app.store.db import online_backup
+
+    paths = config.resolve(tmp_path / name)
+    paths.ensure()
+    online_backup(db.paths.database, paths.database)
+    shutil.copytree(db.paths.keys, paths.keys, dirs_exist_ok=True)
+    return StationDB.open(paths)
+
+
+def test_a_station_key_rotated_out_rotates_and_signs_nothing(pair, tmp_path):
+    from station_app.sync import identity
+    from station_app.sync.identity import IdentityError
+
+    station, township = pair
+    thief = _clone(station, tmp_path, "thief")  # holds K1
+    try:
+        info = identity.rotate(station, tmp_path / "rot")  # K1 -> K2
+        assert identity.enroll(township, info["statement"])["status"] == "rotated"
+        hijack = identity.rotate(thief, tmp_path / "thief-rot")  # K1 -> K3
+        before = dump(township)
+        with pytest.raises(IdentityError, match="rotated out"):
+            identity.enroll(township, hijack["statement"])
+        assert dump(township) == before
+        # The thief's K3 is unknown and K1 signs nothing any more.
+        consult(thief, "伪造")
+        r = _import(township, exporter.export_bundle(thief, tmp_path / "thief-usb"))
+        assert r.status == "refused", r
+        # (the thief's clone signs with K3 now; make one with K1 too, from the retired key files)
+        from dataclasses import replace
+
+        from station_app.sync import bundle
+        from station_app.sync.payload import collect_changes
+
+        k1_files = identity.KeyFiles.retired(thief.paths.keys, info["old_key_id"])
+        sk = identity.load_signing_key(thief, files=k1_files)
+        p = collect_changes(thief, 0, thief.counter())
+        h = replace(header_for(station), key_id=info["old_key_id"], counter_to=thief.counter())
+        data = bundle.seal(bundle.build_archive(p.tables, p.files, p.meta), h, secret_key=sk,
+                           recipients=[identity.township_key(station).age_recipient])
+        (tmp_path / "k1.stbundle").write_bytes(data)
+        r = _import(township, tmp_path / "k1.stbundle")
+        assert r.status == "refused" and "rotated out" in r.message, r
+        # The genuine station, on K2, still gets through.
+        assert _import(township, exporter.export_bundle(station, tmp_path / "usb")).status == "imported"
+    finally:
+        thief.close()
+
+
+def test_a_township_key_rotated_out_cannot_break_a_station(pair, tmp_path):
+    from station_app.sync import identity
+    from station_app.sync.identity import IdentityError
+    from tests.conftest import run_cli
+
+    station, township = pair
+    thief = _clone(township, tmp_path, "thief")  # holds the township's T1
+    try:
+        info = identity.rotate(township, tmp_path / "rot")  # T1 -> T2
+        assert identity.enroll(station, info["statement"])["status"] == "rotated"
+        hijack = identity.rotate(thief, tmp_path / "thief-rot")  # T1 -> T3
+        with pytest.raises(IdentityError, match="rotated out"):
+            identity.enroll(station, hijack["statement"])
+        assert identity.township_key(station).key_id == info["key_id"]
+        for args in (["identity", "show"], ["bundle", "export", "--out", str(tmp_path / "usb")]):
+            res = run_cli(*args, data_dir=station.paths.root)
+            assert res.returncode == 0, res.stderr
+            assert "Traceback" not in res.stderr
+    finally:
+        thief.close()

@@ -309,6 +309,13 @@ def verify_bundle_bytes(db, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
             raise _refuse("这是本机自己导出的同步包，不能导入本机", "this bundle was exported by this installation itself")
         raise _refuse(f"同步包的签名密钥 {kid} 未登记（未知的站点，或该站尚未登记名片）",
                       f"the bundle is signed with an unknown key {kid} (an unknown station, or its card is not enrolled)")
+    if trusted.superseded_at is not None:
+        # A key rotated out signs nothing: its holder may be a thief or an old disk image (issue 7, item 7).
+        raise _refuse(f"同步包的签名密钥 {kid}（{trusted.station_code}）已于 {trusted.superseded_at:%Y-%m-%d} 轮换为 "
+                      f"{trusted.superseded_by}，已轮换掉的密钥签的包一律拒绝；请对方用新密钥重新导出",
+                      f"the bundle is signed with key {kid} ({trusted.station_code}), rotated out on "
+                      f"{trusted.superseded_at:%Y-%m-%d} (replaced by {trusted.superseded_by}); a key rotated out "
+                      "signs nothing: have it exported again with the new key")
     try:
         minisign.PublicKey.from_base64(trusted.minisign_public).verify(body, sig)
     except minisign.Error:

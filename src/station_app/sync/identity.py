@@ -439,7 +439,8 @@ def trust_township(db, card: Card | Path | str) -> dict[str, Any]:
     with db.raw_write() as s:
         _check_not_revoked(s, card.key_id)
         current = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
-                                                     TrustedKey.superseded_at.is_(None))).scalar_one_or_none()
+                                                     TrustedKey.superseded_at.is_(None))
+                            .order_by(TrustedKey.id.desc()).limit(1)).scalar_one_or_none()
         if current is not None:
             if current.key_id == card.key_id and current.station_id == card.station_id \
                     and current.fingerprint == card.fingerprint:
@@ -460,9 +461,13 @@ def _trust_info(row: TrustedKey, status: str) -> dict[str, Any]:
 
 
 def township_key(db) -> TrustedKey | None:
+    """The township key in force: not rotated out, not revoked (the newest, should a damaged log hold two)."""
     with db.read() as s:
+        revoked = select(KeyRevocation.key_id)
         return s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
-                                                  TrustedKey.superseded_at.is_(None))).scalar_one_or_none()
+                                                  TrustedKey.superseded_at.is_(None),
+                                                  TrustedKey.key_id.not_in(revoked))
+                         .order_by(TrustedKey.enrolled_at.desc(), TrustedKey.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def enroll(db, card_path: Path | str) -> dict[str, Any]:
@@ -722,6 +727,13 @@ def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]
         if old is None:
             raise bad(f"旧密钥 {stmt['old_key_id']} 不是本机信任的密钥", f"the old key {stmt['old_key_id']} is not one this installation trusts")
         _check_not_revoked(s, old.key_id)
+        if old.superseded_at is not None and old.superseded_by != new_card.key_id:
+            # Only the current key rotates: whoever still holds a rotated-out key (a thief, an old disk image)
+            # must not hand the station to a key of their own.
+            raise bad(f"旧密钥 {old.key_id} 已于 {old.superseded_at:%Y-%m-%d} 被轮换为 {old.superseded_by}，"
+                      "已轮换掉的密钥不能再轮换（持有旧密钥的人可能不是本站）",
+                      f"the old key {old.key_id} was rotated out on {old.superseded_at:%Y-%m-%d} (replaced by "
+                      f"{old.superseded_by}); a key rotated out rotates nothing")
     if signature_key_id(old_sig) != old.key_id or signature_key_id(new_sig) != new_card.key_id:
         raise bad("签名的密钥与声明不符", "the signatures are not by the keys it names")
     body = doc["statement"].encode("utf-8")
@@ -739,6 +751,8 @@ def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]
         if existing is not None:
             return _trust_info(existing, "already")
         old_row = find_trusted(s, old.key_id)
+        if old_row.superseded_at is not None:  # rotated meanwhile (checked above outside this transaction)
+            raise bad(f"旧密钥 {old.key_id} 已被轮换掉", f"the old key {old.key_id} was rotated out")
         now = utcnow()
         if old_row.superseded_at is None:
             old_row.superseded_at = now
