@@ -80,17 +80,29 @@ def _restore_export(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     require_township(db)
     card = identity.load_card(args.card)
-    payload = build_restore(db, args.station)  # before touching keys: a station we hold nothing of changes nothing
+    # Every check before anything is written: the card (with the reason it is wrong), then what we hold of the
+    # station; keys are enrolled and revoked only once the restore bundle is on disk.
+    old = identity.check_replacement_card(db, card, args.station)
+    payload = build_restore(db, args.station)
     code = payload.meta["station_code"]
+    if payload.meta["station_id"] != old.station_id:
+        from station_app.core.errors import StateError
+
+        raise StateError(pick(f"镇中心记录的站点 {code} 与登记的密钥不是同一个站点，未做任何改动",
+                              f"the township's records of station {code} and its enrolled key disagree; nothing done"))
+    path, entry = export_payload(db, "restore", payload, Path(args.out), recipients=[card.age_recipient],
+                                 counter_from=0, counter_to=db.counter())
     enrolled = identity.enroll_replacement(
         db, card, code, actor=ctx.user,
         reason=pick(f"站点电脑更换，恢复到新电脑（{card.key_id}）", f"station PC replaced; restored to {card.key_id}"))
-    path, entry = export_payload(db, "restore", payload, Path(args.out), recipients=[card.age_recipient],
-                                 counter_from=0, counter_to=db.counter())
+    revoked = enrolled["revoked"]
     data = {"path": str(path), "station_code": code, "counts": payload.counts(), "new_key": card.key_id,
-            "enrolled": enrolled, "last_number": payload.meta["last_number"], "epoch": payload.meta["epoch"]}
+            "enrolled": enrolled, "revoked": revoked, "last_number": payload.meta["last_number"],
+            "epoch": payload.meta["epoch"]}
+    rows = sum(payload.counts().values())
+    said = (pick(f"旧密钥 {'、'.join(revoked)} 已吊销", f"revoked the old key {', '.join(revoked)}") if revoked
+            else pick("没有需要吊销的旧密钥", "no old key needed revoking"))
     emit(ctx, data, [str(path), pick(
-        f"已登记新电脑的密钥 {card.key_id} 为站点 {code} 的密钥，旧密钥已吊销；恢复包含 {sum(payload.counts().values())} 条记录",
-        f"enrolled {card.key_id} as station {code}'s key and revoked the old key; the restore bundle holds "
-        f"{sum(payload.counts().values())} rows")])
+        f"已登记新电脑的密钥 {card.key_id} 为站点 {code} 的密钥，{said}；恢复包含 {rows} 条记录",
+        f"enrolled {card.key_id} as station {code}'s key; {said}; the restore bundle holds {rows} rows")])
     return 0

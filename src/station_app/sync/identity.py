@@ -500,6 +500,10 @@ def enroll_station(db, card: Card) -> dict[str, Any]:
         raise IdentityError(pick(f"名片 {card.code} 不是村工作室的名片", f"card {card.code} is not a village station's card"))
     if card.station_id == db.station_id:
         raise IdentityError(pick("这是本机自己的名片", "this is this installation's own card"))
+    if card.code == db.station().code:
+        raise IdentityError(pick(f"名片的站点编号 {card.code} 是镇中心本身的编号，不能登记为村工作室",
+                                 f"the card's code {card.code} is the township's own code; it cannot be a village "
+                                 "station"))
     with db.raw_write() as s:
         _check_not_revoked(s, card.key_id)
         same_key = s.execute(select(TrustedKey).where(TrustedKey.key_id == card.key_id)).scalar_one_or_none()
@@ -525,20 +529,49 @@ def enroll_station(db, card: Card) -> dict[str, Any]:
     return _trust_info(row, "enrolled")
 
 
+def check_replacement_card(db, card: Card, station_code: str) -> TrustedKey:
+    """Refuse, with the reason, any card that is not a new installation's card for that enrolled station: the
+    township's own card, a card of another code or kind, a card whose key is already enrolled (the station's old
+    card) or revoked. Returns the station's enrolled key row. Nothing is written."""
+    code = validators.station_code(station_code)
+    with db.read() as s:
+        own = s.execute(select(OwnKey.key_id).where(OwnKey.key_id == card.key_id)).first()
+        if card.station_id == db.station_id or own is not None:
+            raise IdentityError(pick(f"名片 {card.code} 是镇中心本机的名片，不能作为站点 {code} 新电脑的名片",
+                                     f"card {card.code} is the township's own card, not the card of station {code}'s "
+                                     "new PC"))
+        if card.kind != StationKind.VILLAGE.value:
+            raise IdentityError(pick(f"名片 {card.code} 不是村工作室的名片", f"card {card.code} is not a village station's card"))
+        if card.code != code:
+            raise IdentityError(pick(f"名片是站点 {card.code} 的，不是站点 {code} 的（请在新电脑上用编号 {code} 初始化）",
+                                     f"the card is for station {card.code}, not {code} (initialise the new PC with "
+                                     f"code {code})"))
+        _check_not_revoked(s, card.key_id)
+        known = find_trusted(s, card.key_id)
+        if known is not None:
+            raise IdentityError(pick(
+                f"名片的密钥 {card.key_id} 早已登记（{known.station_code}）：这是旧电脑的名片，恢复需要新电脑的名片"
+                "（在新电脑上运行 station-app identity export）",
+                f"the card's key {card.key_id} is already enrolled ({known.station_code}): this is the old PC's card; "
+                "a restore needs the new PC's card (run station-app identity export on the new PC)"))
+        old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
+                                                 TrustedKey.station_code == code)
+                        .order_by(TrustedKey.id)).scalars().first()
+    if old is None:
+        raise IdentityError(pick(f"站点 {code} 尚未登记", f"station {code} is not enrolled"))
+    return old
+
+
 def enroll_replacement(db, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
     """At the township, for a restore: enroll the new installation's card for an enrolled station whose PC was
     replaced, under the station's existing id (the restore hands that id to the new installation), and revoke every
-    other key of that station (the old PC may be in anyone's hands)."""
+    other key of that station (the old PC may be in anyone's hands). The result's "revoked" lists the key ids
+    newly revoked. Call it only once the restore bundle is written (nothing is revoked for a failed export)."""
     if not isinstance(card, Card):
         card = load_card(card)
-    code = validators.station_code(station_code)
-    with db.read() as s:
-        old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
-                                                 TrustedKey.station_code == code)).scalars().first()
-    if old is None:
-        raise IdentityError(pick(f"站点 {code} 尚未登记", f"station {code} is not enrolled"))
+    old = check_replacement_card(db, card, station_code)
     info = enroll_card(db, card.as_dict(), replace_station=old.station_id)
-    revoke_station_keys(db, old.station_id, except_key_id=card.key_id, reason=reason, actor=actor)
+    info["revoked"] = revoke_station_keys(db, old.station_id, except_key_id=card.key_id, reason=reason, actor=actor)
     return info
 
 
