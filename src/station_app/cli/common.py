@@ -14,6 +14,7 @@ from typing import Any
 from station_app import config
 from station_app.core.errors import StationError, ValidationError
 from station_app.core.i18n import pick
+from station_app.core.safe_text import json_safe, terminal_safe
 from station_app.services.base import StationDB
 
 
@@ -69,12 +70,13 @@ def _default(o: Any) -> Any:
 
 def emit(ctx: Context, data: Any, text: str | list[str] | None = None) -> None:
     """Print `data` as JSON with --json, else the human text (or a readable JSON if no text is given)."""
+    # Text from bundles and records may carry terminal controls: never printed as is (core/safe_text.py).
     if ctx.json or text is None:
-        print(json.dumps(data, ensure_ascii=False, indent=None if ctx.json else 2, default=_default))
+        print(json_safe(json.dumps(data, ensure_ascii=False, indent=None if ctx.json else 2, default=_default)))
         return
     if isinstance(text, list):
         text = "\n".join(text)
-    print(text)
+    print(terminal_safe(text, multiline=True))
 
 
 def table(rows: list[list[Any]], headers: list[str]) -> str:
@@ -84,7 +86,7 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     def width(s: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    cells = [[str(h) for h in headers]] + [["" if c is None else terminal_safe(c) for c in r] for r in rows]
     widths = [max(width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, r in enumerate(cells):
@@ -100,9 +102,9 @@ def fail(ctx: Context, error: StationError, *, code: int) -> int:
         if isinstance(error, ValidationError):
             payload["problems"] = [{"field": p.field, "message": p.message, "row": p.row, "source": p.source}
                                    for p in error.problems]
-        print(json.dumps(payload, ensure_ascii=False), file=sys.stderr)
+        print(json_safe(json.dumps(payload, ensure_ascii=False)), file=sys.stderr)
     else:
-        print(pick("错误：", "error: ") + str(error), file=sys.stderr)
+        print(pick("错误：", "error: ") + terminal_safe(error, multiline=True), file=sys.stderr)
     return code
 
 

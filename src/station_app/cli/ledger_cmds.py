@@ -47,8 +47,11 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     emit(ctx, report.as_dict(), report.lines())
     if not report.ok:
         if not ctx.json:
-            print(pick(f"错误：{report.file_name} 有 {report.bad_rows} 行不合格，未导入任何记录",
-                       f"error: {report.file_name} has {report.bad_rows} bad rows; nothing was imported"),
+            from station_app.core.safe_text import terminal_safe
+
+            name = terminal_safe(report.file_name)  # a file name from a USB stick may carry terminal controls
+            print(pick(f"错误：{name} 有 {report.bad_rows} 行不合格，未导入任何记录",
+                       f"error: {name} has {report.bad_rows} bad rows; nothing was imported"),
                   file=sys.stderr)
         return 2
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
+from station_app.core.safe_text import terminal_safe
 from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, open_bundle
 from station_app.sync.exporter import sync_logger
 from station_app.sync.merge import already_imported
@@ -78,8 +79,8 @@ def import_one(db, path: Path) -> ImportResult:
     except StationError as e:  # a key passphrase problem and the like
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
                               message=pick(f"无法导入：{e}", f"cannot import: {e}"))
-    logger.info("import %s: %s %s %s %s", path, result.status, result.station_code, result.number,
-                result.message if result.status == REFUSED else result.counts)
+    logger.info("import %s: %s %s %s %s", terminal_safe(path), result.status, result.station_code, result.number,
+                terminal_safe(result.message) if result.status == REFUSED else result.counts)
     return result
 
 
