@@ -46,13 +46,11 @@ class Paths:
         return self.root / "exports"
 
     def ensure(self) -> "Paths":
-        for d in (self.root, self.backups, self.logs, self.photos):
-            d.mkdir(parents=True, exist_ok=True)
-        self.keys.mkdir(parents=True, exist_ok=True)
-        try:
-            os.chmod(self.keys, 0o700)
-        except OSError:  # Windows: ACLs of the user profile already restrict it
-            pass
+        from station_app.store.private import private_dir
+
+        # Owner-only whatever the umask (store/private.py): the folders hold personal data.
+        for d in (self.root, self.backups, self.logs, self.photos, self.keys, self.exports):
+            private_dir(d)
         return self
 
 

@@ -160,6 +160,9 @@ class StationDB:
     def open(cls, paths: Paths, *, create: bool = False) -> "StationDB":
         paths.ensure()
         engine = open_database(paths.database, paths.backups, create=create)
+        from station_app.store.private import harden
+
+        harden(paths.root)  # owner-only modes, also for an installation made by an older release
         return cls(paths, engine)
 
     def close(self) -> None:

@@ -34,7 +34,8 @@ def write_atomic(dest: Path, data: bytes, *, mode: int | None = None) -> str:
     Returns the sha256 of what was read back from disk, after checking it matches what was meant to be written.
     """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    # New folders are owner-only (what is written holds personal data; mkstemp makes the file 0600 already).
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     tmp = Path(tmp_name)
     try:

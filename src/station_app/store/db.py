@@ -90,6 +90,10 @@ def online_backup(src: Path, dest: Path) -> Path:
     """Copy a (possibly live) database with the online backup API, then fsync the copy."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
+    from station_app.store.private import create_private_file
+
+    tmp.unlink(missing_ok=True)
+    create_private_file(tmp)  # a copy of personal data: owner-only whatever the umask
     source = sqlite3.connect(src)
     target = sqlite3.connect(tmp)
     try:
@@ -165,6 +169,10 @@ def open_database(path: Path, backups_dir: Path, *, create: bool = False) -> Eng
                 f"数据库文件已损坏（{path}）：{problems[0]}。请用 station-app backup restore 从备份恢复。",
                 f"the database {path} is damaged: {problems[0]}. Restore a backup with station-app backup restore."))
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not exists:
+        from station_app.store.private import create_private_file
+
+        create_private_file(path)  # 0600 before SQLite creates it (its -wal and -shm files take this mode)
     engine = make_engine(path)
     current = current_revision(engine) if exists else None
     head = head_revision()

@@ -39,7 +39,10 @@ def sync_logger(db) -> logging.Logger:
     logger.propagate = False
     logger.setLevel(logging.INFO)
     if not any(isinstance(h, logging.FileHandler) and h.baseFilename == target for h in logger.handlers):
-        db.paths.logs.mkdir(parents=True, exist_ok=True)
+        from station_app.store.private import create_private_file, private_dir
+
+        private_dir(db.paths.logs)
+        create_private_file(Path(target))  # the journal names stations and files: owner-only
         h = logging.FileHandler(target, encoding="utf-8")
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         logger.addHandler(h)

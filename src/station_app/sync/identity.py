@@ -37,6 +37,7 @@ from station_app.core.codes import StationKind
 from station_app.core.errors import StateError, StationError, ValidationError
 from station_app.core.i18n import pick
 from station_app.store.atomic import write_atomic
+from station_app.store.private import private_dir
 from station_app.store.keys_models import KeyRevocation, KeyRotation, OwnKey, TrustedKey
 from station_app.store.models import utcnow
 
@@ -162,11 +163,7 @@ def _make_key_material(passphrase: str | None) -> tuple[minisign.KeyPair, bytes,
 
 
 def _write_key_files(files: KeyFiles, pair: minisign.KeyPair, sk_bytes: bytes, age_bytes: bytes) -> None:
-    files.signing_key.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.chmod(files.signing_key.parent, 0o700)
-    except OSError:
-        pass
+    private_dir(files.signing_key.parent)
     write_atomic(files.signing_key, sk_bytes, mode=0o600)
     write_atomic(files.age_key, age_bytes, mode=0o600)
     write_atomic(files.signing_pub, public_key_file_text(pair.public_key).encode("ascii"), mode=0o600)
@@ -713,7 +710,7 @@ def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
            "new_signature": bytes(new_sig).decode("ascii")}
     # Move the old keys aside first: if we stop half-way, both sets exist and nothing is lost.
     retired = KeyFiles.retired(keys_dir, old.key_id)
-    retired.signing_key.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(retired.signing_key.parent)
     for src, dst in ((cur.signing_key, retired.signing_key), (cur.signing_pub, retired.signing_pub),
                      (cur.age_key, retired.age_key)):
         write_atomic(dst, src.read_bytes(), mode=0o600)
