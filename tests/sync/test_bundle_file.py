@@ -47,7 +47,8 @@ def test_export_numbers_and_chains_and_import_takes_a_folder(make_station, tmp_p
     log = exporter.exported_bundles(station)
     assert [(e["number"], e["counter_from"], e["counter_to"], e["status"]) for e in log] == \
         [(1, 0, 1, "written"), (2, 1, station.counter(), "written")]
-    assert log[0]["sha256"] == hashlib.sha256(p1.read_bytes()).hexdigest()
+    # The log keys on the bundle id (what is signed), not the file's bytes (issue 7 item 2).
+    assert log[0]["sha256"] == bundle.file_identity(p1.read_bytes())[0] != hashlib.sha256(p1.read_bytes()).hexdigest()
     assert log[1]["prev_sha256"] == log[0]["sha256"]
     sha, header = bundle.check_signature(township, p2)
     assert (header.number, header.prev_sha256, header.station_code) == (2, log[0]["sha256"], "S01")
@@ -70,7 +71,15 @@ def test_opened_bundle_carries_the_payload(make_station, tmp_path):
     cid = consult(station, "宅基地纠纷")
     path = exporter.export_bundle(station, tmp_path)
     opened = bundle.open_bundle(township, path)
-    assert opened.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert opened.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    # The bundle id (issue 7 item 2) as docs/bundle-format.md computes it with standard tools.
+    import subprocess
+
+    shell = ("{ echo station-app-bundle-id/1; sed -n 3p \"$F\" | cut -c18-; "
+             "tail -n +5 \"$F\" | sha256sum | cut -c1-64; } | sha256sum | cut -c1-64")
+    by_hand = subprocess.run(["bash", "-c", shell], env={"F": str(path), "PATH": "/usr/bin:/bin"},
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert opened.sha256 == by_hand
     assert opened.header.station_id == station.station_id
     assert [r["id"] for r in opened.payload.tables["consultations"]] == [cid]
 
@@ -123,7 +132,7 @@ def test_an_interrupted_export_never_reuses_a_number_that_reached_the_disk(make_
     assert (out / "S01-changes-000001.stbundle").read_bytes() == first
     log = exporter.exported_bundles(station)
     assert [(e["number"], e["status"]) for e in log] == [(1, "written"), (2, "written")]
-    assert log[1]["prev_sha256"] == hashlib.sha256(first).hexdigest()
+    assert log[1]["prev_sha256"] == bundle.file_identity(first)[0]  # the bundle id (issue 7 item 2)
     assert [r.status for r in importer.import_paths(township, [out])] == ["imported", "imported"]
 
 

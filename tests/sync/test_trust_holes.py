@@ -195,3 +195,119 @@ def test_a_township_key_rotated_out_cannot_break_a_station(pair, tmp_path):
             assert "Traceback" not in res.stderr
     finally:
         thief.close()
+
+
+# -- item 2: a bundle's identity is what is signed, never the file's bytes ---------------------------------------
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _reencoded(path, out, line=1):
+    """The same bundle with a signature line re-encoded (non-canonical base64 the minisign tool still accepts)."""
+    import base64
+
+    data = path.read_bytes()
+    lines = data.split(b"\n", 4)
+    text = lines[line].decode()
+    body = text.rstrip("=")
+    raw = base64.b64decode(text)
+    for t in range(1, 16):
+        i = _B64.index(body[-1]) ^ t
+        if i >= 64:
+            continue
+        alt = body[:-1] + _B64[i] + text[len(body):]
+        if base64.b64decode(alt) == raw and alt != text:
+            lines[line] = alt.encode()
+            out.write_bytes(b"\n".join(lines))
+            return out
+    raise AssertionError("no re-encoding found")
+
+
+def _recommented(path, out):
+    data = path.read_bytes()
+    first, rest = data.split(b"\n", 1)
+    out.write_bytes(b"untrusted comment: copied by the courier\n" + rest)
+    return out
+
+
+@pytest.mark.parametrize("tamper", ["comment", "signature", "global_signature"])
+def test_a_courier_cannot_poison_a_stations_chain(pair, tmp_path, tamper):
+    station, township = pair
+    b1 = exporter.export_bundle(station, tmp_path / "usb")
+    consult(station, "二")
+    b2 = exporter.export_bundle(station, tmp_path / "usb")
+    copy = tmp_path / "copy.stbundle"
+    if tamper == "comment":
+        _recommented(b1, copy)
+    else:
+        _reencoded(b1, copy, line=1 if tamper == "signature" else 3)
+    assert copy.read_bytes() != b1.read_bytes()
+    assert _import(township, copy).status == "imported"  # the edited copy arrives first
+    assert _import(township, b1).status == "already"
+    r = _import(township, b2)
+    assert r.status == "imported", r
+    assert merge.station_status(township)[0]["forks"] == [] or all(
+        not s["forks"] for s in merge.station_status(township))
+
+
+def test_a_copy_arriving_after_the_genuine_bundle_is_the_same_bundle(pair, tmp_path):
+    station, township = pair
+    b1 = exporter.export_bundle(station, tmp_path / "usb")
+    assert _import(township, b1).status == "imported"
+    for i, copy in enumerate((_recommented(b1, tmp_path / "c1.stbundle"), _reencoded(b1, tmp_path / "c2.stbundle"))):
+        r = _import(township, copy)
+        assert r.status == "already", r
+    assert all(not s["forks"] for s in merge.station_status(township))
+
+
+def test_an_edited_reference_bundle_does_not_make_the_station_refuse_the_next(pair, tmp_path, capsys):
+    from station_app.cli import main
+
+    station, township = pair
+    assert _import(township, exporter.export_bundle(station, tmp_path / "usb")).status == "imported"
+
+    def reference():
+        out = tmp_path / "ref"
+        assert main(["--data-dir", str(township.paths.root), "bundle", "reference", "export", "--out", str(out),
+                     "--json"]) == 0
+        import json
+
+        path = json.loads(capsys.readouterr().out)["path"]
+        set_language("en")
+        return __import__("pathlib").Path(path)
+
+    r1 = reference()
+    assert _import(station, _recommented(r1, tmp_path / "r1-copy.stbundle")).status == "imported"
+    assert _import(station, r1).status == "already"
+    r2 = reference()
+    r = _import(station, r2)
+    assert r.status == "imported", r
+
+
+def test_chains_of_release_0_1_0_keep_joining(tmp_path):
+    """A township and a station of 0.1.0 (whose `prev` and logs are the file's sha256) upgraded to the bundle id."""
+    import shutil
+    from pathlib import Path
+
+    from station_app import config
+    from station_app.services.base import StationDB
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "v0.1.0"
+    for name in ("township", "s01", "bundles"):
+        shutil.copytree(fixture / name, tmp_path / name)
+    for key in (tmp_path / "township" / "keys").iterdir():
+        key.chmod(0o600)
+    for key in (tmp_path / "s01" / "keys").iterdir():
+        key.chmod(0o600)
+    with StationDB.open(config.resolve(tmp_path / "township")) as township, \
+            StationDB.open(config.resolve(tmp_path / "s01")) as station:
+        b1, b2 = sorted((tmp_path / "bundles").iterdir())
+        assert [r.status for r in importer.import_paths(township, [b1])] == ["imported"]
+        assert _import(township, _recommented(b1, tmp_path / "b1-copy.stbundle")).status == "already"
+        assert _import(township, b2).status == "imported"  # prev = the file's sha256 of bundle 1
+        consult(station, "升级之后")
+        b3 = exporter.export_bundle(station, tmp_path / "usb")  # prev = the 0.1.0 log's sha256 of bundle 2
+        r = _import(township, b3)
+        assert r.status == "imported", r
+        consult(station, "再一次")
+        assert _import(township, exporter.export_bundle(station, tmp_path / "usb")).status == "imported"

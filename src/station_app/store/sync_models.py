@@ -28,8 +28,11 @@ class ReceivedBundle(Base):
     epoch: Mapped[int] = mapped_column(Integer, default=0)
     counter_from: Mapped[int] = mapped_column(Integer)  # exclusive
     counter_to: Mapped[int] = mapped_column(Integer)  # inclusive
+    #: The bundle id (sync/bundle.py bundle_id: what is signed); for rows of release 0.1.0, the file's sha256.
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     prev_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: sha256 of the file as received (a 0.1.0 station's next bundle names it as `prev`).
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
     key_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[str | None] = mapped_column(String(40))  # the header's text: display only
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -149,9 +149,34 @@ class BundleHeader:
 @dataclass
 class OpenedBundle:
     path: Path
-    sha256: str  # of the whole bundle file as received
+    sha256: str  # the bundle's identity (bundle_id): what is signed, never the file's bytes
     header: BundleHeader  # verified
     payload: Any  # payload.Payload, decrypted and validated
+    file_sha256: str | None = None  # of the whole file as received (display, and chains of release 0.1.0)
+
+
+BUNDLE_ID_TAG = b"station-app-bundle-id/1\n"
+
+
+def bundle_id(trusted_comment: str, body: bytes) -> str:
+    """A bundle's identity: sha256 over the tag line, the trusted comment (the header) and the sha256 of the
+    signed body, one per line. Exactly what the signature covers, so a re-encoded signature or an edited
+    untrusted comment is the same bundle; `prev`, the received-bundle log, forks and receipts all use it.
+    With standard tools (docs/bundle-format.md):
+    { echo station-app-bundle-id/1; sed -n 3p F | cut -c18-; tail -n +5 F | sha256sum | cut -c1-64; } | sha256sum
+    """
+    return hashlib.sha256(BUNDLE_ID_TAG + trusted_comment.encode("utf-8") + b"\n"
+                          + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n").hexdigest()
+
+
+def file_identity(data: bytes) -> tuple[str, str] | None:
+    """(bundle id, file sha256) of a bundle file's bytes without verifying anything, or None if it has no
+    readable signature (the importer's "already imported" look-up; a refusal comes from the full check)."""
+    try:
+        sig, body = _split(data)
+    except BundleRefused:
+        return None
+    return bundle_id(sig.trusted_comment, body), hashlib.sha256(data).hexdigest()
 
 
 def bundle_file_name(code: str, kind: str, number: int) -> str:
@@ -212,7 +237,7 @@ def write_bundle(db, *, kind: str, number: int, epoch: int, counter_from: int, c
 def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
                       prev_sha256: str | None, payload: Any, out_dir: Path,
                       recipients: list[str]) -> tuple[Path, str, BundleHeader]:
-    """write_bundle, returning (path, sha256 of the file on disk, header)."""
+    """write_bundle, returning (path, bundle id of the file on disk, header)."""
     if kind not in KINDS:
         raise ValueError(kind)
     if not recipients:
@@ -234,12 +259,12 @@ def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: i
             f"the bundle is too large ({len(data) // 2**20} MiB, limit {LIMITS.bundle_bytes // 2**20} MiB): "
             "export smaller ranges (--from)"))
     out = Path(out_dir) / bundle_file_name(station.code, kind, number)
-    sha = write_atomic(out, data)
+    write_atomic(out, data)
     # Read back what is on disk and check its signature, as the township will.
     disk = out.read_bytes()
     sig, body = _split(disk)
     minisign.PublicKey.from_base64(key.minisign_public).verify(body, sig)
-    return out, sha, header
+    return out, bundle_id(sig.trusted_comment, body), header
 
 
 # -- reading -----------------------------------------------------------------------------------------------------
@@ -482,28 +507,29 @@ def open_bundle(db, path: Path) -> OpenedBundle:
     then payload.validate_payload."""
     path = Path(path)
     data = _read_capped(path)
-    sha = hashlib.sha256(data).hexdigest()
+    file_sha = hashlib.sha256(data).hexdigest()
     header, body, signer = verify_bundle_bytes(db, data)
     _check_kind(db, header, signer)
+    ident = bundle_id(header.to_comment(), body)
     archive = gunzip_capped(decrypt(db, body), LIMITS.plaintext_bytes)
     raw_tables, files, meta = read_archive(archive)
     from station_app.sync.payload import validate_payload
 
     payload = validate_payload(raw_tables, files, meta, kind=header.kind, signer_station_id=header.station_id)
-    return OpenedBundle(path=path, sha256=sha, header=header, payload=payload)
+    return OpenedBundle(path=path, sha256=ident, header=header, payload=payload, file_sha256=file_sha)
 
 
 def check_signature(db, path: Path) -> tuple[str, BundleHeader]:
-    """Only the cheap part of open_bundle: size cap, signature, header. Returns (sha256 of the file, header)."""
+    """Only the cheap part of open_bundle: size cap, signature, header. Returns (bundle id, header)."""
     data = _read_capped(Path(path))
-    header, _body, signer = verify_bundle_bytes(db, data)
+    header, body, signer = verify_bundle_bytes(db, data)
     _check_kind(db, header, signer)
-    return hashlib.sha256(data).hexdigest(), header
+    return bundle_id(header.to_comment(), body), header
 
 
 def check_own_file(db, path: Path, *, kind: str, number: int) -> str | None:
-    """sha256 of `path` if it is a complete bundle this installation signed with that kind and number, else None
-    (used to settle an export that was interrupted)."""
+    """The bundle id of `path` if it is a complete bundle this installation signed with that kind and number, else
+    None (used to settle an export that was interrupted)."""
     try:
         data = _read_capped(Path(path))
         sig, body = _split(data)
@@ -521,4 +547,4 @@ def check_own_file(db, path: Path, *, kind: str, number: int) -> str | None:
         return None
     if header.kind != kind or header.number != number or header.station_id != db.station_id:
         return None
-    return hashlib.sha256(data).hexdigest()
+    return bundle_id(sig.trusted_comment, body)

@@ -6,14 +6,13 @@ refused (with the reason). A refusal never stops the others; the CLI exits 1 if 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
 from station_app.core.safe_text import terminal_safe
-from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, open_bundle
+from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, file_identity, open_bundle
 from station_app.sync.exporter import sync_logger
 from station_app.sync.merge import already_imported
 from station_app.sync.results import REFUSED, BundleRefused, ImportResult
@@ -48,27 +47,26 @@ def _dispatch(db, bundle) -> ImportResult:
     return apply_restore(db, bundle)
 
 
-def _file_sha256(path: Path) -> str | None:
-    h = hashlib.sha256()
+def _identity(path: Path) -> tuple[str, str] | None:
+    """(bundle id, file sha256) of the file, unverified, or None when it cannot be read as a bundle."""
     try:
         if path.stat().st_size > LIMITS.bundle_bytes:
             return None  # refused by check_signature without reading it
         with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
+            data = f.read(LIMITS.bundle_bytes + 1)
     except OSError:
         return None  # check_signature reports an unreadable file in plain words
-    return h.hexdigest()
+    return file_identity(data)
 
 
 def import_one(db, path: Path) -> ImportResult:
     logger = sync_logger(db)
     code = number = None
     try:
-        # Exactly these bytes merged before? Then their signature was verified then, and nothing can change now:
-        # answer from the log without verifying or decrypting again (re-import stays in milliseconds).
-        sha = _file_sha256(path)
-        result = already_imported(db, sha, path) if sha else None
+        # This bundle (by its id: what is signed, so any copy of it) merged before? Its signature was verified
+        # then and a copy can change nothing: answer from the log without verifying or decrypting again.
+        ident = _identity(path)
+        result = already_imported(db, ident[0], path, ident[1]) if ident else None
         if result is None:
             sha, header = check_signature(db, path)
             code, number = header.station_code, header.number

@@ -88,7 +88,13 @@ def _known(s: Session, station_id: str, kind: str) -> dict[int, ReceivedBundle]:
     return {b.number: b for b in rows}
 
 
-def check_chain(header, sha256: str, known: dict[int, ReceivedBundle]) -> None:
+def _names(b: ReceivedBundle) -> tuple[str | None, ...]:
+    """What a later bundle may name as `prev` for the held bundle `b`: its id, or (a 0.1.0 station) its file's
+    sha256."""
+    return (b.sha256, getattr(b, "file_sha256", None))
+
+
+def check_chain(header, sha256: str, known: dict[int, ReceivedBundle], file_sha256: str | None = None) -> None:
     """Raise Fork when this bundle contradicts the bundles already held of the same signer and kind.
 
     A later bundle may repeat the counter reached before (a `--full` or `--from N` re-send with nothing new, or a
@@ -107,11 +113,11 @@ def check_chain(header, sha256: str, known: dict[int, ReceivedBundle]) -> None:
         raise Fork("chain", pick(f"第 {n} 号同步包没有写明前一个包的校验值",
                                  f"bundle {n} does not state the previous bundle's sha256"))
     before = known.get(n - 1)
-    if before is not None and header.prev_sha256 != before.sha256:
+    if before is not None and header.prev_sha256 not in _names(before):
         raise Fork("chain", pick(f"第 {n} 号同步包与已导入的第 {n - 1} 号包接不上（前一包校验值不符）",
                                  f"bundle {n} does not chain to the bundle {n - 1} already imported"), before.sha256)
     after = known.get(n + 1)
-    if after is not None and after.prev_sha256 != sha256:
+    if after is not None and after.prev_sha256 not in (sha256, file_sha256):
         raise Fork("chain", pick(f"已导入的第 {n + 1} 号同步包并不接在这个第 {n} 号包之后",
                                  f"the bundle {n + 1} already imported does not chain to this bundle {n}"),
                    after.sha256)
@@ -206,6 +212,7 @@ def log_bundle(s: Session, bundle, counts: dict[str, int]) -> None:
     s.add(ReceivedBundle(
         station_id=h.station_id, station_code=h.station_code, kind=h.kind, number=h.number, epoch=h.epoch,
         counter_from=h.counter_from, counter_to=h.counter_to, sha256=bundle.sha256, prev_sha256=h.prev_sha256,
+        file_sha256=getattr(bundle, "file_sha256", None),
         key_id=(getattr(h, "key_id", None) or None), created_at=str(getattr(h, "created_at", "") or "")[:40] or None,
         imported_at=utcnow(), counts=counts, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None))
 
@@ -394,10 +401,13 @@ def refusal(db, bundle, error: Exception) -> ImportResult:
     return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
 
 
-def already_imported(db, sha256: str, path=None) -> ImportResult | None:
-    """The result for a file whose exact bytes were merged before, or None (cheap: one indexed look-up)."""
+def already_imported(db, sha256: str, path=None, file_sha256: str | None = None) -> ImportResult | None:
+    """The result for a bundle merged before, or None (cheap: one indexed look-up). `sha256` is the bundle id (a
+    copy with a re-encoded signature or another untrusted comment is the same bundle); `file_sha256` also finds
+    a row logged by release 0.1.0, which logged the file's sha256."""
+    names = [sha256] + ([file_sha256] if file_sha256 else [])
     with db.read() as s:
-        b = s.execute(select(ReceivedBundle).where(ReceivedBundle.sha256 == sha256)).scalar_one_or_none()
+        b = s.execute(select(ReceivedBundle).where(ReceivedBundle.sha256.in_(names)).limit(1)).scalar_one_or_none()
         if b is None:
             return None
         numbers = s.execute(select(ReceivedBundle.number).where(ReceivedBundle.station_id == b.station_id,
@@ -418,7 +428,7 @@ def apply_changes(db, bundle) -> ImportResult:
         if h.station_id == db.station_id:
             raise BundleRefused(pick("这是本机自己导出的同步包，不能导入本机",
                                      "this bundle was exported by this installation itself"))
-        done = already_imported(db, bundle.sha256, bundle.path)
+        done = already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
         rows = parsed_rows(bundle.payload, kind="changes", signer_station_id=h.station_id)
@@ -430,7 +440,7 @@ def apply_changes(db, bundle) -> ImportResult:
                 known = _known(s, h.station_id, "changes")
                 if any(b.sha256 == bundle.sha256 for b in known.values()):  # imported meanwhile
                     raise _Already()
-                check_chain(h, bundle.sha256, known)
+                check_chain(h, bundle.sha256, known, getattr(bundle, "file_sha256", None))
                 plans = plan_rows(s, rows, owners)
                 counts = write_rows(s, plans)
                 store_files(db, rows, bundle.payload.files)

@@ -96,7 +96,7 @@ def apply_reference(db, bundle) -> ImportResult:
         if h.station_id == db.station_id:
             raise BundleRefused(pick("这是本机自己导出的同步包，不能导入本机",
                                      "this bundle was exported by this installation itself"))
-        done = merge.already_imported(db, bundle.sha256, bundle.path)
+        done = merge.already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
         rows = parsed_rows(bundle.payload, kind="reference", signer_station_id=h.station_id)
@@ -104,7 +104,7 @@ def apply_reference(db, bundle) -> ImportResult:
         meta = bundle.payload.meta
         with merge_session(db) as s:
             known = merge._known(s, h.station_id, "reference")
-            merge.check_chain(h, bundle.sha256, known)
+            merge.check_chain(h, bundle.sha256, known, getattr(bundle, "file_sha256", None))
             plans = merge.plan_rows(s, rows, frozenset({h.station_id}))
             counts = merge.write_rows(s, plans)
             merge.store_files(db, rows, bundle.payload.files)

@@ -99,7 +99,7 @@ def apply_restore(db, bundle) -> ImportResult:
     try:
         if h.kind != "restore":
             raise BundleRefused(pick("此处需要恢复包", "a restore bundle was expected"))
-        done = merge.already_imported(db, bundle.sha256, bundle.path)
+        done = merge.already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
         rows = parsed_rows(bundle.payload, kind="restore", signer_station_id=h.station_id)
