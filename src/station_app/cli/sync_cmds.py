@@ -236,7 +236,9 @@ def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.sync.importer import import_paths
     from station_app.sync.results import REFUSED
 
-    results = import_paths(ctx.db(), [Path(p) for p in args.paths])
+    import sys
+
+    results = import_paths(ctx.db(), [Path(p) for p in args.paths], on_wait=lambda msg: print(msg, file=sys.stderr))
     if not results:
         emit(ctx, [], pick("没有找到同步包（*.stbundle）", "no bundles (*.stbundle) found"))
         return 1

@@ -37,6 +37,7 @@ from station_app.core.codes import StationKind
 from station_app.core.i18n import pick
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import OwnKey
+from station_app.store.regular import open_regular
 from station_app.store.models import utcnow
 from station_app.sync import identity, limits
 from station_app.sync.results import BundleRefused
@@ -293,15 +294,21 @@ def _split(data: bytes) -> tuple[minisign.Signature, bytes]:
 
 
 def _read_capped(path: Path) -> bytes:
+    cap = LIMITS.bundle_bytes
     try:
-        size = path.stat().st_size
+        f = open_regular(path)
     except FileNotFoundError:
         raise _refuse(f"找不到文件：{path}", f"no such file: {path}") from None
-    cap = LIMITS.bundle_bytes
-    if size > cap:
-        raise _refuse(f"同步包太大（{size // 2**20} MiB，上限 {cap // 2**20} MiB），未读取",
-                      f"the bundle is too large ({size // 2**20} MiB, limit {cap // 2**20} MiB); not read")
-    with open(path, "rb") as f:
+    except OSError as e:
+        raise _refuse(f"无法读取文件 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}") from None
+    if f is None:
+        raise _refuse(f"{path} 不是普通文件（设备、管道或文件夹），未读取",
+                      f"{path} is not a regular file (a device, pipe or folder); not read")
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        if size > cap:
+            raise _refuse(f"同步包太大（{size // 2**20} MiB，上限 {cap // 2**20} MiB），未读取",
+                          f"the bundle is too large ({size // 2**20} MiB, limit {cap // 2**20} MiB); not read")
         data = f.read(cap + 1)
     if len(data) > cap:  # grew while we looked
         raise _refuse(f"同步包太大（上限 {cap // 2**20} MiB），未读取", f"the bundle is too large (limit {cap // 2**20} MiB); not read")

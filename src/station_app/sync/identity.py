@@ -38,6 +38,7 @@ from station_app.core.errors import StateError, StationError, ValidationError
 from station_app.core.i18n import pick
 from station_app.store.atomic import write_atomic
 from station_app.store.private import private_dir
+from station_app.store.regular import read_regular
 from station_app.store.keys_models import KeyRevocation, KeyRotation, OwnKey, TrustedKey
 from station_app.store.models import utcnow
 
@@ -395,13 +396,22 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def load_card(path: Path | str) -> Card:
     path = Path(path)
+    return parse_card(_read_outside_file(path, CARD_MAX_BYTES, pick("名片文件", "card file")), path.name)
+
+
+def _read_outside_file(path: Path, cap: int, what: str) -> bytes:
+    """A small file from outside: a regular file only (never a device or pipe), at most `cap` bytes."""
     try:
-        size = path.stat().st_size
+        data = read_regular(path, cap)
     except FileNotFoundError:
-        raise IdentityError(pick(f"找不到名片文件：{path}", f"no such card file: {path}")) from None
-    if size > CARD_MAX_BYTES:
-        raise IdentityError(pick(f"名片 {path.name} 太大（不是名片文件？）", f"card {path.name} is too large (not a card?)"))
-    return parse_card(path.read_bytes(), path.name)
+        raise IdentityError(pick(f"找不到{what}：{path}", f"no such {what}: {path}")) from None
+    except OSError as e:
+        raise IdentityError(pick(f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}")) from None
+    if data is None:
+        raise IdentityError(pick(f"{path} 不是普通文件（设备、管道或文件夹）", f"{path} is not a regular file (a device, pipe or folder)"))
+    if len(data) > cap:
+        raise IdentityError(pick(f"{path.name} 太大（不是名片或轮换声明？）", f"{path.name} is too large (not a card or statement?)"))
+    return data
 
 
 # -- trust -------------------------------------------------------------------------------------------------------
@@ -471,13 +481,7 @@ def enroll(db, card_path: Path | str) -> dict[str, Any]:
     """Accept a file from another installation: at the township a station card (enroll), at a station the township
     card (trust); at either a rotation statement of a key already trusted. Returns what happened (JSON-able)."""
     path = Path(card_path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise IdentityError(pick(f"找不到文件：{path}", f"no such file: {path}")) from None
-    if size > CARD_MAX_BYTES * 4:
-        raise IdentityError(pick(f"{path.name} 太大，不是名片或轮换声明", f"{path.name} is too large for a card or rotation statement"))
-    data = path.read_bytes()
+    data = _read_outside_file(path, CARD_MAX_BYTES * 4, pick("文件", "file"))
     try:
         head = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

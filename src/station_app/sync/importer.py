@@ -7,12 +7,18 @@ refused (with the reason). A refusal never stops the others; the CLI exits 1 if 
 from __future__ import annotations
 
 import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
 from station_app.core.safe_text import terminal_safe
-from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, file_identity, open_bundle
+from station_app.sync.bundle import SUFFIX, _read_capped, check_signature, file_identity, open_bundle
 from station_app.sync.exporter import sync_logger
 from station_app.sync.merge import already_imported
 from station_app.sync.results import REFUSED, BundleRefused, ImportResult
@@ -26,7 +32,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.name.endswith(SUFFIX) and q.is_file()))
+            # Not only regular files: a FIFO or a link to a device named like a bundle is reported as refused.
+            out.extend(sorted(q for q in p.iterdir() if q.name.endswith(SUFFIX) and not q.is_dir()))
         else:
             out.append(p)
     return out
@@ -48,15 +55,12 @@ def _dispatch(db, bundle) -> ImportResult:
 
 
 def _identity(path: Path) -> tuple[str, str] | None:
-    """(bundle id, file sha256) of the file, unverified, or None when it cannot be read as a bundle."""
+    """(bundle id, file sha256) of the file, unverified, or None when it cannot be read as a bundle (then
+    check_signature says why in plain words: too large, not a regular file, unreadable)."""
     try:
-        if path.stat().st_size > LIMITS.bundle_bytes:
-            return None  # refused by check_signature without reading it
-        with open(path, "rb") as f:
-            data = f.read(LIMITS.bundle_bytes + 1)
-    except OSError:
-        return None  # check_signature reports an unreadable file in plain words
-    return file_identity(data)
+        return file_identity(_read_capped(path))
+    except BundleRefused:
+        return None
 
 
 def import_one(db, path: Path) -> ImportResult:
@@ -77,11 +81,93 @@ def import_one(db, path: Path) -> ImportResult:
     except StationError as e:  # a key passphrase problem and the like
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
                               message=pick(f"无法导入：{e}", f"cannot import: {e}"))
+    except OperationalError as e:  # another program holds the database longer than the busy timeout
+        if "locked" not in str(e.orig) and "busy" not in str(e.orig):
+            raise
+        result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
+                              message=pick("数据库正被其他程序写入（超时），本包未导入；请稍后再导入",
+                                           "the database is busy with another program (timed out); this bundle "
+                                           "was not imported: import it again later"))
     logger.info("import %s: %s %s %s %s", terminal_safe(path), result.status, result.station_code, result.number,
                 terminal_safe(result.message) if result.status == REFUSED else result.counts)
     return result
 
 
-def import_paths(db, paths: list[Path]) -> list[ImportResult]:
+def import_paths(db, paths: list[Path], *, on_wait: Callable[[str], None] | None = None) -> list[ImportResult]:
+    """Import every bundle of `paths`, one import per data dir at a time: a second one waits for the first
+    (telling `on_wait` so), and gives up cleanly after STATION_APP_IMPORT_WAIT seconds (default 600)."""
     files = expand_paths(paths)
-    return [import_one(db, p) for p in files]
+    with import_lock(db.paths.root, on_wait=on_wait):
+        return [import_one(db, p) for p in files]
+
+
+class ImportBusy(StationError):
+    """Another import holds this data dir's import lock for longer than we wait."""
+
+
+LOCK_FILE = "import.lock"
+ENV_WAIT = "STATION_APP_IMPORT_WAIT"
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    except OSError:
+        pass
+
+
+@contextmanager
+def import_lock(root: Path | str, *, on_wait: Callable[[str], None] | None = None,
+                wait: float | None = None) -> Iterator[None]:
+    """Hold the data dir's import lock (an OS file lock: released by the OS if the holder dies)."""
+    from station_app.store.private import create_private_file
+
+    if wait is None:
+        try:
+            wait = float(os.environ.get(ENV_WAIT, "600"))
+        except ValueError:
+            wait = 600.0
+    path = create_private_file(Path(root) / LOCK_FILE)
+    fd = os.open(path, os.O_RDWR)
+    try:
+        if not _try_lock(fd):
+            if on_wait is not None:
+                on_wait(pick(f"另一个导入正在进行（同一数据目录），等待它结束（最多 {wait:.0f} 秒）……",
+                             f"another import is running in this data directory; waiting for it to finish (up to "
+                             f"{wait:.0f} s)..."))
+            deadline = time.monotonic() + wait
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise ImportBusy(pick(f"另一个导入仍在进行（已等待 {wait:.0f} 秒），本次未导入任何同步包；请等它结束后再导入",
+                                          f"another import is running in this data directory (waited {wait:.0f} s); "
+                                          "nothing was imported: import again when it has finished"))
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
