@@ -24,8 +24,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help=pick("轮换声明和新名片的保存目录", "where to write the statement and the new card"))
     add_json(p)
     p.set_defaults(handler=_identity_rotate)
-    p = isub.add_parser("escrow", help=pick("设置离线托管公钥（镇中心）", "set the offline escrow recipient (township)"))
-    p.add_argument("recipient", metavar="AGE-RECIPIENT", help=pick("age1… 公钥，或 none", "age1… recipient, or none"))
+    p = isub.add_parser("escrow", help=pick("离线托管密钥（镇中心）：生成托管包、密钥被盗时用它更换密钥",
+                                            "the offline escrow kit (township): make it; replace a stolen key with it"))
+    p.add_argument("recipient", metavar="AGE-RECIPIENT", nargs="?",
+                   help=pick("只设置托管 age 公钥：age1… 公钥，或 none", "set only an escrow age recipient: age1…, or none"))
+    p.add_argument("--new-kit", metavar="DIR", help=pick("生成托管包（签名密钥和 age 密钥）到此文件夹，离线保存",
+                                                         "make the escrow kit (signing and age keys) in DIR; keep it offline"))
+    p.add_argument("--replace-key", action="store_true",
+                   help=pick("镇中心密钥被盗：用托管包生成新密钥和更换声明", "the township key was stolen: new keys and a "
+                             "replacement statement signed by the kit"))
+    p.add_argument("--kit", metavar="DIR", help=pick("托管包所在文件夹", "the escrow kit's folder"))
+    p.add_argument("--out", metavar="DIR", help=pick("更换声明和新名片的保存目录", "where to write the statement and the new card"))
     add_json(p)
     p.set_defaults(handler=_identity_escrow)
 
@@ -115,6 +124,34 @@ def _identity_rotate(args: argparse.Namespace, ctx: Context) -> int:
 def _identity_escrow(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.sync import identity
 
+    from station_app.sync import escrow
+
+    if args.new_kit:
+        info = escrow.make_kit(ctx.db(), Path(args.new_kit))
+        emit(ctx, info, pick(
+            f"托管包已写入 {info['kit']}：请离线保存（口令另行保管）。新指纹 {info['fingerprint']}，请把新名片交给各站点"
+            "（已信任旧名片的站点在下次密钥轮换时得知）",
+            f"escrow kit written to {info['kit']}: keep it offline, the passphrase apart. New fingerprint "
+            f"{info['fingerprint']}; hand out the card (stations that trust the old card learn it at the next rotation)"))
+        return 0
+    if args.replace_key:
+        if not args.kit:
+            from station_app.core.errors import ValidationError
+
+            raise ValidationError.single("--kit", pick("请指定托管包文件夹", "give the escrow kit's folder"))
+        info = escrow.replace_key(ctx.db(), Path(args.kit), Path(args.out) if args.out else None)
+        emit(ctx, info, pick(
+            f"已用托管包更换密钥 {'、'.join(info['replaced_key_ids'])} → {info['key_id']}（新指纹 {info['fingerprint']}）\n"
+            f"请把更换声明 {info['statement']} 交给每个站点，站点运行 station-app enroll 该文件",
+            f"replaced key(s) {', '.join(info['replaced_key_ids'])} -> {info['key_id']} from escrow (new fingerprint "
+            f"{info['fingerprint']})\ngive the replacement statement {info['statement']} to every station; each runs "
+            "station-app enroll FILE"))
+        return 0
+    if not args.recipient:
+        from station_app.core.errors import ValidationError
+
+        raise ValidationError.single("recipient", pick("请给出 age 公钥、none、--new-kit 或 --replace-key",
+                                                       "give an age recipient, none, --new-kit or --replace-key"))
     recipient = None if args.recipient.lower() == "none" else args.recipient
     card = identity.set_escrow_recipient(ctx.db(), recipient)
     emit(ctx, card.as_dict(), pick(f"托管公钥已设置；新指纹 {card.fingerprint}。请重新分发名片",
@@ -133,6 +170,10 @@ def _enroll(args: argparse.Namespace, ctx: Context) -> int:
         "rotated": pick(f"已接受 {who} 的新密钥 {info['key_id']}，指纹 {info['fingerprint']}",
                         f"accepted the new key {info['key_id']} of {who}, fingerprint {info['fingerprint']}"),
         "already": pick(f"{who} 的这把密钥早已登记，未做改动", f"this key of {who} is already known; nothing changed"),
+        "replaced": pick(f"已用托管密钥更换镇中心 {who} 的密钥：新密钥 {info['key_id']}，指纹 {info['fingerprint']}；"
+                         f"已吊销 {'、'.join(info.get('revoked', [])) or '-'}",
+                         f"replaced township {who}'s key from escrow: new key {info['key_id']}, fingerprint "
+                         f"{info['fingerprint']}; revoked {', '.join(info.get('revoked', [])) or '-'}"),
     }[info["status"]]
     emit(ctx, info, text)
     return 0

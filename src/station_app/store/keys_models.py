@@ -26,6 +26,8 @@ class OwnKey(Base):
     age_recipient: Mapped[str] = mapped_column(String(100))
     #: An offline escrow age recipient others should also encrypt to (township only; optional).
     escrow_recipient: Mapped[str | None] = mapped_column(String(100))
+    #: The escrow kit's minisign public key (township only; sync/escrow.py): it alone replaces a stolen key.
+    escrow_minisign_public: Mapped[str | None] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -45,6 +47,8 @@ class TrustedKey(Base):
     minisign_public: Mapped[str] = mapped_column(String(64))
     age_recipient: Mapped[str] = mapped_column(String(100))
     escrow_recipient: Mapped[str | None] = mapped_column(String(100))
+    #: The township's escrow kit signing key, from its card (a station accepts a key replacement signed by it).
+    escrow_minisign_public: Mapped[str | None] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(32))
     #: The card as received (JSON text), kept for the record.
     card: Mapped[str] = mapped_column(Text)

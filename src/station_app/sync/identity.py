@@ -64,6 +64,8 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 _FINGERPRINT_RE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){4}$")
 _CARD_KEYS = ("format", "station_id", "code", "name", "kind", "minisign_public_key", "key_id", "age_recipient",
               "escrow_recipient", "fingerprint", "created_at")
+#: Optional card fields (absent from cards of release 0.1.0 and from cards without an escrow kit).
+_CARD_OPTIONAL = ("escrow_signing_key",)
 
 
 class IdentityError(StationError):
@@ -91,13 +93,16 @@ def public_key_file_text(public_key: minisign.PublicKey) -> str:
 
 
 def fingerprint(station_id: str, code: str, minisign_public: str, age_recipient: str,
-                escrow_recipient: str | None = None) -> str:
+                escrow_recipient: str | None = None, escrow_signing_key: str | None = None) -> str:
     """20 base32 characters in groups of 4 over sha256 of who the card names and every key in it (100 bits).
 
     The escrow recipient is covered too: a card altered on the way could otherwise make stations encrypt to a
     stranger."""
-    h = hashlib.sha256("\n".join(["station-app card fingerprint v1", station_id, code, minisign_public,
-                                  age_recipient, escrow_recipient or ""]).encode("ascii")).digest()
+    parts = ["station-app card fingerprint v1", station_id, code, minisign_public, age_recipient,
+             escrow_recipient or ""]
+    if escrow_signing_key:  # the escrow kit's signing key (sync/escrow.py); absent: the 0.1.0 fingerprint
+        parts.append(escrow_signing_key)
+    h = hashlib.sha256("\n".join(parts).encode("ascii")).digest()
     b32 = base64.b32encode(h).decode("ascii")[:20]
     return "-".join(b32[i:i + 4] for i in range(0, 20, 4))
 
@@ -273,9 +278,14 @@ class Card:
     escrow_recipient: str | None
     fingerprint: str
     created_at: str
+    #: The township's escrow kit signing key (minisign public key): it alone may replace a stolen township key.
+    escrow_signing_key: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if d["escrow_signing_key"] is None:
+            del d["escrow_signing_key"]  # so a card without a kit reads as before (release 0.1.0)
+        return d
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -291,6 +301,7 @@ def build_card(db) -> Card:
     return Card(format=CARD_FORMAT, station_id=station.id, code=station.code, name=station.name, kind=station.kind,
                 minisign_public_key=key.minisign_public, key_id=key.key_id, age_recipient=key.age_recipient,
                 escrow_recipient=key.escrow_recipient, fingerprint=key.fingerprint,
+                escrow_signing_key=key.escrow_minisign_public,
                 created_at=key.created_at.isoformat(timespec="seconds") + "Z")
 
 
@@ -332,7 +343,7 @@ def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
         raise _card_problem(source, "format", f"不是本系统的名片（应为 {CARD_FORMAT}）",
                             f"not a station-app card (expected {CARD_FORMAT})")
     missing = [k for k in _CARD_KEYS if k not in obj]
-    extra = [k for k in obj if k not in _CARD_KEYS]
+    extra = [k for k in obj if k not in _CARD_KEYS and k not in _CARD_OPTIONAL]
     if missing:
         raise _card_problem(source, ", ".join(missing), "缺少字段", "missing")
     if extra:
@@ -363,6 +374,15 @@ def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
                             "not a minisign public key") from None
     if not _KEY_ID_RE.match(obj["key_id"]) or key_id_of(pk) != obj["key_id"]:
         raise _card_problem(source, "key_id", "与公钥不符", "does not match the public key")
+    esk = obj.get("escrow_signing_key")
+    if esk is not None:
+        try:
+            if not isinstance(esk, str):
+                raise ValueError
+            minisign.PublicKey.from_base64(esk)
+        except (ValueError, minisign.Error):
+            raise _card_problem(source, "escrow_signing_key", "不是有效的 minisign 公钥",
+                                "not a minisign public key") from None
     for k in ("age_recipient", "escrow_recipient"):
         v = obj[k]
         if v is None:
@@ -378,11 +398,11 @@ def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
     except ValueError:
         raise _card_problem(source, "created_at", "日期时间格式不对", "bad date-time") from None
     expected = fingerprint(obj["station_id"], obj["code"], obj["minisign_public_key"], obj["age_recipient"],
-                           obj["escrow_recipient"])
+                           obj["escrow_recipient"], esk)
     if obj["fingerprint"] != expected:
         raise _card_problem(source, "fingerprint", "与名片内容不符（名片被改动过？）",
                             "does not match the card's keys (was the card altered?)")
-    return Card(**{k: obj[k] for k in _CARD_KEYS})
+    return Card(**{k: obj[k] for k in _CARD_KEYS}, escrow_signing_key=esk)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -420,6 +440,7 @@ def _trusted_from_card(card: Card, role: str, *, station_id: str | None = None) 
     return TrustedKey(role=role, station_id=station_id or card.station_id, station_code=card.code,
                       station_name=card.name, key_id=card.key_id, minisign_public=card.minisign_public_key,
                       age_recipient=card.age_recipient, escrow_recipient=card.escrow_recipient,
+                      escrow_minisign_public=card.escrow_signing_key,
                       fingerprint=card.fingerprint, card=card.to_json(), enrolled_at=utcnow())
 
 
@@ -488,6 +509,10 @@ def enroll(db, card_path: Path | str) -> dict[str, Any]:
         head = None
     if isinstance(head, dict) and head.get("format") == ROTATION_FORMAT:
         return accept_rotation(db, data, path.name)
+    from station_app.sync import escrow
+
+    if isinstance(head, dict) and head.get("format") == escrow.REPLACEMENT_FORMAT:
+        return escrow.accept_replacement(db, data, path.name)
     card = parse_card(data, path.name)
     if not _is_township(db):
         return trust_township(db, card)
@@ -701,7 +726,8 @@ def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
                     kind=station.kind, minisign_public_key=new_pub, key_id=key_id_of(pair.public_key),
                     age_recipient=str(identity.to_public()), escrow_recipient=old.escrow_recipient,
                     fingerprint=fingerprint(station.id, station.code, new_pub, str(identity.to_public()),
-                                            old.escrow_recipient),
+                                            old.escrow_recipient, old.escrow_minisign_public),
+                    escrow_signing_key=old.escrow_minisign_public,
                     created_at=utcnow().isoformat(timespec="seconds") + "Z")
     statement = json.dumps({"format": ROTATION_FORMAT, "station_id": station.id, "code": station.code,
                             "old_key_id": old.key_id, "new_card": new_card.as_dict(),
@@ -712,6 +738,22 @@ def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
     old_sk.wipe()
     doc = {"format": ROTATION_FORMAT, "statement": statement, "old_signature": bytes(old_sig).decode("ascii"),
            "new_signature": bytes(new_sig).decode("ascii")}
+    install_new_keys(db, old, pair, sk_bytes, age_bytes, new_card)
+    out_dir = Path(out_dir) if out_dir else db.paths.exports
+    stmt_path = out_dir / f"{station.code}-rotation-{new_card.key_id}.json"
+    write_atomic(stmt_path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    card_path = export_card(db, out_dir / f"{station.code}-card.json")
+    log.info("rotated key %s -> %s; statement %s", old.key_id, new_card.key_id, stmt_path)
+    return {"old_key_id": old.key_id, "key_id": new_card.key_id, "fingerprint": new_card.fingerprint,
+            "statement": str(stmt_path), "card": str(card_path)}
+
+
+def install_new_keys(db, old: OwnKey, pair: minisign.KeyPair, sk_bytes: bytes, age_bytes: bytes,
+                     new_card: Card) -> None:
+    """Make `new_card`'s keys this installation's own: the current key files move to keys/retired/ (bundles in
+    flight to the old age key still open), the new ones take their place, the key log follows."""
+    keys_dir = db.paths.keys
+    cur = KeyFiles.current(keys_dir)
     # Move the old keys aside first: if we stop half-way, both sets exist and nothing is lost.
     retired = KeyFiles.retired(keys_dir, old.key_id)
     private_dir(retired.signing_key.parent)
@@ -723,16 +765,11 @@ def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
     with db.raw_write() as s:
         row = s.get(OwnKey, old.id)
         row.retired_at = now
-        s.add(OwnKey(key_id=new_card.key_id, minisign_public=new_pub, age_recipient=new_card.age_recipient,
-                     escrow_recipient=old.escrow_recipient, fingerprint=new_card.fingerprint, created_at=now))
+        s.add(OwnKey(key_id=new_card.key_id, minisign_public=new_card.minisign_public_key,
+                     age_recipient=new_card.age_recipient, escrow_recipient=new_card.escrow_recipient,
+                     escrow_minisign_public=new_card.escrow_signing_key, fingerprint=new_card.fingerprint,
+                     created_at=now))
     write_card_file(db)
-    out_dir = Path(out_dir) if out_dir else db.paths.exports
-    stmt_path = out_dir / f"{station.code}-rotation-{new_card.key_id}.json"
-    write_atomic(stmt_path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    card_path = export_card(db, out_dir / f"{station.code}-card.json")
-    log.info("rotated key %s -> %s; statement %s", old.key_id, new_card.key_id, stmt_path)
-    return {"old_key_id": old.key_id, "key_id": new_card.key_id, "fingerprint": new_card.fingerprint,
-            "statement": str(stmt_path), "card": str(card_path)}
 
 
 def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]:
@@ -779,6 +816,11 @@ def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]
     if (stmt["station_id"], stmt["code"]) != (old.station_id, old.station_code) \
             or (new_card.station_id, new_card.code) != (old.station_id, old.station_code):
         raise bad("新旧名片不是同一个站点", "the old and new keys belong to different stations")
+    if old.escrow_minisign_public and (new_card.escrow_signing_key, new_card.escrow_recipient) \
+            != (old.escrow_minisign_public, old.escrow_recipient):
+        # The escrow kit is what replaces a stolen key: a rotation (perhaps by the thief) may not swap it.
+        raise bad("轮换不能更换托管密钥（托管密钥只能由托管包本身更换）",
+                  "a rotation may not change the escrow keys (only the escrow kit replaces a key)")
     with db.raw_write() as s:
         _check_not_revoked(s, new_card.key_id)
         existing = find_trusted(s, new_card.key_id)
@@ -811,6 +853,7 @@ def set_escrow_recipient(db, recipient: str | None) -> Card:
     with db.raw_write() as s:
         row = s.get(OwnKey, key.id)
         row.escrow_recipient = recipient
-        row.fingerprint = fingerprint(station.id, station.code, row.minisign_public, row.age_recipient, recipient)
+        row.fingerprint = fingerprint(station.id, station.code, row.minisign_public, row.age_recipient, recipient,
+                                      row.escrow_minisign_public)
     write_card_file(db)
     return build_card(db)

@@ -1,4 +1,5 @@
-"""bundle identity: the received-bundle log keys on what is signed; the file's sha256 is kept beside it
+"""bundle identity and escrow signing keys: the received-bundle log keys on what is signed (the file's sha256
+kept beside it); own and trusted keys carry the township's escrow kit signing key
 
 Revision ID: 0006_bundle_identity
 Revises: 0005_bigram_search
@@ -23,8 +24,14 @@ def upgrade() -> None:
     with op.batch_alter_table("sync_received_bundles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("file_sha256", sa.String(length=64), nullable=True))
     op.execute("UPDATE sync_received_bundles SET file_sha256 = sha256 WHERE file_sha256 IS NULL")
+    for table in ("own_keys", "trusted_keys"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("escrow_minisign_public", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    for table in ("own_keys", "trusted_keys"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("escrow_minisign_public")
     with op.batch_alter_table("sync_received_bundles", schema=None) as batch_op:
         batch_op.drop_column("file_sha256")
