@@ -759,7 +759,8 @@ def install_new_keys(db, old: OwnKey, pair: minisign.KeyPair, sk_bytes: bytes, a
     private_dir(retired.signing_key.parent)
     for src, dst in ((cur.signing_key, retired.signing_key), (cur.signing_pub, retired.signing_pub),
                      (cur.age_key, retired.age_key)):
-        write_atomic(dst, src.read_bytes(), mode=0o600)
+        if src.exists():  # (an escrow replacement may run where the stolen key files are gone)
+            write_atomic(dst, src.read_bytes(), mode=0o600)
     _write_key_files(cur, pair, sk_bytes, age_bytes)
     now = utcnow()
     with db.raw_write() as s:
