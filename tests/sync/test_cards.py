@@ -3,7 +3,6 @@ whole restore export succeeds."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
