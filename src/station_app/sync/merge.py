@@ -38,6 +38,7 @@ from station_app.store.atomic import write_atomic
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utcnow
 from station_app.store.rowdata import column_names
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
+from station_app.sync import gaps
 from station_app.sync.payload import _columns as payload_columns, parsed_rows, photo_file
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
 
@@ -159,14 +160,31 @@ def missing_numbers(numbers) -> list[int]:
     return [n for n in range(1, max(have, default=0) + 1) if n not in have]
 
 
+def gap_runs(s: Session, station_id: str, kind: str = "changes") -> list[gaps.Run]:
+    """The missing runs of one signer's numbers, each open or closed by a later bundle (see sync/gaps.py)."""
+    return gaps.runs(s.execute(select(ReceivedBundle.number, ReceivedBundle.counter_from, ReceivedBundle.counter_to)
+                               .where(ReceivedBundle.station_id == station_id, ReceivedBundle.kind == kind)).all())
+
+
+def gap_hint(code: str | None, missing: list[int]) -> str:
+    """What fixes a gap, as the station types it."""
+    cmd = gaps.resend_command(missing)
+    return pick(f"请站点 {code or ''} 运行 {cmd}，把这些包原样重新送来",
+                f"ask station {code or ''} to run {cmd} and bring those bundles again")
+
+
 def update_mark(s: Session, station_id: str, kind: str, code: str) -> StationMark:
-    """Recompute the high-water mark of one signer and kind from the bundle log (so it never disagrees with it)."""
+    """Recompute the high-water mark of one signer and kind from the bundle log (so it never disagrees with it).
+
+    A gap closed by a later bundle (sync/gaps.py) does not stop the contiguous run: its changes are here."""
     logged = s.execute(select(ReceivedBundle.number, ReceivedBundle.counter_to, ReceivedBundle.epoch)
                        .where(ReceivedBundle.station_id == station_id, ReceivedBundle.kind == kind)).all()
     by_number = {n: (c, e) for n, c, e in logged}
-    contiguous = 0
-    while contiguous + 1 in by_number:
-        contiguous += 1
+    open_runs = [r for r in gap_runs(s, station_id, kind) if not r.closed]
+    first_open = min((r.first for r in open_runs), default=None)
+    contiguous = (max(by_number, default=0) if first_open is None else first_open - 1)
+    if contiguous:
+        contiguous = max(n for n in by_number if n <= contiguous)
     mark = s.get(StationMark, (station_id, kind))
     if mark is None:
         mark = StationMark(station_id=station_id, kind=kind)
@@ -380,14 +398,15 @@ def already_imported(db, sha256: str, path=None) -> ImportResult | None:
         b = s.execute(select(ReceivedBundle).where(ReceivedBundle.sha256 == sha256)).scalar_one_or_none()
         if b is None:
             return None
-        numbers = s.execute(select(ReceivedBundle.number).where(ReceivedBundle.station_id == b.station_id,
-                                                                ReceivedBundle.kind == b.kind)).scalars().all()
-    missing = missing_numbers(numbers)
+        missing = gaps.expand(gap_runs(s, b.station_id, b.kind), closed=False)
+    message = pick(f"{b.station_code} 第 {b.number} 号同步包已于 {local_text(b.imported_at)} 导入过，未做任何改动",
+                   f"{b.station_code} bundle {b.number} was already imported on "
+                   f"{local_text(b.imported_at)}; nothing changed")
+    if missing and b.kind == "changes":
+        message += pick(f"；仍缺少第 {_ranges_text(missing)} 号包：", f"; bundles {_ranges_text(missing)} are still "
+                        f"missing: ") + gap_hint(b.station_code, missing)
     return ImportResult(path=str(path or ""), station_code=b.station_code, number=b.number, status=ALREADY,
-                        counts={}, missing=missing,
-                        message=pick(f"{b.station_code} 第 {b.number} 号同步包已于 {local_text(b.imported_at)} 导入过，未做任何改动",
-                                     f"{b.station_code} bundle {b.number} was already imported on "
-                                     f"{local_text(b.imported_at)}; nothing changed"))
+                        counts={}, missing=missing, message=message)
 
 
 def apply_changes(db, bundle) -> ImportResult:
@@ -416,18 +435,17 @@ def apply_changes(db, bundle) -> ImportResult:
                 log_bundle(s, bundle, counts)
                 s.flush()
                 mark = update_mark(s, h.station_id, "changes", h.station_code)
-                numbers = list(known) + [h.number]
+                missing = gaps.expand(gap_runs(s, h.station_id), closed=False)
         except _Already:
             return already_imported(db, bundle.sha256, bundle.path)  # type: ignore[return-value]
     except (Fork, BundleRefused) as e:
         return refusal(db, bundle, e)
-    missing = missing_numbers(numbers)
     total = sum(counts.values())
     if missing:
         return _result(bundle, GAP, pick(
-            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {_ranges_text(missing)} 号包",
+            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {_ranges_text(missing)} 号包：",
             f"{h.station_code} bundle {h.number} imported ({total} rows), but bundles {_ranges_text(missing)} "
-            f"are still missing"), counts=counts, missing=missing)
+            f"are still missing: ") + gap_hint(h.station_code, missing), counts=counts, missing=missing)
     return _result(bundle, IMPORTED, pick(
         f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录，至计数 {mark.contiguous_counter} 已齐全）",
         f"{h.station_code} bundle {h.number} imported ({total} rows; complete up to counter "
@@ -457,10 +475,11 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
     """Per station that sent bundles (or is enrolled): code, name, last bundle and time, missing numbers, forks."""
     with db.read() as s:
         marks = {m.station_id: m for m in s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars()}
-        logged: dict[str, list[int]] = {}
-        for sid, n in s.execute(select(ReceivedBundle.station_id, ReceivedBundle.number)
-                                .where(ReceivedBundle.kind == "changes")):
-            logged.setdefault(sid, []).append(n)
+        logged: dict[str, list[tuple[int, int, int]]] = {}
+        for sid, n, f, t in s.execute(select(ReceivedBundle.station_id, ReceivedBundle.number,
+                                             ReceivedBundle.counter_from, ReceivedBundle.counter_to)
+                                      .where(ReceivedBundle.kind == "changes")):
+            logged.setdefault(sid, []).append((n, f, t))
         forks: dict[str, list[dict]] = {}
         for f in s.execute(select(SyncFork).order_by(SyncFork.id)).scalars():
             forks.setdefault(f.station_id, []).append({
@@ -490,7 +509,9 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
             "contiguous_counter": m.contiguous_counter if m else 0,
             "high_counter": m.high_counter if m else 0,
             "epoch": m.epoch if m else 0,
-            "missing": missing_numbers(logged.get(sid, [])),
+            "missing": gaps.expand(gaps.runs(logged.get(sid, [])), closed=False),
+            # Numbers never received whose changes a later bundle brought (the gap is closed).
+            "closed": gaps.expand(gaps.runs(logged.get(sid, [])), closed=True),
             "forks": forks.get(sid, []),
         })
     out.sort(key=lambda d: (d["code"] or "", d["station_id"]))
@@ -502,14 +523,19 @@ def receipts(db) -> list[dict]:
     with db.read() as s:
         marks = list(s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars())
         logged: dict[str, dict[int, str]] = {}
+        closed: dict[str, list[int]] = {}
         for sid, n, sha in s.execute(select(ReceivedBundle.station_id, ReceivedBundle.number, ReceivedBundle.sha256)
                                      .where(ReceivedBundle.kind == "changes")):
             logged.setdefault(sid, {})[n] = sha
+        for m in marks:
+            closed[m.station_id] = gaps.expand(gap_runs(s, m.station_id), closed=True)
     out = []
     for m in marks:
         held = logged.get(m.station_id, {})
+        # `numbers`: the bundles whose changes the township holds, i.e. received or closed by a later bundle
+        # (docs/bundle-format.md), so the station's `bundle status` and `stations` agree on what is missing.
         out.append({"station_id": m.station_id, "station_code": m.station_code,
-                    "numbers": _ranges(list(held)), "last_number": m.last_number,
+                    "numbers": _ranges(list(held) + closed.get(m.station_id, [])), "last_number": m.last_number,
                     "last_sha256": held.get(m.last_number), "contiguous_number": m.contiguous_number,
                     "contiguous_counter": m.contiguous_counter, "high_counter": m.high_counter, "epoch": m.epoch})
     return out

@@ -163,6 +163,14 @@ def confirmed_status(db) -> dict[str, Any]:
             f"township confirmed ({local_text(r.issued_at)}): bundles 1-{r.contiguous_number} of this station complete (up to "
             f"counter {r.contiguous_counter})" + (f"; not yet confirmed: {merge._ranges_text(unconfirmed)}"
                                                   if unconfirmed else ""))
+        missing = [n for n in unconfirmed if n < r.last_number]  # the township holds later ones: these are lost
+        if missing:
+            from station_app.sync.gaps import resend_command
+
+            out["text"] += pick(f"。镇中心缺少第 {merge._ranges_text(missing)} 号包，请运行 {resend_command(missing)} "
+                                f"原样重发",
+                                f". The township is missing bundles {merge._ranges_text(missing)}: run "
+                                f"{resend_command(missing)} to send them again as they were")
     return out
 
 
