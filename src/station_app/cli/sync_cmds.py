@@ -185,7 +185,8 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
         last = e["last_imported_at"]
         rows.append([e["code"], e["name"], e["fingerprint"] or pick("（无有效密钥）", "(no valid key)"),
                      e["last_number"] or "-", local_text(last) if last else "-",
-                     ",".join(map(str, e["missing"])) or "-", len(e["forks"]) or "-"])
+                     ",".join(map(str, e["missing"])) or "-",
+                     sum(1 for f in e["forks"] if not f["resolved"]) or "-"])
     text = table(rows, [pick("编号", "code"), pick("名称", "name"), pick("指纹", "fingerprint"),
                         pick("最后包号", "last bundle"), pick("最后导入", "last import"),
                         pick("缺少的包", "missing"), pick("分叉", "forks")])

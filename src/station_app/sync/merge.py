@@ -208,18 +208,28 @@ def log_bundle(s: Session, bundle, counts: dict[str, int]) -> None:
         imported_at=utcnow(), counts=counts, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None))
 
 
-def flag_fork(db, bundle, fork: Fork) -> None:
-    """Record the fork for review (once per offered file and reason) in its own small transaction."""
+def flag_fork(db, bundle, fork: Fork) -> str | None:
+    """Record the fork for review (once per offered file and reason) in its own small transaction, keeping the
+    refused file for the review (sync/forks.py). Returns the earlier decision's text when a review already set this
+    very bundle aside (then nothing new is flagged)."""
+    from station_app.sync import forks
+
     h = bundle.header
     with db.raw_write() as s:
+        decided = forks.earlier_decision(s, bundle.sha256)
+        if decided is not None:
+            return forks.decided_text(decided)
         exists = s.execute(select(SyncFork.id).where(SyncFork.offered_sha256 == bundle.sha256,
                                                      SyncFork.reason == fork.reason)).first()
         if exists is None:
             s.add(SyncFork(station_id=h.station_id, station_code=h.station_code, kind=h.kind, number=h.number,
                            known_sha256=fork.known_sha256, offered_sha256=bundle.sha256, reason=fork.reason,
                            detail=fork.detail, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None,
-                           detected_at=utcnow()))
+                           detected_at=utcnow(), offered_key_id=(getattr(h, "key_id", None) or None),
+                           offered_header=forks.header_dict(h)))
+    forks.keep_offered_file(db, bundle)
     log.warning("fork flagged for station %s bundle %s: %s", h.station_code, h.number, fork.detail)
+    return None
 
 
 # -- rows ----------------------------------------------------------------------------------------------------------
@@ -385,9 +395,13 @@ def _result(bundle, status: str, message: str, *, counts=None, missing=None, for
 def refusal(db, bundle, error: Exception) -> ImportResult:
     """The result of a refused bundle; a fork is first recorded for review."""
     if isinstance(error, Fork):
-        flag_fork(db, bundle, error)
-        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{error.detail}",
-                                             f"refused and flagged as a fork for review: {error.detail}"), fork=True)
+        decided = flag_fork(db, bundle, error)
+        if decided:
+            return _result(bundle, REFUSED, pick(f"已拒绝：{error.detail}；{decided}",
+                                                 f"refused: {error.detail}; {decided}"), fork=True)
+        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{error.detail}（station-app fork list）",
+                                             f"refused and flagged as a fork for review: {error.detail} "
+                                             f"(station-app fork list)"), fork=True)
     assert isinstance(error, BundleRefused)
     return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
 
@@ -473,6 +487,9 @@ def _ranges_text(numbers: list[int]) -> str:
 # -- status ------------------------------------------------------------------------------------------------------
 def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
     """Per station that sent bundles (or is enrolled): code, name, last bundle and time, missing numbers, forks."""
+    from station_app.sync.forks import close_superseded
+
+    close_superseded(db)
     with db.read() as s:
         marks = {m.station_id: m for m in s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars()}
         logged: dict[str, list[tuple[int, int, int]]] = {}
@@ -484,7 +501,8 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
         for f in s.execute(select(SyncFork).order_by(SyncFork.id)).scalars():
             forks.setdefault(f.station_id, []).append({
                 "number": f.number, "reason": f.reason, "detail": f.detail, "known_sha256": f.known_sha256,
-                "offered_sha256": f.offered_sha256, "detected_at": f.detected_at, "resolved": f.resolved_at is not None})
+                "offered_sha256": f.offered_sha256, "detected_at": f.detected_at, "resolved": f.resolved_at is not None,
+                "id": f.id, "resolution": f.resolution, "resolution_note": f.resolution_note})
         names = {sid: (code, name) for sid, code, name in s.execute(select(Station.id, Station.code, Station.name))}
     ids = list(marks)
     for e in enrolled or []:
