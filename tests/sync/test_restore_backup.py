@@ -101,3 +101,41 @@ def test_restore_of_an_equal_backup_changes_no_epoch(make_station, tmp_path, cap
     assert code == 0, err
     done = json.loads(out)
     assert done["new_epoch"] is None and done["lost"]["records"] == {}
+
+
+def test_old_backup_over_a_lost_database_catches_up_from_the_townships_receipt(make_station, tmp_path, capsys):
+    """The database is gone (nothing to compare): after the restore, the township's reference bundle tells the
+    station where its chain stands, so its next bundle is number 3 in a new epoch, not a second bundle 1."""
+    station, township = make_pair(make_station)
+    old = backups.backup_now(station.paths.database, station.paths.backups)
+    consult(station, "一")
+    b1 = exporter.export_bundle(station, tmp_path / "usb")
+    consult(station, "二")
+    b2 = exporter.export_bundle(station, tmp_path / "usb")
+    importer.import_paths(township, [b1, b2])
+    root = station.paths.root
+    station.close()
+    for suffix in ("", "-wal", "-shm"):
+        (root / ("station.sqlite3" + suffix)).unlink(missing_ok=True)
+    code, out, err = _cli(capsys, root, "backup", "restore", str(old))
+    assert code == 0, err
+    assert "参考数据包" in out  # it says to import the township's reference bundle before exporting
+
+    assert main(["--data-dir", str(township.paths.root), "bundle", "reference", "export",
+                 "--out", str(tmp_path / "back")]) == 0
+    from station_app import config
+    from station_app.services.base import StationDB
+
+    db = StationDB.open(config.resolve(root))
+    try:
+        [r] = importer.import_paths(db, [tmp_path / "back"])
+        assert r.status == "imported" and "第 3 号" in r.message, r.message
+        consult(db, "恢复后")
+        b3 = exporter.export_bundle(db, tmp_path / "later")
+        assert b3.name == "S01-changes-000003.stbundle"
+    finally:
+        db.close()
+    [r] = importer.import_paths(township, [b3])
+    assert r.status == "imported", r.message
+    [st] = [s for s in station_status(township) if s["code"] == "S01"]
+    assert st["missing"] == [] and st["forks"] == []

@@ -205,3 +205,34 @@ def describe(plan: dict[str, Any], code: str | None = None) -> list[str]:
         f"DIR, and import it there (operations guide §6). After the restore this station continues in a new epoch, "
         f"and the township accepts its next bundles as usual."))
     return lines
+
+
+def catch_up(s, station_id: str, receipts: list[dict]) -> dict[str, int] | None:
+    """At a station importing the township's reference bundle: if the township holds more of this station's bundles
+    than this installation remembers exporting (an old backup restored over a damaged database), continue the chain
+    after the township's last bundle, and in a new epoch if this station's counter fell behind what the township
+    holds, so the next export is neither a same-number fork nor a counter reused. Runs inside the merge transaction."""
+    from station_app.sync.restore import EPOCH_SPAN
+
+    r = next((x for x in receipts if x["station_id"] == station_id), None)
+    if r is None or not r["last_number"]:
+        return None
+    written = s.execute(select(ExportedBundle.number).where(ExportedBundle.kind == "changes")
+                        .order_by(ExportedBundle.number.desc()).limit(1)).scalar_one_or_none() or 0
+    base = s.get(ChainBase, station_id)
+    if r["last_number"] <= max(written, base.number if base else 0):
+        return None
+    state = s.get(LocalState, 1)
+    if state.counter <= r["high_counter"]:
+        epoch = max(state.epoch, r["epoch"]) + 1
+        while epoch * EPOCH_SPAN <= max(r["high_counter"], state.counter):
+            epoch += 1
+        state.epoch, state.counter = epoch, epoch * EPOCH_SPAN
+    if base is None:
+        base = ChainBase(station_id=station_id)
+        s.add(base)
+    # The next export starts after what the township holds without a gap; anything after that it holds already is
+    # sent again unchanged and skipped there.
+    base.number, base.sha256, base.counter_to, base.epoch = (r["last_number"], r["last_sha256"],
+                                                             r["contiguous_counter"], state.epoch)
+    return {"number": r["last_number"], "epoch": state.epoch}
