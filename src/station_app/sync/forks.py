@@ -49,7 +49,8 @@ def keep_offered_file(db, bundle) -> None:
         return
     dest = quarantine_path(db, bundle.sha256)
     if not dest.exists():
-        write_atomic(dest, data)
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside the data dir: owner-only
+        write_atomic(dest, data, mode=0o600)
 
 
 def header_dict(h) -> dict[str, Any]:

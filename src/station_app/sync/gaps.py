@@ -51,8 +51,19 @@ def runs(bundles: Iterable[tuple[int, int, int]]) -> list[Run]:
     return out
 
 
+#: Lists of numbers are for people; a run longer than a station could ever produce is listed by its first numbers
+#: only (the header's number bound is the real guard: a hostile number must never cost memory).
+MAX_LISTED = 100_000
+
+
 def expand(rs: list[Run], *, closed: bool) -> list[int]:
-    return [n for r in rs if r.closed == closed for n in range(r.first, r.last + 1)]
+    out: list[int] = []
+    for r in rs:
+        if r.closed == closed:
+            out.extend(range(r.first, min(r.last, r.first + MAX_LISTED - len(out) - 1) + 1))
+            if len(out) >= MAX_LISTED:
+                break
+    return out
 
 
 def spec(numbers: list[int]) -> str:
