@@ -43,10 +43,8 @@ def keep_offered_file(db, bundle) -> None:
         data = src.read_bytes()
     except OSError:
         return
-    import hashlib
-
-    if hashlib.sha256(data).hexdigest() != bundle.sha256:
-        return
+    # Not compared with the bundle's identity here: the review opens the copy again and checks it is the bundle
+    # refused (the file on the stick may have changed meanwhile).
     dest = quarantine_path(db, bundle.sha256)
     if not dest.exists():
         dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside the data dir: owner-only
@@ -150,9 +148,12 @@ def _open_offered(db, f: SyncFork):
         return None, pick("被拒绝的文件没有保留（分叉发现于旧版本，或不是从文件导入的）",
                           "the refused file was not kept (the fork predates fork review, or did not come from a file)")
     try:
-        return open_bundle(db, path), None
+        opened = open_bundle(db, path)
     except BundleRefused as e:
         return None, e.reason
+    if opened.sha256 != f.offered_sha256:
+        return None, pick("保留的文件不是当初被拒绝的那个包", "the kept file is not the bundle that was refused")
+    return opened, None
 
 
 def compare(db, bundle) -> dict[str, Any]:
