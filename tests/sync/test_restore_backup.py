@@ -139,3 +139,29 @@ def test_old_backup_over_a_lost_database_catches_up_from_the_townships_receipt(m
     assert r.status == "imported", r.message
     [st] = [s for s in station_status(township) if s["code"] == "S01"]
     assert st["missing"] == [] and st["forks"] == []
+
+
+def test_at_a_terminal_a_restore_that_loses_records_asks_first(make_station, tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    station, township, old = _setup(make_station, tmp_path)
+    root = station.paths.root
+    station.close()
+    capsys.readouterr()
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
+    code, out, err = _cli(capsys, root, "backup", "restore", str(old))
+    assert code == 1 and "4 条" in err and "未恢复" in err
+    from station_app import config
+    from station_app.services.base import StationDB
+
+    with StationDB.open(config.resolve(root)) as db:
+        assert db.counter() > 0 and len(exporter.exported_bundles(db, "changes")) == 2  # untouched
+    monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
+    code, out, err = _cli(capsys, root, "backup", "restore", str(old))
+    assert code == 0, err

@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs.add_argument("--dry-run", action="store_true", help=pick("只说明恢复会丢失什么、镇中心已有什么，不恢复",
                                                                 "only say what would be lost and what the township "
                                                                 "has; restore nothing"))
+    rs.add_argument("--yes", action="store_true", help=pick("不再询问（records 会丢失时，终端上默认先确认）",
+                                                            "do not ask (at a terminal, a restore that loses records "
+                                                            "asks first)"))
     add_json(rs)
     rs.set_defaults(handler=_backup_restore)
 
@@ -97,6 +100,18 @@ def _backup_list(args, ctx: Context) -> int:
     return 0
 
 
+def _confirmed(warning: list[str]) -> bool:
+    """At a terminal, show what a restore loses and ask; a script (no terminal) is not asked, as before."""
+    import sys
+
+    if not (sys.stdin and sys.stdin.isatty()):
+        return True
+    print("\n".join(warning), file=sys.stderr)
+    print(pick("继续恢复吗？输入 yes 确认：", "restore anyway? type yes to confirm: "), end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "是")
+
+
 def _backup_restore(args, ctx: Context) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
@@ -117,6 +132,8 @@ def _backup_restore(args, ctx: Context) -> int:
     if args.dry_run:
         emit(ctx, {"dry_run": True, **public}, warning)
         return 0
+    if plan["behind"] and not args.yes and not _confirmed(warning):
+        return fail(ctx, StationError(pick("未恢复（未确认）", "nothing restored (not confirmed)")), code=1)
     try:
         done = backups.restore(ctx.paths.database, ctx.paths.backups, source)
     except StationError as e:
