@@ -150,11 +150,10 @@ def test_at_a_terminal_a_restore_that_loses_records_asks_first(make_station, tmp
     station.close()
     capsys.readouterr()
 
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
+    from station_app.cli import maintenance
 
-    monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
+    monkeypatch.setattr(maintenance, "_interactive", lambda: True)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
     code, out, err = _cli(capsys, root, "backup", "restore", str(old))
     assert code == 1 and "4 条" in err and "未恢复" in err
     from station_app import config
@@ -162,6 +161,6 @@ def test_at_a_terminal_a_restore_that_loses_records_asks_first(make_station, tmp
 
     with StationDB.open(config.resolve(root)) as db:
         assert db.counter() > 0 and len(exporter.exported_bundles(db, "changes")) == 2  # untouched
-    monkeypatch.setattr(sys, "stdin", Terminal("yes\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("yes\n"))
     code, out, err = _cli(capsys, root, "backup", "restore", str(old))
     assert code == 0, err

@@ -100,11 +100,18 @@ def _backup_list(args, ctx: Context) -> int:
     return 0
 
 
+def _interactive() -> bool:
+    import sys
+
+    # Both ends a terminal: a script whose output is captured is never left waiting for an answer.
+    return bool(sys.stdin and sys.stdin.isatty() and sys.stderr and sys.stderr.isatty())
+
+
 def _confirmed(warning: list[str]) -> bool:
     """At a terminal, show what a restore loses and ask; a script (no terminal) is not asked, as before."""
     import sys
 
-    if not (sys.stdin and sys.stdin.isatty()):
+    if not _interactive():
         return True
     print("\n".join(warning), file=sys.stderr)
     print(pick("继续恢复吗？输入 yes 确认：", "restore anyway? type yes to confirm: "), end="", file=sys.stderr, flush=True)
