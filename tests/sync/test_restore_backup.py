@@ -164,3 +164,24 @@ def test_at_a_terminal_a_restore_that_loses_records_asks_first(make_station, tmp
     monkeypatch.setattr(sys, "stdin", io.StringIO("yes\n"))
     code, out, err = _cli(capsys, root, "backup", "restore", str(old))
     assert code == 0, err
+
+
+def test_a_township_restoring_an_old_backup_continues_its_reference_numbers(make_station, tmp_path, capsys):
+    station, township = make_pair(make_station)
+    old = backups.backup_now(township.paths.database, township.paths.backups)
+    consult(station, "一")
+    importer.import_paths(township, [exporter.export_bundle(station, tmp_path / "usb")])
+    for n in (1, 2):
+        assert main(["--data-dir", str(township.paths.root), "bundle", "reference", "export",
+                     "--out", str(tmp_path / f"ref{n}")]) == 0
+    assert importer.import_paths(station, [tmp_path / "ref2"])[0].status == "imported"
+    root = township.paths.root
+    township.close()
+    capsys.readouterr()
+    code, out, err = _cli(capsys, root, "backup", "restore", str(old), "--json")
+    assert code == 0, err
+    code, out, err = _cli(capsys, root, "bundle", "reference", "export", "--out", str(tmp_path / "ref3"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["path"].endswith("T00-reference-000003.stbundle")
+    [r] = importer.import_paths(station, [tmp_path / "ref3"])
+    assert r.status == "imported" and not r.fork, r.message

@@ -53,11 +53,11 @@ def _state(con) -> tuple[str, int, int]:
     return sid, counter, epoch
 
 
-def _exported(con) -> list[dict]:
+def _exported(con, kind: str | None = "changes") -> list[dict]:
     if "exported_bundles" not in _tables(con):
         return []
     rows = con.execute(f"SELECT {', '.join(_EXPORT_COLS)} FROM exported_bundles "
-                       "WHERE kind='changes' AND status='written' ORDER BY number").fetchall()
+                       "WHERE status='written' AND (? IS NULL OR kind=?) ORDER BY kind, number", (kind, kind)).fetchall()
     return [dict(zip(_EXPORT_COLS, r)) for r in rows]
 
 
@@ -66,6 +66,7 @@ def assess(current: Path, source: Path) -> dict[str, Any]:
     with closing(_ro(source)) as con:
         b_sid, b_counter, b_epoch = _state(con)
         b_exported = _exported(con)
+        b_all = {(e["kind"], e["number"]) for e in _exported(con, None)}
     plan: dict[str, Any] = {"backup_counter": b_counter, "backup_epoch": b_epoch, "current_readable": False,
                             "behind": False, "lost": {"records": {}, "unsent": {}, "exported_numbers": []},
                             "township": None}
@@ -78,6 +79,8 @@ def assess(current: Path, source: Path) -> dict[str, Any]:
             unsent: dict[str, int] = {}
             exported = [e for e in _exported(con) if e["number"] > b_last]
             last_to = max((e["counter_to"] for e in _exported(con)), default=0)
+            # Every kind's numbering is carried (a township restoring an old backup continues its reference chain).
+            carry = [e for e in _exported(con, None) if (e["kind"], e["number"]) not in b_all]
             for model in SYNCED_MODELS:
                 t = model.__tablename__
                 if t == "record_history" or t not in names:
@@ -98,9 +101,9 @@ def assess(current: Path, source: Path) -> dict[str, Any]:
     import json
 
     plan.update(current_readable=True, current_counter=counter, current_epoch=epoch,
-                behind=counter > b_counter or bool(exported) or sid != b_sid)
+                behind=counter > b_counter or bool(carry) or sid != b_sid)
     plan["lost"] = {"records": records, "unsent": unsent, "exported_numbers": [e["number"] for e in exported]}
-    plan["carry"] = exported
+    plan["carry"] = carry
     if receipt is not None:
         plan["township"] = {"numbers": json.loads(receipt[0]) if isinstance(receipt[0], str) else receipt[0],
                             "contiguous_number": receipt[1], "contiguous_counter": receipt[2],
@@ -139,19 +142,20 @@ def continue_after_restore(db, plan: dict[str, Any], replaced: Path | None) -> d
         while epoch * EPOCH_SPAN <= highest:
             epoch += 1
         state.epoch, state.counter = epoch, epoch * EPOCH_SPAN
-        held = set(s.execute(select(ExportedBundle.number).where(ExportedBundle.kind == "changes")).scalars())
+        held = set(s.execute(select(ExportedBundle.kind, ExportedBundle.number)).all())
         carried = []
         for e in carry:
-            if e["number"] in held:
+            if (e["kind"], e["number"]) in held:
                 continue
             values = dict(e)
             if isinstance(values["created_at"], str):
                 values["created_at"] = datetime.fromisoformat(values["created_at"])
             s.add(ExportedBundle(**values))
-            got = outbox.get(e["number"])
+            got = outbox.get(e["number"]) if e["kind"] == "changes" else None
             if got:
                 s.add(OutboxBundle(kind="changes", number=e["number"], sha256=got[0], size=got[1], data=got[2]))
-            carried.append(e["number"])
+            if e["kind"] == "changes":
+                carried.append(e["number"])
         if base is not None and base[0] == state.station_id and s.get(ChainBase, base[0]) is None:
             s.add(ChainBase(station_id=base[0], number=base[1], sha256=base[2], counter_to=base[3], epoch=base[4]))
     return {"epoch": epoch, "counter": epoch * EPOCH_SPAN, "carried": carried}
