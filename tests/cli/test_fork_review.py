@@ -97,7 +97,6 @@ def test_keep_the_offered_version_continues_its_chain(make_station, tmp_path, ca
                           "--reason", "B 才是工作室正在用的电脑", "--json")
     assert code == 0, err
     assert json.loads(out)["resolution"] == "kept_offered"
-    from station_app.services.consultations import list_consultations  # noqa: F401
     with township.read() as s:
         from sqlalchemy import select
 

@@ -8,8 +8,6 @@ import hashlib
 import json
 import shutil
 
-import pytest
-
 from station_app.cli import main
 from station_app.sync import exporter, importer
 from station_app.sync.merge import station_status

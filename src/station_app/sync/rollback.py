@@ -14,8 +14,10 @@ The lost records that reached the township come back with a restore-export (docs
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from station_app.core.i18n import pick
 from station_app.store.keys_models import ExportedBundle
 from station_app.store.models import SYNCED_MODELS, LocalState
 from station_app.store.recovery_models import OutboxBundle
-from station_app.store.sync_models import ChainBase, SyncReceipt
+from station_app.store.sync_models import ChainBase
 
 #: How the warning names a table (zh, en).
 LABELS = {"stations": ("站点", "stations"), "advisers": ("法律顾问", "advisers"), "duty_shifts": ("值班", "duty shifts"),
@@ -98,8 +100,6 @@ def assess(current: Path, source: Path) -> dict[str, Any]:
     except (sqlite3.Error, TypeError):
         plan["behind"] = True  # nothing can be compared: assume the worst
         return plan
-    import json
-
     plan.update(current_readable=True, current_counter=counter, current_epoch=epoch,
                 behind=counter > b_counter or bool(carry) or sid != b_sid)
     plan["lost"] = {"records": records, "unsent": unsent, "exported_numbers": [e["number"] for e in exported]}
@@ -133,8 +133,6 @@ def continue_after_restore(db, plan: dict[str, Any], replaced: Path | None) -> d
                                        ).fetchone()
         except sqlite3.Error:
             pass
-    from datetime import datetime
-
     with db.raw_write() as s:
         state = s.get(LocalState, 1)
         highest = max(state.counter, plan.get("current_counter") or 0)
