@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs = bs.add_parser("restore", help=pick("从备份恢复（当前数据库另存到备份目录）",
                                             "restore a backup (the current database is kept in backups/)"))
     rs.add_argument("file", metavar="FILE", help=pick("备份文件（见 backup list）", "backup file (see backup list)"))
+    rs.add_argument("--dry-run", action="store_true", help=pick("只说明恢复会丢失什么、镇中心已有什么，不恢复",
+                                                                "only say what would be lost and what the township "
+                                                                "has; restore nothing"))
+    rs.add_argument("--yes", action="store_true", help=pick("不再询问（records 会丢失时，终端上默认先确认）",
+                                                            "do not ask (at a terminal, a restore that loses records "
+                                                            "asks first)"))
     add_json(rs)
     rs.set_defaults(handler=_backup_restore)
 
@@ -94,22 +100,63 @@ def _backup_list(args, ctx: Context) -> int:
     return 0
 
 
+def _interactive() -> bool:
+    import sys
+
+    # Both ends a terminal: a script whose output is captured is never left waiting for an answer.
+    return bool(sys.stdin and sys.stdin.isatty() and sys.stderr and sys.stderr.isatty())
+
+
+def _confirmed(warning: list[str]) -> bool:
+    """At a terminal, show what a restore loses and ask; a script (no terminal) is not asked, as before."""
+    import sys
+
+    if not _interactive():
+        return True
+    print("\n".join(warning), file=sys.stderr)
+    print(pick("继续恢复吗？输入 yes 确认：", "restore anyway? type yes to confirm: "), end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "是")
+
+
 def _backup_restore(args, ctx: Context) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         # A mistyped name is bad input (exit 2); a file that is refused after reading it is a failed restore (1).
         raise StationError(pick(f"备份文件：找不到 {source}", f"backup file: no such file {source}"))
+    from station_app.sync import rollback
+
     # Nothing of this process may hold the database while its file is swapped.
     ctx.close()
+    try:
+        backups.check_backup_file(source.resolve())
+        plan = rollback.assess(ctx.paths.database, source)
+    except StationError as e:
+        return fail(ctx, e, code=1)
+    info = backups._station_info(ctx.paths.database) if ctx.paths.database.is_file() else None
+    warning = rollback.describe(plan, info[3] if info else None)
+    public = {"lost": plan["lost"], "township": plan["township"], "behind": plan["behind"], "warning": warning}
+    if args.dry_run:
+        emit(ctx, {"dry_run": True, **public}, warning)
+        return 0
+    if plan["behind"] and not args.yes and not _confirmed(warning):
+        return fail(ctx, StationError(pick("未恢复（未确认）", "nothing restored (not confirmed)")), code=1)
     try:
         done = backups.restore(ctx.paths.database, ctx.paths.backups, source)
     except StationError as e:
         return fail(ctx, e, code=1)
-    text = [pick(f"已从 {done.source} 恢复数据库。", f"restored the database from {done.source}.")]
+    epoch = rollback.continue_after_restore(ctx.db(), plan, done.aside)
+    text = warning if plan["behind"] else []
+    text.append(pick(f"已从 {done.source} 恢复数据库。", f"restored the database from {done.source}."))
+    if epoch:
+        text.append(pick(f"本站进入新纪元 {epoch['epoch']}（变更计数从 {epoch['counter']} 起），镇中心会接受之后的同步包。",
+                         f"this station continues in epoch {epoch['epoch']} (change counter from {epoch['counter']}); "
+                         f"the township accepts its next bundles."))
     if done.aside:
         text.append(pick(f"原数据库已另存为 {done.aside}", f"the replaced database was kept as {done.aside}"))
     if done.counter_raised:
         text.append(pick(f"变更计数保持为 {done.counter}（不回退，避免重复编号）",
                          f"the change counter stays at {done.counter} (never goes back, so no number is reused)"))
-    emit(ctx, done.as_dict(), text)
+    emit(ctx, {**done.as_dict(), "dry_run": False, "new_epoch": epoch["epoch"] if epoch else None,
+               "next_counter": epoch["counter"] if epoch else None, **public}, text)
     return 0

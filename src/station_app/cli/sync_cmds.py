@@ -61,7 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--full", action="store_true", help=pick("导出全部记录", "export everything"))
     g.add_argument("--from", dest="from_counter", type=int, metavar="N",
-                   help=pick("导出计数 ≥ N 的变更", "export changes with counter >= N"))
+                   help=pick("导出变更计数 ≥ N 的变更（新包号；要原样重发某号包请用 --resend）",
+                             "export changes with change counter >= N (a new bundle; to send bundle N again as it "
+                             "was, use --resend)"))
+    g.add_argument("--resend", metavar="N|N-M", help=pick(
+        "原样重发本站导出过的第 N 号（或 N–M 号）同步包（镇中心报告缺包时用）",
+        "write exported bundle N (or N-M) again exactly as it was (when the township reports it missing)"))
     add_json(p)
     p.set_defaults(handler=_bundle_export)
     p = bsub.add_parser("import", help=pick("导入同步包（文件或文件夹）", "import bundles (files or folders)"))
@@ -209,6 +214,7 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
         entry["last_imported_at"] = st.get("last_imported_at")
         entry["missing"] = st.get("missing", [])
         entry["missing_ranges"] = st.get("missing_ranges", [])
+        entry["closed"] = st.get("closed", [])
         entry["forks"] = st.get("forks", [])
         active = [k for k in entry["keys"] if not k["superseded_at"] and not k["revoked"]]
         entry["fingerprint"] = active[0]["fingerprint"] if active else None
@@ -222,10 +228,13 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
         rows.append([e["code"], e["name"], e["fingerprint"] or pick("（无有效密钥）", "(no valid key)"),
                      e["last_number"] or "-", local_text(last) if last else "-",
                      ",".join(str(a) if a == b else f"{a}-{b}" for a, b in e["missing_ranges"]) or "-",
-                     len(e["forks"]) or "-"])
+                     sum(1 for f in e["forks"] if not f["resolved"]) or "-"])
     text = table(rows, [pick("编号", "code"), pick("名称", "name"), pick("指纹", "fingerprint"),
                         pick("最后包号", "last bundle"), pick("最后导入", "last import"),
                         pick("缺少的包", "missing"), pick("分叉", "forks")])
+    from station_app.cli.recovery_cmds import gap_lines
+
+    text += "".join("\n" + line for line in gap_lines(data["stations"]))
     if data["revoked"]:
         text += "\n\n" + pick("已吊销的密钥：", "revoked keys:") + "\n" + table(
             [[r["code"], r["key_id"], r["revoked_at"][:10], r["reason"]] for r in data["revoked"]],
@@ -264,12 +273,18 @@ def _revoke(args: argparse.Namespace, ctx: Context) -> int:
 def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.sync import exporter
 
+    from station_app.cli import recovery_cmds
+
     db = ctx.db()
+    if args.resend:
+        return recovery_cmds.resend(args, ctx, db)
     path = exporter.export_bundle(db, Path(args.out), full=args.full, from_counter=args.from_counter)
     if path is None:
         emit(ctx, {"path": None}, pick("没有新的变更，未写出同步包", "nothing new since the last export; no bundle written"))
         return 0
-    emit(ctx, {"path": str(path)}, str(path))
+    data, text = recovery_cmds.export_summary(db, path)
+    # A plain export prints only the path (scripts read it); a re-send by counter also says what it covers.
+    emit(ctx, {"path": str(path), **data}, [str(path)] + (text if args.full or args.from_counter else []))
     return 0
 
 

@@ -362,3 +362,4 @@ MODEL_BY_TABLE: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MO
 from station_app.store import keys_models as _keys_models  # noqa: E402,F401
 from station_app.store import sync_models as _sync_models  # noqa: E402,F401
 from station_app.store import ledger_models as _ledger_models  # noqa: E402,F401
+from station_app.store import recovery_models as _recovery_models  # noqa: E402,F401

@@ -74,6 +74,13 @@ class SyncFork(Base):
     file_name: Mapped[str | None] = mapped_column(String(255))
     detected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Review (migration 0007): the key that signed the refused bundle, its header (JSON), and the decision:
+    #: resolution = kept_held | kept_offered | superseded, with the reviewer's reason and login.
+    offered_key_id: Mapped[str | None] = mapped_column(String(32))
+    offered_header: Mapped[dict | None] = mapped_column(JSON)
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncReceipt(Base):

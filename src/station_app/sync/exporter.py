@@ -90,6 +90,8 @@ def _settle_pending(db, kind: str) -> None:
             r = s.get(ExportedBundle, row.id)
             if sha is not None:
                 r.status, r.sha256, r.size = "written", sha, Path(row.path).stat().st_size
+                if kind == "changes":
+                    _keep_in_outbox(s, kind, row.number, Path(row.path))
                 sync_logger(db).info("adopted %s bundle %d found complete at %s", kind, row.number, row.path)
             else:
                 s.delete(r)
@@ -132,11 +134,20 @@ def export_payload(db, kind: str, payload: Any, out_dir: Path, *, recipients: li
     with db.raw_write() as s:
         r = s.get(ExportedBundle, row.id)
         r.status, r.sha256, r.size = "written", sha, path.stat().st_size
+        if kind == "changes":
+            _keep_in_outbox(s, kind, number, path)
         entry = exported_dict(r)
     counts = {t: len(rows) for t, rows in payload.tables.items() if rows}
     logger.info("exported %s bundle %d (counter %d..%d, epoch %d, %d rows, %d files) to %s sha256 %s",
                 kind, number, counter_from, counter_to, epoch, sum(counts.values()), len(payload.files), path, sha)
     return path, entry
+
+
+def _keep_in_outbox(s, kind: str, number: int, path: Path) -> None:
+    """The station keeps every changes bundle it wrote, so `bundle export --resend N` can write it again."""
+    from station_app.sync.outbox import store
+
+    store(s, kind, number, path.read_bytes())
 
 
 def export_bundle(db, out_dir: Path, *, full: bool = False, from_counter: int | None = None) -> Path | None:

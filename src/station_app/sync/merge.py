@@ -38,6 +38,7 @@ from station_app.store.atomic import write_atomic
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utcnow
 from station_app.store.rowdata import column_names
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
+from station_app.sync import gaps
 from station_app.sync.payload import _columns as payload_columns, parsed_rows, photo_file
 from station_app.sync import limits, station_rows
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
@@ -185,14 +186,36 @@ def missing_numbers(numbers) -> list[int]:
     return out[:limits.MISSING_LIST_MAX]
 
 
+def open_ranges(runs: list[gaps.Run]) -> list[list[int]]:
+    """The runs still missing as [first, last] (at most limits.MISSING_RANGES_MAX of them)."""
+    return [[r.first, r.last] for r in runs if not r.closed][:limits.MISSING_RANGES_MAX]
+
+
+def gap_runs(s: Session, station_id: str, kind: str = "changes") -> list[gaps.Run]:
+    """The missing runs of one signer's numbers, each open or closed by a later bundle (see sync/gaps.py)."""
+    return gaps.runs(s.execute(select(ReceivedBundle.number, ReceivedBundle.counter_from, ReceivedBundle.counter_to)
+                               .where(ReceivedBundle.station_id == station_id, ReceivedBundle.kind == kind)).all())
+
+
+def gap_hint(code: str | None, missing: list[int]) -> str:
+    """What fixes a gap, as the station types it."""
+    cmd = gaps.resend_command(missing)
+    return pick(f"请站点 {code or ''} 运行 {cmd}，把这些包原样重新送来",
+                f"ask station {code or ''} to run {cmd} and bring those bundles again")
+
+
 def update_mark(s: Session, station_id: str, kind: str, code: str) -> StationMark:
-    """Recompute the high-water mark of one signer and kind from the bundle log (so it never disagrees with it)."""
+    """Recompute the high-water mark of one signer and kind from the bundle log (so it never disagrees with it).
+
+    A gap closed by a later bundle (sync/gaps.py) does not stop the contiguous run: its changes are here."""
     logged = s.execute(select(ReceivedBundle.number, ReceivedBundle.counter_to, ReceivedBundle.epoch)
                        .where(ReceivedBundle.station_id == station_id, ReceivedBundle.kind == kind)).all()
     by_number = {n: (c, e) for n, c, e in logged}
-    contiguous = 0
-    while contiguous + 1 in by_number:
-        contiguous += 1
+    open_runs = [r for r in gap_runs(s, station_id, kind) if not r.closed]
+    first_open = min((r.first for r in open_runs), default=None)
+    contiguous = (max(by_number, default=0) if first_open is None else first_open - 1)
+    if contiguous:
+        contiguous = max(n for n in by_number if n <= contiguous)
     mark = s.get(StationMark, (station_id, kind))
     if mark is None:
         mark = StationMark(station_id=station_id, kind=kind)
@@ -217,18 +240,28 @@ def log_bundle(s: Session, bundle, counts: dict[str, int]) -> None:
         imported_at=utcnow(), counts=counts, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None))
 
 
-def flag_fork(db, bundle, fork: Fork) -> None:
-    """Record the fork for review (once per offered file and reason) in its own small transaction."""
+def flag_fork(db, bundle, fork: Fork) -> str | None:
+    """Record the fork for review (once per offered file and reason) in its own small transaction, keeping the
+    refused file for the review (sync/forks.py). Returns the earlier decision's text when a review already set this
+    very bundle aside (then nothing new is flagged)."""
+    from station_app.sync import forks
+
     h = bundle.header
     with db.raw_write() as s:
+        decided = forks.earlier_decision(s, bundle.sha256)
+        if decided is not None:
+            return forks.decided_text(decided)
         exists = s.execute(select(SyncFork.id).where(SyncFork.offered_sha256 == bundle.sha256,
                                                      SyncFork.reason == fork.reason)).first()
         if exists is None:
             s.add(SyncFork(station_id=h.station_id, station_code=h.station_code, kind=h.kind, number=h.number,
                            known_sha256=fork.known_sha256, offered_sha256=bundle.sha256, reason=fork.reason,
                            detail=fork.detail, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None,
-                           detected_at=utcnow()))
+                           detected_at=utcnow(), offered_key_id=(getattr(h, "key_id", None) or None),
+                           offered_header=forks.header_dict(h)))
+    forks.keep_offered_file(db, bundle)
     log.warning("fork flagged for station %s bundle %s: %s", h.station_code, h.number, fork.detail)
+    return None
 
 
 # -- rows ----------------------------------------------------------------------------------------------------------
@@ -394,9 +427,13 @@ def _result(bundle, status: str, message: str, *, counts=None, missing=None, for
 def refusal(db, bundle, error: Exception) -> ImportResult:
     """The result of a refused bundle; a fork is first recorded for review."""
     if isinstance(error, Fork):
-        flag_fork(db, bundle, error)
-        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{error.detail}",
-                                             f"refused and flagged as a fork for review: {error.detail}"), fork=True)
+        decided = flag_fork(db, bundle, error)
+        if decided:
+            return _result(bundle, REFUSED, pick(f"已拒绝：{error.detail}；{decided}",
+                                                 f"refused: {error.detail}; {decided}"), fork=True)
+        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{error.detail}（station-app fork list）",
+                                             f"refused and flagged as a fork for review: {error.detail} "
+                                             f"(station-app fork list)"), fork=True)
     assert isinstance(error, BundleRefused)
     return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
 
@@ -410,14 +447,17 @@ def already_imported(db, sha256: str, path=None, file_sha256: str | None = None)
         b = s.execute(select(ReceivedBundle).where(ReceivedBundle.sha256.in_(names)).limit(1)).scalar_one_or_none()
         if b is None:
             return None
-        numbers = s.execute(select(ReceivedBundle.number).where(ReceivedBundle.station_id == b.station_id,
-                                                                ReceivedBundle.kind == b.kind)).scalars().all()
-    missing = missing_numbers(numbers)
+        runs = gap_runs(s, b.station_id, b.kind)
+        missing = gaps.expand(runs, closed=False, limit=limits.MISSING_LIST_MAX)
+    message = pick(f"{b.station_code} 第 {b.number} 号同步包已于 {local_text(b.imported_at)} 导入过，未做任何改动",
+                   f"{b.station_code} bundle {b.number} was already imported on "
+                   f"{local_text(b.imported_at)}; nothing changed")
+    if missing and b.kind == "changes":
+        still = _pairs_text(open_ranges(runs))
+        message += pick(f"；仍缺少第 {still} 号包：", f"; bundles {still} are still missing: ") \
+            + gap_hint(b.station_code, missing)
     return ImportResult(path=str(path or ""), station_code=b.station_code, number=b.number, status=ALREADY,
-                        counts={}, missing=missing,
-                        message=pick(f"{b.station_code} 第 {b.number} 号同步包已于 {local_text(b.imported_at)} 导入过，未做任何改动",
-                                     f"{b.station_code} bundle {b.number} was already imported on "
-                                     f"{local_text(b.imported_at)}; nothing changed"))
+                        counts={}, missing=missing, message=message)
 
 
 def apply_changes(db, bundle) -> ImportResult:
@@ -447,19 +487,19 @@ def apply_changes(db, bundle) -> ImportResult:
                 log_bundle(s, bundle, counts)
                 s.flush()
                 mark = update_mark(s, h.station_id, "changes", h.station_code)
-                numbers = list(known) + [h.number]
+                runs = gap_runs(s, h.station_id)
+                missing = gaps.expand(runs, closed=False, limit=limits.MISSING_LIST_MAX)
+                open_text = _pairs_text(open_ranges(runs))
         except _Already:
             return already_imported(db, bundle.sha256, bundle.path)  # type: ignore[return-value]
     except (Fork, BundleRefused) as e:
         return refusal(db, bundle, e)
-    missing = missing_numbers(numbers)
-    gaps = _pairs_text(missing_ranges(numbers))
     total = sum(counts.values())
     if missing:
         return _result(bundle, GAP, pick(
-            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {gaps} 号包",
-            f"{h.station_code} bundle {h.number} imported ({total} rows), but bundles {gaps} "
-            f"are still missing"), counts=counts, missing=missing)
+            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {open_text} 号包：",
+            f"{h.station_code} bundle {h.number} imported ({total} rows), but bundles {open_text} "
+            f"are still missing: ") + gap_hint(h.station_code, missing), counts=counts, missing=missing)
     return _result(bundle, IMPORTED, pick(
         f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录，至计数 {mark.contiguous_counter} 已齐全）",
         f"{h.station_code} bundle {h.number} imported ({total} rows; complete up to counter "
@@ -491,17 +531,22 @@ def _pairs_text(pairs: list[list[int]]) -> str:
 # -- status ------------------------------------------------------------------------------------------------------
 def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
     """Per station that sent bundles (or is enrolled): code, name, last bundle and time, missing numbers, forks."""
+    from station_app.sync.forks import close_superseded
+
+    close_superseded(db)
     with db.read() as s:
         marks = {m.station_id: m for m in s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars()}
-        logged: dict[str, list[int]] = {}
-        for sid, n in s.execute(select(ReceivedBundle.station_id, ReceivedBundle.number)
-                                .where(ReceivedBundle.kind == "changes")):
-            logged.setdefault(sid, []).append(n)
+        logged: dict[str, list[tuple[int, int, int]]] = {}
+        for sid, n, f, t in s.execute(select(ReceivedBundle.station_id, ReceivedBundle.number,
+                                             ReceivedBundle.counter_from, ReceivedBundle.counter_to)
+                                      .where(ReceivedBundle.kind == "changes")):
+            logged.setdefault(sid, []).append((n, f, t))
         forks: dict[str, list[dict]] = {}
         for f in s.execute(select(SyncFork).order_by(SyncFork.id)).scalars():
             forks.setdefault(f.station_id, []).append({
                 "number": f.number, "reason": f.reason, "detail": f.detail, "known_sha256": f.known_sha256,
-                "offered_sha256": f.offered_sha256, "detected_at": f.detected_at, "resolved": f.resolved_at is not None})
+                "offered_sha256": f.offered_sha256, "detected_at": f.detected_at, "resolved": f.resolved_at is not None,
+                "id": f.id, "resolution": f.resolution, "resolution_note": f.resolution_note})
         names = {sid: (code, name) for sid, code, name in s.execute(select(Station.id, Station.code, Station.name))}
     ids = list(marks)
     for e in enrolled or []:
@@ -511,6 +556,7 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
         if sid not in ids:
             ids.append(sid)
     extra = {e["station_id"]: e for e in enrolled or []}
+    runs = {sid: gaps.runs(logged.get(sid, [])) for sid in ids}
     out = []
     for sid in ids:
         m = marks.get(sid)
@@ -526,8 +572,10 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
             "contiguous_counter": m.contiguous_counter if m else 0,
             "high_counter": m.high_counter if m else 0,
             "epoch": m.epoch if m else 0,
-            "missing": missing_numbers(logged.get(sid, [])),
-            "missing_ranges": missing_ranges(logged.get(sid, [])),
+            "missing": gaps.expand(runs[sid], closed=False, limit=limits.MISSING_LIST_MAX),
+            "missing_ranges": open_ranges(runs[sid]),
+            # Numbers never received whose changes a later bundle brought (the gap is closed).
+            "closed": gaps.expand(runs[sid], closed=True, limit=limits.MISSING_LIST_MAX),
             "forks": forks.get(sid, []),
         })
     out.sort(key=lambda d: (d["code"] or "", d["station_id"]))
@@ -539,14 +587,19 @@ def receipts(db) -> list[dict]:
     with db.read() as s:
         marks = list(s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars())
         logged: dict[str, dict[int, str]] = {}
+        closed: dict[str, list[int]] = {}
         for sid, n, sha in s.execute(select(ReceivedBundle.station_id, ReceivedBundle.number, ReceivedBundle.sha256)
                                      .where(ReceivedBundle.kind == "changes")):
             logged.setdefault(sid, {})[n] = sha
+        for m in marks:
+            closed[m.station_id] = gaps.expand(gap_runs(s, m.station_id), closed=True)
     out = []
     for m in marks:
         held = logged.get(m.station_id, {})
+        # `numbers`: the bundles whose changes the township holds, i.e. received or closed by a later bundle
+        # (docs/bundle-format.md), so the station's `bundle status` and `stations` agree on what is missing.
         out.append({"station_id": m.station_id, "station_code": m.station_code,
-                    "numbers": _ranges(list(held)), "last_number": m.last_number,
+                    "numbers": _ranges(list(held) + closed.get(m.station_id, [])), "last_number": m.last_number,
                     "last_sha256": held.get(m.last_number), "contiguous_number": m.contiguous_number,
                     "contiguous_counter": m.contiguous_counter, "high_counter": m.high_counter, "epoch": m.epoch})
     return out

@@ -93,7 +93,8 @@ def apply_reference(db, bundle) -> ImportResult:
     try:
         if h.kind != "reference":
             raise BundleRefused(pick("此处需要参考数据包", "a reference bundle was expected"))
-        if h.station_id == db.station_id:
+        own_id = db.station_id
+        if h.station_id == own_id:
             raise BundleRefused(pick("这是本机自己导出的同步包，不能导入本机",
                                      "this bundle was exported by this installation itself"))
         done = merge.already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
@@ -109,6 +110,9 @@ def apply_reference(db, bundle) -> ImportResult:
             counts = merge.write_rows(s, plans)
             merge.store_files(db, rows, bundle.payload.files)
             store_receipts(s, h.station_id, h.number, meta["receipts"], meta["issued_at"])
+            from station_app.sync.rollback import catch_up
+
+            caught_up = catch_up(s, own_id, meta["receipts"])
             merge.log_bundle(s, bundle, counts)
             s.flush()
             merge.update_mark(s, h.station_id, "reference", h.station_code)
@@ -118,6 +122,12 @@ def apply_reference(db, bundle) -> ImportResult:
     parts = [pick(f"镇中心参考数据第 {h.number} 号已导入（{sum(counts.values())} 条记录）",
                   f"township reference bundle {h.number} imported ({sum(counts.values())} rows)"),
              status["text"]]
+    if caught_up:
+        parts.append(pick(f"镇中心已有本站第 {caught_up['number']} 号及之前的包，而本机记录较少（恢复了旧备份？）："
+                          f"本站从第 {caught_up['number'] + 1} 号包、纪元 {caught_up['epoch']} 继续",
+                          f"the township holds bundles of this station up to {caught_up['number']}, more than this "
+                          f"installation remembers (an old backup restored?): numbering continues at "
+                          f"{caught_up['number'] + 1}, epoch {caught_up['epoch']}"))
     if meta["code_tables"]["version"] != code_tables_version():
         parts.append(pick("注意：镇中心的代码表版本与本机不同，请将软件升级到与镇中心相同的版本",
                           "note: the township's code tables differ from this installation's; update the app"))
@@ -161,6 +171,14 @@ def confirmed_status(db) -> dict[str, Any]:
             f"township confirmed ({local_text(r.issued_at)}): bundles 1-{r.contiguous_number} of this station complete (up to "
             f"counter {r.contiguous_counter})" + (f"; not yet confirmed: {merge._ranges_text(unconfirmed)}"
                                                   if unconfirmed else ""))
+        missing = [n for n in unconfirmed if n < r.last_number]  # the township holds later ones: these are lost
+        if missing:
+            from station_app.sync.gaps import resend_command
+
+            out["text"] += pick(f"。镇中心缺少第 {merge._ranges_text(missing)} 号包，请运行 {resend_command(missing)} "
+                                f"原样重发",
+                                f". The township is missing bundles {merge._ranges_text(missing)}: run "
+                                f"{resend_command(missing)} to send them again as they were")
     return out
 
 
