@@ -77,9 +77,21 @@ def _copy_of(s, row: ExportedBundle) -> bytes | None:
             data = Path(row.path).read_bytes()
         except OSError:
             return None
-        if hashlib.sha256(data).hexdigest() == row.sha256:
+        if row.sha256 in (hashlib.sha256(data).hexdigest(), _identity_of(data)):
             return data
     return None
+
+
+def _identity_of(data: bytes) -> str | None:
+    """The bundle id of a file's bytes (the exported log holds ids since 0006; 0.1.0 logged the file's sha256)."""
+    from station_app.sync.bundle import _split, bundle_id
+    from station_app.sync.results import BundleRefused
+
+    try:
+        sig, body = _split(data)
+    except BundleRefused:
+        return None
+    return bundle_id(sig.trusted_comment, body)
 
 
 def resend(db, spec: str, out_dir: Path) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_sync_recovery"
-down_revision = "0005_bigram_search"
+down_revision = "0006_bundle_identity"
 branch_labels = None
 depends_on = None
 
