@@ -94,6 +94,9 @@ def _row_error(e: Exception, batch: list[bytes], checker: RowChecker, member: st
                 msgspec.json.decode(line)
             except (msgspec.MsgspecError, RecursionError) as err:
                 why = "nested too deeply" if isinstance(err, RecursionError) else str(err)[:100]
+                named = _name_bad_line(line, checker, why)
+                if named is not None:
+                    return named
                 return _member_refuse(member, f"第 {line_no + i + 1} 行不是有效的 JSON：{why}",
                                       f"line {line_no + i + 1} is not valid JSON: {why}")
             if not line.strip():
@@ -108,6 +111,23 @@ def _row_error(e: Exception, batch: list[bytes], checker: RowChecker, member: st
     fld = checker.names[col_i] if col_i is not None and col_i < len(checker.names) else None
     why = str(e).split(" - at `")[0][:120]
     return refuse(checker.table, rid, fld, why, why)
+
+
+def _name_bad_line(line: bytes, checker: RowChecker, why: str) -> BundleRefused | None:
+    """A line msgspec will not read (a lone surrogate, say) may still be read by json: name its row and field."""
+    from station_app.sync.rowcheck import _bad_text
+
+    try:
+        row = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(row, list) or len(row) != len(checker.names):
+        return None
+    rid = row[checker.index["id"]]
+    for name, value in zip(checker.names, row):
+        if isinstance(value, str) and _bad_text(value):
+            return refuse(checker.table, rid, name, "含有空字符或孤立代理项", "contains a NUL or a lone surrogate")
+    return refuse(checker.table, rid, None, f"不是有效的 JSON：{why}", f"is not valid JSON: {why}")
 
 
 def _no_dupes(pairs):
