@@ -90,6 +90,43 @@ def read_photo_files(paths, photo_rows: list[dict]) -> dict[str, bytes]:
     return files
 
 
+def collect_changes_lean(db, after: int, upto: int) -> Payload:
+    """collect_changes for writing a bundle: rows straight from SQLite in their stored form (bundle.LeanRows), the
+    JSON columns passed through as their stored text (never decoded and re-encoded)."""
+    import msgspec
+
+    from station_app.sync.bundle import LeanRows
+
+    sid = db.station_id
+    tables: dict[str, Any] = {}
+    photo_rows: list[dict] = []
+    with db.read() as s:
+        raw = s.connection().connection.dbapi_connection
+        for model in SYNCED_MODELS:
+            table = model.__tablename__
+            cols = rowcheck.columns(table)
+            names = [c.key for c in cols]
+            bools = [i for i, c in enumerate(cols) if c.kind == "bool"]
+            jsons = [i for i, c in enumerate(cols) if c.kind == "json"]
+            cur = raw.execute(f"SELECT {', '.join(names)} FROM {table} WHERE station_id = ? AND counter > ? "
+                              f"AND counter <= ? ORDER BY counter, id", (sid, after, upto))
+            rows = []
+            for r in cur:
+                r = list(r)
+                for i in bools:
+                    if r[i] is not None:
+                        r[i] = bool(r[i])
+                for i in jsons:
+                    if r[i] is not None:
+                        r[i] = msgspec.Raw(r[i].encode("utf-8") if isinstance(r[i], str) else r[i])
+                rows.append(r)
+            tables[table] = LeanRows(rows)
+            if table == PostingPhoto.__tablename__:
+                photo_rows = [dict(zip(names, r)) for r in rows]
+    files = read_photo_files(db.paths, photo_rows)
+    return Payload(tables=tables, files=files, meta={})
+
+
 def collect_changes(db, after: int, upto: int) -> Payload:
     """This installation's own rows with after < counter <= upto (tombstones and record_history included) and the
     posting photos those rows reference."""

@@ -144,7 +144,8 @@ class TableRules:
     def check(self, values: Mapping[str, Any]) -> None:
         for col in self.columns:
             v = values[col.name]
-            if v is not None:
+            # The memo answers most values without a call (code tables repeat a handful of values).
+            if v is not None and (v not in col.memo or col.memo[v] is not None):
                 col(v)
         for rule in self.rows:
             rule(values)

@@ -41,7 +41,6 @@ UUID_RE = re.compile(UUID_PATTERN)
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 _STORED_DT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$")
-_NO_NUL = r"^[^\x00]*$"
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,8 @@ def refuse(table: str, row_id: Any, fld: str | None, zh: str, en: str) -> Bundle
 # -- typed decoding of format-2 rows (arrays) --------------------------------------------------------------------
 def _wire_type(c: Col) -> Any:
     if c.kind == "str":
-        meta = msgspec.Meta(pattern=UUID_PATTERN) if c.uuid else msgspec.Meta(max_length=c.length, pattern=_NO_NUL)
+        # NUL is looked for once per chunk of lines (rowstream), not per value.
+        meta = msgspec.Meta(pattern=UUID_PATTERN) if c.uuid else msgspec.Meta(max_length=c.length)
         t: Any = Annotated[str, meta]
     elif c.kind == "int":
         t = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
@@ -99,8 +99,8 @@ def _wire_type(c: Col) -> Any:
         t = bool
     elif c.kind in ("datetime", "date"):
         t = Annotated[str, msgspec.Meta(max_length=32)]
-    else:  # json: kept as its text; decoded and checked on its own (depth, numbers) below
-        return msgspec.Raw
+    else:  # json: decoded with the row (msgspec refuses NaN/Infinity and lone surrogates); checked below
+        return Any
     return Optional[t] if c.nullable else t
 
 
@@ -122,8 +122,29 @@ def locate(e: Exception) -> tuple[int | None, int | None]:
 
 
 # -- JSON values ---------------------------------------------------------------------------------------------------
-def check_json(value: Any) -> str | None:
-    """What is wrong with a decoded JSON column value (None if nothing): size, depth, numbers, text."""
+_SCALARS = (str, int, float, bool, type(None))
+_encode = msgspec.json.Encoder().encode
+
+
+def check_json(value: Any, *, decoded: bool = False) -> str | None:
+    """What is wrong with a JSON column value (None if nothing): size, depth, numbers, text.
+
+    `decoded`: the value came from msgspec, which already refuses NaN/Infinity, out-of-range numbers and lone
+    surrogates; only size and depth are left, and an object of scalars or of [old, new] pairs of scalars (every
+    history row) is settled without a walk."""
+    if decoded and type(value) is dict and len(value) <= MAX_JSON_ITEMS:
+        for x in value.values():
+            t = type(x)
+            if t is list:
+                if len(x) == 2 and type(x[0]) in _SCALARS and type(x[1]) in _SCALARS:
+                    continue
+                if len(x) <= MAX_JSON_ITEMS and all(type(y) in _SCALARS for y in x):
+                    continue
+                break
+            if t not in _SCALARS:
+                break
+        else:
+            return None
     stack = [(value, 1)]
     while stack:
         v, depth = stack.pop()
@@ -196,9 +217,20 @@ class RowChecker:
         self._text = [i for i, c in enumerate(self.cols) if c.kind == "str" and not c.uuid]
         self._converted = bool(self._dt or self._date or self._json)
         self._id = self.index["id"]
+        self._station = self.index["station_id"]
+        self._counter = self.index["counter"]
+        self._dt_memo: dict[str, tuple[str, datetime]] = {}
         self.count = 0
 
     # format 2: arrays decoded by row_decoder(table) -----------------------------------------------------------
+    def check_nul(self, r: tuple) -> None:
+        """Refuse a decoded row holding a NUL in a text value (called only for chunks whose text has one)."""
+        for c, v in zip(self.cols, r):
+            if type(v) is str and "\x00" in v:
+                raise refuse(self.table, r[self._id], c.key, "含有空字符", "contains a NUL character")
+            if c.kind == "json" and v is not None and "\\u0000" in _encode(v).decode("utf-8"):
+                raise refuse(self.table, r[self._id], c.key, "含有空字符", "contains a NUL character")
+
     def from_array(self, r: tuple) -> tuple[tuple, list]:
         """(stored tuple, Python values in column order) of one decoded row."""
         row = list(r)
@@ -214,24 +246,14 @@ class RowChecker:
             if v is not None:
                 row[i], py[i] = self._date_value(rid, cols[i], v)
         for i in self._json:
-            raw = bytes(row[i])
+            value = row[i]
             c = cols[i]
-            if raw == b"null":
+            if value is None:
                 if not c.nullable:
                     raise refuse(self.table, rid, c.key, "不能为空", "may not be empty")
-                row[i] = py[i] = None
                 continue
-            try:
-                value = _decode_depth_safe(raw)
-            except ValueError as e:
-                raise refuse(self.table, rid, c.key, str(e), str(e)) from None
-            self._json_value(rid, c, value)
-            py[i] = value
-            row[i] = raw.decode("utf-8")
-        for i in self._text:
-            v = row[i]
-            if v is not None and not v.isascii() and _bad_text(v):
-                raise refuse(self.table, rid, cols[i].key, "含有无效字符（孤立代理项）", "contains a lone surrogate")
+            self._json_value(rid, c, value, decoded=True)
+            row[i] = _encode(value).decode("utf-8")
         self._common(rid, row, py)
         return tuple(row), py
 
@@ -294,6 +316,15 @@ class RowChecker:
         return json.dumps(v), v
 
     def _datetime(self, rid: Any, c: Col, v: Any) -> tuple[str, datetime]:
+        got = self._dt_memo.get(v)
+        if got is not None:
+            return got
+        got = self._datetime_new(rid, c, v)
+        if len(self._dt_memo) < 50_000:
+            self._dt_memo[v] = got
+        return got
+
+    def _datetime_new(self, rid: Any, c: Col, v: Any) -> tuple[str, datetime]:
         if type(v) is not str or len(v) > 32:
             raise refuse(self.table, rid, c.key, "应为日期时间文本", "must be a date-time string")
         try:
@@ -314,28 +345,37 @@ class RowChecker:
         except ValueError:
             raise refuse(self.table, rid, c.key, f"日期无效：{v}", f"bad date {v!r}") from None
 
-    def _json_value(self, rid: Any, c: Col, v: Any) -> None:
+    def _json_value(self, rid: Any, c: Col, v: Any, *, decoded: bool = False) -> None:
         if not isinstance(v, (dict, list)):
             raise refuse(self.table, rid, c.key, "应为对象或列表", "must be an object or a list")
-        problem = check_json(v)
+        if self.table == "record_history" and c.key == "changes":
+            if type(v) is not dict or len(v) > MAX_JSON_ITEMS:
+                raise refuse(self.table, rid, c.key, "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
+            flat = True
+            for k, p in v.items():
+                if type(p) is not list or len(p) != 2 or len(k) > 64:
+                    raise refuse(self.table, rid, c.key, "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
+                if not (type(p[0]) in _SCALARS and type(p[1]) in _SCALARS):
+                    flat = False
+            if decoded and flat:  # msgspec already refused NaN/Infinity, big numbers and lone surrogates
+                return
+        problem = check_json(v, decoded=decoded)
         if problem:
             raise refuse(self.table, rid, c.key, problem, problem)
-        if self.table == "record_history" and c.key == "changes":
-            if not isinstance(v, dict) or not all(len(k) <= 64 and isinstance(p, list) and len(p) == 2
-                                                  for k, p in v.items()):
-                raise refuse(self.table, rid, c.key, "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
 
     def _common(self, rid: Any, stored: list, py: list) -> None:
         """Ownership, counter, duplicates, per-table structure and the domain rules."""
         table, ix = self.table, self.index
-        if rid in self.seen:
+        seen = self.seen
+        n = len(seen)
+        seen.add(rid)
+        if len(seen) == n:
             raise refuse(table, rid, "id", "同一记录在包内出现两次", "the same record appears twice")
-        self.seen.add(rid)
         self.count += 1
-        if py[ix["station_id"]] not in self.owners:
+        if py[self._station] not in self.owners:
             raise refuse(table, rid, "station_id", "记录不属于签名的站点（每条记录只能由创建它的站点发送）",
                          "the record does not belong to the station that signed the bundle")
-        counter = py[ix["counter"]]
+        counter = py[self._counter]
         if counter < 0:
             raise refuse(table, rid, "counter", "计数不能为负", "may not be negative")
         if self.counter_range is not None:

@@ -78,10 +78,14 @@ def jsonl_chunks(reader, checker: RowChecker, member: str) -> Iterator[list[tupl
 
 
 def _decode(batch: list[bytes], decoder, checker: RowChecker, member: str, line_no: int):
+    body = b"[" + b",".join(batch) + b"]"
     try:
-        rows = decoder.decode(b"[" + b",".join(batch) + b"]")
+        rows = decoder.decode(body)
     except (msgspec.MsgspecError, RecursionError) as e:
         raise _row_error(e, batch, checker, member, line_no) from None
+    if b"\\u0000" in body:  # JSON escapes a NUL this way only (it may also be an escaped backslash: look closer)
+        for r in rows:
+            checker.check_nul(r)
     return [checker.from_array(r) for r in rows]
 
 
