@@ -206,3 +206,34 @@ def test_rows_outside_the_header_counter_range_name_the_row(pair, tmp_path):
     [r] = importer.import_paths(township, [path])
     assert r.status == "refused" and "field counter" in r.message and "outside the bundle's counter range" in r.message
     assert any(i in r.message for i in ids)
+
+
+def test_an_unexpected_error_in_one_bundle_never_stops_the_others(pair, make_station, tmp_path, monkeypatch):
+    station, township = pair
+    other = add_station(make_station, township, "S02")
+    consult(other, "别村的咨询")
+    from station_app.sync import exporter, merge
+
+    folder = tmp_path / "stick"
+    exporter.export_bundle(station, folder)
+    exporter.export_bundle(other, folder)
+    real = merge.apply_changes
+
+    def boom(db, b):
+        if b.header.station_code == "S01":
+            raise RuntimeError("a bug")
+        return real(db, b)
+
+    monkeypatch.setattr(merge, "apply_changes", boom)
+    results = {r.station_code: r for r in importer.import_paths(township, [folder])}
+    assert results["S01"].status == "refused" and "RuntimeError" in results["S01"].message
+    assert results["S02"].status == "imported"
+
+
+def test_a_nul_in_todays_format_names_the_field(pair, tmp_path):
+    station, township = pair
+    p = collect_changes(station, 0, station.counter())
+    rid = p.tables["consultations"][0]["id"]
+    p.tables["consultations"][0]["answer"] = "前\x00后"
+    import_refused(station, township, bundle.build_archive(p.tables, {}, {}), tmp_path,
+                   "table consultations", f"record {rid}", "field answer", "NUL")

@@ -78,6 +78,12 @@ def import_one(db, path: Path) -> ImportResult:
     except StationError as e:  # a key passphrase problem and the like
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
                               message=pick(f"无法导入：{e}", f"cannot import: {e}"))
+    except (Exception, RecursionError, MemoryError) as e:  # noqa: BLE001 — one bad file never stops the others
+        logger.exception("import %s failed unexpectedly", path)
+        result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
+                              message=pick(f"无法导入：读取时出错（{type(e).__name__}），详情见 sync.log",
+                                           f"cannot import: an error while reading it ({type(e).__name__}); "
+                                           "details in sync.log"))
     logger.info("import %s: %s %s %s %s", path, result.status, result.station_code, result.number,
                 result.message if result.status == REFUSED else result.counts)
     return result
