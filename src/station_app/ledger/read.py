@@ -137,8 +137,10 @@ def _header_error(file_name: str, m: _HeaderMatch, headers: Sequence[str], where
 
 def _data_row(cells: Sequence[Any], m: _HeaderMatch) -> tuple[dict[str, Any], bool]:
     """(values by header, any non-empty cell at all — also in ignored columns)."""
-    values = {h: clean_cell(cells[i]) if i < len(cells) else None for h, i in m.index.items()}
-    non_empty = any(clean_cell(c) is not None for c in cells)
+    cleaned = [clean_cell(c) for c in cells]
+    n = len(cleaned)
+    values = {h: cleaned[i] if i < n else None for h, i in m.index.items()}
+    non_empty = any(c is not None for c in cleaned)
     return values, non_empty
 
 

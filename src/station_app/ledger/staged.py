@@ -49,6 +49,8 @@ class StagedAdds:
         self.ledger_rows: list[tuple] = []
         self._defaults: dict[str, dict[str, Any]] = {}
         self._conv: dict[str, list[tuple[str, str | None]]] = {}
+        self._hist: dict[str, list[str]] = {}
+        self.now_s = self.now.isoformat(" ", "microseconds")
 
     def _scalar_defaults(self, model) -> dict[str, Any]:
         table = model.__tablename__
@@ -66,8 +68,10 @@ class StagedAdds:
             conv = self._conv[table] = [(c.key, c.kind if c.kind in ("datetime", "date", "json") else None)
                                         for c in columns(table)]
         get = values.get
+        now, now_s = self.now, self.now_s
         self.rows.setdefault(table, []).append(
-            tuple(get(k) if kind is None else _stored(kind, get(k)) for k, kind in conv))
+            tuple(get(k) if kind is None else (now_s if get(k) is now else _stored(kind, get(k)))
+                  for k, kind in conv))
 
     def add(self, model, values: dict[str, Any]) -> StagedRecord:
         """What Writer.add does for `model(**values)`: stamp, scalar defaults, a create history row."""
@@ -80,8 +84,8 @@ class StagedAdds:
                    counter=w.counter, created_at=self.now, updated_at=self.now, created_by=w.actor,
                    updated_by=w.actor, deleted=bool(row.get("deleted") or False))
         self._put(model, row)
-        changes = {c.key: [None, json_value(row.get(c.key))] for c in columns(model.__tablename__)
-                   if c.key not in _META and row.get(c.key) is not None}
+        changes = {k: [None, json_value(v)] for k in self._history_keys(model.__tablename__)
+                   if (v := row.get(k)) is not None}
         self._put(RecordHistory, {
             "id": new_id(), "station_id": w.station_id, "counter": w.counter, "created_at": self.now,
             "updated_at": self.now, "created_by": w.actor, "updated_by": w.actor, "deleted": False,
@@ -90,10 +94,16 @@ class StagedAdds:
         w.result.changes.append(Change(model.__tablename__, row["id"], "create"))
         return StagedRecord(row["id"])
 
+    def _history_keys(self, table: str) -> list[str]:
+        keys = self._hist.get(table)
+        if keys is None:
+            keys = self._hist[table] = [c.key for c in columns(table) if c.key not in _META]
+        return keys
+
     def ledger_row(self, *, kind: str, fingerprint: str, record_table: str, record_id: str, file_name: str,
                    sheet: str | None, row_number: int) -> None:
         self.ledger_rows.append((kind, fingerprint, record_table, record_id, file_name, sheet, row_number,
-                                 self.now.isoformat(" ", "microseconds")))
+                                 self.now_s))
 
     def write(self) -> None:
         s = self.w.session

@@ -24,7 +24,6 @@ import logging
 import os
 import re
 import tarfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

@@ -19,24 +19,18 @@ checked to be UUIDs by the payload validation, and a record id owned by another 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from station_app.core.i18n import pick
 from station_app.core.timefmt import local_text
 from station_app.store.atomic import write_atomic
-from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utcnow
-from station_app.store.rowdata import column_names
+from station_app.store.models import SYNCED_MODELS, Station, utcnow
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
 from station_app.sync.payload import StreamedPayload, parsed_rows, photo_file
 from station_app.sync.staging import Stage, _Plan
