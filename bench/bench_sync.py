@@ -99,7 +99,10 @@ from station_app.sync.importer import import_paths
 db = StationDB.open(config.resolve(sys.argv[1]))
 [r] = import_paths(db, [sys.argv[2]])
 db.close()
-print(json.dumps({"status": r.status, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM belongs to this process image; ru_maxrss would carry over the parent's high-water mark across fork.
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+peak = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"status": r.status, "peak_mb": peak}))
 """
 
 
