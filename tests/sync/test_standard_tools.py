@@ -35,7 +35,10 @@ def test_minisign_verifies_and_age_decrypts_a_bundle_the_app_wrote(make_station,
     r = run(f"age -d -i '{township.paths.keys / 'age.key'}' -o payload.tar.gz bundle.age && "
             "mkdir payload && tar -xzf payload.tar.gz -C payload", work)
     assert r.returncode == 0, r.stderr
-    rows = json.loads((work / "payload" / "tables" / "consultations.json").read_text())
+    # Payload format 2: JSON Lines, a line of column names, then one array per row.
+    lines = (work / "payload" / "tables" / "consultations.jsonl").read_text(encoding="utf-8").splitlines()
+    columns = json.loads(lines[0])
+    rows = [dict(zip(columns, json.loads(line))) for line in lines[1:]]
     assert [x["id"] for x in rows] == [cid]
     with tarfile.open(work / "payload.tar.gz") as tf:
         assert tf.getnames()[:2] == ["manifest.json", "meta.json"]

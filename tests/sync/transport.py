@@ -94,7 +94,7 @@ def archive_members(db, after: int = 0) -> list[tuple[str, bytes]]:
     from station_app.sync.payload import collect_changes
 
     p = collect_changes(db, after, db.counter())
-    raw = gzip.decompress(bundle.build_archive(p.tables, p.files, p.meta))
+    raw = gzip.decompress(bundle.build_archive(p.tables, p.files, p.meta, payload_format=1))
     with tarfile.open(fileobj=io.BytesIO(raw)) as tf:
         return [(m.name, tf.extractfile(m).read()) for m in tf.getmembers()]
 

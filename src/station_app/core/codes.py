@@ -33,10 +33,27 @@ class CodeTable(StrEnum):
     def parse(cls, text: str) -> "CodeTable":
         """Accept the Chinese value or the English label; raise ValueError otherwise."""
         t = text.strip()
+        by_value, by_label = _lookup(cls)
+        m = by_value.get(t) or by_label.get(t.lower())
+        if m is None:
+            raise ValueError(t)
+        return m
+
+
+#: Per code table: members by value, and by lower-cased English label (parse runs for every cell of a ledger).
+_LOOKUPS: dict[type, tuple[dict[str, CodeTable], dict[str, CodeTable]]] = {}
+
+
+def _lookup(cls) -> tuple[dict[str, CodeTable], dict[str, CodeTable]]:
+    got = _LOOKUPS.get(cls)
+    if got is None:
+        labels = cls._labels_en()
+        by_label: dict[str, CodeTable] = {}
         for m in cls:
-            if t == m.value or t.lower() == cls._labels_en().get(m.value, "\0").lower():
-                return m
-        raise ValueError(t)
+            if m.value in labels:
+                by_label.setdefault(labels[m.value].lower(), m)
+        got = _LOOKUPS[cls] = ({m.value: m for m in cls}, by_label)
+    return got
 
 
 def _en(**pairs: str):

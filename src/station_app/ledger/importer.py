@@ -25,6 +25,7 @@ from sqlalchemy import select
 from station_app.core.i18n import pick
 from station_app.ledger.layouts import ImportContext, Layout, RowError, RowProblem, layout
 from station_app.ledger.read import Row, read_ledger
+from station_app.ledger.staged import StagedAdds
 from station_app.services.base import StationDB
 from station_app.store.ledger_models import LedgerRow
 
@@ -196,6 +197,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
         try:
             with db.write(actor, source=f"ledger:{p.name}") as w:
                 ctx = ImportContext(w)
+                ctx.staged = staged = StagedAdds(w)  # type: ignore[attr-defined]
                 for n, x in enumerate(fresh, start=1):
                     if n % FLUSH_EVERY == 0:
                         # Writer.add flushes each record alone while its history rows (and our fingerprints) wait
@@ -207,13 +209,13 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
                     except RowError as e:
                         problem(x.row, e)
                         continue
-                    w.session.add(LedgerRow(kind=lay.kind, fingerprint=x.fingerprint, record_table=lay.table,
-                                            record_id=obj.id, file_name=p.name[:255],
-                                            sheet=x.row.sheet[:64] if x.row.sheet else None,
-                                            row_number=x.row.number))
+                    staged.ledger_row(kind=lay.kind, fingerprint=x.fingerprint, record_table=lay.table,
+                                      record_id=obj.id, file_name=p.name[:255],
+                                      sheet=x.row.sheet[:64] if x.row.sheet else None, row_number=x.row.number)
                 report.advisers_created = list(ctx.advisers_created)
                 if report.problems or dry_run:
                     raise _Rollback
+                staged.write()
             report.imported = len(fresh)
             report.counter = w.result.counter
         except _Rollback:

@@ -414,6 +414,10 @@ class ConsultationLayout(Layout):
         if values.get("answered_by"):
             # 解答人 may be the dispatcher, not only an adviser: link a known adviser, never create one.
             values["adviser_id"] = ctx.adviser_id(values["answered_by"], create=False, label="解答人")
+        staged = getattr(ctx, "staged", None)
+        if staged is not None:  # a bulk import: the same record, staged (ledger.staged)
+            _in_write(self, cs.SPECS, lambda: cs._check_refs(ctx.session, values))
+            return staged.add(Consultation, values)
         return _in_write(self, cs.SPECS, lambda: cs.add_consultation(ctx.w, values))
 
     def export_rows(self, session, station_id, year):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core.errors import Problems
+from station_app.core.errors import Problems, ValidationError
 from station_app.core.i18n import pick
 
 
@@ -48,7 +48,12 @@ def clean(specs: Mapping[str, Spec], data: Mapping[str, Any], *, partial: bool =
             else:
                 out[key] = spec.default
             continue
-        value = problems.check(spec.label, spec.parse, raw)
+        try:  # the label is looked up only for a problem: clean runs for every row of a ledger
+            value = spec.parse(raw)
+        except ValidationError as e:
+            for p in e.problems:
+                problems.add(spec.label, p.message)
+            continue
         if value is not None:
             out[key] = value
     problems.raise_if_any()

@@ -19,16 +19,10 @@ SEARCH_COLUMNS = ("consultant_name", "phone", "address", "summary", "answer")
 
 def bigrams(*texts: str | None) -> str:
     """The distinct pairs of neighbouring letters or digits in `texts`, space-separated, in first-seen order."""
-    seen: dict[str, None] = {}
-    for text in texts:
-        if not text:
-            continue
-        t = text.lower()
-        for i in range(len(t) - 1):
-            pair = t[i:i + 2]
-            if pair.isalnum():
-                seen.setdefault(pair, None)
-    return " ".join(seen)
+    # One string (the space between texts makes no pair: a pair with a space is not alphanumeric); pairs taken
+    # by slicing in a comprehension and de-duplicated by dict.fromkeys: the triggers call this for every row.
+    t = " ".join(x for x in texts if x).lower()
+    return " ".join(dict.fromkeys(filter(str.isalnum, [t[i:i + 2] for i in range(len(t) - 1)])))
 
 
 def register_functions(con: sqlite3.Connection) -> None:

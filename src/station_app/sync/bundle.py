@@ -24,12 +24,12 @@ import logging
 import os
 import re
 import tarfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import minisign
+import msgspec
 import pyrage
 from sqlalchemy import select
 
@@ -39,7 +39,8 @@ from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import OwnKey
 from station_app.store.regular import open_regular
 from station_app.store.models import utcnow
-from station_app.sync import identity, limits
+from station_app.sync import archive, identity, limits
+from station_app.sync.archive import MEMBER_MANIFEST, MEMBER_META, PAYLOAD_FORMAT
 from station_app.sync.results import BundleRefused
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,6 @@ KINDS = ("changes", "reference", "restore")
 HEADER_MAGIC = "station-app-bundle"
 UNTRUSTED_PREFIX = "untrusted comment: "
 SIG_LINES_MAX = 16 * 1024  # four signature lines; the trusted comment is at most ~8 KiB by minisign's rules
-MEMBER_MANIFEST = "manifest.json"
-MEMBER_META = "meta.json"
 _TABLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -75,8 +74,9 @@ class Limits:
 
     bundle_bytes: int = 512 * 1024 * 1024        # the file as received (STATION_APP_BUNDLE_MAX_MB)
     plaintext_bytes: int = 2048 * 1024 * 1024    # the decompressed archive (decompression-bomb guard)
-    member_bytes: int = 1024 * 1024 * 1024       # any one member of the archive
+    member_bytes: int = 1024 * 1024 * 1024       # any one member of the archive (tables are read in chunks)
     members: int = 25_000
+    file_bytes: int = 20 * 1024 * 1024           # one carried photo (services.postings.MAX_PHOTO_BYTES)
 
 
 LIMITS = Limits(bundle_bytes=_env_mib("STATION_APP_BUNDLE_MAX_MB", 512 * 1024 * 1024))
@@ -190,14 +190,50 @@ def _json_bytes(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def build_archive(tables: dict[str, list[dict]], files: dict[str, bytes], meta: dict) -> bytes:
+def _table_member(table: str, rows: Any, payload_format: int) -> tuple[str, bytes]:
+    """One table as its archive member: format 2 = JSON Lines (a line of column names, then one array per row);
+    format 1 = one JSON array of row objects (what release 0.1.0 wrote; kept for tests and old readers)."""
+    if payload_format == 1:
+        return f"tables/{table}.json", _json_bytes(rows)
+    from station_app.sync.rowcheck import columns
+
+    names = [c.key for c in columns(table)]
+    enc = msgspec.json.Encoder()
+    if isinstance(rows, LeanRows):  # already arrays in column order (JSON columns as msgspec.Raw)
+        arrays = rows.rows
+    else:
+        arrays = [[r[n] for n in names] for r in rows]
+    lines = [enc.encode(names)]
+    lines.extend(enc.encode(a) for a in arrays)
+    return f"tables/{table}.jsonl", b"\n".join(lines) + b"\n"
+
+
+@dataclass
+class LeanRows:
+    """A table's rows as read from the database for export: tuples in column order, values in their stored form
+    (date-times as stored text, JSON columns as msgspec.Raw of the stored text: never decoded and re-encoded)."""
+
+    rows: list
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def build_archive(tables: dict[str, Any], files: dict[str, bytes], meta: dict, *,
+                  payload_format: int = PAYLOAD_FORMAT) -> bytes:
     """The payload as a gzip-compressed ustar archive with a fixed member order and neutral metadata."""
     names = list(tables)
     shas = sorted(files)
     members: list[tuple[str, bytes]] = [(MEMBER_META, _json_bytes(meta))]
-    members += [(f"tables/{t}.json", _json_bytes(tables[t])) for t in names]
+    members += [_table_member(t, tables[t], payload_format) for t in names]
     members += [(f"files/{h}", files[h]) for h in shas]
-    manifest = {"format": FORMAT, "tables": names, "files": shas,
+    manifest = {"format": payload_format, "tables": names, "files": shas,
                 "members": [{"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
                             for n, d in members]}
     members.insert(0, (MEMBER_MANIFEST, _json_bytes(manifest)))
@@ -248,10 +284,10 @@ def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: i
     header = BundleHeader(format=FORMAT, kind=kind, station_id=station.id, station_code=station.code, number=number,
                           epoch=epoch, counter_from=counter_from, counter_to=counter_to, prev_sha256=prev_sha256,
                           created_at=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), key_id=key.key_id)
-    archive = build_archive(payload.tables, payload.files, payload.meta)
+    archive_bytes = build_archive(payload.tables, payload.files, payload.meta)
     sk = identity.load_signing_key(db)
     try:
-        data = seal(archive, header, secret_key=sk, recipients=recipients)
+        data = seal(archive_bytes, header, secret_key=sk, recipients=recipients)
     finally:
         sk.wipe()
     if len(data) > LIMITS.bundle_bytes:
@@ -383,146 +419,34 @@ def decrypt(db, body: bytes) -> bytes:
         raise _refuse("同步包密文已损坏或不完整，无法解密", "the bundle's ciphertext is damaged or truncated") from None
 
 
-def gunzip_capped(data: bytes, cap: int) -> bytes:
-    """Decompress one gzip stream, refusing output beyond `cap` (decompression bomb) and trailing data."""
-    d = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, cap + 1)
-    except zlib.error:
-        raise _refuse("同步包内的压缩数据已损坏", "the bundle's compressed archive is damaged") from None
-    if len(out) > cap or d.unconsumed_tail:
-        raise _refuse(f"同步包解压后超过上限 {cap // 2**20} MiB（压缩炸弹？），拒绝导入",
-                      f"the bundle expands beyond {cap // 2**20} MiB (a decompression bomb?); refused")
-    if not d.eof or d.unused_data:
-        raise _refuse("同步包内的压缩数据不完整或带有多余内容", "the bundle's compressed archive is incomplete or has trailing data")
-    return out
-
-
-def _archive_refuse(zh: str, en: str) -> BundleRefused:
-    return _refuse(f"同步包内的归档结构不对：{zh}", f"the bundle's archive is malformed: {en}")
-
-
-def _loads(data: bytes, member: str) -> Any:
-    def no_dupes(pairs):
-        out = {}
-        for k, v in pairs:
-            if k in out:
-                raise ValueError(f"duplicate key {k!r}")
-            out[k] = v
-        return out
-
-    def no_constants(name):
-        raise ValueError(f"{name} is not JSON")
-
-    try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=no_dupes, parse_constant=no_constants)
-    except (UnicodeDecodeError, ValueError) as e:
-        msg = str(e)[:120]
-        raise _refuse(f"同步包内 {member} 不是有效的 JSON：{msg}", f"{member} in the bundle is not valid JSON: {msg}") from None
-
-
-def read_archive(tar_bytes: bytes) -> tuple[dict[str, list], dict[str, bytes], dict]:
-    """Strictly unpack the ustar archive: regular files only, the exact members the manifest names in its order,
-    no duplicates, no paths outside the expected names, sizes within caps, nothing after the end marker."""
-    limits = LIMITS
-    try:
-        tf = tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:")
-    except tarfile.TarError:
-        raise _archive_refuse("无法读取", "cannot be read") from None
-    members: list[tuple[str, bytes]] = []
-    seen: set[str] = set()
-    total = 0
-    try:
-        while True:
-            try:
-                m = tf.next()
-            except tarfile.TarError:
-                raise _archive_refuse("归档已损坏", "the archive is damaged") from None
-            if m is None:
-                break
-            name = m.name
-            if len(members) >= limits.members:
-                raise _archive_refuse("成员过多", "too many members")
-            if m.pax_headers or m.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
-                kind = "链接" if m.issym() or m.islnk() else "非普通文件"
-                raise _archive_refuse(f"{kind}：{name[:80]}", f"not a regular file (link or special): {name[:80]!r}")
-            if ".." in name.split("/") or name.startswith("/") or "\\" in name:
-                raise _archive_refuse(f"路径越界：{name[:80]}", f"path outside the archive: {name[:80]!r}")
-            if name in seen:
-                raise _archive_refuse(f"成员重复：{name[:80]}", f"duplicated member: {name[:80]!r}")
-            seen.add(name)
-            if m.size > limits.member_bytes:
-                raise _archive_refuse(f"成员 {name[:80]} 过大", f"member {name[:80]!r} is too large")
-            total += m.size
-            if total > limits.plaintext_bytes:
-                raise _archive_refuse("内容总量超过上限", "the contents exceed the size limit")
-            f = tf.extractfile(m)
-            data = f.read() if f is not None else b""
-            if len(data) != m.size:
-                raise _archive_refuse(f"成员 {name[:80]} 不完整", f"member {name[:80]!r} is truncated")
-            members.append((name, data))
-        end = tf.offset
-    finally:
-        tf.close()
-    if any(tar_bytes[end:]):
-        raise _archive_refuse("结束标记后还有多余内容", "there is data after the end of the archive")
-    if not members or members[0][0] != MEMBER_MANIFEST:
-        raise _archive_refuse("缺少 manifest.json（应为第一个成员）", "manifest.json is missing (it must come first)")
-    manifest = _loads(members[0][1], MEMBER_MANIFEST)
-    if not isinstance(manifest, dict) or set(manifest) != {"format", "tables", "files", "members"} \
-            or manifest["format"] != FORMAT or not isinstance(manifest["tables"], list) \
-            or not isinstance(manifest["files"], list) or not isinstance(manifest["members"], list):
-        raise _archive_refuse("manifest.json 的字段不对", "manifest.json has the wrong fields")
-    tables = manifest["tables"]
-    files = manifest["files"]
-    if not all(isinstance(t, str) and _TABLE_RE.match(t) for t in tables) or len(set(tables)) != len(tables):
-        raise _archive_refuse("manifest.json 中的表名无效或重复", "manifest.json names an invalid or repeated table")
-    if not all(isinstance(h, str) and _SHA_RE.match(h) for h in files) or files != sorted(set(files)):
-        raise _archive_refuse("manifest.json 中的文件名无效、重复或未排序", "manifest.json lists invalid, repeated or unsorted files")
-    expected = [MEMBER_META] + [f"tables/{t}.json" for t in tables] + [f"files/{h}" for h in files]
-    listed = manifest["members"]
-    if len(listed) != len(expected) or not all(
-            isinstance(e, dict) and set(e) == {"name", "size", "sha256"} and e["name"] == n
-            for e, n in zip(listed, expected)):
-        raise _archive_refuse("manifest.json 的成员清单不对", "manifest.json's member list is wrong")
-    actual = [n for n, _ in members[1:]]
-    if actual != expected:
-        missing = [n for n in expected if n not in actual]
-        extra = [n for n in actual if n not in expected]
-        if missing:
-            raise _archive_refuse(f"缺少成员 {missing[0][:80]}", f"member {missing[0][:80]!r} is missing")
-        if extra:
-            raise _archive_refuse(f"多出未列明的成员 {extra[0][:80]}", f"unexpected member {extra[0][:80]!r}")
-        raise _archive_refuse("成员顺序不对", "members are out of order")
-    for (name, data), entry in zip(members[1:], listed):
-        if entry["size"] != len(data) or entry["sha256"] != hashlib.sha256(data).hexdigest():
-            raise _archive_refuse(f"成员 {name[:80]} 与清单不符", f"member {name[:80]!r} does not match the manifest")
-    content = dict(members[1:])
-    meta = _loads(content[MEMBER_META], MEMBER_META)
-    raw_tables = {t: _loads(content[f"tables/{t}.json"], f"tables/{t}.json") for t in tables}
-    for t, rows in raw_tables.items():
-        if not isinstance(rows, list):
-            raise _refuse(f"同步包内 tables/{t}.json 应为记录列表", f"tables/{t}.json in the bundle must be a list of rows")
-    return raw_tables, {h: content[f"files/{h}"] for h in files}, meta
+gunzip_capped = archive.gunzip_capped
+_loads = archive.loads
 
 
 def open_bundle(db, path: Path) -> OpenedBundle:
     """Check and open one bundle file; raise BundleRefused with a plain-language reason for any bad input.
 
     Order: size cap; signature against the enrolled/trusted key (nothing else parsed before); revoked keys
-    refused; header consistent with the key; decrypt in memory; decompress with a cap; strict archive checks;
-    then payload.validate_payload."""
+    refused; header consistent with the key; decrypt in memory. The archive is then read as a stream
+    (sync.archive, sync.payload.read_archive_stream): a changes bundle by the merge, chunk by chunk into its
+    staging tables; a reference or restore bundle here, whole (they are small), checked before it is returned.
+    Memory: the file and its ciphertext (twice the file size at most), then only chunks of the plaintext."""
+    from station_app.sync.payload import StreamedPayload
+
     path = Path(path)
     data = _read_capped(path)
     file_sha = hashlib.sha256(data).hexdigest()
     header, body, signer = verify_bundle_bytes(db, data)
+    del data
     _check_kind(db, header, signer)
     ident = bundle_id(header.to_comment(), body)
-    archive = gunzip_capped(decrypt(db, body), LIMITS.plaintext_bytes)
-    raw_tables, files, meta = read_archive(archive)
-    from station_app.sync.payload import validate_payload
-
-    payload = validate_payload(raw_tables, files, meta, kind=header.kind, signer_station_id=header.station_id)
+    compressed = decrypt(db, body)
+    del body
+    counter_range = (header.counter_from, header.counter_to) if header.kind == "changes" else None
+    payload: Any = StreamedPayload(compressed, LIMITS, kind=header.kind, signer_station_id=header.station_id,
+                                   counter_range=counter_range)
+    if header.kind != "changes":
+        payload = payload.whole()
     return OpenedBundle(path=path, sha256=ident, header=header, payload=payload, file_sha256=file_sha)
 
 

@@ -153,7 +153,7 @@ def _keep_in_outbox(s, kind: str, number: int, path: Path) -> None:
 def export_bundle(db, out_dir: Path, *, full: bool = False, from_counter: int | None = None) -> Path | None:
     """Export this station's changes: by default those since the last export; `full` = everything from the
     start; `from_counter` = changes with counter >= N. Nothing new -> None, and nothing is written."""
-    from station_app.sync.payload import collect_changes
+    from station_app.sync.payload import collect_changes_lean as collect_changes
 
     recipients = township_recipients(db)
     _settle_pending(db, "changes")

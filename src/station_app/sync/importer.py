@@ -88,6 +88,12 @@ def import_one(db, path: Path) -> ImportResult:
                               message=pick("数据库正被其他程序写入（超时），本包未导入；请稍后再导入",
                                            "the database is busy with another program (timed out); this bundle "
                                            "was not imported: import it again later"))
+    except (Exception, RecursionError, MemoryError) as e:  # noqa: BLE001 — one bad file never stops the others
+        logger.exception("import %s failed unexpectedly", terminal_safe(path))
+        result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
+                              message=pick(f"无法导入：读取时出错（{type(e).__name__}），详情见 sync.log",
+                                           f"cannot import: an error while reading it ({type(e).__name__}); "
+                                           "details in sync.log"))
     logger.info("import %s: %s %s %s %s", terminal_safe(path), result.status, result.station_code, result.number,
                 terminal_safe(result.message) if result.status == REFUSED else result.counts)
     return result

@@ -19,28 +19,22 @@ checked to be UUIDs by the payload validation, and a record id owned by another 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from station_app.core.i18n import pick
 from station_app.core.timefmt import local_text
 from station_app.store.atomic import write_atomic
-from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, Station, utcnow
-from station_app.store.rowdata import column_names
+from station_app.store.models import SYNCED_MODELS, Station, utcnow
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
-from station_app.sync import gaps
-from station_app.sync.payload import _columns as payload_columns, parsed_rows, photo_file
-from station_app.sync import limits, station_rows
+from station_app.sync import gaps, limits, station_rows
+from station_app.sync.payload import StreamedPayload, parsed_rows, photo_file
+from station_app.sync.staging import Stage, _Plan
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
 
 log = logging.getLogger(__name__)
@@ -265,138 +259,36 @@ def flag_fork(db, bundle, fork: Fork) -> str | None:
 
 
 # -- rows ----------------------------------------------------------------------------------------------------------
-@dataclass
-class _Plan:
-    write: list[dict]  # rows to insert or replace (newer than what is held)
-    skipped: int  # older than or equal to what is held
-
-
-_COMPARE_CACHE: dict[str, list[str]] = {}
-
-
-def _columns(table: str) -> list[str]:
-    cols = _COMPARE_CACHE.get(table)
-    if cols is None:
-        cols = _COMPARE_CACHE[table] = column_names(MODEL_BY_TABLE[table])
-    return cols
-
-
-def _held(s: Session, table: str, ids: list[str]) -> dict[str, Any]:
-    t = MODEL_BY_TABLE[table].__table__
-    names = _columns(table)
-    cols = [t.c[n] for n in names]
-    held: dict[str, Any] = {}
-    for i in range(0, len(ids), CHUNK):
-        for r in s.execute(select(*cols).where(t.c.id.in_(ids[i:i + CHUNK]))):
-            held[r.id] = r._mapping
-    return held
-
-
 def plan_rows(s: Session, rows: dict[str, list[dict]], owners: frozenset[str]) -> dict[str, _Plan]:
-    """Compare every incoming row with the version held; raise Fork or BundleRefused before anything is written."""
-    plans: dict[str, _Plan] = {}
+    """Stage the incoming rows (Python values) and compare them with the versions held; raise Fork or
+    BundleRefused before anything is written. The plans carry the stage for write_rows."""
+    stage = Stage(s)
     for model in SYNCED_MODELS:
         table = model.__tablename__
         items = rows.get(table) or []
-        if not items:
-            continue
-        held = _held(s, table, [r["id"] for r in items])
-        if not held:
-            plans[table] = _Plan(list(items), 0)
-            continue
-        names = _columns(table)
-        write, skipped = [], 0
-        for r in items:
-            h = held.get(r["id"])
-            if h is None:
-                write.append(r)
-                continue
-            if h["station_id"] != r["station_id"] or h["station_id"] not in owners:
-                raise BundleRefused(pick(
-                    f"同步包内容无效：表 {table} 记录 {r['id']} 字段 station_id：该记录已属于另一站点，"
-                    f"本包不能修改它",
-                    f"invalid bundle content: table {table}, record {r['id']}, field station_id: the record "
-                    f"belongs to another station; this bundle may not change it"))
-            if h["counter"] == r["counter"] or table == "record_history":
-                diff = [n for n in names if h[n] != r[n]]
-                if diff:
-                    raise Fork("rewritten", pick(
-                        f"表 {table} 记录 {r['id']} 在计数 {r['counter']} 时的内容与已导入的版本不同"
-                        f"（字段 {diff[0]}）：计数范围被改写",
-                        f"table {table}, record {r['id']}: the version at counter {r['counter']} differs from the "
-                        f"one already imported (field {diff[0]}): a rewritten counter range"))
-                skipped += 1
-            elif h["counter"] > r["counter"]:
-                skipped += 1
-            else:
-                write.append(r)
-        plans[table] = _Plan(write, skipped)
-    return plans
+        if items:
+            stage.add_parsed(table, items)
+    return _Plans(stage, stage.plan(owners))
 
 
-_STMTS: dict[str, tuple[str, list]] = {}
-
-
-def _to_db(kind: str):
-    """How SQLAlchemy's SQLite types store a value, done in one step per value (see write_rows)."""
-    if kind == "datetime":
-        return lambda v: None if v is None else v.isoformat(" ", "microseconds")
-    if kind == "date":
-        return lambda v: None if v is None else v.isoformat()
-    if kind == "json":
-        return lambda v: None if v is None else json.dumps(v)
-    return None
-
-
-def _upsert(s: Session, table: str) -> tuple[str, list]:
-    """(SQL, [(column, converter)]) of the table's upsert, compiled once by SQLAlchemy Core."""
-    got = _STMTS.get(table)
-    if got is None:
-        t = MODEL_BY_TABLE[table].__table__
-        names = _columns(table)
-        ins = sqlite_insert(t)
-        if table == "record_history":  # append-only: identical by the plan's check
-            stmt = ins.on_conflict_do_nothing(index_elements=[t.c.id])
-        else:
-            # The WHERE keeps the higher counter and the owner even if the plan missed something (belt and braces).
-            stmt = ins.on_conflict_do_update(
-                index_elements=[t.c.id],
-                set_={n: ins.excluded[n] for n in names if n != "id"},
-                where=(t.c.counter < ins.excluded.counter) & (t.c.station_id == ins.excluded.station_id))
-        compiled = stmt.compile(dialect=s.get_bind().dialect, column_keys=names)
-        kinds = {c.key: c.kind for c in payload_columns(table)}
-        order = [(n, _to_db(kinds[n])) for n in compiled.positiontup]
-        got = _STMTS[table] = (str(compiled), order)
-    return got
+class _Plans(dict):
+    def __init__(self, stage: Stage, plans: dict[str, _Plan]):
+        super().__init__(plans)
+        self.stage = stage
 
 
 def write_rows(s: Session, plans: dict[str, _Plan]) -> dict[str, int]:
-    """Upsert the planned rows table by table with executemany.
+    """Move the planned rows from the stage, one INSERT … SELECT per table (see sync.staging)."""
+    return plans.stage.write()  # type: ignore[attr-defined]
 
-    The statement is SQLAlchemy Core's upsert, compiled once; the values are converted to their stored form in a
-    tight loop and handed to the driver's executemany: for 100k rows SQLAlchemy's per-parameter processing
-    would otherwise cost as much again as SQLite's own work."""
-    counts: dict[str, int] = {}
-    conn = s.connection()
-    for model in SYNCED_MODELS:
-        table = model.__tablename__
-        plan = plans.get(table)
-        if plan is None or not plan.write:
-            continue
-        sql, order = _upsert(s, table)
-        plain = [n for n, f in order]
-        conv = [(n, f) for n, f in order]
-        if all(f is None for _, f in conv):
-            params = [tuple(r[n] for n in plain) for r in plan.write]
-        else:
-            params = [tuple(r[n] if f is None else f(r[n]) for n, f in conv) for r in plan.write]
-        try:
-            conn.exec_driver_sql(sql, params)
-        except IntegrityError as e:
-            raise BundleRefused(pick(f"同步包内容与已有记录冲突：表 {table}：{e.orig}",
-                                     f"the bundle conflicts with records held: table {table}: {e.orig}")) from None
-        counts[table] = len(plan.write)
-    return counts
+
+def store_file(db, row: dict, data: bytes) -> bool:
+    """Write one carried photo under photos/ (atomic; a file already there with the right hash is kept)."""
+    dest = photo_file(db.paths, row["sha256"], row["file_name"])
+    if dest.exists() and hashlib.sha256(dest.read_bytes()).hexdigest() == row["sha256"]:
+        return False
+    write_atomic(dest, data)
+    return True
 
 
 def store_files(db, rows: dict[str, list[dict]], files: dict[str, bytes]) -> int:
@@ -471,9 +363,6 @@ def apply_changes(db, bundle) -> ImportResult:
         done = already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
-        rows = parsed_rows(bundle.payload, kind="changes", signer_station_id=h.station_id)
-        station_rows.check_changes(rows, h)
-        _check_counters(h, rows)
         owners = frozenset({h.station_id})
         try:
             with merge_session(db) as s:
@@ -481,9 +370,25 @@ def apply_changes(db, bundle) -> ImportResult:
                 if any(b.sha256 == bundle.sha256 for b in known.values()):  # imported meanwhile
                     raise _Already()
                 check_chain(h, bundle.sha256, known, getattr(bundle, "file_sha256", None))
-                plans = plan_rows(s, rows, owners)
-                counts = write_rows(s, plans)
-                store_files(db, rows, bundle.payload.files)
+                stage = Stage(s)
+                payload = bundle.payload
+                if isinstance(payload, StreamedPayload) and payload._whole is None:
+                    # Parse, check and stage chunk by chunk: the rows never exist whole in memory.
+                    def on_rows(t, names, chunk):
+                        station_rows.check_changes_chunk(t, names, chunk, h)
+                        stage.add(t, [st for st, _py in chunk])
+
+                    payload.stream(on_rows=on_rows, on_file=lambda row, data: store_file(db, row, data))
+                else:
+                    rows = parsed_rows(payload, kind="changes", signer_station_id=h.station_id)
+                    station_rows.check_changes(rows, h)
+                    _check_counters(h, rows)
+                    for model in SYNCED_MODELS:
+                        if rows.get(model.__tablename__):
+                            stage.add_parsed(model.__tablename__, rows[model.__tablename__])
+                    store_files(db, rows, payload.files)
+                stage.plan(owners)
+                counts = stage.write()
                 log_bundle(s, bundle, counts)
                 s.flush()
                 mark = update_mark(s, h.station_id, "changes", h.station_code)

@@ -12,34 +12,25 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, inspect, select
+from sqlalchemy import select
 
 from station_app.core.i18n import pick
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
 from station_app.store.rowdata import column_names, json_value
+from station_app.sync import rowcheck
 from station_app.sync.results import BundleRefused
+from station_app.sync.rowcheck import (MAX_JSON_ITEMS, MAX_PHOTO_BYTES, MAX_TEXT, PHOTO_TYPES, SHA_RE,  # noqa: F401
+                                       UUID_RE, refuse as _refuse)
 
 log = logging.getLogger(__name__)
 
 KINDS = ("changes", "reference", "restore")
 #: At most this many rows in one bundle (a full export of a busy station is a few hundred thousand).
 MAX_ROWS = 2_000_000
-#: Text columns without a declared length (summaries, answers, mediation records) are capped at this many characters.
-MAX_TEXT = 100_000
-#: A JSON column (history changes, posting schedule) may hold at most this many entries at its top level; its
-#: total size is bounded by the transport's cap on the decompressed archive.
-MAX_JSON_ITEMS = 1_000
-#: Same limit as services.postings.MAX_PHOTO_BYTES (a bundle never carries a photo the app would not accept).
-MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_FILES = 20_000
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 @dataclass
@@ -99,6 +90,43 @@ def read_photo_files(paths, photo_rows: list[dict]) -> dict[str, bytes]:
     return files
 
 
+def collect_changes_lean(db, after: int, upto: int) -> Payload:
+    """collect_changes for writing a bundle: rows straight from SQLite in their stored form (bundle.LeanRows), the
+    JSON columns passed through as their stored text (never decoded and re-encoded)."""
+    import msgspec
+
+    from station_app.sync.bundle import LeanRows
+
+    sid = db.station_id
+    tables: dict[str, Any] = {}
+    photo_rows: list[dict] = []
+    with db.read() as s:
+        raw = s.connection().connection.dbapi_connection
+        for model in SYNCED_MODELS:
+            table = model.__tablename__
+            cols = rowcheck.columns(table)
+            names = [c.key for c in cols]
+            bools = [i for i, c in enumerate(cols) if c.kind == "bool"]
+            jsons = [i for i, c in enumerate(cols) if c.kind == "json"]
+            cur = raw.execute(f"SELECT {', '.join(names)} FROM {table} WHERE station_id = ? AND counter > ? "
+                              f"AND counter <= ? ORDER BY counter, id", (sid, after, upto))
+            rows = []
+            for r in cur:
+                r = list(r)
+                for i in bools:
+                    if r[i] is not None:
+                        r[i] = bool(r[i])
+                for i in jsons:
+                    if r[i] is not None:
+                        r[i] = msgspec.Raw(r[i].encode("utf-8") if isinstance(r[i], str) else r[i])
+                rows.append(r)
+            tables[table] = LeanRows(rows)
+            if table == PostingPhoto.__tablename__:
+                photo_rows = [dict(zip(names, r)) for r in rows]
+    files = read_photo_files(db.paths, photo_rows)
+    return Payload(tables=tables, files=files, meta={})
+
+
 def collect_changes(db, after: int, upto: int) -> Payload:
     """This installation's own rows with after < counter <= upto (tombstones and record_history included) and the
     posting photos those rows reference."""
@@ -114,119 +142,8 @@ def collect_changes(db, after: int, upto: int) -> Payload:
 
 
 # -- validating --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Col:
-    key: str
-    kind: str  # bool, int, datetime, date, json, str
-    nullable: bool
-    length: int | None
-    uuid: bool  # a record id or a reference to one
-    plain: bool  # text that is not an id: the common fast path
-
-
-@lru_cache(maxsize=None)
-def _columns(table: str) -> tuple[_Col, ...]:
-    model = MODEL_BY_TABLE[table]
-    cols = {c.key: c for c in inspect(model).columns}
-    out = []
-    for name in column_names(model):
-        c = cols[name]
-        t = c.type
-        if isinstance(t, Boolean):
-            kind = "bool"
-        elif isinstance(t, Integer):
-            kind = "int"
-        elif isinstance(t, DateTime):
-            kind = "datetime"
-        elif isinstance(t, Date):
-            kind = "date"
-        elif isinstance(t, JSON):
-            kind = "json"
-        elif isinstance(t, (String, Text)):
-            kind = "str"
-        else:  # a new column type must be taught here before it can travel
-            raise TypeError(f"{table}.{name}: unsupported column type {t!r}")
-        length = getattr(t, "length", None) or (None if kind != "str" else MAX_TEXT)
-        is_uuid = bool(c.primary_key or c.foreign_keys or (table == "record_history" and name == "record_id"))
-        out.append(_Col(name, kind, bool(c.nullable), length, is_uuid, kind == "str" and not is_uuid))
-    return tuple(out)
-
-
-def _refuse(table: str, row_id: Any, fld: str | None, zh: str, en: str) -> BundleRefused:
-    rid = row_id if isinstance(row_id, str) and len(row_id) <= 64 else "?"
-    where_zh = f"表 {table} 记录 {rid}" + (f" 字段 {fld}" if fld else "")
-    where_en = f"table {table}, record {rid}" + (f", field {fld}" if fld else "")
-    return BundleRefused(pick(f"同步包内容无效：{where_zh}：{zh}", f"invalid bundle content: {where_en}: {en}"))
-
-
-def _parse_value(table: str, rid: Any, col: _Col, value: Any) -> Any:
-    # Fast path (most values of a 100k-row bundle): a short plain string, an int, a bool.
-    t = type(value)
-    if t is str and col.kind == "str" and not col.uuid and len(value) <= col.length and "\x00" not in value:
-        return value
-    if t is int and col.kind == "int" and -(2**63) <= value < 2**63:
-        return value
-    if t is bool and col.kind == "bool":
-        return value
-    if value is None:
-        if col.nullable:
-            return None
-        raise _refuse(table, rid, col.key, "不能为空", "may not be empty")
-    k = col.kind
-    if k == "str":
-        if not isinstance(value, str):
-            raise _refuse(table, rid, col.key, "应为文本", "must be text")
-        if col.length is not None and len(value) > col.length:
-            raise _refuse(table, rid, col.key, f"超过 {col.length} 个字符", f"longer than {col.length} characters")
-        if "\x00" in value:
-            raise _refuse(table, rid, col.key, "含有空字符", "contains a NUL character")
-        if col.uuid and not UUID_RE.match(value):
-            raise _refuse(table, rid, col.key, "不是有效的记录编号（UUID）", "is not a record id (UUID)")
-        return value
-    if k == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _refuse(table, rid, col.key, "应为整数", "must be an integer")
-        if not -(2**63) <= value < 2**63:
-            raise _refuse(table, rid, col.key, "数值超出范围", "is out of range")
-        return value
-    if k == "bool":
-        if not isinstance(value, bool):
-            raise _refuse(table, rid, col.key, "应为 true 或 false", "must be true or false")
-        return value
-    if k == "datetime":
-        if not isinstance(value, str) or len(value) > 32:
-            raise _refuse(table, rid, col.key, "应为日期时间文本", "must be a date-time string")
-        try:
-            dt = datetime.fromisoformat(value)
-        except ValueError:
-            raise _refuse(table, rid, col.key, f"日期时间无效：{value}", f"bad date-time {value!r}") from None
-        if dt.tzinfo is not None:  # metadata is naive UTC, domain times naive local: an offset means a foreign writer
-            raise _refuse(table, rid, col.key, "日期时间不应带时区", "date-time must not carry a time zone")
-        return dt
-    if k == "date":
-        if not isinstance(value, str) or len(value) != 10:
-            raise _refuse(table, rid, col.key, f"日期无效：{value}", f"bad date {value!r}")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise _refuse(table, rid, col.key, f"日期无效：{value}", f"bad date {value!r}") from None
-    # json
-    if not isinstance(value, (dict, list)):
-        raise _refuse(table, rid, col.key, "应为对象或列表", "must be an object or a list")
-    if len(value) > MAX_JSON_ITEMS:
-        raise _refuse(table, rid, col.key, "内容过大", "is too large")
-    if table == "record_history" and col.key == "changes":
-        _check_changes(rid, value)
-    return value
-
-
-def _check_changes(rid: Any, value: Any) -> None:
-    """History changes are {field: [old, new]}: a field name and a pair, nothing else."""
-    if not isinstance(value, dict):
-        raise _refuse("record_history", rid, "changes", "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
-    for k, pair in value.items():
-        if len(k) > 64 or not isinstance(pair, list) or len(pair) != 2:
-            raise _refuse("record_history", rid, "changes", "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
+def _columns(table: str):
+    return rowcheck.columns(table)
 
 
 def _allowed_owners(kind: str, signer_station_id: str, meta: dict) -> frozenset[str]:
@@ -236,18 +153,12 @@ def _allowed_owners(kind: str, signer_station_id: str, meta: dict) -> frozenset[
     return frozenset({signer_station_id})
 
 
-def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, kind: str,
-                     signer_station_id: str) -> Payload:
-    """Check everything decrypted from a bundle; return the Payload (with `parsed` rows) or raise BundleRefused
-    naming table, row id and field."""
+def check_envelope(kind: str, meta: Any, signer_station_id: str) -> frozenset[str]:
+    """Kind, meta and signer checks that come before any row; returns the station ids rows may belong to."""
     if kind not in KINDS:
         raise BundleRefused(pick(f"未知的同步包类型：{kind}", f"unknown bundle kind: {kind!r}"))
-    if not isinstance(raw_tables, dict):
-        raise BundleRefused(pick("同步包内容无效：表数据应为对象", "invalid bundle content: tables must be an object"))
     if not isinstance(meta, dict):
         raise BundleRefused(pick("同步包内容无效：meta 应为对象", "invalid bundle content: meta must be an object"))
-    if not isinstance(files, dict) or len(files) > MAX_FILES:
-        raise BundleRefused(pick("同步包内容无效：照片文件过多", "invalid bundle content: too many photo files"))
     if not isinstance(signer_station_id, str) or not UUID_RE.match(signer_station_id):
         raise BundleRefused(pick("同步包签名方的站点编号无效", "the signer's station id is not valid"))
     if kind == "restore":
@@ -255,74 +166,36 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
         if not isinstance(sid, str) or not UUID_RE.match(sid):
             raise BundleRefused(pick("恢复包缺少有效的 meta.station_id", "restore bundle: meta.station_id is missing or invalid"))
     validate_meta(kind, meta)
-    owners = _allowed_owners(kind, signer_station_id, meta)
-    unknown = [t for t in raw_tables if t not in MODEL_BY_TABLE]
-    if unknown:
-        t = str(unknown[0])[:40]
-        raise BundleRefused(pick(f"同步包内容无效：未知的表 {t}", f"invalid bundle content: unknown table {t!r}"))
-    total = 0
-    for rows in raw_tables.values():
-        if not isinstance(rows, list):
-            raise BundleRefused(pick("同步包内容无效：表数据应为列表", "invalid bundle content: a table must be a list"))
-        total += len(rows)
-    if total > MAX_ROWS:
-        raise BundleRefused(pick(f"同步包记录过多（{total} 条，上限 {MAX_ROWS}）",
-                                 f"too many rows in the bundle ({total}, the limit is {MAX_ROWS})"))
+    return _allowed_owners(kind, signer_station_id, meta)
 
-    tables: dict[str, list[dict]] = {}
-    parsed: dict[str, list[dict]] = {}
-    for model in SYNCED_MODELS:  # keep foreign-key order whatever order the file had
-        name = model.__tablename__
-        rows = raw_tables.get(name) or []
-        cols = _columns(name)
-        keys = {c.key for c in cols}
-        seen: set[str] = set()
-        out = []
-        for row in rows:
-            if not isinstance(row, dict):
-                raise _refuse(name, None, None, "记录应为对象", "a row must be an object")
-            rid = row.get("id")
-            if row.keys() != keys:
-                extra = sorted(set(row) - keys)
-                missing = sorted(keys - set(row))
-                if extra:
-                    f = str(extra[0])[:40]
-                    raise _refuse(name, rid, f, "未知字段", "unknown field")
-                raise _refuse(name, rid, missing[0], "缺少字段", "field is missing")
-            values = {}
-            for c in cols:
-                v = row[c.key]
-                # Inline fast path for short plain text (most values); everything else goes through _parse_value.
-                if type(v) is str and c.plain and len(v) <= c.length and "\x00" not in v:
-                    values[c.key] = v
-                else:
-                    values[c.key] = _parse_value(name, rid, c, v)
-            if rid in seen:
-                raise _refuse(name, rid, "id", "同一记录在包内出现两次", "the same record appears twice")
-            seen.add(rid)
-            if values["station_id"] not in owners:
-                raise _refuse(name, rid, "station_id",
-                              "记录不属于签名的站点（每条记录只能由创建它的站点发送）",
-                              "the record does not belong to the station that signed the bundle")
-            if values["counter"] < 0:
-                raise _refuse(name, rid, "counter", "计数不能为负", "may not be negative")
-            if name == "stations" and values["id"] != values["station_id"]:
-                raise _refuse(name, rid, "id", "站点记录只能属于该站点自身", "a station row may only belong to that station itself")
-            if name == "record_history" and values["table_name"] not in MODEL_BY_TABLE:
-                raise _refuse(name, rid, "table_name", "未知的表名", "unknown table name")
-            if name == "posting_photos":
-                _check_photo_row(rid, values)
-            out.append(values)
-        tables[name] = list(rows)
-        parsed[name] = out
 
-    referenced = {r["sha256"]: r for r in parsed["posting_photos"]}
-    checked: dict[str, bytes] = {}
-    for sha, data in files.items():
+def unknown_table(name: Any) -> BundleRefused:
+    t = str(name)[:40]
+    return BundleRefused(pick(f"同步包内容无效：未知的表 {t}", f"invalid bundle content: unknown table {t!r}"))
+
+
+def too_many_rows(total: int, cap: int = MAX_ROWS) -> BundleRefused:
+    return BundleRefused(pick(f"同步包记录过多（超过 {cap} 条）", f"too many rows in the bundle (more than {cap})"))
+
+
+class PhotoCheck:
+    """Posting photos carried as files: each must be referenced by a row of the bundle and match its hash and size."""
+
+    def __init__(self):
+        self.referenced: dict[str, dict] = {}
+        self.count = 0
+
+    def add_row(self, values: dict) -> None:
+        self.referenced[values["sha256"]] = values
+
+    def check(self, sha: Any, data: Any) -> dict:
+        self.count += 1
+        if self.count > MAX_FILES:
+            raise BundleRefused(pick("同步包内容无效：照片文件过多", "invalid bundle content: too many photo files"))
         if not isinstance(sha, str) or not SHA_RE.match(sha):
             raise BundleRefused(pick(f"同步包内容无效：照片文件名不是 sha256：{str(sha)[:70]}",
                                      f"invalid bundle content: photo name is not a sha256: {str(sha)[:70]!r}"))
-        row = referenced.get(sha)
+        row = self.referenced.get(sha)
         if row is None:
             raise BundleRefused(pick(f"同步包内容无效：照片 {sha} 没有对应的记录",
                                      f"invalid bundle content: photo {sha} is not referenced by any row"))
@@ -334,6 +207,46 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
         if len(data) != row["size"]:
             raise _refuse("posting_photos", row["id"], "size", "照片大小与记录不符",
                           "the photo's size does not match the row")
+        return row
+
+
+def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, kind: str,
+                     signer_station_id: str) -> Payload:
+    """Check a payload of row objects (built in memory, or read whole); return the Payload (with `parsed` rows) or
+    raise BundleRefused naming table, row id and field."""
+    if not isinstance(raw_tables, dict):
+        raise BundleRefused(pick("同步包内容无效：表数据应为对象", "invalid bundle content: tables must be an object"))
+    if not isinstance(files, dict) or len(files) > MAX_FILES:
+        raise BundleRefused(pick("同步包内容无效：照片文件过多", "invalid bundle content: too many photo files"))
+    owners = check_envelope(kind, meta, signer_station_id)
+    unknown = [t for t in raw_tables if t not in MODEL_BY_TABLE]
+    if unknown:
+        raise unknown_table(unknown[0])
+    total = 0
+    for rows in raw_tables.values():
+        if not isinstance(rows, list):
+            raise BundleRefused(pick("同步包内容无效：表数据应为列表", "invalid bundle content: a table must be a list"))
+        total += len(rows)
+    if total > MAX_ROWS:
+        raise too_many_rows(total)
+    tables: dict[str, list[dict]] = {}
+    parsed: dict[str, list[dict]] = {}
+    photos = PhotoCheck()
+    for model in SYNCED_MODELS:  # keep foreign-key order whatever order the file had
+        name = model.__tablename__
+        rows = raw_tables.get(name) or []
+        checker = rowcheck.RowChecker(name, owners)
+        out = []
+        for row in rows:
+            _stored, values = checker.from_object(row)
+            if name == "posting_photos":
+                photos.add_row(values)
+            out.append(values)
+        tables[name] = list(rows)
+        parsed[name] = out
+    checked: dict[str, bytes] = {}
+    for sha, data in files.items():
+        photos.check(sha, data)
         checked[sha] = bytes(data)
     return Payload(tables=tables, files=checked, meta=meta, parsed=parsed)
 
@@ -415,21 +328,109 @@ def validate_meta(kind: str, meta: dict) -> None:
         _int("epoch", meta["epoch"], lo=1)
 
 
-def _check_photo_row(rid: str, values: dict) -> None:
-    if not SHA_RE.match(values["sha256"]):
-        raise _refuse("posting_photos", rid, "sha256", "不是有效的 sha256", "is not a sha256")
-    ext = Path(values["file_name"]).suffix.lower()
-    if ext not in PHOTO_TYPES or "/" in values["file_name"] or "\\" in values["file_name"]:
-        raise _refuse("posting_photos", rid, "file_name", "不是 jpg/png 照片文件名", "is not a jpg/png file name")
-    if values["media_type"] != PHOTO_TYPES[ext]:
-        raise _refuse("posting_photos", rid, "media_type", "与文件类型不符", "does not match the file type")
-    if not 0 <= values["size"] <= MAX_PHOTO_BYTES:
-        raise _refuse("posting_photos", rid, "size", "照片大小无效", "is not a valid photo size")
-
-
 def parsed_rows(payload: Payload, *, kind: str, signer_station_id: str) -> dict[str, list[dict]]:
     """The payload's rows as Python values (validating them now if the payload was built in memory)."""
     if payload.parsed is None:
         payload.parsed = validate_payload(payload.tables, payload.files, payload.meta, kind=kind,
                                           signer_station_id=signer_station_id).parsed
     return payload.parsed  # type: ignore[return-value]
+
+
+# -- reading a bundle's archive as a stream ----------------------------------------------------------------------
+#: Reference and restore bundles are held in memory whole (their merges take rows as a list): at most this many.
+MAX_ROWS_IN_MEMORY = 400_000
+
+
+def read_archive_stream(data: bytes, limits, *, kind: str, signer_station_id: str,
+                        counter_range: tuple[int, int] | None, on_rows, on_file, max_rows: int = MAX_ROWS) -> dict:
+    """Walk a decrypted archive: check the manifest and meta, hand each checked chunk of rows to
+    `on_rows(table, [(stored tuple, Python values)])` and each checked photo to `on_file(photo row, bytes)`.
+    Returns meta. Raises BundleRefused for anything wrong, as soon as it is seen."""
+    from station_app.sync import archive, rowstream
+
+    events = archive.walk(data, limits)
+    _, manifest, _ = next(events)
+    ev = next(events, None)
+    if ev is None or ev[0] != "meta":
+        raise BundleRefused(pick("同步包内的归档结构不对：缺少 meta.json", "the bundle's archive is malformed: meta.json is missing"))
+    meta = ev[1]
+    owners = check_envelope(kind, meta, signer_station_id)
+    for t in manifest.tables:
+        if t not in MODEL_BY_TABLE:
+            raise unknown_table(t)
+    photos = PhotoCheck()
+    total = 0
+    for ev in events:
+        if ev[0] == "table":
+            table, reader = ev[1], ev[2]
+            checker = rowcheck.RowChecker(table, owners, counter_range)
+            chunks = (rowstream.jsonl_chunks if manifest.format >= 2 else rowstream.array_chunks)(
+                reader, checker, reader.name)
+            for chunk in chunks:
+                total += len(chunk)
+                if total > max_rows:
+                    raise too_many_rows(total, max_rows)
+                if table == "posting_photos":
+                    for _stored, py in chunk:
+                        photos.add_row(py if isinstance(py, dict) else dict(zip(checker.names, py)))
+                on_rows(table, checker.names, chunk)
+        else:
+            _, sha, body = ev
+            on_file(photos.check(sha, body), body)
+    return meta
+
+
+class StreamedPayload:
+    """A decrypted, not yet parsed payload: the merge streams it into its staging tables; anything else that asks
+    for the rows gets them read whole (and checked) on first use."""
+
+    def __init__(self, data: bytes, limits, *, kind: str, signer_station_id: str,
+                 counter_range: tuple[int, int] | None = None):
+        self.data = data
+        self.limits = limits
+        self.kind = kind
+        self.signer_station_id = signer_station_id
+        self.counter_range = counter_range
+        self._whole: Payload | None = None
+
+    def stream(self, on_rows, on_file) -> dict:
+        return read_archive_stream(self.data, self.limits, kind=self.kind, signer_station_id=self.signer_station_id,
+                                   counter_range=self.counter_range, on_rows=on_rows, on_file=on_file)
+
+    def whole(self) -> Payload:
+        if self._whole is None:
+            self._whole = materialise(self.data, self.limits, kind=self.kind,
+                                      signer_station_id=self.signer_station_id, counter_range=self.counter_range)
+        return self._whole
+
+    tables = property(lambda self: self.whole().tables)
+    files = property(lambda self: self.whole().files)
+    meta = property(lambda self: self.whole().meta)
+    parsed = property(lambda self: self.whole().parsed)
+
+    def row_count(self) -> int:
+        return self.whole().row_count()
+
+    def counts(self) -> dict[str, int]:
+        return self.whole().counts()
+
+
+def materialise(data: bytes, limits, *, kind: str, signer_station_id: str,
+                counter_range: tuple[int, int] | None = None) -> Payload:
+    """Read a whole archive into a Payload (rows as JSON-ready dicts and as Python values), checked."""
+    parsed: dict[str, list[dict]] = {m.__tablename__: [] for m in SYNCED_MODELS}
+    files: dict[str, bytes] = {}
+
+    def on_rows(table, names, chunk):
+        out = parsed[table]
+        for _stored, py in chunk:
+            out.append(py if isinstance(py, dict) else dict(zip(names, py)))
+
+    def on_file(row, body):
+        files[row["sha256"]] = bytes(body)
+
+    meta = read_archive_stream(data, limits, kind=kind, signer_station_id=signer_station_id,
+                               counter_range=counter_range, on_rows=on_rows, on_file=on_file,
+                               max_rows=MAX_ROWS_IN_MEMORY)
+    tables = {t: [{k: json_value(v) for k, v in r.items()} for r in rows] for t, rows in parsed.items()}
+    return Payload(tables=tables, files=files, meta=meta, parsed=parsed)

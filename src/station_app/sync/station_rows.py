@@ -49,6 +49,20 @@ def check_changes(rows: dict[str, list[dict]], header) -> None:
                        kind=StationKind.VILLAGE.value)
 
 
+def check_changes_chunk(table: str, names: list[str], chunk: list[tuple], header) -> None:
+    """check_changes over one streamed chunk of (stored, Python values) rows: only the tables it concerns, and of
+    the history only the rows about a station (the others are never turned into dicts)."""
+    if table == "stations":
+        rows = [py if isinstance(py, dict) else dict(zip(names, py)) for _st, py in chunk]
+    elif table == "record_history":
+        i = names.index("table_name")
+        rows = [py if isinstance(py, dict) else dict(zip(names, py)) for _st, py in chunk
+                if (py["table_name"] if isinstance(py, dict) else py[i]) == "stations"]
+    else:
+        return
+    check_changes({table: rows}, header)
+
+
 def check_reference(rows: dict[str, list[dict]], header) -> None:
     """The township's reference bundle (at a station): only the centre's own row."""
     check_station_rows(rows, station_id=header.station_id, code=header.station_code,
