@@ -23,8 +23,11 @@ from station_app.core.errors import NotFoundError, StateError, ValidationError
 from station_app.core.i18n import pick
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import KeyRevocation
-from station_app.store.models import SYNCED_MODELS, utcnow
+from station_app.store.models import MODEL_BY_TABLE, SYNCED_MODELS, utcnow
+from station_app.store.rowdata import column_names
 from station_app.store.sync_models import ReceivedBundle, SyncFork
+from station_app.sync import station_rows
+from station_app.sync.staging import Stage
 
 KEEP = ("held", "offered")
 FORKS_DIR = "forks"
@@ -156,10 +159,24 @@ def _open_offered(db, f: SyncFork):
     return opened, None
 
 
+def _columns(table: str) -> list[str]:
+    return column_names(MODEL_BY_TABLE[table])
+
+
+def _held(s, table: str, ids: list[str], chunk: int = 500) -> dict[str, Any]:
+    """The versions this township holds of these records, by id."""
+    t = MODEL_BY_TABLE[table].__table__
+    cols = [t.c[n] for n in _columns(table)]
+    held: dict[str, Any] = {}
+    for i in range(0, len(ids), chunk):
+        for r in s.execute(select(*cols).where(t.c.id.in_(ids[i:i + chunk]))):
+            held[r.id] = r._mapping
+    return held
+
+
 def compare(db, bundle) -> dict[str, Any]:
     """Per table: rows carried, records new here, identical, older, newer, and those held at the same counter with
     other content (field names only: the values are personal data)."""
-    from station_app.sync.merge import _columns, _held
     from station_app.sync.payload import parsed_rows
 
     h = bundle.header
@@ -284,9 +301,14 @@ def _merge_offered(db, fork_id: int, reason: str, actor: str) -> dict[str, int]:
                 s.delete(b)
                 del known[b.number]
             s.flush()
-            merge.check_chain(h, bundle.sha256, known)
-            plans = merge.plan_rows(s, rows, frozenset({h.station_id}))
-            counts = merge.write_rows(s, plans)
+            merge.check_chain(h, bundle.sha256, known, getattr(bundle, "file_sha256", None))
+            station_rows.check_changes(rows, h)
+            stage = Stage(s)
+            for model in SYNCED_MODELS:
+                if rows.get(model.__tablename__):
+                    stage.add_parsed(model.__tablename__, rows[model.__tablename__])
+            stage.plan(frozenset({h.station_id}))
+            counts = stage.write()
             merge.store_files(db, rows, bundle.payload.files)
             merge.log_bundle(s, bundle, counts)
             s.flush()
