@@ -44,7 +44,7 @@ def test_mediation_end_to_end(cli, data_dir):
 
     f = _ok(run("followup", "S01-2021-001", "--on", "2021-04-01", "--visitor", "王调解", "--performance", "已履行",
                 "--sued", "否", "--risk", "无"))
-    assert f["stage"] == "回访"
+    assert f["stage"] == "结案"  # performed and followed up: only the archive is left
 
     refused = run("archive", "S01-2021-001", "--on", "2021-04-02")
     assert refused.returncode == 2

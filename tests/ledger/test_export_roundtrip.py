@@ -47,6 +47,7 @@ def fill(db) -> None:
                             [{"role": "申请人", "name": "张三"}, {"role": "被申请人", "name": "李四"},
                              {"role": "被申请人", "name": "李五"}])
     case = r.first("mediation_cases")
+    mediation.add_session(db, a, case, {"held_at": "2021-03-09 09:00", "record": "口头协议：李四三日内疏通排水沟"})
     mediation.close_case(db, a, case, {"outcome": "调解成功", "closed_on": "2021-03-10", "agreement_form": "口头",
                                        "agreement_terms": "李四三日内疏通排水沟"})
     mediation.add_followup(db, a, case, {"visited_on": "2021-04-10", "visitor": "赵调解", "performance": "已履行"})

@@ -58,6 +58,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json(c)
     c.set_defaults(handler=_close)
 
+    r = ms.add_parser("refuse", help=pick("不予受理（调解开始前，如一方明确拒绝调解）",
+                                          "not accepted (before mediating, e.g. one party clearly refuses)"))
+    r.add_argument("case", help=CASE_HELP)
+    r.add_argument("--on", dest="closed_on", required=True, help=pick("不予受理日期", "date refused"))
+    r.add_argument("--reason", required=True, help=pick("不予受理原因", "why it is not accepted"))
+    add_json(r)
+    r.set_defaults(handler=_refuse)
+
     f = ms.add_parser("followup", help=pick("记录一次回访", "record a follow-up visit"))
     f.add_argument("case", help=CASE_HELP)
     f.add_argument("--on", dest="visited_on", required=True, help=pick("回访日期", "date of the visit"))
@@ -126,9 +134,15 @@ def _close(args, ctx: Context) -> int:
     db = ctx.db()
     result = md.close_case(db, ctx.user, args.case, collect(args, list(md.CLOSE_SPECS)))
     case = md.get_case(db, args.case)
-    notice = md.closing_notice(case.outcome, case.judicial_confirmation_due_on)
+    notice = md.closing_notice(case.outcome, case.judicial_confirmation_due_on, case.agreement_form)
     return _result(ctx, result, case.id, pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case.outcome).label + pick("）\n", ")\n") + notice,
                    notice=notice, judicial_confirmation_due_on=case.judicial_confirmation_due_on)
+
+
+def _refuse(args, ctx: Context) -> int:
+    result = md.refuse_case(ctx.db(), ctx.user, args.case, {"closed_on": args.closed_on, "reason": args.reason})
+    notice = md.closing_notice(md.MediationOutcome.REFUSED.value)
+    return _result(ctx, result, args.case, pick("不予受理：{no}\n", "not accepted: {no}\n") + notice, notice=notice)
 
 
 def _followup(args, ctx: Context) -> int:

@@ -195,8 +195,11 @@ class MediationOutcome(CodeTable):
     IN_PROGRESS = "调解中"
     SUCCESS = "调解成功"
     FAILURE = "调解不成"
+    #: Refused at intake (e.g. one party refuses): not an accepted case, so not in the accepted figures.
+    REFUSED = "不予受理"
 
-    _labels_en = _en(**{"调解中": "in progress", "调解成功": "settled", "调解不成": "not settled"})
+    _labels_en = _en(**{"调解中": "in progress", "调解成功": "settled", "调解不成": "not settled",
+                        "不予受理": "not accepted"})
 
 
 class CaseStage(CodeTable):

@@ -618,7 +618,8 @@ class MediationLayout(Layout):
         def run() -> MediationCase:
             case = m.open_case_in(ctx.w, dict(payload.case), [dict(p) for p in payload.parties])
             if payload.close is not None:
-                m.close_case_in(ctx.w, case, dict(payload.close))
+                # The ledger row is a summary: the session records are in the paper case file.
+                m.close_case_in(ctx.w, case, dict(payload.close), records_on_paper=True)
             if payload.followup is not None:
                 m.add_followup_in(ctx.w, case, dict(payload.followup))
             return case

@@ -123,6 +123,11 @@ FOLLOWUP_SPECS: dict[str, Spec] = {
     "measures": Spec("采取的措施", "measures taken", v.optional_text),
 }
 
+REFUSE_SPECS: dict[str, Spec] = {
+    "closed_on": Spec("不予受理日期", "date refused", v.parse_date, required=True),
+    "reason": Spec("不予受理原因", "why it is not accepted", text_of(), required=True),
+}
+
 _AGREEMENT_FIELDS = ("agreement_form", "agreement_terms", "performance_method", "performance_due_on", "signed_on")
 
 
@@ -161,6 +166,9 @@ def validate_close(data: dict[str, Any]) -> dict[str, Any]:
     if outcome == MediationOutcome.IN_PROGRESS.value:
         bad("outcome", "结案时调解结果应为“调解成功”或“调解不成”",
             "to close a case the outcome must be 调解成功 (settled) or 调解不成 (not settled)")
+    elif outcome == MediationOutcome.REFUSED.value:
+        bad("outcome", "不予受理请用“mediation refuse”登记（须在调解开始前）",
+            "a case not accepted is recorded with 'mediation refuse' (before any session)")
     elif outcome == MediationOutcome.SUCCESS.value:
         if not values.get("agreement_form"):
             # Most agreements are written (人民调解法 §28); an oral one must be said so.
@@ -173,7 +181,10 @@ def validate_close(data: dict[str, Any]) -> dict[str, Any]:
         signed = values["signed_on"]
         if values.get("performance_due_on") and values["performance_due_on"] < signed:
             bad("performance_due_on", "履行期限不能早于协议生效日期", "cannot be before the agreement was signed")
-        values["judicial_confirmation_due_on"] = signed + timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+        # §33: only a written agreement can be confirmed; an oral one must first be put in writing.
+        written = values["agreement_form"] == AgreementForm.WRITTEN.value
+        values["judicial_confirmation_due_on"] = (
+            signed + timedelta(days=JUDICIAL_CONFIRMATION_DAYS) if written else None)
         values["failure_reason"] = None
     else:
         if not values.get("failure_reason"):
@@ -276,6 +287,21 @@ def _require_open(case: MediationCase) -> None:
         raise StateError(pick(f"案件{case.case_no}已结案（{case.outcome}）", f"case {case.case_no} is already closed ({case.outcome})"))
 
 
+#: The workflow's order (glossary): a case's stage only moves forward along it.
+STAGE_ORDER = [CaseStage.ACCEPTED.value, CaseStage.INVESTIGATING.value, CaseStage.MEDIATING.value,
+               CaseStage.PERFORMING.value, CaseStage.FOLLOWED_UP.value, CaseStage.CLOSED.value,
+               CaseStage.ARCHIVED.value]
+
+
+def _stage_rank(stage: str | None) -> int:
+    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else 0
+
+
+def forward_stage(current: str | None, wanted: str) -> str:
+    """The later of the two stages: an investigation after a mediation session does not move a case back."""
+    return wanted if _stage_rank(wanted) > _stage_rank(current) else (current or wanted)
+
+
 def _require_closed(case: MediationCase, what_zh: str, what_en: str) -> None:
     if case.outcome == MediationOutcome.IN_PROGRESS.value:
         raise StateError(pick(f"案件{case.case_no}尚未结案，不能{what_zh}", f"case {case.case_no} is not closed yet: cannot {what_en}"))
@@ -335,6 +361,9 @@ def required_documents(case: MediationCase) -> list[CaseDocument]:
     调解记录 (人民调解法 §30) and a case that was not settled has no agreement at all.
     """
     items = [d for d in CaseDocument if d.required]
+    if case.outcome == MediationOutcome.REFUSED.value:
+        # Never mediated: the file holds the application (or registration) and the refusal.
+        return [CaseDocument.APPLICATION]
     written = case.outcome == MediationOutcome.SUCCESS.value and case.agreement_form == AgreementForm.WRITTEN.value
     if case.outcome != MediationOutcome.IN_PROGRESS.value and not written:
         items.remove(CaseDocument.AGREEMENT)
@@ -401,7 +430,7 @@ def add_session_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> Me
     if not values.get("mediator"):
         values["mediator"] = case.mediator
     session = w.add(MediationSession(case_id=case.id, **values))
-    w.update(case, stage=values["kind"])
+    w.update(case, stage=forward_stage(case.stage, values["kind"]))
     item = CaseDocument.INVESTIGATION if values["kind"] == SessionKind.INVESTIGATION else CaseDocument.SESSION_RECORD
     _set_document_in(w, case, item)
     return session
@@ -416,10 +445,28 @@ def add_session(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *
     return w.result
 
 
-def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationCase:
-    """Close a case as 调解成功 or 调解不成 inside an open write; `values` raw or from `validate_close`."""
+def _has_session_record(session: Session, case_id: str) -> bool:
+    return session.execute(select(MediationSession.id).where(
+        MediationSession.case_id == case_id, MediationSession.deleted.is_(False),
+        MediationSession.kind == SessionKind.MEDIATION).limit(1)).first() is not None
+
+
+def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any], *,
+                  records_on_paper: bool = False) -> MediationCase:
+    """Close a case as 调解成功 or 调解不成 inside an open write; `values` raw or from `validate_close`.
+
+    A case is settled only after at least one 调解记录 exists (人民调解法 §27-28; an oral agreement is recorded in
+    it in full). `records_on_paper` is for a 台账 import: the session records are in the paper file, not here.
+    """
     values = validate_close({k: val for k, val in values.items() if k != "judicial_confirmation_due_on"})
     _require_open(case)
+    if (values["outcome"] == MediationOutcome.SUCCESS.value and not records_on_paper
+            and not _has_session_record(w.session, case.id)):
+        raise StateError(pick(
+            f"案件{case.case_no}还没有调解记录，不能以调解成功结案：请先用“mediation session”记录调解过程"
+            "（口头协议应完整记入调解记录）",
+            f"case {case.case_no} has no mediation record yet, so it cannot be settled: record the session first "
+            "with 'mediation session' (an oral agreement is written into that record in full)"))
     problems: list[FieldProblem] = []
     if values["closed_on"] < case.accepted_on:
         problems.append(FieldProblem(CLOSE_SPECS["closed_on"].label, _before_accepted(case)))
@@ -436,8 +483,17 @@ def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> Med
     return case
 
 
-def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = None) -> str:
+def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = None,
+                   agreement_form: str | None = None) -> str:
     """What to tell the parties when a case closes."""
+    if outcome == MediationOutcome.SUCCESS.value and agreement_form == AgreementForm.ORAL.value:
+        # §33 confirms a written agreement; an oral one has no confirmation deadline of its own.
+        return pick("口头协议已记入调解记录。如需申请司法确认，应先制作书面调解协议书。",
+                    "The oral agreement is written into the mediation record. To apply for judicial confirmation, "
+                    "put it into a written agreement first.")
+    if outcome == MediationOutcome.REFUSED.value:
+        return pick("不予受理。应告知当事人可以依法通过仲裁、行政、司法等途径解决纠纷。",
+                    "Not accepted. Tell the parties they may pursue arbitration, administrative or court routes.")
     if outcome == MediationOutcome.SUCCESS.value:
         due = judicial_confirmation_due_on.isoformat() if judicial_confirmation_due_on else ""
         return pick(f"双方当事人可于{due}前共同向人民法院申请司法确认。",
@@ -463,7 +519,12 @@ def add_followup_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> M
     if case.closed_on and values["visited_on"] < case.closed_on:
         raise ValidationError.single(FOLLOWUP_SPECS["visited_on"].label, _before_closed(case))
     visit = w.add(MediationFollowUp(case_id=case.id, **values))
-    w.update(case, stage=CaseStage.FOLLOWED_UP.value, performance_status=(values.get("performance") or "")[:64] or case.performance_status)
+    status = (values.get("performance") or "")[:64] or case.performance_status
+    due = case.performance_due_on
+    # Performed (or past its date) and followed up: the case is 结案 and waits only for its file to be archived.
+    done = bool(status) or due is None or values["visited_on"] > due
+    stage = CaseStage.CLOSED.value if done else CaseStage.FOLLOWED_UP.value
+    w.update(case, stage=forward_stage(case.stage, stage), performance_status=status)
     _set_document_in(w, case, CaseDocument.FOLLOWUP_RECORD)
     return visit
 
@@ -520,7 +581,54 @@ def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None 
                                   f"case {case.case_no} cannot be archived; its file lacks: {', '.join(d.label for d in missing)}"))
         if case.closed_on and day < case.closed_on:
             raise ValidationError.single(pick("归档日期", "archived on"), _before_closed(case))
+        reason = archive_blocker(w.session, case, day)
+        if reason:
+            raise StateError(reason)
         w.update(case, stage=CaseStage.ARCHIVED.value, archived_on=day)
+    return w.result
+
+
+def performance_recorded(session: Session, case: MediationCase) -> bool:
+    """Whether the file records that the agreement was performed (a follow-up saying so, or the status)."""
+    if case.performance_status:
+        return True
+    visits = _children(session, MediationFollowUp, case.id)
+    return any(f.performance for f in visits)
+
+
+def archive_blocker(session: Session, case: MediationCase, day: date) -> str | None:
+    """Why a closed case cannot be archived on `day` yet, or None (§31: a settled case is monitored until it is
+    performed and followed up)."""
+    if case.outcome != MediationOutcome.SUCCESS.value:
+        return None
+    visits = _children(session, MediationFollowUp, case.id)
+    due = case.performance_due_on
+    if not visits:
+        return pick(f"案件{case.case_no}调解成功后尚未回访，不能归档：请先记录回访（mediation followup）",
+                    f"case {case.case_no} was settled but not followed up yet, so it cannot be archived: "
+                    "record a follow-up first (mediation followup)")
+    if due is not None and day <= due and not performance_recorded(session, case):
+        return pick(f"案件{case.case_no}的协议履行期限为{due.isoformat()}，尚未记录履行情况，不能归档",
+                    f"case {case.case_no} is due to be performed by {due.isoformat()} and no performance is "
+                    "recorded yet, so it cannot be archived")
+    return None
+
+
+def refuse_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -> ChangeSet:
+    """不予受理: the committee declines a registered case before mediating it (e.g. one party clearly refuses,
+    人民调解法 §17; or the matter is for a court). It is not an accepted case in the statistics."""
+    values = clean(REFUSE_SPECS, data)
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        _require_open(case)
+        if _has_session_record(w.session, case.id):
+            raise StateError(pick(f"案件{case.case_no}已开始调解，不能再不予受理；应以调解不成（终止调解）结案",
+                                  f"case {case.case_no} is already being mediated: close it as 调解不成 "
+                                  "(mediation terminated) instead"))
+        if values["closed_on"] < case.accepted_on:
+            raise ValidationError.single(REFUSE_SPECS["closed_on"].label, _before_accepted(case))
+        w.update(case, outcome=MediationOutcome.REFUSED.value, stage=CaseStage.CLOSED.value,
+                 closed_on=values["closed_on"], failure_reason=values["reason"])
     return w.result
 
 
