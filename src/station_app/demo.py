@@ -371,7 +371,7 @@ def record_year(db: StationDB, plan: Plan, year: int, seed: int) -> None:
                          "performance_method": rng.choice(["一次性支付", "分两期支付", "当场履行", "限期恢复原状"]),
                          "performance_due_on": closed + timedelta(days=rng.choice((0, 7, 15, 30)))}
             else:
-                close = {"outcome": outcome, "closed_on": closed,
+                close = {"outcome": outcome, "closed_on": closed, "termination_reason": "一方要求终止调解",
                          "failure_reason": "双方分歧较大，被申请人拒绝继续调解；已告知当事人可通过诉讼等途径解决"}
             mediation.close_case_in(w, case, close)
             last, followed = closed, False

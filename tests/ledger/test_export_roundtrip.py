@@ -55,7 +55,8 @@ def fill(db) -> None:
                                     "summary": "赡养纠纷"},
                             [{"role": "申请人", "name": "王五"}, {"role": "被申请人", "name": "王六"}])
     mediation.close_case(db, a, r.first("mediation_cases"), {"outcome": "调解不成", "closed_on": "2021-05-20",
-                                                             "failure_reason": "被申请人拒绝"})
+                                                             "failure_reason": "被申请人拒绝",
+                                                             "termination_reason": "一方要求终止调解"})
     mediation.open_case(db, a, {"accepted_on": "2021-12-20", "source": "当事人申请", "dispute_type": "合同",
                                 "summary": "欠款"},
                         [{"role": "申请人", "name": "孙八"}, {"role": "被申请人", "name": "周九"}])

@@ -77,7 +77,7 @@ def test_full_workflow_open_session_close_followup_archive(station):
     assert "2021-04-09" in md.closing_notice("调解成功", date(2021, 4, 9))
 
     with pytest.raises(StateError):
-        md.close_case(station, "mediator", cid, {"outcome": "调解不成", "closed_on": "2021-03-11", "failure_reason": "x"})
+        md.close_case(station, "mediator", cid, {"outcome": "调解不成", "closed_on": "2021-03-11", "termination_reason": "一方要求终止调解", "failure_reason": "x"})
     with pytest.raises(StateError):
         md.add_session(station, "mediator", cid, {"held_at": "2021-03-12 10:00", "record": "再次调解"})
 
@@ -147,13 +147,13 @@ def test_failure_path_reminds_other_routes_and_archives_without_agreement(statio
     md.add_session(station, "m", cid, {"held_at": "2021-03-03 10:00", "record": "申请人坚持要求赔偿，被申请人拒绝"})
     with pytest.raises(ValidationError) as e:
         md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04"})
-    assert [p.field for p in e.value.problems] == ["调解不成原因"]
+    assert [p.field for p in e.value.problems] == ["调解不成原因", "终止调解原因"]
     with pytest.raises(ValidationError) as e:
-        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04", "failure_reason": "x",
+        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04", "termination_reason": "一方要求终止调解", "failure_reason": "x",
                                           "agreement_terms": "不应出现"})
     assert [p.field for p in e.value.problems] == ["协议内容"]
     md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04",
-                                      "failure_reason": "被申请人明确拒绝调解"})
+                                      "termination_reason": "一方要求终止调解", "failure_reason": "被申请人明确拒绝调解"})
     with station.read() as s:
         case = s.get(MediationCase, cid)
         assert (case.outcome, case.stage, case.judicial_confirmation_due_on) == ("调解不成", "结案", None)
@@ -230,7 +230,7 @@ def test_parties_required_by_source(station):
 def test_dates_must_follow_acceptance(station):
     cid = _open(station).first("mediation_cases")
     with pytest.raises(ValidationError) as e:
-        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-02-27", "failure_reason": "x"})
+        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-02-27", "termination_reason": "一方要求终止调解", "failure_reason": "x"})
     assert e.value.problems[0].field == "结案日期"
     with pytest.raises(ValidationError) as e:
         md.add_session(station, "m", cid, {"held_at": "2021-02-01 09:00", "record": "x"})
@@ -272,7 +272,8 @@ def test_list_overdue_and_masking(station):
     assert not by_no["S01-2021-002"].overdue and by_no["S01-2021-002"].days_open == 9
     # A closed case is never overdue, however long it took; it shows its judicial-confirmation deadline.
     assert not by_no["S01-2021-003"].overdue and by_no["S01-2021-003"].days_open == 54
-    assert by_no["S01-2021-003"].judicial_confirmation_due_on == date(2021, 3, 27)
+    # 30 days after 2021-02-25 is Saturday 2021-03-27: the period ends on Monday.
+    assert by_no["S01-2021-003"].judicial_confirmation_due_on == date(2021, 3, 29)
     assert all(r.parties == "张*、李*" for r in rows)
     assert [r.id for r in md.list_cases(station, overdue_only=True, today=date(2021, 3, 1))] == [old]
     assert [r.case_no for r in md.list_cases(station, outcome="调解成功")] == ["S01-2021-003"]

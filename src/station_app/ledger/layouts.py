@@ -33,6 +33,7 @@ from station_app.core.codes import (
     DisputeType,
     Gender,
     MediationOutcome,
+    TerminationReason,
     OutreachKind,
     PartyRole,
     PostingCategory,
@@ -591,7 +592,9 @@ class MediationLayout(Layout):
                     close = _validated(self, m.CLOSE_SPECS, m.validate_close, {
                         "outcome": outcome, "closed_on": closed_on, "agreement_form": form if success else None,
                         "agreement_terms": AGREEMENT_PLACEHOLDER if success else None,
-                        "failure_reason": None if success else FAILURE_PLACEHOLDER})
+                        "failure_reason": None if success else FAILURE_PLACEHOLDER,
+                        # The ledger has no reason column: the meaning every 0.1.0 调解不成 was given (migration 0008).
+                        "termination_reason": None if success else TerminationReason.NO_AGREEMENT.value})
                 except RowError as e:
                     problems.extend(e.problems)
             if visited_on is not None:
