@@ -147,9 +147,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json(sh)
     sh.set_defaults(handler=_show)
 
-    from station_app.cli import mediation_file_cmds
+    from station_app.cli import mediation_file_cmds, mediation_print
 
     mediation_file_cmds.register(ms)
+    mediation_print.register(ms)
 
 
 def _result(ctx: Context, result, case_ref: str, text: str, **extra: Any) -> int:
