@@ -95,7 +95,11 @@ def test_roundtrip_every_kind_into_an_empty_station(filled, tmp_path, ext):
             assert report.ok, [str(p) for p in report.problems]
             assert report.imported == res.rows
             assert cells(fresh, kind) == cells(filled, kind), kind
-        assert township_stats(fresh, YEAR, today=date(2022, 3, 1)) == township_stats(filled, YEAR, today=date(2022, 3, 1))
+        got, want = (township_stats(db, YEAR, today=date(2022, 3, 1)) for db in (fresh, filled))
+        # The 台账 has no column for why a mediation ended: an imported 调解不成 reads as 未能达成协议.
+        for st in (got, want):
+            st["mediations"].pop("termination_reasons")
+        assert got == want
         with fresh.read() as s:
             c = s.execute(select(Consultation).where(Consultation.summary.like("=%"))).scalar_one()
             assert c.summary == "=宅基地边界（以等号开头的文字）" and c.anonymous

@@ -206,6 +206,7 @@ class Column:
     required: bool = False
     default: Any = None
     width: int = 12  # column width in an exported .xlsx (characters)
+    optional: bool = False  # the header may be missing from a ledger (added after ledgers were in use)
 
 
 @dataclass
@@ -327,7 +328,9 @@ class Layout:
 
     @property
     def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
+        from station_app.ledger.read import OptionalHeader
+
+        return [OptionalHeader(c.header) if c.optional else c.header for c in self.columns]
 
     # step 1
     def parse_cells(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -540,6 +543,14 @@ class MediationPayload:
 class MediationLayout(Layout):
     personal_data = True
 
+    def fingerprint_base(self, canon: dict[str, Any]) -> str:
+        # A row without 案号 keeps the fingerprint it had before the column existed (no duplicate on re-import).
+        if canon.get("case_no") is None:
+            payload = json.dumps([self.kind, [canonical_text(canon[c.key]) for c in self.columns
+                                              if c.key != "case_no"]], ensure_ascii=False)
+            return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return super().fingerprint_base(canon)
+
     def validate(self, canon: dict[str, Any]) -> MediationPayload:
         from station_app.services import mediation as m
 
@@ -552,7 +563,7 @@ class MediationLayout(Layout):
         try:
             case = _validated(self, m.CASE_SPECS, m.validate_case, {
                 "accepted_on": canon["accepted_on"], "source": canon["source"], "dispute_type": canon["dispute_type"],
-                "summary": canon["summary"], "mediator": canon["mediator"]})
+                "summary": canon["summary"], "mediator": canon["mediator"], "case_no": canon["case_no"]})
         except RowError as e:
             problems.extend(e.problems)
         applicants, respondents = canon["applicants"] or (), canon["respondents"] or ()
@@ -659,7 +670,7 @@ class MediationLayout(Layout):
                          "纠纷简要情况": c.summary, "调解员": c.mediator, "调解结果": c.outcome,
                          "结案日期": c.closed_on, "协议形式": c.agreement_form if settled else None,
                          "履行情况": c.performance_status or (first.performance if first else None),
-                         "回访日期": first.visited_on if first else None}
+                         "回访日期": first.visited_on if first else None, "案号": c.case_no}
 
 
 MEDIATION = MediationLayout(
@@ -677,11 +688,13 @@ MEDIATION = MediationLayout(
         Column("协议形式", "agreement_form", cell_code(AgreementForm), width=10),
         Column("履行情况", "performance", cell_text(64), width=16),
         Column("回访日期", "visited_on", cell_date, width=12),
+        # The paper file's number: an imported case keeps it (without one, the next number is given).
+        Column("案号", "case_no", cell_text(32), width=16, optional=True),
     ),
     {"accepted_on": "受理日期", "dispute_type": "纠纷类型", "source": "案件来源", "summary": "纠纷简要情况",
      "mediator": "调解员", "outcome": "调解结果", "closed_on": "结案日期", "agreement_form": "协议形式",
      "signed_on": "结案日期", "performance_due_on": "结案日期", "visited_on": "回访日期", "visitor": "调解员",
-     "performance": "履行情况"},
+     "performance": "履行情况", "case_no": "案号"},
 )
 
 
