@@ -84,7 +84,8 @@ def test_failure_overdue_and_bad_input(cli, data_dir):
     _ok(run("open", "--accepted-on", long_ago, "--source", "调委会主动调解", "--type", "婚姻家庭", "--summary", "家庭矛盾",
             "--party", "第三人|赵五", "--party", "第三人|钱六"))
     recent = _ok(run("open", "--accepted-on", date.today().isoformat(), "--source", "公安机关移交", "--type", "损害赔偿",
-                     "--summary", "酒后互殴致伤", "--party", "申请人|孙七", "--party", "被申请人|周八"))
+                     "--summary", "酒后互殴致伤", "--party", "申请人|孙七", "--party", "被申请人|周八",
+                     "--transferring-body", "某某县公安局小王庄派出所"))
 
     overdue = _ok(run("list", "--overdue"))
     assert len(overdue) == 1 and overdue[0]["overdue"] and overdue[0]["days_open"] == 45

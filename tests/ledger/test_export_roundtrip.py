@@ -52,7 +52,7 @@ def fill(db) -> None:
                                        "agreement_terms": "李四三日内疏通排水沟"})
     mediation.add_followup(db, a, case, {"visited_on": "2021-04-10", "visitor": "赵调解", "performance": "已履行"})
     r = mediation.open_case(db, a, {"accepted_on": "2021-05-01", "source": "公安机关移交", "dispute_type": "婚姻家庭",
-                                    "summary": "赡养纠纷"},
+                                    "summary": "赡养纠纷", "transferring_body": "小王庄派出所"},
                             [{"role": "申请人", "name": "王五"}, {"role": "被申请人", "name": "王六"}])
     mediation.close_case(db, a, r.first("mediation_cases"), {"outcome": "调解不成", "closed_on": "2021-05-20",
                                                              "failure_reason": "被申请人拒绝",

@@ -29,7 +29,7 @@ def _fail(db, cid, day, reason):
 
 def test_refused_carried_over_and_breakdowns(station):
     old_open = _case(station, "2020-11-20")                          # carried over, still open
-    old_done = _case(station, "2020-12-15", source="公安机关移交")  # carried over, settled in 2021
+    old_done = _case(station, "2020-12-15", source="公安机关移交", transferring_body="小王庄派出所")  # carried over, settled in 2021
     _settle(station, old_done, "2021-01-10")
     _case(station, "2020-06-01")
     md.refuse_case(station, "m", _case(station, "2020-06-02"), {"closed_on": "2020-06-03", "reason": "x"})

@@ -109,3 +109,12 @@ def test_stages_move_forward_only(station):
     md.add_session(station, "m", cid, {"kind": "调查", "held_at": "2021-03-03 09:00", "record": "补充调查"})
     assert _case(station, cid).stage == "调解"
     assert md.forward_stage("回访", "履行") == "回访" and md.forward_stage("受理", "调查") == "调查"
+
+
+def test_a_transferred_case_names_the_body_that_handed_it_over(station):
+    with pytest.raises(ValidationError) as e:
+        md.open_case(station, "m", {**CASE, "source": "审判机关委托"}, PARTIES)
+    assert e.value.problems[0].field == "移交（委托、委派）单位"
+    cid = md.open_case(station, "m", {**CASE, "source": "审判机关委托", "transferring_body": "某某县人民法院（诉前委派）"},
+                       [{"role": "当事人", "name": "甲"}, {"role": "当事人", "name": "乙"}]).first("mediation_cases")
+    assert _case(station, cid).transferring_body == "某某县人民法院（诉前委派）"

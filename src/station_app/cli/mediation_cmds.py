@@ -248,20 +248,31 @@ def _show_text(d: dict[str, Any]) -> list[str]:
              f"{pick('受理日期', 'accepted')}: {d['accepted_on']}  {pick('来源', 'source')}: {d['source']}  "
              f"{pick('类型', 'type')}: {d['dispute_type']}",
              f"{pick('阶段', 'stage')}: {d['stage']}  {pick('结果', 'outcome')}: {d['outcome']}  "
-             f"{pick('调解员', 'mediator')}: {d['mediator'] or ''}",
+             f"{pick('调解员', 'mediator')}: {'、'.join(d['mediators'] or []) or d['mediator'] or ''}",
              f"{pick('纠纷简要情况', 'summary')}: {d['summary']}"]
+    if d.get("transferring_body"):
+        lines.append(f"{pick('移交单位', 'transferred by')}: {d['transferring_body']}")
     if d["amount_yuan"] is not None:
         lines.append(f"{pick('涉及金额', 'amount')}: {d['amount_yuan']:.2f}")
     dl = d["deadlines"]
     lines.append(f"{pick('应结日期', 'due')}: {dl['due_on']}  {pick('已用天数', 'days')}: {dl['days_open']}"
                  + (f"  {pick('【超期】', '[OVERDUE]')}" if dl["overdue"] else ""))
     if d["outcome"] == MediationOutcome.SUCCESS.value:
-        lines.append(f"{pick('协议', 'agreement')} ({d['agreement_form']}, {d['signed_on']}): {d['agreement_terms']}")
+        lines.append(f"{pick('协议', 'agreement')} {d.get('agreement_no') or ''} ({d['agreement_form']}, {d['signed_on']}): "
+                     f"{d['agreement_terms']}")
+        for o in d.get("obligations", []):
+            done = any(p["complete"] for p in o["performances"])
+            lines.append(f"  {o['seq']}. {o['obligor']} → {o['obligee'] or ''}: {o['content']} {o['method'] or ''} "
+                         f"{pick('期限', 'by')} {o['due_on'] or ''}" + (f" {o['amount_yuan']:.2f}" if o["amount_yuan"] else "")
+                         + (pick(" 【已履行】", " [performed]") if done else ""))
         lines.append(f"{pick('履行', 'performance')}: {d['performance_method'] or ''} {pick('期限', 'by')} "
                      f"{dl['performance_due_on'] or ''}  {pick('司法确认申请期限', 'judicial confirmation by')}: "
                      f"{dl['judicial_confirmation_due_on']}")
     elif d["outcome"] == MediationOutcome.FAILURE.value:
-        lines.append(f"{pick('调解不成原因', 'not settled because')}: {d['failure_reason']}")
+        lines.append(f"{pick('调解不成原因', 'not settled because')}: {d.get('termination_reason') or ''} "
+                     f"{d['failure_reason']}")
+    elif d["outcome"] == MediationOutcome.REFUSED.value:
+        lines.append(f"{pick('不予受理原因', 'not accepted because')}: {d['failure_reason']}")
     lines.append(pick("当事人：", "parties:"))
     for p in d["parties"]:
         lines.append("  " + " ".join(str(p[k]) for k in ("role", "name", "gender", "id_number", "phone", "address") if p[k]))

@@ -533,6 +533,11 @@ def open_case(db: StationDB, actor: str, data: dict[str, Any], parties: list[dic
     cleaned: list[dict[str, Any]] = []
     try:
         values = validate_case(data)
+        if values["source"] in TRANSFERRED_SOURCES and not values.get("transferring_body"):
+            # Glossary: a transferred case names the body that handed it over (court, police station, 信访部门).
+            problems.append(FieldProblem(CASE_SPECS["transferring_body"].label, pick(
+                f"“{values['source']}”的案件应填写移交（委托、委派）单位名称",
+                f"a case with source {values['source']} names the body that handed it over")))
     except ValidationError as e:
         problems.extend(e.problems)
     try:
