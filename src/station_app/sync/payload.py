@@ -153,6 +153,11 @@ def _columns(table: str) -> tuple[_Col, ...]:
     return tuple(out)
 
 
+#: Tables and fields this version does not know usually come from a station or township on a newer version.
+NEWER_ZH = "该同步包可能由更新版本的程序生成，请先将本程序更新到最新版本再导入"
+NEWER_EN = "the bundle may come from a newer version of the app: update this app first, then import it again"
+
+
 def _refuse(table: str, row_id: Any, fld: str | None, zh: str, en: str) -> BundleRefused:
     rid = row_id if isinstance(row_id, str) and len(row_id) <= 64 else "?"
     where_zh = f"表 {table} 记录 {rid}" + (f" 字段 {fld}" if fld else "")
@@ -260,7 +265,8 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
     unknown = [t for t in raw_tables if t not in MODEL_BY_TABLE]
     if unknown:
         t = str(unknown[0])[:40]
-        raise BundleRefused(pick(f"同步包内容无效：未知的表 {t}", f"invalid bundle content: unknown table {t!r}"))
+        raise BundleRefused(pick(f"同步包内容无效：未知的表 {t}（{NEWER_ZH}）",
+                                 f"invalid bundle content: unknown table {t!r} ({NEWER_EN})"))
     total = 0
     for rows in raw_tables.values():
         if not isinstance(rows, list):
@@ -290,7 +296,7 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
                 missing = sorted(keys - set(row))
                 if extra:
                     f = str(extra[0])[:40]
-                    raise _refuse(name, rid, f, "未知字段", "unknown field")
+                    raise _refuse(name, rid, f, f"未知字段（{NEWER_ZH}）", f"unknown field ({NEWER_EN})")
                 raise _refuse(name, rid, missing[0], "缺少字段", "field is missing")
             values = {}
             for c in cols:
