@@ -152,3 +152,14 @@ def test_archive_records_file_data_and_delete_tombstones_everything(station, com
         "长期", "钱调解", "王调解", "当事人撤回申请")
     r = md.delete_case(station, "m", cid)
     assert r.ids("mediation_cases") == [cid]
+
+
+def test_update_keeps_mediators_in_step(station, committee):
+    cid = md.open_case(station, "m", CASE, [PERSON, ORG]).first("mediation_cases")
+    md.update_case(station, "m", cid, {"mediators": "赵调解、钱调解"})
+    case = _case(station, cid)
+    assert case.mediators == ["赵调解", "钱调解"] and case.mediator == "赵调解"
+    with pytest.raises(ValidationError):
+        md.update_case(station, "m", cid, {"mediators": ["路人甲"]})
+    with pytest.raises(ValidationError):
+        md.update_case(station, "m", cid, {"source": "公安机关移交", "transferring_body": ""})

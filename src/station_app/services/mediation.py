@@ -847,6 +847,16 @@ def update_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -
                 f"不能晚于结案日期{case.closed_on.isoformat()}", f"cannot be after the case was closed ({case.closed_on.isoformat()})"))
         if "source" in values:
             _check_party_roles(values["source"], [{"role": p.role} for p in _children(w.session, MediationParty, case.id)])
+        if values.get("mediators"):
+            values = _mediators_pair({**values, "mediator": None})
+            committee.check_mediators(w.session, case.station_id, values["mediators"], CASE_SPECS["mediators"].label)
+        elif values.get("mediator"):
+            values["mediators"] = [values["mediator"]]
+        source = values.get("source", case.source)
+        body = values.get("transferring_body", case.transferring_body)
+        if "source" in values and source in TRANSFERRED_SOURCES and not body:
+            raise ValidationError.single(CASE_SPECS["transferring_body"].label, pick(
+                f"“{source}”的案件应填写移交（委托、委派）单位名称", f"a case with source {source} names the body that handed it over"))
         w.update(case, **values)
     return w.result
 
