@@ -159,9 +159,12 @@ def _cell(value):
 def grid(header: list[str], rows: list[list[object]], widths: list[float]) -> Table:
     """A ruled list with a header row (obligations, the case file index)."""
     data = [[Paragraph(mixed(h), LABEL) for h in header]]
-    data += [[_cell(c) if c != "" else "" for c in row] for row in rows] or [[Paragraph(EMPTY, CELL)] + [""] * (len(header) - 1)]
+    data += [[_cell(c) if c != "" else "" for c in row] for row in rows]
+    empty = not rows
+    if empty:
+        data.append([Paragraph(EMPTY, CELL)] + [""] * (len(header) - 1))
     t = Table(data, colWidths=widths, repeatRows=1)
-    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+    t.setStyle(TableStyle([*([("SPAN", (0, 1), (-1, 1))] if empty else []),("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
                            ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
