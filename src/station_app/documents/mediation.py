@@ -19,7 +19,6 @@ from station_app.documents.pdf import (
     EMPTY,
     HEADING,
     SMALL,
-    CondPageBreak,
     Frame,
     PageBreak,
     PageMark,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station_app.core import validators as v
@@ -18,7 +17,6 @@ from station_app.core.codes import AgentKind, AgreementForm, CaseDocument, CaseS
 from station_app.core.errors import FieldProblem, StateError, ValidationError
 from station_app.core.i18n import pick
 from station_app.services import mediation as md
-from station_app.services import mediation_committee as committee
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
 from station_app.store.models import (
@@ -241,7 +239,3 @@ def set_file_data(w: Writer, case: MediationCase, data: dict[str, Any]) -> None:
     values = {k: val for k, val in values.items() if val is not None}
     if values:
         w.update(case, **values)
-
-
-def check_mediators(session: Session, case: MediationCase, names: list[str] | None) -> None:
-    committee.check_mediators(session, case.station_id, names, md.CASE_SPECS["mediators"].label)
