@@ -29,6 +29,9 @@ def test_case_numbers_are_kept(station, tmp_path):
     report = import_ledger(station, f, "mediation", actor="clerk")
     assert report.imported == 2 and not report.problems
     assert _numbers(station) == ["S01-2021-001", "〔2021〕小苏庄调字第7号"]
+    with station.read() as s:
+        # Nor is an agreement number invented: the paper agreement has its own.
+        assert all(c.agreement_no is None for c in s.execute(select(MediationCase)).scalars())
     # The same number twice at one station names the column and imports nothing.
     again = write_csv(tmp_path / "again.csv", [MEDIATION.headers, ROW[:5] + ["第三件"] + ROW[6:] + ["〔2021〕小苏庄调字第7号"]])
     report = import_ledger(station, again, "mediation", actor="clerk")

@@ -633,9 +633,10 @@ def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any], *,
         # §33: 30 days after it takes effect, moved past rest days (the committee's calendar).
         values["judicial_confirmation_due_on"] = committee.confirmation_deadline(
             w.session, case.station_id, values["signed_on"])
-        if not values.get("agreement_no"):
+        # A 台账 import does not invent a number: the paper agreement has its own.
+        if not values.get("agreement_no") and not records_on_paper:
             values["agreement_no"] = committee.next_agreement_no(w.session, case.station_id, values["signed_on"].year)
-        if not values.get("agreement_copies"):
+        if not values.get("agreement_copies") and not records_on_paper:
             # 一式×份: each party keeps one, the committee one.
             values["agreement_copies"] = len(_children(w.session, MediationParty, case.id)) + 1
     dues = [o["due_on"] for o in obligations if o.get("due_on")]
