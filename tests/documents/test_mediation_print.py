@@ -151,3 +151,19 @@ def test_records_from_the_previous_version_print_with_empty_fields_marked(tmp_pa
         assert "（未记录）" in t and "小苏庄村人民调解委员会" in t
         _, t = _print(db, "S01-2021-003", "termination", tmp_path)
         assert "未能达成协议" in t and "双方分歧大" in t
+
+
+def test_an_oral_agreement_is_printed_in_full_in_the_session_record(station, tmp_path):
+    from station_app.services import mediation as md
+
+    cid = md.open_case(station, "m", {"accepted_on": "2021-03-01", "source": "当事人申请", "dispute_type": "邻里",
+                                      "summary": "滴水纠纷"}, [{"role": "申请人", "name": "甲"}, {"role": "被申请人", "name": "乙"}]
+                       ).first("mediation_cases")
+    md.add_session(station, "m", cid, {"held_at": "2021-03-02 09:00", "record": "当场调解"})
+    md.close_case(station, "m", cid, {"outcome": "调解成功", "closed_on": "2021-03-02", "agreement_form": "口头",
+                                      "agreement_terms": "乙于三日内加装接水槽"})
+    _, t = _print(station, cid, "session", tmp_path)
+    assert "当事人达成口头协议，内容如下：乙于三日内加装接水槽" in t
+    with pytest.raises(StateError) as e:
+        print_document(station, "m", cid, "agreement", tmp_path / "a.pdf")
+    assert "口头" in str(e.value)
