@@ -109,7 +109,7 @@ LABEL = _style("label", 10.5, 15, alignment=TA_CENTER)
 TITLE = _style("title", 20, 28, alignment=TA_CENTER, spaceAfter=2 * mm)
 BODY_NAME = _style("body_name", 14, 20, alignment=TA_CENTER)
 NUMBER = _style("number", 11, alignment=TA_RIGHT)
-HEADING = _style("heading", 12.5, 20, spaceBefore=3 * mm, spaceAfter=1 * mm)
+HEADING = _style("heading", 12.5, 20, spaceBefore=3 * mm, spaceAfter=1 * mm, keepWithNext=1)  # never alone at a page foot
 
 
 def text(value) -> str:
