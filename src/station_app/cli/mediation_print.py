@@ -9,7 +9,7 @@ from station_app.core.i18n import pick
 
 
 def register(ms: argparse._SubParsersAction) -> None:
-    from station_app.documents.mediation import KINDS
+    from station_app.documents.kinds import KINDS  # not documents.mediation: that loads ReportLab and the fonts
 
     kinds = ", ".join(f"{k} ({v[0]})" for k, v in KINDS.items())
     p = ms.add_parser("print", help=pick("打印调解文书（PDF，A4；含完整个人信息，记入访问日志）",
@@ -22,7 +22,8 @@ def register(ms: argparse._SubParsersAction) -> None:
 
 
 def _print(args, ctx: Context) -> int:
-    from station_app.documents.mediation import KINDS, print_document
+    from station_app.documents.kinds import KINDS
+    from station_app.documents.mediation import print_document
 
     r = print_document(ctx.db(), ctx.user, args.case, args.doc, args.out)
     emit(ctx, r, pick(f"已打印{KINDS[args.doc][0]}（{r['pages']}页）：{r['out']}",

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from station_app.core.codes import AgreementForm, CaseDocument, CaseSource, MediationOutcome, PartyKind, PartyRole
 from station_app.core.errors import StateError, ValidationError
 from station_app.core.i18n import pick
+from station_app.documents.kinds import KINDS
 from station_app.documents.pdf import (
     BODY,
     BODY_W,
@@ -35,20 +36,6 @@ from station_app.documents.pdf import (
     text,
 )
 
-#: KIND -> (title, what it is in English)
-KINDS: dict[str, tuple[str, str]] = {
-    "application": ("人民调解申请书", "application"),
-    "registration": ("人民调解受理登记表", "acceptance registration form"),
-    "rights-notice": ("当事人权利义务告知书", "notice of the parties' rights and duties"),
-    "investigation": ("人民调解调查记录", "investigation record"),
-    "session": ("人民调解记录", "mediation session record"),
-    "agreement": ("人民调解协议书", "mediation agreement"),
-    "termination": ("终止调解告知书", "notice of termination"),
-    "refusal": ("不予受理告知书", "notice of non-acceptance"),
-    "followup": ("人民调解回访记录", "follow-up record"),
-    "cover": ("卷宗封面、卷内目录、备考表", "file cover, index and notes sheet"),
-    "file": ("人民调解卷宗", "the whole case file"),
-}
 
 ROUTES = ("当事人可以依法通过仲裁、行政、司法等途径维护自己的权利。")
 PIPL_NOTICE = ("个人信息告知：本委员会收集当事人的姓名、性别、民族、出生日期、职业、住址、联系方式及必要时的身份证号码，"
