@@ -371,17 +371,18 @@ def record_year(db: StationDB, plan: Plan, year: int, seed: int) -> None:
                          "performance_method": rng.choice(["一次性支付", "分两期支付", "当场履行", "限期恢复原状"]),
                          "performance_due_on": closed + timedelta(days=rng.choice((0, 7, 15, 30)))}
             else:
-                close = {"outcome": outcome, "closed_on": closed,
+                close = {"outcome": outcome, "closed_on": closed, "termination_reason": "一方要求终止调解",
                          "failure_reason": "双方分歧较大，被申请人拒绝继续调解；已告知当事人可通过诉讼等途径解决"}
             mediation.close_case_in(w, case, close)
-            last = closed
+            last, followed = closed, False
             if outcome == "调解成功" and rng.random() < 0.6:
                 visited = min(closed + timedelta(days=rng.randrange(7, 40)), date(year, 12, 30))
                 mediation.add_followup_in(w, case, {"visited_on": visited, "visitor": mediator,
                                                     "performance": "协议已按期履行", "satisfaction": "满意",
                                                     "escalation_risk": "无"})
-                last = visited
-            if last < date(year, 12, 20) and (outcome == "调解不成" or rng.random() < 0.25):
+                last, followed = visited, True
+            # A settled case is archived only once it is followed up (§31).
+            if last < date(year, 12, 20) and (outcome == "调解不成" or (rng.random() < 0.25 and followed)):
                 archive.append((case.id, last, min(last + timedelta(days=rng.randrange(1, 10)), date(year, 12, 31))))
             if outcome == "调解成功" and dtype in {"邻里", "婚姻家庭", "损害赔偿"} and rng.random() < 0.06:
                 prevented.append((case.id, rng.randrange(2, 5)))

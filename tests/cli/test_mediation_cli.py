@@ -37,14 +37,16 @@ def test_mediation_end_to_end(cli, data_dir):
     assert s["stage"] == "调解"
     closed = _ok(run("close", cid[:8], "--outcome", "调解成功", "--on", "2021-03-05", "--terms", "共同修缮排水沟",
                      "--performance-method", "各出一半", "--performance-due", "2021-03-31"))
-    assert closed["outcome"] == "调解成功" and closed["judicial_confirmation_due_on"] == "2021-04-04"
+    # 30 days after 2021-03-05 is Sunday 2021-04-04: the period ends on the next working day.
+    assert closed["outcome"] == "调解成功" and closed["judicial_confirmation_due_on"] == "2021-04-05"
     assert "司法确认" in closed["notice"]
-    again = run("close", cid, "--outcome", "调解不成", "--on", "2021-03-06", "--reason", "x")
+    again = run("close", cid, "--outcome", "调解不成", "--on", "2021-03-06", "--reason", "x",
+                "--termination-reason", "未能达成协议")
     assert again.returncode == 2 and "已结案" in json.loads(again.stderr)["error"]
 
     f = _ok(run("followup", "S01-2021-001", "--on", "2021-04-01", "--visitor", "王调解", "--performance", "已履行",
                 "--sued", "否", "--risk", "无"))
-    assert f["stage"] == "回访"
+    assert f["stage"] == "结案"  # performed and followed up: only the archive is left
 
     refused = run("archive", "S01-2021-001", "--on", "2021-04-02")
     assert refused.returncode == 2
@@ -57,7 +59,7 @@ def test_mediation_end_to_end(cli, data_dir):
     assert archived["stage"] == "归档"
 
     rows = _ok(run("list", "--year", "2021"))
-    assert len(rows) == 1 and rows[0]["parties"] == "张*、李*" and rows[0]["judicial_confirmation_due_on"] == "2021-04-04"
+    assert len(rows) == 1 and rows[0]["parties"] == "张*、李*" and rows[0]["judicial_confirmation_due_on"] == "2021-04-05"
     shown = _ok(run("show", "S01-2021-001"))
     assert shown["parties"][0]["id_number"] == "110105********002X" and shown["parties"][0]["phone"] == "138****1234"
     assert shown["missing"] == [] and len(shown["sessions"]) == 1 and len(shown["followups"]) == 1
@@ -65,7 +67,7 @@ def test_mediation_end_to_end(cli, data_dir):
     assert revealed["parties"][0]["id_number"] == "11010519491231002X"
 
     text = cli("mediation", "show", "S01-2021-001", data_dir=data_dir)
-    assert text.returncode == 0 and "调解协议书" in text.stdout and "2021-04-04" in text.stdout
+    assert text.returncode == 0 and "调解协议书" in text.stdout and "2021-04-05" in text.stdout
 
     with StationDB.open(config.resolve(data_dir)) as db, db.read() as session:
         logged = session.execute(select(AccessLog).where(AccessLog.record_id == cid)).scalars().all()
@@ -82,13 +84,14 @@ def test_failure_overdue_and_bad_input(cli, data_dir):
     _ok(run("open", "--accepted-on", long_ago, "--source", "调委会主动调解", "--type", "婚姻家庭", "--summary", "家庭矛盾",
             "--party", "第三人|赵五", "--party", "第三人|钱六"))
     recent = _ok(run("open", "--accepted-on", date.today().isoformat(), "--source", "公安机关移交", "--type", "损害赔偿",
-                     "--summary", "酒后互殴致伤", "--party", "申请人|孙七", "--party", "被申请人|周八"))
+                     "--summary", "酒后互殴致伤", "--party", "申请人|孙七", "--party", "被申请人|周八",
+                     "--transferring-body", "某某县公安局小王庄派出所"))
 
     overdue = _ok(run("list", "--overdue"))
     assert len(overdue) == 1 and overdue[0]["overdue"] and overdue[0]["days_open"] == 45
 
     failed = _ok(run("close", recent["case_no"], "--outcome", "调解不成", "--on", date.today().isoformat(),
-                     "--reason", "被申请人拒绝赔偿"))
+                     "--reason", "被申请人拒绝赔偿", "--termination-reason", "一方要求终止调解"))
     assert failed["outcome"] == "调解不成" and "仲裁" in failed["notice"] and "行政" in failed["notice"]
     plain = cli("mediation", "list", "--outcome", "调解不成", data_dir=data_dir)
     assert plain.returncode == 0 and recent["case_no"] in plain.stdout
@@ -102,7 +105,7 @@ def test_failure_overdue_and_bad_input(cli, data_dir):
     assert run("list").stdout == before.stdout
 
     too_many = run("open", "--accepted-on", "2021-03-01", "--source", "当事人申请", "--type", "邻里", "--summary", "x",
-                   "--party", "申请人|a|男|||地址|多余", "--party", "被申请人|b")
+                   "--party", "申请人|a|男|||地址|汉|1970-01-01|农民|多余", "--party", "被申请人|b")
     assert too_many.returncode == 2
     missing = cli("mediation", "show", "NOPE-1", data_dir=data_dir)
     assert missing.returncode == 2 and "找不到调解案件" in missing.stderr

@@ -20,6 +20,7 @@ def _record_some(db):
     case = mediation.open_case(db, "tester", {"accepted_on": "2021-03-05", "source": "当事人申请", "dispute_type": "邻里",
                                               "summary": "排水沟纠纷"},
                                [{"role": "申请人", "name": "李四"}, {"role": "被申请人", "name": "王五"}])
+    mediation.add_session(db, "tester", case.first("mediation_cases"), {"held_at": "2021-03-11 09:00", "record": "调解"})
     mediation.close_case(db, "tester", case.first("mediation_cases"),
                          {"outcome": "调解成功", "closed_on": "2021-03-12", "agreement_terms": "王五疏通排水沟"})
     outreach.record_event(db, "tester", {"kind": "法治讲座", "held_on": "2021-03-15", "topic": "民法典",

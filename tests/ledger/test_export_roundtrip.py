@@ -47,14 +47,16 @@ def fill(db) -> None:
                             [{"role": "申请人", "name": "张三"}, {"role": "被申请人", "name": "李四"},
                              {"role": "被申请人", "name": "李五"}])
     case = r.first("mediation_cases")
+    mediation.add_session(db, a, case, {"held_at": "2021-03-09 09:00", "record": "口头协议：李四三日内疏通排水沟"})
     mediation.close_case(db, a, case, {"outcome": "调解成功", "closed_on": "2021-03-10", "agreement_form": "口头",
                                        "agreement_terms": "李四三日内疏通排水沟"})
     mediation.add_followup(db, a, case, {"visited_on": "2021-04-10", "visitor": "赵调解", "performance": "已履行"})
     r = mediation.open_case(db, a, {"accepted_on": "2021-05-01", "source": "公安机关移交", "dispute_type": "婚姻家庭",
-                                    "summary": "赡养纠纷"},
+                                    "summary": "赡养纠纷", "transferring_body": "小王庄派出所"},
                             [{"role": "申请人", "name": "王五"}, {"role": "被申请人", "name": "王六"}])
     mediation.close_case(db, a, r.first("mediation_cases"), {"outcome": "调解不成", "closed_on": "2021-05-20",
-                                                             "failure_reason": "被申请人拒绝"})
+                                                             "failure_reason": "被申请人拒绝",
+                                                             "termination_reason": "一方要求终止调解"})
     mediation.open_case(db, a, {"accepted_on": "2021-12-20", "source": "当事人申请", "dispute_type": "合同",
                                 "summary": "欠款"},
                         [{"role": "申请人", "name": "孙八"}, {"role": "被申请人", "name": "周九"}])
@@ -93,7 +95,11 @@ def test_roundtrip_every_kind_into_an_empty_station(filled, tmp_path, ext):
             assert report.ok, [str(p) for p in report.problems]
             assert report.imported == res.rows
             assert cells(fresh, kind) == cells(filled, kind), kind
-        assert township_stats(fresh, YEAR, today=date(2022, 3, 1)) == township_stats(filled, YEAR, today=date(2022, 3, 1))
+        got, want = (township_stats(db, YEAR, today=date(2022, 3, 1)) for db in (fresh, filled))
+        # The 台账 has no column for why a mediation ended: an imported 调解不成 reads as 未能达成协议.
+        for st in (got, want):
+            st["mediations"].pop("termination_reasons")
+        assert got == want
         with fresh.read() as s:
             c = s.execute(select(Consultation).where(Consultation.summary.like("=%"))).scalar_one()
             assert c.summary == "=宅基地边界（以等号开头的文字）" and c.anonymous

@@ -77,7 +77,7 @@ def test_full_workflow_open_session_close_followup_archive(station):
     assert "2021-04-09" in md.closing_notice("调解成功", date(2021, 4, 9))
 
     with pytest.raises(StateError):
-        md.close_case(station, "mediator", cid, {"outcome": "调解不成", "closed_on": "2021-03-11", "failure_reason": "x"})
+        md.close_case(station, "mediator", cid, {"outcome": "调解不成", "closed_on": "2021-03-11", "termination_reason": "一方要求终止调解", "failure_reason": "x"})
     with pytest.raises(StateError):
         md.add_session(station, "mediator", cid, {"held_at": "2021-03-12 10:00", "record": "再次调解"})
 
@@ -85,7 +85,8 @@ def test_full_workflow_open_session_close_followup_archive(station):
                                               "satisfaction": "满意", "sued": "否", "escalation_risk": "无",
                                               "measures": "无需"})
     with station.read() as s:
-        assert s.get(MediationCase, cid).stage == "回访"
+        # Performed and followed up: 结案, waiting only for its file to be archived.
+        assert s.get(MediationCase, cid).stage == "结案"
         fu = s.execute(select(MediationFollowUp).where(MediationFollowUp.case_id == cid)).scalar_one()
         assert fu.sued is False and fu.satisfaction == "满意"
     assert _docs(station, cid)["回访记录"] is True
@@ -105,7 +106,7 @@ def test_full_workflow_open_session_close_followup_archive(station):
     changes = [h.changes for h in _history(station, cid)]
     assert changes[3]["outcome"] == ["调解中", "调解成功"]
     assert changes[3]["judicial_confirmation_due_on"] == [None, "2021-04-09"]
-    assert changes[5]["stage"] == ["回访", "归档"]
+    assert changes[5]["stage"] == ["结案", "归档"]
 
     details = md.case_details(station, "S01-2021-001", today=date(2021, 5, 1))
     assert details["deadlines"]["judicial_confirmation_due_on"] == "2021-04-09"
@@ -146,13 +147,13 @@ def test_failure_path_reminds_other_routes_and_archives_without_agreement(statio
     md.add_session(station, "m", cid, {"held_at": "2021-03-03 10:00", "record": "申请人坚持要求赔偿，被申请人拒绝"})
     with pytest.raises(ValidationError) as e:
         md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04"})
-    assert [p.field for p in e.value.problems] == ["调解不成原因"]
+    assert [p.field for p in e.value.problems] == ["调解不成原因", "终止调解原因"]
     with pytest.raises(ValidationError) as e:
-        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04", "failure_reason": "x",
+        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04", "termination_reason": "一方要求终止调解", "failure_reason": "x",
                                           "agreement_terms": "不应出现"})
     assert [p.field for p in e.value.problems] == ["协议内容"]
     md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-03-04",
-                                      "failure_reason": "被申请人明确拒绝调解"})
+                                      "termination_reason": "一方要求终止调解", "failure_reason": "被申请人明确拒绝调解"})
     with station.read() as s:
         case = s.get(MediationCase, cid)
         assert (case.outcome, case.stage, case.judicial_confirmation_due_on) == ("调解不成", "结案", None)
@@ -173,7 +174,10 @@ def test_archive_refused_lists_missing_items(station):
     with pytest.raises(StateError) as e:
         md.archive_case(station, "m", cid, "2021-03-05")
     assert "尚未结案" in str(e.value)
+    md.add_session(station, "m", cid, {"held_at": "2021-03-04 10:00", "record": "调解"})
+    md.set_document(station, "m", cid, "调解记录", present=False)
     md.close_case(station, "m", cid, {"outcome": "调解成功", "closed_on": "2021-03-05", "agreement_terms": "赔偿500元"})
+    md.add_followup(station, "m", cid, {"visited_on": "2021-03-06", "visitor": "王", "performance": "已履行"})
     before = station.counter()
     with pytest.raises(StateError) as e:
         md.archive_case(station, "m", cid, "2021-03-06")
@@ -226,7 +230,7 @@ def test_parties_required_by_source(station):
 def test_dates_must_follow_acceptance(station):
     cid = _open(station).first("mediation_cases")
     with pytest.raises(ValidationError) as e:
-        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-02-27", "failure_reason": "x"})
+        md.close_case(station, "m", cid, {"outcome": "调解不成", "closed_on": "2021-02-27", "termination_reason": "一方要求终止调解", "failure_reason": "x"})
     assert e.value.problems[0].field == "结案日期"
     with pytest.raises(ValidationError) as e:
         md.add_session(station, "m", cid, {"held_at": "2021-02-01 09:00", "record": "x"})
@@ -241,11 +245,15 @@ def test_dates_must_follow_acceptance(station):
 
 def test_oral_agreement_and_signed_on(station):
     cid = _open(station).first("mediation_cases")
+    md.add_session(station, "m", cid, {"held_at": "2021-03-18 10:00", "record": "双方口头协议：当场道歉"})
     md.close_case(station, "m", cid, {"outcome": "调解成功", "closed_on": "2021-03-20", "agreement_form": "口头",
                                       "agreement_terms": "当场道歉", "signed_on": "2021-03-18"})
     with station.read() as s:
         case = s.get(MediationCase, cid)
-        assert case.agreement_form == "口头" and case.judicial_confirmation_due_on == date(2021, 4, 17)
+        # §33 confirms written agreements only: an oral agreement has no confirmation deadline.
+        assert case.agreement_form == "口头" and case.judicial_confirmation_due_on is None
+    notice = md.closing_notice("调解成功", None, "口头")
+    assert "书面调解协议书" in notice and "前共同向人民法院申请司法确认" not in notice
     assert _docs(station, cid)["调解协议书"] is False
     details = md.case_details(station, cid)
     assert not {c["item"]: c for c in details["checklist"]}["调解协议书"]["required"]
@@ -255,6 +263,7 @@ def test_list_overdue_and_masking(station):
     old = _open(station, accepted_on="2021-01-05").first("mediation_cases")
     _open(station, accepted_on="2021-02-20")
     done = _open(station, accepted_on="2021-01-02").first("mediation_cases")
+    md.add_session(station, "m", done, {"held_at": "2021-02-20 10:00", "record": "调解"})
     md.close_case(station, "m", done, {"outcome": "调解成功", "closed_on": "2021-02-25", "agreement_terms": "t"})
     rows = md.list_cases(station, today=date(2021, 3, 1))
     assert [r.case_no for r in rows] == ["S01-2021-002", "S01-2021-001", "S01-2021-003"]
@@ -263,7 +272,8 @@ def test_list_overdue_and_masking(station):
     assert not by_no["S01-2021-002"].overdue and by_no["S01-2021-002"].days_open == 9
     # A closed case is never overdue, however long it took; it shows its judicial-confirmation deadline.
     assert not by_no["S01-2021-003"].overdue and by_no["S01-2021-003"].days_open == 54
-    assert by_no["S01-2021-003"].judicial_confirmation_due_on == date(2021, 3, 27)
+    # 30 days after 2021-02-25 is Saturday 2021-03-27: the period ends on Monday.
+    assert by_no["S01-2021-003"].judicial_confirmation_due_on == date(2021, 3, 29)
     assert all(r.parties == "张*、李*" for r in rows)
     assert [r.id for r in md.list_cases(station, overdue_only=True, today=date(2021, 3, 1))] == [old]
     assert [r.case_no for r in md.list_cases(station, outcome="调解成功")] == ["S01-2021-003"]
@@ -304,11 +314,12 @@ def test_ledger_style_import_in_one_transaction(station):
     with station.write("ledger", source="ledger:mediations-2021.xlsx") as w:
         case = md.open_case_in(w, md.validate_case(CASE), [md.validate_party(APPLICANT), md.validate_party(RESPONDENT)])
         md.close_case_in(w, case, md.validate_close({"outcome": "调解成功", "closed_on": "2021-03-09",
-                                                      "agreement_terms": "赔偿", "agreement_form": "口头"}))
+                                                      "agreement_terms": "赔偿", "agreement_form": "口头"}),
+                         records_on_paper=True)
         md.add_followup_in(w, case, md.validate_followup({"visited_on": "2021-04-01", "visitor": "王调解"}))
     assert len({c.table for c in w.result.changes}) >= 4
     hist = _history(station, case.id)
     assert {h.counter for h in hist} == {w.result.counter}
     assert all(h.source == "ledger:mediations-2021.xlsx" for h in hist)
     with station.read() as s:
-        assert s.get(MediationCase, case.id).stage == "回访"
+        assert s.get(MediationCase, case.id).stage == "结案"  # no performance date: done once followed up

@@ -10,7 +10,7 @@ from typing import Any
 
 from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core.i18n import pick
-from station_app.core.codes import CaseDocument, CaseSource, MediationOutcome
+from station_app.core.codes import CaseDocument, CaseSource, MediationOutcome, TerminationReason
 from station_app.services import mediation as md
 
 CASE_HELP = pick("案件：案号、编号或编号前几位", "case: case number, id, or the first characters of the id")
@@ -25,13 +25,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     o.add_argument("--source", required=True, help="/".join(CaseSource.values()))
     o.add_argument("--type", dest="dispute_type", required=True, help=pick("纠纷类型，例：邻里", "dispute type, e.g. 邻里"))
     o.add_argument("--summary", required=True, help=pick("纠纷简要情况", "summary of the dispute"))
-    o.add_argument("--mediator", help=pick("调解员", "mediator"))
+    o.add_argument("--mediator", action="append", metavar="NAME",
+                   help=pick("调解员（可重复：一案可有多名调解员）", "mediator (repeatable: a case may have several)"))
+    o.add_argument("--transferring-body", dest="transferring_body",
+                   help=pick("移交、委托或委派单位名称（如某某县人民法院）", "the body that handed the case over, by name"))
+    o.add_argument("--consent-on", dest="consent_on", help=pick("当事人同意调解的日期", "date the parties consented"))
+    o.add_argument("--consent", dest="consent_note", help=pick("同意调解情况（如：双方签字同意）", "how the parties consented"))
+    o.add_argument("--registered-by", dest="registered_by", help=pick("登记人", "registered by"))
+    o.add_argument("--accepted-by", dest="accepted_by", help=pick("受理人", "accepted by"))
     o.add_argument("--amount", dest="amount_fen", metavar="YUAN", help=pick("涉及金额（元）", "amount involved (yuan)"))
     o.add_argument("--case-no", dest="case_no", help=pick("案号（默认自动编号，如 S01-2021-007）",
                                                           "case number (default: next number, e.g. S01-2021-007)"))
-    o.add_argument("--party", action="append", default=[], metavar="ROLE|NAME|GENDER|ID|PHONE|ADDRESS",
-                   help=pick("当事人：身份|姓名|性别|身份证号码|电话|住址（可重复；空项可省略）",
-                             "a party: role|name|gender|ID number|phone|address (repeatable; parts may be empty)"))
+    o.add_argument("--party", action="append", default=[],
+                   metavar="ROLE|NAME|GENDER|ID|PHONE|ADDRESS|ETHNICITY|BIRTH|OCCUPATION",
+                   help=pick("自然人当事人：身份|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业或工作单位（可重复；空项可省略）",
+                             "a person: role|name|gender|ID number|phone|address|ethnicity|date of birth|occupation "
+                             "(repeatable; parts may be empty)"))
+    o.add_argument("--org", action="append", default=[], metavar="ROLE|NAME|DOMICILE|LEGAL_REP|PHONE",
+                   help=pick("组织当事人：身份|名称|住所|法定代表人或负责人|电话（可重复）",
+                             "an organisation: role|name|domicile|legal representative|phone (repeatable)"))
     add_json(o)
     o.set_defaults(handler=_open)
 
@@ -41,7 +53,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--record", required=True, help=pick("记录内容", "what happened"))
     s.add_argument("--kind", help=pick("调解（默认）或调查", "调解 (default) or 调查"))
     s.add_argument("--place")
-    s.add_argument("--mediator")
+    s.add_argument("--mediator", action="append", metavar="NAME", help=pick("调解员（可重复）", "mediator (repeatable)"))
+    s.add_argument("--present", dest="parties_present", action="append", metavar="NAME",
+                   help=pick("到场当事人（可重复）", "party present (repeatable)"))
+    s.add_argument("--invited", action="append", metavar="NAME",
+                   help=pick("邀请参加调解的人员（人民调解法第二十条；可重复）", "invited participant (§20; repeatable)"))
+    s.add_argument("--recorder", help=pick("记录人", "recorder"))
+    s.add_argument("--statements", help=pick("当事人陈述", "the parties' statements"))
+    s.add_argument("--process", help=pick("调解过程", "how the session went"))
+    s.add_argument("--result", help=pick("调解结果（口头协议应完整记录）", "result (an oral agreement in full)"))
     add_json(s)
     s.set_defaults(handler=_session)
 
@@ -55,8 +75,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--performance-due", dest="performance_due_on", help=pick("履行期限", "performed by"))
     c.add_argument("--signed-on", dest="signed_on", help=pick("协议生效日期（默认为结案日期）", "agreement signed on (default: the closing date)"))
     c.add_argument("--reason", dest="failure_reason", help=pick("调解不成的原因", "why it was not settled"))
+    c.add_argument("--termination-reason", dest="termination_reason",
+                   help=pick("终止调解原因：", "reason code for ending mediation: ") + "/".join(TerminationReason.values()))
+    c.add_argument("--agreement-no", dest="agreement_no",
+                   help=pick("协议书编号（默认自动编号，如〔2021〕小王庄调字第7号）", "agreement number (default: the next one)"))
+    c.add_argument("--facts", help=pick("纠纷主要事实", "main facts"))
+    c.add_argument("--matters", help=pick("争议事项", "matters in dispute"))
+    c.add_argument("--responsibility", help=pick("各方责任", "each side's responsibility"))
+    c.add_argument("--copies", dest="agreement_copies", help=pick("协议书份数（默认当事人数加一）", "copies (default: parties + 1)"))
+    c.add_argument("--obligation", action="append", default=[], metavar="OBLIGOR|OBLIGEE|WHAT|HOW|DUE|AMOUNT",
+                   help=pick("协议义务：义务人|权利人|履行内容|履行方式|履行期限|金额（可重复）",
+                             "an agreed obligation: obligor|obligee|what|how|by when|amount (repeatable)"))
     add_json(c)
     c.set_defaults(handler=_close)
+
+    r = ms.add_parser("refuse", help=pick("不予受理（调解开始前，如一方明确拒绝调解）",
+                                          "not accepted (before mediating, e.g. one party clearly refuses)"))
+    r.add_argument("case", help=CASE_HELP)
+    r.add_argument("--on", dest="closed_on", required=True, help=pick("不予受理日期", "date refused"))
+    r.add_argument("--reason", required=True, help=pick("不予受理原因", "why it is not accepted"))
+    add_json(r)
+    r.set_defaults(handler=_refuse)
 
     f = ms.add_parser("followup", help=pick("记录一次回访", "record a follow-up visit"))
     f.add_argument("case", help=CASE_HELP)
@@ -67,6 +106,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--sued", help=pick("是否已起诉：是/否", "whether a party has sued: yes/no"))
     f.add_argument("--risk", dest="escalation_risk", help=pick("矛盾激化风险", "risk of escalation"))
     f.add_argument("--measures", help=pick("采取的措施", "measures taken"))
+    f.add_argument("--method", help=pick("回访方式：上门/电话/其他", "how: 上门 (visit) / 电话 (phone) / 其他"))
+    f.add_argument("--person", dest="person_visited", help=pick("回访对象", "person visited"))
     add_json(f)
     f.set_defaults(handler=_followup)
 
@@ -82,6 +123,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                            "archive the case file (closed, with every required item)"))
     a.add_argument("case", help=CASE_HELP)
     a.add_argument("--on", dest="on", help=pick("归档日期（默认今天）", "date archived (default: today)"))
+    a.add_argument("--retention", dest="retention_period", help=pick("保管期限（如：永久、长期、短期）", "retention period"))
+    a.add_argument("--filed-by", dest="filed_by", help=pick("立卷人", "filed by"))
+    a.add_argument("--checked-by", dest="checked_by", help=pick("检查人", "checked by"))
+    a.add_argument("--note", dest="file_note", help=pick("备考", "file note"))
     add_json(a)
     a.set_defaults(handler=_archive)
 
@@ -102,6 +147,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json(sh)
     sh.set_defaults(handler=_show)
 
+    from station_app.cli import mediation_file_cmds, mediation_print
+
+    mediation_file_cmds.register(ms)
+    mediation_print.register(ms)
+
 
 def _result(ctx: Context, result, case_ref: str, text: str, **extra: Any) -> int:
     case = md.get_case(ctx.db(), case_ref)
@@ -111,24 +161,42 @@ def _result(ctx: Context, result, case_ref: str, text: str, **extra: Any) -> int
     return 0
 
 
+def _mediators(args) -> None:
+    # --mediator is repeatable: the list is the case's (or session's) mediators.
+    if getattr(args, "mediator", None):
+        args.mediators, args.mediator = list(args.mediator), None
+
+
 def _open(args, ctx: Context) -> int:
-    parties = [md.parse_party_spec(p) for p in args.party]
+    parties = [md.parse_party_spec(p) for p in args.party] + [md.parse_party_spec(p, organisation=True)
+                                                              for p in args.org]
+    _mediators(args)
     result = md.open_case(ctx.db(), ctx.user, collect(args, list(md.CASE_SPECS)), parties)
     return _result(ctx, result, result.first("mediation_cases"), pick("已受理调解案件：{no}", "case accepted: {no}"))
 
 
 def _session(args, ctx: Context) -> int:
+    _mediators(args)
     result = md.add_session(ctx.db(), ctx.user, args.case, collect(args, list(md.SESSION_SPECS)))
     return _result(ctx, result, args.case, pick("已记录：{no}", "session recorded: {no}"))
 
 
 def _close(args, ctx: Context) -> int:
     db = ctx.db()
-    result = md.close_case(db, ctx.user, args.case, collect(args, list(md.CLOSE_SPECS)))
+    data = collect(args, list(md.CLOSE_SPECS))
+    if args.obligation:
+        data["obligations"] = [md.parse_obligation_spec(o) for o in args.obligation]
+    result = md.close_case(db, ctx.user, args.case, data)
     case = md.get_case(db, args.case)
-    notice = md.closing_notice(case.outcome, case.judicial_confirmation_due_on)
+    notice = md.closing_notice(case.outcome, case.judicial_confirmation_due_on, case.agreement_form)
     return _result(ctx, result, case.id, pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case.outcome).label + pick("）\n", ")\n") + notice,
                    notice=notice, judicial_confirmation_due_on=case.judicial_confirmation_due_on)
+
+
+def _refuse(args, ctx: Context) -> int:
+    result = md.refuse_case(ctx.db(), ctx.user, args.case, {"closed_on": args.closed_on, "reason": args.reason})
+    notice = md.closing_notice(md.MediationOutcome.REFUSED.value)
+    return _result(ctx, result, args.case, pick("不予受理：{no}\n", "not accepted: {no}\n") + notice, notice=notice)
 
 
 def _followup(args, ctx: Context) -> int:
@@ -143,7 +211,9 @@ def _document(args, ctx: Context) -> int:
 
 
 def _archive(args, ctx: Context) -> int:
-    result = md.archive_case(ctx.db(), ctx.user, args.case, args.on)
+    from station_app.services.mediation_file import ARCHIVE_SPECS
+
+    result = md.archive_case(ctx.db(), ctx.user, args.case, args.on, collect(args, list(ARCHIVE_SPECS)))
     return _result(ctx, result, args.case, pick("已立卷归档：{no}", "archived: {no}"))
 
 
@@ -178,20 +248,31 @@ def _show_text(d: dict[str, Any]) -> list[str]:
              f"{pick('受理日期', 'accepted')}: {d['accepted_on']}  {pick('来源', 'source')}: {d['source']}  "
              f"{pick('类型', 'type')}: {d['dispute_type']}",
              f"{pick('阶段', 'stage')}: {d['stage']}  {pick('结果', 'outcome')}: {d['outcome']}  "
-             f"{pick('调解员', 'mediator')}: {d['mediator'] or ''}",
+             f"{pick('调解员', 'mediator')}: {'、'.join(d['mediators'] or []) or d['mediator'] or ''}",
              f"{pick('纠纷简要情况', 'summary')}: {d['summary']}"]
+    if d.get("transferring_body"):
+        lines.append(f"{pick('移交单位', 'transferred by')}: {d['transferring_body']}")
     if d["amount_yuan"] is not None:
         lines.append(f"{pick('涉及金额', 'amount')}: {d['amount_yuan']:.2f}")
     dl = d["deadlines"]
     lines.append(f"{pick('应结日期', 'due')}: {dl['due_on']}  {pick('已用天数', 'days')}: {dl['days_open']}"
                  + (f"  {pick('【超期】', '[OVERDUE]')}" if dl["overdue"] else ""))
     if d["outcome"] == MediationOutcome.SUCCESS.value:
-        lines.append(f"{pick('协议', 'agreement')} ({d['agreement_form']}, {d['signed_on']}): {d['agreement_terms']}")
+        lines.append(f"{pick('协议', 'agreement')} {d.get('agreement_no') or ''} ({d['agreement_form']}, {d['signed_on']}): "
+                     f"{d['agreement_terms']}")
+        for o in d.get("obligations", []):
+            done = any(p["complete"] for p in o["performances"])
+            lines.append(f"  {o['seq']}. {o['obligor']} → {o['obligee'] or ''}: {o['content']} {o['method'] or ''} "
+                         f"{pick('期限', 'by')} {o['due_on'] or ''}" + (f" {o['amount_yuan']:.2f}" if o["amount_yuan"] else "")
+                         + (pick(" 【已履行】", " [performed]") if done else ""))
         lines.append(f"{pick('履行', 'performance')}: {d['performance_method'] or ''} {pick('期限', 'by')} "
                      f"{dl['performance_due_on'] or ''}  {pick('司法确认申请期限', 'judicial confirmation by')}: "
                      f"{dl['judicial_confirmation_due_on']}")
     elif d["outcome"] == MediationOutcome.FAILURE.value:
-        lines.append(f"{pick('调解不成原因', 'not settled because')}: {d['failure_reason']}")
+        lines.append(f"{pick('调解不成原因', 'not settled because')}: {d.get('termination_reason') or ''} "
+                     f"{d['failure_reason']}")
+    elif d["outcome"] == MediationOutcome.REFUSED.value:
+        lines.append(f"{pick('不予受理原因', 'not accepted because')}: {d['failure_reason']}")
     lines.append(pick("当事人：", "parties:"))
     for p in d["parties"]:
         lines.append("  " + " ".join(str(p[k]) for k in ("role", "name", "gender", "id_number", "phone", "address") if p[k]))

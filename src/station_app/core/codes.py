@@ -212,8 +212,11 @@ class MediationOutcome(CodeTable):
     IN_PROGRESS = "调解中"
     SUCCESS = "调解成功"
     FAILURE = "调解不成"
+    #: Refused at intake (e.g. one party refuses): not an accepted case, so not in the accepted figures.
+    REFUSED = "不予受理"
 
-    _labels_en = _en(**{"调解中": "in progress", "调解成功": "settled", "调解不成": "not settled"})
+    _labels_en = _en(**{"调解中": "in progress", "调解成功": "settled", "调解不成": "not settled",
+                        "不予受理": "not accepted"})
 
 
 class CaseStage(CodeTable):
@@ -242,8 +245,47 @@ class PartyRole(CodeTable):
     APPLICANT = "申请人"
     RESPONDENT = "被申请人"
     THIRD_PARTY = "第三人"
+    #: A party of a case the committee took up or was handed (nobody applied).
+    PARTY = "当事人"
 
-    _labels_en = _en(**{"申请人": "applicant", "被申请人": "respondent", "第三人": "third party"})
+    _labels_en = _en(**{"申请人": "applicant", "被申请人": "respondent", "第三人": "third party", "当事人": "party"})
+
+
+class PartyKind(CodeTable):
+    PERSON = "自然人"
+    ORGANISATION = "组织"  # 法人或非法人组织
+
+    _labels_en = _en(**{"自然人": "natural person", "组织": "organisation"})
+
+
+class AgentKind(CodeTable):
+    ENTRUSTED = "委托代理人"
+    LEGAL = "法定代理人"
+
+    _labels_en = _en(**{"委托代理人": "entrusted agent", "法定代理人": "legal representative (guardian)"})
+
+
+class TerminationReason(CodeTable):
+    """Why mediation ended without agreement (调解终止, 人民调解法 §26)."""
+
+    WITHDRAWN = "当事人撤回申请"
+    PARTY_REFUSES = "一方要求终止调解"  # §23: a party may ask to end it
+    SETTLED_PRIVATELY = "当事人自行和解"
+    NO_AGREEMENT = "未能达成协议"
+    OTHER_ROUTE = "已起诉或申请仲裁"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"当事人撤回申请": "application withdrawn", "一方要求终止调解": "a party asked to end it",
+                        "当事人自行和解": "settled privately", "未能达成协议": "no agreement reachable",
+                        "已起诉或申请仲裁": "taken to court or arbitration", "其他": "other"})
+
+
+class FollowUpMethod(CodeTable):
+    VISIT = "上门"
+    PHONE = "电话"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"上门": "home visit", "电话": "phone", "其他": "other"})
 
 
 class CaseDocument(CodeTable):

@@ -33,6 +33,7 @@ from station_app.core.codes import (
     DisputeType,
     Gender,
     MediationOutcome,
+    TerminationReason,
     OutreachKind,
     PartyRole,
     PostingCategory,
@@ -205,6 +206,7 @@ class Column:
     required: bool = False
     default: Any = None
     width: int = 12  # column width in an exported .xlsx (characters)
+    optional: bool = False  # the header may be missing from a ledger (added after ledgers were in use)
 
 
 @dataclass
@@ -326,7 +328,9 @@ class Layout:
 
     @property
     def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
+        from station_app.ledger.read import OptionalHeader
+
+        return [OptionalHeader(c.header) if c.optional else c.header for c in self.columns]
 
     # step 1
     def parse_cells(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -543,6 +547,14 @@ class MediationPayload:
 class MediationLayout(Layout):
     personal_data = True
 
+    def fingerprint_base(self, canon: dict[str, Any]) -> str:
+        # A row without 案号 keeps the fingerprint it had before the column existed (no duplicate on re-import).
+        if canon.get("case_no") is None:
+            payload = json.dumps([self.kind, [canonical_text(canon[c.key]) for c in self.columns
+                                              if c.key != "case_no"]], ensure_ascii=False)
+            return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return super().fingerprint_base(canon)
+
     def validate(self, canon: dict[str, Any]) -> MediationPayload:
         from station_app.services import mediation as m
 
@@ -555,7 +567,7 @@ class MediationLayout(Layout):
         try:
             case = _validated(self, m.CASE_SPECS, m.validate_case, {
                 "accepted_on": canon["accepted_on"], "source": canon["source"], "dispute_type": canon["dispute_type"],
-                "summary": canon["summary"], "mediator": canon["mediator"]})
+                "summary": canon["summary"], "mediator": canon["mediator"], "case_no": canon["case_no"]})
         except RowError as e:
             problems.extend(e.problems)
         applicants, respondents = canon["applicants"] or (), canon["respondents"] or ()
@@ -595,7 +607,9 @@ class MediationLayout(Layout):
                     close = _validated(self, m.CLOSE_SPECS, m.validate_close, {
                         "outcome": outcome, "closed_on": closed_on, "agreement_form": form if success else None,
                         "agreement_terms": AGREEMENT_PLACEHOLDER if success else None,
-                        "failure_reason": None if success else FAILURE_PLACEHOLDER})
+                        "failure_reason": None if success else FAILURE_PLACEHOLDER,
+                        # The ledger has no reason column: the meaning every 0.1.0 调解不成 was given (migration 0008).
+                        "termination_reason": None if success else TerminationReason.NO_AGREEMENT.value})
                 except RowError as e:
                     problems.extend(e.problems)
             if visited_on is not None:
@@ -622,7 +636,8 @@ class MediationLayout(Layout):
         def run() -> MediationCase:
             case = m.open_case_in(ctx.w, dict(payload.case), [dict(p) for p in payload.parties])
             if payload.close is not None:
-                m.close_case_in(ctx.w, case, dict(payload.close))
+                # The ledger row is a summary: the session records are in the paper case file.
+                m.close_case_in(ctx.w, case, dict(payload.close), records_on_paper=True)
             if payload.followup is not None:
                 m.add_followup_in(ctx.w, case, dict(payload.followup))
             return case
@@ -659,7 +674,7 @@ class MediationLayout(Layout):
                          "纠纷简要情况": c.summary, "调解员": c.mediator, "调解结果": c.outcome,
                          "结案日期": c.closed_on, "协议形式": c.agreement_form if settled else None,
                          "履行情况": c.performance_status or (first.performance if first else None),
-                         "回访日期": first.visited_on if first else None}
+                         "回访日期": first.visited_on if first else None, "案号": c.case_no}
 
 
 MEDIATION = MediationLayout(
@@ -677,11 +692,13 @@ MEDIATION = MediationLayout(
         Column("协议形式", "agreement_form", cell_code(AgreementForm), width=10),
         Column("履行情况", "performance", cell_text(64), width=16),
         Column("回访日期", "visited_on", cell_date, width=12),
+        # The paper file's number: an imported case keeps it (without one, the next number is given).
+        Column("案号", "case_no", cell_text(32), width=16, optional=True),
     ),
     {"accepted_on": "受理日期", "dispute_type": "纠纷类型", "source": "案件来源", "summary": "纠纷简要情况",
      "mediator": "调解员", "outcome": "调解结果", "closed_on": "结案日期", "agreement_form": "协议形式",
      "signed_on": "结案日期", "performance_due_on": "结案日期", "visited_on": "回访日期", "visitor": "调解员",
-     "performance": "履行情况"},
+     "performance": "履行情况", "case_no": "案号"},
 )
 
 

@@ -95,6 +95,10 @@ def read_ledger(path: str | Path, headers: Sequence[str]) -> Table:
 
 # -- header matching ----------------------------------------------------------------------------------------
 
+class OptionalHeader(str):
+    """A layout header that a ledger may lack (a column added after ledgers were in use, e.g. 案号)."""
+
+
 @dataclass
 class _HeaderMatch:
     index: dict[str, int]  # layout header -> column index
@@ -119,7 +123,8 @@ def _match_headers(cells: Sequence[Any], headers: Sequence[str]) -> _HeaderMatch
                 index[h] = i
         else:
             ignored.append(h)
-    return _HeaderMatch(index, [h for h in headers if h not in index], ignored, duplicated)
+    missing = [h for h in headers if h not in index and not isinstance(h, OptionalHeader)]
+    return _HeaderMatch(index, missing, ignored, duplicated)
 
 
 def _header_error(file_name: str, m: _HeaderMatch, headers: Sequence[str], where: str = "") -> LedgerFileError:

@@ -36,6 +36,7 @@ from station_app.core.codes import (
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
 from station_app.core.periods import Period, parse_period, periods_of_year
+from station_app.reports.mediation_stats import lines_en, lines_zh, mediation_figures
 from station_app.services.base import StationDB
 from station_app.store.models import (
     Consultation,
@@ -82,7 +83,7 @@ def township_stats(db: StationDB, year: int, *, today: date | None = None) -> di
             "year": year,
             "duty": _duty(s, year, codes),
             "consultations": _consultations(s, year, codes),
-            "mediations": _mediations(s, year, today, codes),
+            "mediations": {**_mediations(s, year, today, codes), **mediation_figures(s, year, today)},
             "outreach": _outreach(s, year),
             "postings": _postings(s, year, today),
         }
@@ -147,23 +148,27 @@ def _consultations(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
 
 # -- mediations -------------------------------------------------------------------------------------------------
 def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, Any]:
-    live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year))
+    # 不予受理 is not an accepted case (glossary): it is counted in mediation_stats, not here.
+    live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year),
+                MediationCase.outcome != MediationOutcome.REFUSED.value)
     open_ = MediationCase.outcome == MediationOutcome.IN_PROGRESS.value
     by_outcome = _counts(list(OUTCOME_KEYS), s.execute(
         select(MediationCase.outcome, func.count()).where(live).group_by(MediationCase.outcome)).all())
     by_type = _counts(DisputeType.values(), s.execute(
         select(MediationCase.dispute_type, func.count()).where(live).group_by(MediationCase.dispute_type)).all())
-    amount, prevented_cases, prevented_persons, overdue_open = s.execute(
+    amount, prevented_cases, prevented_persons = s.execute(
         select(
             func.coalesce(func.sum(MediationCase.amount_fen), 0),
             func.coalesce(func.sum(case((MediationCase.prevented_criminal.is_(True), 1), else_=0)), 0),
             func.coalesce(func.sum(case((MediationCase.prevented_criminal.is_(True),
                                          MediationCase.prevented_criminal_persons), else_=0)), 0),
-            # Practice: a case should settle within 30 days of acceptance; still open after that is flagged.
-            func.coalesce(func.sum(case((and_(open_, MediationCase.accepted_on
-                                              < today - timedelta(days=MEDIATION_DUE_DAYS)), 1), else_=0)), 0),
         ).where(live)
     ).one()
+    # Practice: a case should settle within 30 days of acceptance; still open after that is flagged, including
+    # cases carried over from earlier years (still open, so overdue), unless accepted after the year.
+    overdue_open = s.execute(select(func.count()).select_from(MediationCase).where(
+        MediationCase.deleted.is_(False), open_, MediationCase.accepted_on < date(year + 1, 1, 1),
+        MediationCase.accepted_on < today - timedelta(days=MEDIATION_DUE_DAYS))).scalar_one()
     by_station = {codes.get(sid, sid): n for sid, n in s.execute(
         select(MediationCase.station_id, func.count()).where(live).group_by(MediationCase.station_id)).all()}
     settled, failed = by_outcome[MediationOutcome.SUCCESS.value], by_outcome[MediationOutcome.FAILURE.value]
@@ -291,6 +296,7 @@ def _format_zh(st: dict[str, Any]) -> str:
         lines.append(f"    纠纷类型以{types}为主。")
     if m.get("overdue_open"):
         lines.append(f"    超过30天仍在调解的案件{m['overdue_open']}件，请跟进。")
+    lines += lines_zh(m)
     lines.append(
         f"三、普法宣传：开展法治讲座{o['lectures']}场次、普法宣传活动{o['campaigns']}次，"
         f"参加群众{o['attendees']}人次，发放各种宣传资料{o['materials']}份。")
@@ -343,6 +349,7 @@ def _format_en(st: dict[str, Any]) -> str:
         lines.append(f"   Main dispute types: {types}.")
     if m.get("overdue_open"):
         lines.append(f"   {m['overdue_open']} cases still open more than 30 days after acceptance.")
+    lines += lines_en(m)
     lines.append(
         f"3. Outreach: {o['lectures']} law lectures and {o['campaigns']} awareness campaigns, "
         f"{o['attendees']} attendees, {o['materials']} materials handed out.")

@@ -28,17 +28,26 @@ from station_app.core.codes import (
     CaseSource,
     CaseStage,
     DisputeType,
+    FollowUpMethod,
     Gender,
     MediationOutcome,
+    PartyKind,
     PartyRole,
+    TerminationReason,
 )
 from station_app.core.errors import FieldProblem, NotFoundError, StateError, ValidationError
 from station_app.core.i18n import pick
 from station_app.core.masking import mask_id_number, mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
+from station_app.services import mediation_committee as committee
 from station_app.store.models import (
+    MediationAgent,
     MediationCase,
+    MediationExtension,
+    MediationInvestigation,
+    MediationObligation,
+    MediationPerformance,
     MediationDocument,
     MediationFollowUp,
     MediationParty,
@@ -57,6 +66,24 @@ def _case_no(raw: Any) -> str:
     return value
 
 
+def names_list(max_len: int = 64):
+    """Several names: a list, or one text separated by 、 ， , ; (as people type them)."""
+    def parse(raw: Any) -> list[str] | None:
+        items = raw if isinstance(raw, (list, tuple)) else re.split(r"[、,，;；\n]", str(raw))
+        names = [v.required_text(str(x).strip(), max_len) for x in items if str(x).strip()]
+        if len(names) > 20:
+            raise v._fail("最多20项", "at most 20 entries")
+        return names or None
+    return parse
+
+
+def _copies(raw: Any) -> int:
+    n = v.non_negative_int(raw)
+    if not 1 <= n <= 20:
+        raise v._fail("份数应为1到20", "the number of copies is 1 to 20")
+    return n
+
+
 CASE_SPECS: dict[str, Spec] = {
     "case_no": Spec("案号", "case number", _case_no),
     "accepted_on": Spec("受理日期", "accepted on", v.parse_date, required=True),
@@ -66,7 +93,16 @@ CASE_SPECS: dict[str, Spec] = {
     "mediator": Spec("调解员", "mediator", lambda r: v.optional_text(r, 64)),
     # Typed in yuan (as ledgers and people write it), stored in fen so sums are exact.
     "amount_fen": Spec("涉及金额（元）", "amount involved (yuan)", money_fen),
+    "mediators": Spec("调解员", "mediators", names_list()),
+    "transferring_body": Spec("移交（委托、委派）单位", "transferring body", lambda r: v.optional_text(r, 100)),
+    "consent_on": Spec("当事人同意调解日期", "parties consented on", v.parse_date),
+    "consent_note": Spec("当事人同意调解情况", "parties' consent", lambda r: v.optional_text(r, 255)),
+    "registered_by": Spec("登记人", "registered by", lambda r: v.optional_text(r, 64)),
+    "accepted_by": Spec("受理人", "accepted by", lambda r: v.optional_text(r, 64)),
 }
+
+#: Sources where another body hands the case over: its name is recorded (glossary).
+TRANSFERRED_SOURCES = (CaseSource.POLICE.value, CaseSource.COURT.value, CaseSource.GOVERNMENT.value)
 
 PARTY_SPECS: dict[str, Spec] = {
     "role": Spec("当事人身份", "party role", code_of(PartyRole), required=True),
@@ -75,7 +111,16 @@ PARTY_SPECS: dict[str, Spec] = {
     "id_number": Spec("身份证号码", "ID number", v.resident_id),
     "phone": Spec("联系电话", "phone", v.phone),
     "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
+    "ethnicity": Spec("民族", "ethnicity", lambda r: v.optional_text(r, 16)),
+    "birth_date": Spec("出生日期", "date of birth", v.parse_date),
+    "occupation": Spec("职业或工作单位", "occupation or employer", lambda r: v.optional_text(r, 128)),
+    "kind": Spec("当事人类别", "kind of party", code_of(PartyKind)),
+    "legal_rep": Spec("法定代表人/负责人", "legal representative", lambda r: v.optional_text(r, 64)),
 }
+
+#: What `--party` takes on the command line, in order (an organisation uses `--org`).
+PARTY_CLI_FIELDS = ("role", "name", "gender", "id_number", "phone", "address", "ethnicity", "birth_date", "occupation")
+ORG_CLI_FIELDS = ("role", "name", "address", "legal_rep", "phone")
 
 
 class SessionKind:
@@ -100,6 +145,13 @@ SESSION_SPECS: dict[str, Spec] = {
     "place": Spec("地点", "place", lambda r: v.optional_text(r, 128)),
     "mediator": Spec("调解员", "mediator", lambda r: v.optional_text(r, 64)),
     "record": Spec("记录内容", "record", text_of(20000), required=True),
+    "mediators": Spec("调解员", "mediators", names_list()),
+    "parties_present": Spec("到场当事人", "parties present", names_list(128)),
+    "invited": Spec("邀请参加人员", "invited participants", names_list(128)),
+    "recorder": Spec("记录人", "recorder", lambda r: v.optional_text(r, 64)),
+    "statements": Spec("当事人陈述", "statements", text_of(20000)),
+    "process": Spec("调解过程", "process", text_of(20000)),
+    "result": Spec("调解结果", "result", text_of(20000)),
 }
 
 CLOSE_SPECS: dict[str, Spec] = {
@@ -111,6 +163,12 @@ CLOSE_SPECS: dict[str, Spec] = {
     "performance_due_on": Spec("履行期限", "performed by", v.parse_date),
     "signed_on": Spec("协议生效日期", "agreement signed on", v.parse_date),
     "failure_reason": Spec("调解不成原因", "why it was not settled", text_of()),
+    "termination_reason": Spec("终止调解原因", "reason code for ending mediation", code_of(TerminationReason)),
+    "agreement_no": Spec("协议书编号", "agreement number", lambda r: v.optional_text(r, 64)),
+    "facts": Spec("主要事实", "main facts", text_of(20000)),
+    "matters": Spec("争议事项", "matters in dispute", text_of(20000)),
+    "responsibility": Spec("各方责任", "each side's responsibility", text_of(20000)),
+    "agreement_copies": Spec("协议书份数", "copies of the agreement", _copies),
 }
 
 FOLLOWUP_SPECS: dict[str, Spec] = {
@@ -121,9 +179,54 @@ FOLLOWUP_SPECS: dict[str, Spec] = {
     "sued": Spec("是否起诉", "sued", boolean, default=False),
     "escalation_risk": Spec("矛盾激化风险", "risk of escalation", lambda r: v.optional_text(r, 64)),
     "measures": Spec("采取的措施", "measures taken", v.optional_text),
+    "method": Spec("回访方式", "how", code_of(FollowUpMethod)),
+    "person_visited": Spec("回访对象", "person visited", lambda r: v.optional_text(r, 64)),
 }
 
-_AGREEMENT_FIELDS = ("agreement_form", "agreement_terms", "performance_method", "performance_due_on", "signed_on")
+OBLIGATION_SPECS: dict[str, Spec] = {
+    "obligor": Spec("义务人", "who owes", text_of(128), required=True),
+    "obligee": Spec("权利人", "to whom", lambda r: v.optional_text(r, 128)),
+    "content": Spec("履行内容", "what", text_of(2000), required=True),
+    "method": Spec("履行方式", "how", lambda r: v.optional_text(r, 128)),
+    "due_on": Spec("履行期限", "by when", v.parse_date),
+    "amount_fen": Spec("金额（元）", "amount (yuan)", money_fen),
+}
+OBLIGATION_CLI_FIELDS = ("obligor", "obligee", "content", "method", "due_on", "amount_fen")
+
+
+def parse_obligation_spec(text: str) -> dict[str, Any]:
+    """`义务人|权利人|履行内容|履行方式|履行期限|金额` as typed on the command line."""
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) > len(OBLIGATION_CLI_FIELDS):
+        raise ValidationError.single(pick("协议义务", "obligation"), pick(
+            f"最多6项（义务人|权利人|履行内容|履行方式|履行期限|金额），实际{len(parts)}项：{text}",
+            f"at most 6 parts (obligor|obligee|content|method|due|amount), got {len(parts)}: {text}"))
+    return {k: p for k, p in zip(OBLIGATION_CLI_FIELDS, parts) if p}
+
+
+def validate_obligations(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out, problems = [], []
+    for i, data in enumerate(items, start=1):
+        data = dict(data)
+        if "amount" in data:
+            data.setdefault("amount_fen", data.pop("amount"))
+        try:
+            out.append(clean(OBLIGATION_SPECS, data))
+        except ValidationError as e:
+            who = pick(f"协议义务{i}", f"obligation {i}")
+            problems.extend(FieldProblem(f"{who} {p.field}", p.message) for p in e.problems)
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+REFUSE_SPECS: dict[str, Spec] = {
+    "closed_on": Spec("不予受理日期", "date refused", v.parse_date, required=True),
+    "reason": Spec("不予受理原因", "why it is not accepted", text_of(), required=True),
+}
+
+_AGREEMENT_FIELDS = ("agreement_form", "agreement_terms", "performance_method", "performance_due_on", "signed_on",
+                     "agreement_no", "facts", "matters", "responsibility", "agreement_copies")
 
 
 # -- validation ---------------------------------------------------------------------------------------------
@@ -133,11 +236,33 @@ def validate_case(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if "amount" in data:
         data.setdefault("amount_fen", data.pop("amount"))
-    return clean(CASE_SPECS, data)
+    values = clean(CASE_SPECS, data)
+    return _mediators_pair(values)
+
+
+def _mediators_pair(values: dict[str, Any]) -> dict[str, Any]:
+    """`mediators` lists every mediator; `mediator` (lists, ledgers, 0.1.0 records) keeps the first."""
+    if values.get("mediators"):
+        if values.get("mediator") and values["mediator"] not in values["mediators"]:
+            values["mediators"] = [values["mediator"], *values["mediators"]]
+        values["mediator"] = values["mediators"][0]
+    elif values.get("mediator"):
+        values["mediators"] = [values["mediator"]]
+    return values
 
 
 def validate_party(data: dict[str, Any]) -> dict[str, Any]:
-    return clean(PARTY_SPECS, data)
+    values = clean(PARTY_SPECS, data)
+    if values.get("kind") == PartyKind.ORGANISATION.value:
+        person_only = [k for k in ("gender", "id_number", "ethnicity", "birth_date") if values.get(k)]
+        if person_only:
+            raise ValidationError([FieldProblem(PARTY_SPECS[k].label, pick("组织当事人不填写此项",
+                                                                          "an organisation has no such field"))
+                                   for k in person_only])
+    elif values.get("legal_rep"):
+        raise ValidationError.single(PARTY_SPECS["legal_rep"].label, pick("只有组织当事人才有法定代表人",
+                                                                         "only an organisation has one"))
+    return values
 
 
 def validate_session(data: dict[str, Any]) -> dict[str, Any]:
@@ -161,23 +286,34 @@ def validate_close(data: dict[str, Any]) -> dict[str, Any]:
     if outcome == MediationOutcome.IN_PROGRESS.value:
         bad("outcome", "结案时调解结果应为“调解成功”或“调解不成”",
             "to close a case the outcome must be 调解成功 (settled) or 调解不成 (not settled)")
+    elif outcome == MediationOutcome.REFUSED.value:
+        bad("outcome", "不予受理请用“mediation refuse”登记（须在调解开始前）",
+            "a case not accepted is recorded with 'mediation refuse' (before any session)")
     elif outcome == MediationOutcome.SUCCESS.value:
         if not values.get("agreement_form"):
             # Most agreements are written (人民调解法 §28); an oral one must be said so.
             values["agreement_form"] = AgreementForm.WRITTEN.value
         if not values.get("agreement_terms"):
             bad("agreement_terms", "调解成功时应填写协议内容", "is required when the case is settled")
-        if "failure_reason" in given:
-            bad("failure_reason", "调解成功的案件不填写调解不成原因", "only a case that was not settled has one")
+        for key in ("failure_reason", "termination_reason"):
+            if key in given:
+                bad(key, "调解成功的案件不填写调解不成原因", "only a case that was not settled has one")
+        values["termination_reason"] = None
         values["signed_on"] = values.get("signed_on") or values["closed_on"]
         signed = values["signed_on"]
         if values.get("performance_due_on") and values["performance_due_on"] < signed:
             bad("performance_due_on", "履行期限不能早于协议生效日期", "cannot be before the agreement was signed")
-        values["judicial_confirmation_due_on"] = signed + timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+        # §33: only a written agreement can be confirmed; an oral one must first be put in writing.
+        written = values["agreement_form"] == AgreementForm.WRITTEN.value
+        values["judicial_confirmation_due_on"] = (
+            signed + timedelta(days=JUDICIAL_CONFIRMATION_DAYS) if written else None)
         values["failure_reason"] = None
     else:
         if not values.get("failure_reason"):
             bad("failure_reason", "调解不成时应填写原因", "is required when the case is not settled")
+        if not values.get("termination_reason"):
+            bad("termination_reason", "调解不成时应选择终止调解原因（可选：" + "、".join(TerminationReason.values()) + "）",
+                "is required when the case is not settled (one of: " + ", ".join(TerminationReason.values()) + ")")
         for key in _AGREEMENT_FIELDS:
             if key in given:
                 bad(key, "调解不成的案件没有调解协议", "a case that was not settled has no agreement")
@@ -208,14 +344,20 @@ def validate_parties(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def parse_party_spec(text: str) -> dict[str, Any]:
-    """`角色|姓名|性别|身份证号码|电话|住址` as typed on the command line; trailing and empty parts may be left out."""
+def parse_party_spec(text: str, *, organisation: bool = False) -> dict[str, Any]:
+    """`角色|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业` (an organisation: `角色|名称|住所|法定代表人|电话`)
+    as typed on the command line; trailing and empty parts may be left out."""
+    fields = ORG_CLI_FIELDS if organisation else PARTY_CLI_FIELDS
+    shape = "身份|名称|住所|法定代表人|电话" if organisation else "身份|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业"
     parts = [p.strip() for p in text.split("|")]
-    if len(parts) > len(PARTY_SPECS):
+    if len(parts) > len(fields):
         raise ValidationError.single(pick("当事人", "party"), pick(
-            f"最多{len(PARTY_SPECS)}项（身份|姓名|性别|身份证号码|电话|住址），实际{len(parts)}项：{text}",
-            f"at most {len(PARTY_SPECS)} parts (role|name|gender|ID|phone|address), got {len(parts)}: {text}"))
-    return {k: p for k, p in zip(PARTY_SPECS, parts) if p}
+            f"最多{len(fields)}项（{shape}），实际{len(parts)}项：{text}",
+            f"at most {len(fields)} parts ({'|'.join(fields)}), got {len(parts)}: {text}"))
+    out = {k: p for k, p in zip(fields, parts) if p}
+    if organisation:
+        out["kind"] = PartyKind.ORGANISATION.value
+    return out
 
 
 def _check_party_roles(source: str, parties: list[dict[str, Any]]) -> None:
@@ -227,6 +369,8 @@ def _check_party_roles(source: str, parties: list[dict[str, Any]]) -> None:
                                                      "a case taken up on the committee's own initiative needs at least two parties"))
         return
     roles = {p["role"] for p in parties}
+    if source in TRANSFERRED_SOURCES and PartyRole.PARTY.value in roles and len(parties) >= 2:
+        return  # handed over by another body: the parties are 当事人, nobody is an applicant
     missing = [r for r in (PartyRole.APPLICANT, PartyRole.RESPONDENT) if r.value not in roles]
     if missing:
         names = "、".join(r.label for r in missing)
@@ -274,6 +418,21 @@ def _require_open(case: MediationCase) -> None:
     _open_for_change(case)
     if case.outcome != MediationOutcome.IN_PROGRESS.value:
         raise StateError(pick(f"案件{case.case_no}已结案（{case.outcome}）", f"case {case.case_no} is already closed ({case.outcome})"))
+
+
+#: The workflow's order (glossary): a case's stage only moves forward along it.
+STAGE_ORDER = [CaseStage.ACCEPTED.value, CaseStage.INVESTIGATING.value, CaseStage.MEDIATING.value,
+               CaseStage.PERFORMING.value, CaseStage.FOLLOWED_UP.value, CaseStage.CLOSED.value,
+               CaseStage.ARCHIVED.value]
+
+
+def _stage_rank(stage: str | None) -> int:
+    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else 0
+
+
+def forward_stage(current: str | None, wanted: str) -> str:
+    """The later of the two stages: an investigation after a mediation session does not move a case back."""
+    return wanted if _stage_rank(wanted) > _stage_rank(current) else (current or wanted)
 
 
 def _require_closed(case: MediationCase, what_zh: str, what_en: str) -> None:
@@ -335,6 +494,9 @@ def required_documents(case: MediationCase) -> list[CaseDocument]:
     调解记录 (人民调解法 §30) and a case that was not settled has no agreement at all.
     """
     items = [d for d in CaseDocument if d.required]
+    if case.outcome == MediationOutcome.REFUSED.value:
+        # Never mediated: the file holds the application (or registration) and the refusal.
+        return [CaseDocument.APPLICATION]
     written = case.outcome == MediationOutcome.SUCCESS.value and case.agreement_form == AgreementForm.WRITTEN.value
     if case.outcome != MediationOutcome.IN_PROGRESS.value and not written:
         items.remove(CaseDocument.AGREEMENT)
@@ -347,7 +509,8 @@ def open_case_in(w: Writer, values: dict[str, Any], parties: list[dict[str, Any]
     """Register (受理) a case from `validate_case` values and `validate_party` values, inside an open write."""
     parties = validate_parties(parties)  # idempotent on cleaned values; guards callers that pass raw input
     _check_party_roles(values["source"], parties)
-    values = dict(values)
+    values = _mediators_pair(dict(values))
+    committee.check_mediators(w.session, w.station_id, values.get("mediators"), CASE_SPECS["mediators"].label)
     if values.get("case_no"):
         _check_case_no_free(w.session, w.station_id, values["case_no"])
     else:
@@ -370,6 +533,11 @@ def open_case(db: StationDB, actor: str, data: dict[str, Any], parties: list[dic
     cleaned: list[dict[str, Any]] = []
     try:
         values = validate_case(data)
+        if values["source"] in TRANSFERRED_SOURCES and not values.get("transferring_body"):
+            # Glossary: a transferred case names the body that handed it over (court, police station, 信访部门).
+            problems.append(FieldProblem(CASE_SPECS["transferring_body"].label, pick(
+                f"“{values['source']}”的案件应填写移交（委托、委派）单位名称",
+                f"a case with source {values['source']} names the body that handed it over")))
     except ValidationError as e:
         problems.extend(e.problems)
     try:
@@ -398,10 +566,15 @@ def add_session_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> Me
     _require_open(case)
     if values["held_at"].date() < case.accepted_on:
         raise ValidationError.single(SESSION_SPECS["held_at"].label, _before_accepted(case))
+    if values.get("mediators") and not values.get("mediator"):
+        values["mediator"] = values["mediators"][0]
     if not values.get("mediator"):
         values["mediator"] = case.mediator
+    if not values.get("mediators"):
+        values["mediators"] = list(case.mediators or ([case.mediator] if case.mediator else [])) or None
+    committee.check_mediators(w.session, case.station_id, values.get("mediators"), SESSION_SPECS["mediators"].label)
     session = w.add(MediationSession(case_id=case.id, **values))
-    w.update(case, stage=values["kind"])
+    w.update(case, stage=forward_stage(case.stage, values["kind"]))
     item = CaseDocument.INVESTIGATION if values["kind"] == SessionKind.INVESTIGATION else CaseDocument.SESSION_RECORD
     _set_document_in(w, case, item)
     return session
@@ -416,28 +589,80 @@ def add_session(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *
     return w.result
 
 
-def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationCase:
-    """Close a case as 调解成功 or 调解不成 inside an open write; `values` raw or from `validate_close`."""
+def _has_session_record(session: Session, case_id: str) -> bool:
+    return session.execute(select(MediationSession.id).where(
+        MediationSession.case_id == case_id, MediationSession.deleted.is_(False),
+        MediationSession.kind == SessionKind.MEDIATION).limit(1)).first() is not None
+
+
+def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any], *,
+                  records_on_paper: bool = False) -> MediationCase:
+    """Close a case as 调解成功 or 调解不成 inside an open write; `values` raw or from `validate_close`.
+
+    A case is settled only after at least one 调解记录 exists (人民调解法 §27-28; an oral agreement is recorded in
+    it in full). `records_on_paper` is for a 台账 import: the session records are in the paper file, not here.
+    """
+    values = dict(values)
+    obligations = validate_obligations(values.pop("obligations", None) or [])
     values = validate_close({k: val for k, val in values.items() if k != "judicial_confirmation_due_on"})
     _require_open(case)
+    settled = values["outcome"] == MediationOutcome.SUCCESS.value
+    if obligations and not settled:
+        raise ValidationError.single(pick("协议义务", "obligations"), pick("调解不成的案件没有调解协议",
+                                                                        "a case that was not settled has no agreement"))
+    if (values["outcome"] == MediationOutcome.SUCCESS.value and not records_on_paper
+            and not _has_session_record(w.session, case.id)):
+        raise StateError(pick(
+            f"案件{case.case_no}还没有调解记录，不能以调解成功结案：请先用“mediation session”记录调解过程"
+            "（口头协议应完整记入调解记录）",
+            f"case {case.case_no} has no mediation record yet, so it cannot be settled: record the session first "
+            "with 'mediation session' (an oral agreement is written into that record in full)"))
     problems: list[FieldProblem] = []
     if values["closed_on"] < case.accepted_on:
         problems.append(FieldProblem(CLOSE_SPECS["closed_on"].label, _before_accepted(case)))
     if values.get("signed_on") and values["signed_on"] < case.accepted_on:
         problems.append(FieldProblem(CLOSE_SPECS["signed_on"].label, _before_accepted(case)))
+    for i, o in enumerate(obligations, start=1):
+        if o.get("due_on") and values.get("signed_on") and o["due_on"] < values["signed_on"]:
+            problems.append(FieldProblem(pick(f"协议义务{i} 履行期限", f"obligation {i} due"),
+                                         pick("不能早于协议生效日期", "cannot be before the agreement was signed")))
     if problems:
         raise ValidationError(problems)
-    settled = values["outcome"] == MediationOutcome.SUCCESS.value
+    written = settled and values["agreement_form"] == AgreementForm.WRITTEN.value
+    if written:
+        # §33: 30 days after it takes effect, moved past rest days (the committee's calendar).
+        values["judicial_confirmation_due_on"] = committee.confirmation_deadline(
+            w.session, case.station_id, values["signed_on"])
+        # A 台账 import does not invent a number: the paper agreement has its own.
+        if not values.get("agreement_no") and not records_on_paper:
+            values["agreement_no"] = committee.next_agreement_no(w.session, case.station_id, values["signed_on"].year)
+        if not values.get("agreement_copies") and not records_on_paper:
+            # 一式×份: each party keeps one, the committee one.
+            values["agreement_copies"] = len(_children(w.session, MediationParty, case.id)) + 1
+    dues = [o["due_on"] for o in obligations if o.get("due_on")]
+    if dues and not values.get("performance_due_on"):
+        values["performance_due_on"] = max(dues)
     # A settled case is then performed (履行) and followed up; a failed one ends here.
     values["stage"] = CaseStage.PERFORMING.value if settled else CaseStage.CLOSED.value
     w.update(case, **values)
-    if settled and values["agreement_form"] == AgreementForm.WRITTEN.value:
+    for seq, o in enumerate(obligations, start=1):
+        w.add(MediationObligation(case_id=case.id, seq=seq, **o))
+    if written:
         _set_document_in(w, case, CaseDocument.AGREEMENT)
     return case
 
 
-def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = None) -> str:
+def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = None,
+                   agreement_form: str | None = None) -> str:
     """What to tell the parties when a case closes."""
+    if outcome == MediationOutcome.SUCCESS.value and agreement_form == AgreementForm.ORAL.value:
+        # §33 confirms a written agreement; an oral one has no confirmation deadline of its own.
+        return pick("口头协议已记入调解记录。如需申请司法确认，应先制作书面调解协议书。",
+                    "The oral agreement is written into the mediation record. To apply for judicial confirmation, "
+                    "put it into a written agreement first.")
+    if outcome == MediationOutcome.REFUSED.value:
+        return pick("不予受理。应告知当事人可以依法通过仲裁、行政、司法等途径解决纠纷。",
+                    "Not accepted. Tell the parties they may pursue arbitration, administrative or court routes.")
     if outcome == MediationOutcome.SUCCESS.value:
         due = judicial_confirmation_due_on.isoformat() if judicial_confirmation_due_on else ""
         return pick(f"双方当事人可于{due}前共同向人民法院申请司法确认。",
@@ -450,7 +675,11 @@ def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = Non
 
 def close_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *,
                source: str | None = None) -> ChangeSet:
+    data = dict(data)
+    obligations = data.pop("obligations", None) or []
+    validate_obligations(obligations)  # report bad input before opening a write; close_case_in cleans it
     values = validate_close(data)
+    values["obligations"] = obligations
     with db.write(actor, source=source) as w:
         close_case_in(w, find_case(db, w.session, case_id), values)
     return w.result
@@ -463,7 +692,12 @@ def add_followup_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> M
     if case.closed_on and values["visited_on"] < case.closed_on:
         raise ValidationError.single(FOLLOWUP_SPECS["visited_on"].label, _before_closed(case))
     visit = w.add(MediationFollowUp(case_id=case.id, **values))
-    w.update(case, stage=CaseStage.FOLLOWED_UP.value, performance_status=(values.get("performance") or "")[:64] or case.performance_status)
+    status = (values.get("performance") or "")[:64] or case.performance_status
+    due = case.performance_due_on
+    # Performed (or past its date) and followed up: the case is 结案 and waits only for its file to be archived.
+    done = bool(status) or due is None or values["visited_on"] > due
+    stage = CaseStage.CLOSED.value if done else CaseStage.FOLLOWED_UP.value
+    w.update(case, stage=forward_stage(case.stage, stage), performance_status=status)
     _set_document_in(w, case, CaseDocument.FOLLOWUP_RECORD)
     return visit
 
@@ -503,8 +737,10 @@ def missing_documents(session: Session, case: MediationCase) -> list[CaseDocumen
     return [d for d in required_documents(case) if not (docs.get(d.value) and docs[d.value].present)]
 
 
-def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None = None) -> ChangeSet:
-    """立卷归档: only a closed case whose file holds every required item."""
+def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None = None,
+                 file_data: dict[str, Any] | None = None) -> ChangeSet:
+    """立卷归档: only a closed case whose file holds every required item; `file_data` sets the 卷宗's retention
+    period, 立卷人, 检查人 and 备考."""
     try:
         day = v.parse_date(on) if on else date.today()
     except ValidationError as e:
@@ -520,7 +756,62 @@ def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None 
                                   f"case {case.case_no} cannot be archived; its file lacks: {', '.join(d.label for d in missing)}"))
         if case.closed_on and day < case.closed_on:
             raise ValidationError.single(pick("归档日期", "archived on"), _before_closed(case))
+        reason = archive_blocker(w.session, case, day)
+        if reason:
+            raise StateError(reason)
+        if file_data:
+            from station_app.services.mediation_file import set_file_data
+
+            set_file_data(w, case, file_data)
         w.update(case, stage=CaseStage.ARCHIVED.value, archived_on=day)
+    return w.result
+
+
+def performance_recorded(session: Session, case: MediationCase) -> bool:
+    """Whether the file records that the agreement was performed (a follow-up saying so, or the status)."""
+    if case.performance_status:
+        return True
+    visits = _children(session, MediationFollowUp, case.id)
+    if any(f.performance for f in visits):
+        return True
+    from station_app.services.mediation_file import all_performed
+
+    return all_performed(session, case.id)
+
+
+def archive_blocker(session: Session, case: MediationCase, day: date) -> str | None:
+    """Why a closed case cannot be archived on `day` yet, or None (§31: a settled case is monitored until it is
+    performed and followed up)."""
+    if case.outcome != MediationOutcome.SUCCESS.value:
+        return None
+    visits = _children(session, MediationFollowUp, case.id)
+    due = case.performance_due_on
+    if not visits:
+        return pick(f"案件{case.case_no}调解成功后尚未回访，不能归档：请先记录回访（mediation followup）",
+                    f"case {case.case_no} was settled but not followed up yet, so it cannot be archived: "
+                    "record a follow-up first (mediation followup)")
+    if due is not None and day <= due and not performance_recorded(session, case):
+        return pick(f"案件{case.case_no}的协议履行期限为{due.isoformat()}，尚未记录履行情况，不能归档",
+                    f"case {case.case_no} is due to be performed by {due.isoformat()} and no performance is "
+                    "recorded yet, so it cannot be archived")
+    return None
+
+
+def refuse_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -> ChangeSet:
+    """不予受理: the committee declines a registered case before mediating it (e.g. one party clearly refuses,
+    人民调解法 §17; or the matter is for a court). It is not an accepted case in the statistics."""
+    values = clean(REFUSE_SPECS, data)
+    with db.write(actor) as w:
+        case = find_case(db, w.session, case_id)
+        _require_open(case)
+        if _has_session_record(w.session, case.id):
+            raise StateError(pick(f"案件{case.case_no}已开始调解，不能再不予受理；应以调解不成（终止调解）结案",
+                                  f"case {case.case_no} is already being mediated: close it as 调解不成 "
+                                  "(mediation terminated) instead"))
+        if values["closed_on"] < case.accepted_on:
+            raise ValidationError.single(REFUSE_SPECS["closed_on"].label, _before_accepted(case))
+        w.update(case, outcome=MediationOutcome.REFUSED.value, stage=CaseStage.CLOSED.value,
+                 closed_on=values["closed_on"], failure_reason=values["reason"])
     return w.result
 
 
@@ -557,6 +848,16 @@ def update_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -
                 f"不能晚于结案日期{case.closed_on.isoformat()}", f"cannot be after the case was closed ({case.closed_on.isoformat()})"))
         if "source" in values:
             _check_party_roles(values["source"], [{"role": p.role} for p in _children(w.session, MediationParty, case.id)])
+        if values.get("mediators"):
+            values = _mediators_pair({**values, "mediator": None})
+            committee.check_mediators(w.session, case.station_id, values["mediators"], CASE_SPECS["mediators"].label)
+        elif values.get("mediator"):
+            values["mediators"] = [values["mediator"]]
+        source = values.get("source", case.source)
+        body = values.get("transferring_body", case.transferring_body)
+        if "source" in values and source in TRANSFERRED_SOURCES and not body:
+            raise ValidationError.single(CASE_SPECS["transferring_body"].label, pick(
+                f"“{source}”的案件应填写移交（委托、委派）单位名称", f"a case with source {source} names the body that handed it over"))
         w.update(case, **values)
     return w.result
 
@@ -569,7 +870,8 @@ def delete_case(db: StationDB, actor: str, case_id: str) -> ChangeSet:
     """Tombstone the case and everything in its file, so the deletion travels with the next bundle."""
     with db.write(actor) as w:
         case = find_case(db, w.session, case_id)
-        for model in (MediationParty, MediationSession, MediationFollowUp, MediationDocument):
+        for model in (MediationPerformance, MediationObligation, MediationAgent, MediationInvestigation,
+                      MediationExtension, MediationParty, MediationSession, MediationFollowUp, MediationDocument):
             for child in _children(w.session, model, case.id):
                 w.delete(child)
         w.delete(case)
@@ -578,14 +880,19 @@ def delete_case(db: StationDB, actor: str, case_id: str) -> ChangeSet:
 
 # -- queries ------------------------------------------------------------------------------------------------
 
+def due_date(case: MediationCase) -> date:
+    return case.accepted_on + timedelta(days=MEDIATION_DUE_DAYS)
+
+
 def days_open(case: MediationCase, today: date) -> int:
     end = case.closed_on or today
     return (end - case.accepted_on).days
 
 
-def is_overdue(case: MediationCase, today: date) -> bool:
-    """Practice: settle within MEDIATION_DUE_DAYS of acceptance; an open case past that is flagged."""
-    return case.outcome == MediationOutcome.IN_PROGRESS.value and (today - case.accepted_on).days > MEDIATION_DUE_DAYS
+def is_overdue(case: MediationCase, today: date, due: date | None = None) -> bool:
+    """Practice: settle within MEDIATION_DUE_DAYS of acceptance (or by an extension the parties agreed to, `due`);
+    an open case past that is flagged."""
+    return case.outcome == MediationOutcome.IN_PROGRESS.value and today > (due or due_date(case))
 
 
 @dataclass(frozen=True)
@@ -624,8 +931,11 @@ def _filters(stmt, *, year: int | None, outcome: str | None, overdue_only: bool,
             raise ValidationError([FieldProblem(CLOSE_SPECS["outcome"].label, p.message) for p in e.problems]) from None
         stmt = stmt.where(MediationCase.outcome == value)
     if overdue_only:
+        extended = select(MediationExtension.id).where(
+            MediationExtension.case_id == MediationCase.id, MediationExtension.deleted.is_(False),
+            MediationExtension.until >= today)
         stmt = stmt.where(MediationCase.outcome == MediationOutcome.IN_PROGRESS.value,
-                          MediationCase.accepted_on < today - timedelta(days=MEDIATION_DUE_DAYS))
+                          MediationCase.accepted_on < today - timedelta(days=MEDIATION_DUE_DAYS), ~extended.exists())
     return stmt
 
 
@@ -644,8 +954,14 @@ def list_cases(db: StationDB, *, year: int | None = None, outcome: str | None = 
                 .order_by(MediationParty.created_at, MediationParty.id)).scalars()
             for p in parties:
                 names[p.case_id].append(mask_name(p.name))
+        extended: dict[str, date] = {}
+        if cases:
+            for cid, until in s.execute(select(MediationExtension.case_id, MediationExtension.until).where(
+                    MediationExtension.case_id.in_(list(names)), MediationExtension.deleted.is_(False))):
+                extended[cid] = max(until, extended.get(cid, until))
         return [CaseRow(c.id, c.case_no, c.accepted_on, c.source, c.dispute_type, "、".join(names[c.id]),
-                        c.mediator or "", c.stage, c.outcome, days_open(c, today), is_overdue(c, today),
+                        c.mediator or "", c.stage, c.outcome, days_open(c, today),
+                        is_overdue(c, today, max(due_date(c), extended.get(c.id, due_date(c)))),
                         c.judicial_confirmation_due_on if c.outcome == MediationOutcome.SUCCESS.value else None)
                 for c in cases]
 
@@ -696,10 +1012,32 @@ def case_details(db: StationDB, case_id: str, *, reveal: bool = False, today: da
                            "note": docs[item.value].note if item.value in docs else None}
                           for item in CaseDocument]
         d["missing"] = [x.value for x in missing_documents(s, case)]
+        from station_app.services import mediation_file as mf
+
+        due = mf.due_on(s, case)
+        party_names = {p.id: p.name for p in _children(s, MediationParty, case.id)}
+        agents = []
+        for a in sorted(_children(s, MediationAgent, case.id), key=lambda a: (a.created_at, a.id)):
+            row = _plain(a)
+            row["party"] = party_names.get(a.party_id)
+            if not reveal:
+                row["id_number"] = mask_id_number(a.id_number) or None
+                row["phone"] = mask_phone(a.phone) or None
+            agents.append(row)
+        d["agents"] = agents
+        d["investigations"] = [_plain(x) for x in sorted(_children(s, MediationInvestigation, case.id),
+                                                         key=lambda x: (x.held_at, x.id))]
+        perf = mf.performances_of(s, case.id)
+        d["obligations"] = [{**_plain(o), "amount_yuan": None if o.amount_fen is None else o.amount_fen / 100,
+                             "performances": [_plain(p) for p in perf if p.obligation_id == o.id]}
+                            for o in mf.obligations_of(s, case.id)]
+        d["extensions"] = [_plain(x) for x in sorted(_children(s, MediationExtension, case.id),
+                                                     key=lambda x: (x.agreed_on, x.id))]
+        d["committee"] = committee.committee_name(s, case.station_id)
         d["deadlines"] = {
-            "due_on": (case.accepted_on + timedelta(days=MEDIATION_DUE_DAYS)).isoformat(),
+            "due_on": due.isoformat(),
             "days_open": days_open(case, today),
-            "overdue": is_overdue(case, today),
+            "overdue": is_overdue(case, today, due),
             "performance_due_on": json_value(case.performance_due_on),
             "judicial_confirmation_due_on": json_value(case.judicial_confirmation_due_on),
         }

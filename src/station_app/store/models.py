@@ -239,6 +239,29 @@ class MediationCase(Synced, Base):
     prevented_criminal: Mapped[bool] = mapped_column(Boolean, default=False)
     prevented_criminal_persons: Mapped[int] = mapped_column(Integer, default=0)
     archived_on: Mapped[date | None] = mapped_column(Date)
+    # -- the case file as the law sees it (migration 0008; empty on records made before it) --
+    #: Every mediator of the case (`mediator` keeps the first, for lists and ledgers).
+    mediators: Mapped[list | None] = mapped_column(JSON, default=None)
+    transferring_body: Mapped[str | None] = mapped_column(String(100))  # e.g. 某某县人民法院 (诉前委派)
+    consent_on: Mapped[date | None] = mapped_column(Date)  # parties agreed to mediation
+    consent_note: Mapped[str | None] = mapped_column(String(255))
+    registered_by: Mapped[str | None] = mapped_column(String(64))  # 登记人
+    accepted_by: Mapped[str | None] = mapped_column(String(64))  # 受理人
+    rights_notice_on: Mapped[date | None] = mapped_column(Date)  # 权利义务告知
+    rights_notice_to: Mapped[str | None] = mapped_column(String(255))
+    termination_reason: Mapped[str | None] = mapped_column(String(16))  # TerminationReason (调解不成)
+    agreement_no: Mapped[str | None] = mapped_column(String(64))  # 〔2021〕小王庄调字第7号
+    facts: Mapped[str | None] = mapped_column(Text)  # 主要事实
+    matters: Mapped[str | None] = mapped_column(Text)  # 争议事项
+    responsibility: Mapped[str | None] = mapped_column(Text)  # 各方责任
+    agreement_copies: Mapped[int | None] = mapped_column(Integer)  # 一式×份
+    confirmation_applied_on: Mapped[date | None] = mapped_column(Date)  # 司法确认: applied
+    confirmed_on: Mapped[date | None] = mapped_column(Date)  # 司法确认: confirmed by the court
+    confirmation_court: Mapped[str | None] = mapped_column(String(100))
+    retention_period: Mapped[str | None] = mapped_column(String(16))  # 卷宗保管期限
+    filed_by: Mapped[str | None] = mapped_column(String(64))  # 立卷人
+    checked_by: Mapped[str | None] = mapped_column(String(64))  # 检查人
+    file_note: Mapped[str | None] = mapped_column(Text)  # 备考表
 
 
 class MediationParty(Synced, Base):
@@ -251,6 +274,11 @@ class MediationParty(Synced, Base):
     id_number: Mapped[str | None] = mapped_column(String(18))  # only where the file needs identity proof
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(128))
+    kind: Mapped[str | None] = mapped_column(String(8))  # PartyKind; None on older records means 自然人
+    ethnicity: Mapped[str | None] = mapped_column(String(16))  # 民族
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    occupation: Mapped[str | None] = mapped_column(String(128))  # 职业或工作单位
+    legal_rep: Mapped[str | None] = mapped_column(String(64))  # organisation: 法定代表人/负责人
 
 
 class MediationSession(Synced, Base):
@@ -264,6 +292,13 @@ class MediationSession(Synced, Base):
     mediator: Mapped[str | None] = mapped_column(String(64))
     record: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(8), default="调解")  # 调查 or 调解
+    mediators: Mapped[list | None] = mapped_column(JSON, default=None)
+    parties_present: Mapped[list | None] = mapped_column(JSON, default=None)
+    invited: Mapped[list | None] = mapped_column(JSON, default=None)  # §20: invited participants
+    recorder: Mapped[str | None] = mapped_column(String(64))  # 记录人
+    statements: Mapped[str | None] = mapped_column(Text)  # 当事人陈述
+    process: Mapped[str | None] = mapped_column(Text)  # 调解过程
+    result: Mapped[str | None] = mapped_column(Text)  # 调解结果 (an oral agreement in full, §28)
 
 
 class MediationFollowUp(Synced, Base):
@@ -279,6 +314,8 @@ class MediationFollowUp(Synced, Base):
     sued: Mapped[bool] = mapped_column(Boolean, default=False)
     escalation_risk: Mapped[str | None] = mapped_column(String(64))
     measures: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(String(8))  # 上门 / 电话
+    person_visited: Mapped[str | None] = mapped_column(String(64))
 
 
 class MediationDocument(Synced, Base):
@@ -294,6 +331,97 @@ class MediationDocument(Synced, Base):
     item: Mapped[str] = mapped_column(String(16))  # CaseDocument
     present: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(255))
+
+
+class MediationCommittee(Synced, Base):
+    """The station's 人民调解委员会: formal names for document headers, the mediator roster, the agreement number
+    prefix and the rest days that move a deadline. One per station."""
+
+    __tablename__ = "mediation_committees"
+    __table_args__ = (
+        Index("ix_mediation_committees_origin_counter", "station_id", "counter"),
+        UniqueConstraint("station_id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(100))  # ××村人民调解委员会
+    village_committee: Mapped[str | None] = mapped_column(String(100))  # ××村民委员会
+    number_prefix: Mapped[str | None] = mapped_column(String(32))  # 小王庄调字
+    #: [{"name": "王调解", "title": "主任"}, ...]
+    mediators: Mapped[list | None] = mapped_column(JSON, default=None)
+    #: Rest days besides weekends (ISO dates) and weekend days that are working days (调休).
+    holidays: Mapped[list | None] = mapped_column(JSON, default=None)
+    workdays: Mapped[list | None] = mapped_column(JSON, default=None)
+
+
+class MediationAgent(Synced, Base):
+    """A party's agent (委托代理人 / 法定代理人) with the scope of authority."""
+
+    __tablename__ = "mediation_agents"
+
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_cases.id"), index=True)
+    party_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_parties.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))  # AgentKind
+    authority: Mapped[str | None] = mapped_column(String(255))  # 代理权限
+    phone: Mapped[str | None] = mapped_column(String(32))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    address: Mapped[str | None] = mapped_column(String(128))
+
+
+class MediationInvestigation(Synced, Base):
+    """调查记录: one investigation, recorded on its own (人民调解法 §27)."""
+
+    __tablename__ = "mediation_investigations"
+
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_cases.id"), index=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime)
+    place: Mapped[str | None] = mapped_column(String(128))
+    investigators: Mapped[list | None] = mapped_column(JSON, default=None)
+    recorder: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(64))  # 被调查人
+    subject_details: Mapped[str | None] = mapped_column(String(255))  # 性别、年龄、住址、与当事人关系
+    present: Mapped[str | None] = mapped_column(String(255))  # 在场人
+    content: Mapped[str] = mapped_column(Text)  # 问答内容
+
+
+class MediationObligation(Synced, Base):
+    """One agreed term: who owes whom what, how and by when (§29)."""
+
+    __tablename__ = "mediation_obligations"
+
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    obligor: Mapped[str] = mapped_column(String(128))
+    obligee: Mapped[str | None] = mapped_column(String(128))
+    content: Mapped[str] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(String(128))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    amount_fen: Mapped[int | None] = mapped_column(Integer)
+
+
+class MediationPerformance(Synced, Base):
+    """A record of performance of one obligation (§31 supervision): what was done, when, the proof."""
+
+    __tablename__ = "mediation_performances"
+
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_cases.id"), index=True)
+    obligation_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_obligations.id"), index=True)
+    performed_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int | None] = mapped_column(Integer)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)  # the obligation is fully performed
+    note: Mapped[str | None] = mapped_column(String(255))  # proof: 收条、转账凭证…
+
+
+class MediationExtension(Synced, Base):
+    """The ~30-day norm extended with the parties' consent."""
+
+    __tablename__ = "mediation_extensions"
+
+    case_id: Mapped[str] = mapped_column(String(36), ForeignKey("mediation_cases.id"), index=True)
+    agreed_on: Mapped[date] = mapped_column(Date)
+    until: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(255))
+    consent: Mapped[str] = mapped_column(String(255))  # who consented, how (双方当事人签字同意)
 
 
 class Posting(Synced, Base):
@@ -350,6 +478,12 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     MediationSession,
     MediationFollowUp,
     MediationDocument,
+    MediationCommittee,
+    MediationAgent,
+    MediationInvestigation,
+    MediationObligation,
+    MediationPerformance,
+    MediationExtension,
     Posting,
     PostingPhoto,
     OutreachEvent,
@@ -357,6 +491,24 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
 )
 
 MODEL_BY_TABLE: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+
+#: Columns added to existing synced tables after release 0.1.0, with the value a row from an older station gets
+#: (a bundle from a station not yet upgraded lacks them). A callable takes the row.
+ADDED_COLUMNS: dict[str, dict[str, object]] = {
+    "mediation_cases": {
+        "mediators": None, "transferring_body": None, "consent_on": None, "consent_note": None,
+        "registered_by": None, "accepted_by": None, "rights_notice_on": None, "rights_notice_to": None,
+        # Migration 0008's rule: an existing 调解不成 was one where no agreement could be reached.
+        "termination_reason": lambda row: "未能达成协议" if row.get("outcome") == "调解不成" else None,
+        "agreement_no": None, "facts": None, "matters": None, "responsibility": None, "agreement_copies": None,
+        "confirmation_applied_on": None, "confirmed_on": None, "confirmation_court": None,
+        "retention_period": None, "filed_by": None, "checked_by": None, "file_note": None,
+    },
+    "mediation_parties": {"kind": None, "ethnicity": None, "birth_date": None, "occupation": None, "legal_rep": None},
+    "mediation_sessions": {"mediators": None, "parties_present": None, "invited": None, "recorder": None,
+                           "statements": None, "process": None, "result": None},
+    "mediation_followups": {"method": None, "person_visited": None},
+}
 
 # Tables owned by the sync and ledger layers register on the same metadata.
 from station_app.store import keys_models as _keys_models  # noqa: E402,F401

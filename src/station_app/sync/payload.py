@@ -169,9 +169,15 @@ def check_envelope(kind: str, meta: Any, signer_station_id: str) -> frozenset[st
     return _allowed_owners(kind, signer_station_id, meta)
 
 
+#: Tables and fields this version does not know usually come from a station or township on a newer version.
+NEWER_ZH = "该同步包可能由更新版本的程序生成，请先将本程序更新到最新版本再导入"
+NEWER_EN = "the bundle may come from a newer version of the app: update this app first, then import it again"
+
+
 def unknown_table(name: Any) -> BundleRefused:
     t = str(name)[:40]
-    return BundleRefused(pick(f"同步包内容无效：未知的表 {t}", f"invalid bundle content: unknown table {t!r}"))
+    return BundleRefused(pick(f"同步包内容无效：未知的表 {t}（{NEWER_ZH}）",
+                              f"invalid bundle content: unknown table {t!r} ({NEWER_EN})"))
 
 
 def too_many_rows(total: int, cap: int = MAX_ROWS) -> BundleRefused:

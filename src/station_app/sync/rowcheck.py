@@ -22,6 +22,7 @@ from typing import Annotated, Any, Optional
 import msgspec
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, inspect
 
+from station_app.store.compat import fill_added_columns
 from station_app.core.i18n import pick
 from station_app.store.models import MODEL_BY_TABLE
 from station_app.store.rowdata import column_names
@@ -265,9 +266,13 @@ class RowChecker:
             raise refuse(table, None, None, "记录应为对象", "a row must be an object")
         rid = obj.get("id")
         if obj.keys() != self.keys:
+            fill_added_columns(table, obj, self.keys)  # a row from a station still on an older version
+        if obj.keys() != self.keys:
             extra = sorted(str(k) for k in set(obj) - self.keys)
             if extra:
-                raise refuse(table, rid, extra[0][:40], "未知字段", "unknown field")
+                from station_app.sync.payload import NEWER_EN, NEWER_ZH
+
+                raise refuse(table, rid, extra[0][:40], f"未知字段（{NEWER_ZH}）", f"unknown field ({NEWER_EN})")
             raise refuse(table, rid, sorted(self.keys - set(obj))[0], "缺少字段", "field is missing")
         stored: list = []
         py: list = []

@@ -1,0 +1,31 @@
+"""`mediation print CASE --doc KIND --out FILE.pdf`: the statutory documents of a case as PDF (A4)."""
+
+from __future__ import annotations
+
+import argparse
+
+from station_app.cli.common import Context, add_json, emit
+from station_app.core.i18n import pick
+
+
+def register(ms: argparse._SubParsersAction) -> None:
+    from station_app.documents.kinds import KINDS  # not documents.mediation: that loads ReportLab and the fonts
+
+    kinds = ", ".join(f"{k} ({v[0]})" for k, v in KINDS.items())
+    p = ms.add_parser("print", help=pick("打印调解文书（PDF，A4；含完整个人信息，记入访问日志）",
+                                         "print a mediation document (PDF, A4; full personal data, logged)"))
+    p.add_argument("case", help=pick("案件：案号、编号或编号前几位", "case: case number, id, or the first characters of the id"))
+    p.add_argument("--doc", required=True, metavar="KIND", help=pick("文书：", "document: ") + kinds)
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help=pick("输出的 PDF 文件", "the PDF file to write"))
+    add_json(p)
+    p.set_defaults(handler=_print)
+
+
+def _print(args, ctx: Context) -> int:
+    from station_app.documents.kinds import KINDS
+    from station_app.documents.mediation import print_document
+
+    r = print_document(ctx.db(), ctx.user, args.case, args.doc, args.out)
+    emit(ctx, r, pick(f"已打印{KINDS[args.doc][0]}（{r['pages']}页）：{r['out']}",
+                      f"printed the {KINDS[args.doc][1]} ({r['pages']} pages): {r['out']}"))
+    return 0

@@ -1,0 +1,241 @@
+"""The rest of the mediation case file (一案一卷): the rights notice, agents, investigations, performance of each
+obligation, extensions agreed by the parties, judicial confirmation, and the file's own data (卷宗).
+
+Each function validates, opens one write, ticks the checklist item the record puts into the file, and returns the
+ChangeSet; `*_in` variants work inside an open write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from station_app.core import validators as v
+from station_app.core.codes import AgentKind, AgreementForm, CaseDocument, CaseStage, MediationOutcome
+from station_app.core.errors import FieldProblem, StateError, ValidationError
+from station_app.core.i18n import pick
+from station_app.services import mediation as md
+from station_app.services.base import ChangeSet, StationDB, Writer
+from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
+from station_app.store.models import (
+    MediationAgent,
+    MediationCase,
+    MediationExtension,
+    MediationInvestigation,
+    MediationObligation,
+    MediationParty,
+    MediationPerformance,
+)
+
+NOTICE_SPECS: dict[str, Spec] = {
+    "rights_notice_on": Spec("告知日期", "notice given on", v.parse_date, required=True),
+    "rights_notice_to": Spec("告知对象", "given to", lambda r: v.optional_text(r, 255)),
+}
+
+AGENT_SPECS: dict[str, Spec] = {
+    "party": Spec("被代理的当事人", "party represented", text_of(64), required=True),
+    "name": Spec("代理人姓名", "agent's name", text_of(64), required=True),
+    "kind": Spec("代理类别", "kind of agent", code_of(AgentKind), default=AgentKind.ENTRUSTED.value),
+    "authority": Spec("代理权限", "scope of authority", lambda r: v.optional_text(r, 255)),
+    "phone": Spec("联系电话", "phone", v.phone),
+    "id_number": Spec("身份证号码", "ID number", v.resident_id),
+    "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
+}
+
+INVESTIGATION_SPECS: dict[str, Spec] = {
+    "held_at": Spec("调查时间", "time", v.parse_datetime, required=True),
+    "place": Spec("调查地点", "place", lambda r: v.optional_text(r, 128)),
+    "investigators": Spec("调查人", "investigators", md.names_list(), required=True),
+    "recorder": Spec("记录人", "recorder", lambda r: v.optional_text(r, 64)),
+    "subject": Spec("被调查人", "person questioned", text_of(64), required=True),
+    "subject_details": Spec("被调查人基本情况", "details of the person questioned", lambda r: v.optional_text(r, 255)),
+    "present": Spec("在场人", "others present", lambda r: v.optional_text(r, 255)),
+    "content": Spec("调查内容（问答）", "questions and answers", text_of(20000), required=True),
+}
+
+PERFORMANCE_SPECS: dict[str, Spec] = {
+    "obligation": Spec("协议义务序号", "obligation number", v.non_negative_int, required=True),
+    "performed_on": Spec("履行日期", "performed on", v.parse_date, required=True),
+    "amount_fen": Spec("履行金额（元）", "amount (yuan)", money_fen),
+    "complete": Spec("是否履行完毕", "fully performed", boolean, default=False),
+    "note": Spec("履行情况及凭证", "what was done, proof", lambda r: v.optional_text(r, 255)),
+}
+
+EXTENSION_SPECS: dict[str, Spec] = {
+    "agreed_on": Spec("同意延期日期", "agreed on", v.parse_date, required=True),
+    "until": Spec("延长至", "extended until", v.parse_date, required=True),
+    "reason": Spec("延期原因", "reason", lambda r: v.optional_text(r, 255)),
+    "consent": Spec("当事人同意情况", "parties' consent", text_of(255), required=True),
+}
+
+CONFIRMATION_SPECS: dict[str, Spec] = {
+    "confirmation_applied_on": Spec("申请司法确认日期", "applied on", v.parse_date),
+    "confirmed_on": Spec("司法确认日期", "confirmed on", v.parse_date),
+    "confirmation_court": Spec("受理法院", "court", lambda r: v.optional_text(r, 100)),
+}
+
+ARCHIVE_SPECS: dict[str, Spec] = {
+    "retention_period": Spec("保管期限", "retention period", lambda r: v.optional_text(r, 16)),
+    "filed_by": Spec("立卷人", "filed by", lambda r: v.optional_text(r, 64)),
+    "checked_by": Spec("检查人", "checked by", lambda r: v.optional_text(r, 64)),
+    "file_note": Spec("备考", "file note", v.optional_text),
+}
+
+
+def _write(db: StationDB, actor: str, case_ref: str, fn) -> ChangeSet:
+    with db.write(actor) as w:
+        case = md.find_case(db, w.session, case_ref)
+        md._open_for_change(case)
+        fn(w, case)
+    return w.result
+
+
+def give_rights_notice(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> ChangeSet:
+    """当事人权利义务告知书 given (date, to whom): the notice goes into the file."""
+    values = clean(NOTICE_SPECS, data)
+
+    def run(w: Writer, case: MediationCase) -> None:
+        if values["rights_notice_on"] < case.accepted_on:
+            raise ValidationError.single(NOTICE_SPECS["rights_notice_on"].label, md._before_accepted(case))
+        w.update(case, **values)
+        md._set_document_in(w, case, CaseDocument.RIGHTS_NOTICE)
+    return _write(db, actor, case_ref, run)
+
+
+def _party_by_name(session: Session, case: MediationCase, name: str) -> MediationParty:
+    parties = [p for p in md._children(session, MediationParty, case.id) if p.name == name]
+    if len(parties) != 1:
+        names = "、".join(p.name for p in md._children(session, MediationParty, case.id))
+        raise ValidationError.single(AGENT_SPECS["party"].label, pick(
+            f"案件{case.case_no}没有名为“{name}”的当事人（当事人：{names}）",
+            f"case {case.case_no} has no party named '{name}' (parties: {names})"))
+    return parties[0]
+
+
+def add_agent(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> ChangeSet:
+    """A party's agent; an entrusted agent's 授权委托书 goes into the file."""
+    values = clean(AGENT_SPECS, data)
+
+    def run(w: Writer, case: MediationCase) -> None:
+        party = _party_by_name(w.session, case, values.pop("party"))
+        w.add(MediationAgent(case_id=case.id, party_id=party.id, **values))
+        if values["kind"] == AgentKind.ENTRUSTED.value:
+            md._set_document_in(w, case, CaseDocument.POWER_OF_ATTORNEY)
+    return _write(db, actor, case_ref, run)
+
+
+def add_investigation(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> ChangeSet:
+    """调查记录: an investigation of an open case, recorded on its own."""
+    values = clean(INVESTIGATION_SPECS, data)
+
+    def run(w: Writer, case: MediationCase) -> None:
+        md._require_open(case)
+        if values["held_at"].date() < case.accepted_on:
+            raise ValidationError.single(INVESTIGATION_SPECS["held_at"].label, md._before_accepted(case))
+        w.add(MediationInvestigation(case_id=case.id, **values))
+        w.update(case, stage=md.forward_stage(case.stage, CaseStage.INVESTIGATING.value))
+        md._set_document_in(w, case, CaseDocument.INVESTIGATION)
+    return _write(db, actor, case_ref, run)
+
+
+def obligations_of(session: Session, case_id: str) -> list[MediationObligation]:
+    return sorted(md._children(session, MediationObligation, case_id), key=lambda o: o.seq)
+
+
+def performances_of(session: Session, case_id: str) -> list[MediationPerformance]:
+    return sorted(md._children(session, MediationPerformance, case_id), key=lambda p: (p.performed_on, p.id))
+
+
+def all_performed(session: Session, case_id: str) -> bool:
+    """Every obligation has a record saying it is fully performed (False when there are no obligations)."""
+    obligations = obligations_of(session, case_id)
+    done = {p.obligation_id for p in performances_of(session, case_id) if p.complete}
+    return bool(obligations) and all(o.id in done for o in obligations)
+
+
+def record_performance(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> ChangeSet:
+    """§31: the committee supervises performance; one record per payment or act, against one obligation."""
+    data = dict(data)
+    if "amount" in data:
+        data.setdefault("amount_fen", data.pop("amount"))
+    values = clean(PERFORMANCE_SPECS, data)
+
+    def run(w: Writer, case: MediationCase) -> None:
+        if case.outcome != MediationOutcome.SUCCESS.value:
+            raise StateError(pick(f"案件{case.case_no}没有调解协议，无需记录履行",
+                                  f"case {case.case_no} has no agreement to perform"))
+        obligations = {o.seq: o for o in obligations_of(w.session, case.id)}
+        seq = values.pop("obligation")
+        if seq not in obligations:
+            have = "、".join(str(n) for n in obligations) or pick("无", "none")
+            raise ValidationError.single(PERFORMANCE_SPECS["obligation"].label, pick(
+                f"没有第{seq}项协议义务（已有：{have}）", f"there is no obligation {seq} (there are: {have})"))
+        if case.signed_on and values["performed_on"] < case.signed_on:
+            raise ValidationError.single(PERFORMANCE_SPECS["performed_on"].label,
+                                         pick("不能早于协议生效日期", "cannot be before the agreement took effect"))
+        w.add(MediationPerformance(case_id=case.id, obligation_id=obligations[seq].id, **values))
+        md._set_document_in(w, case, CaseDocument.PERFORMANCE_PROOF)
+        if all_performed(w.session, case.id):
+            w.update(case, performance_status=pick("已履行完毕", "fully performed"))
+    return _write(db, actor, case_ref, run)
+
+
+def extend(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> ChangeSet:
+    """Extend the ~30-day norm, only with the parties' consent (recorded)."""
+    values = clean(EXTENSION_SPECS, data)
+
+    def run(w: Writer, case: MediationCase) -> None:
+        md._require_open(case)
+        problems = []
+        if values["agreed_on"] < case.accepted_on:
+            problems.append(FieldProblem(EXTENSION_SPECS["agreed_on"].label, md._before_accepted(case)))
+        current = due_on(w.session, case)
+        if values["until"] <= current:
+            problems.append(FieldProblem(EXTENSION_SPECS["until"].label, pick(
+                f"应晚于现在的期限{current.isoformat()}", f"must be after the current due date {current.isoformat()}")))
+        if problems:
+            raise ValidationError(problems)
+        w.add(MediationExtension(case_id=case.id, **values))
+    return _write(db, actor, case_ref, run)
+
+
+def due_on(session: Session, case: MediationCase) -> date:
+    """When the case should be settled: 30 days after acceptance, or the latest agreed extension."""
+    base = md.due_date(case)
+    ext = [e.until for e in md._children(session, MediationExtension, case.id)]
+    return max([base, *ext])
+
+
+def record_confirmation(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> ChangeSet:
+    """司法确认 (§33): applied for and/or confirmed; only a written agreement can be confirmed."""
+    values = clean(CONFIRMATION_SPECS, data, partial=True)
+    if not any(values.values()):
+        raise ValidationError.single(CONFIRMATION_SPECS["confirmation_applied_on"].label,
+                                     pick("请填写申请日期或确认日期", "give the date applied or confirmed"))
+
+    def run(w: Writer, case: MediationCase) -> None:
+        if case.outcome != MediationOutcome.SUCCESS.value or case.agreement_form != AgreementForm.WRITTEN.value:
+            raise StateError(pick(f"案件{case.case_no}没有书面调解协议，不能申请司法确认（口头协议应先制作书面协议书）",
+                                  f"case {case.case_no} has no written agreement, so it cannot be confirmed "
+                                  "(put an oral agreement in writing first)"))
+        applied = values.get("confirmation_applied_on") or case.confirmation_applied_on
+        confirmed = values.get("confirmed_on")
+        if applied and case.signed_on and applied < case.signed_on:
+            raise ValidationError.single(CONFIRMATION_SPECS["confirmation_applied_on"].label,
+                                         pick("不能早于协议生效日期", "cannot be before the agreement took effect"))
+        if confirmed and applied and confirmed < applied:
+            raise ValidationError.single(CONFIRMATION_SPECS["confirmed_on"].label,
+                                         pick("不能早于申请日期", "cannot be before the application"))
+        w.update(case, **values)
+        md._set_document_in(w, case, CaseDocument.JUDICIAL_CONFIRMATION)
+    return _write(db, actor, case_ref, run)
+
+
+def set_file_data(w: Writer, case: MediationCase, data: dict[str, Any]) -> None:
+    """The 卷宗's own data (retention, 立卷人, 检查人, 备考), set when the file is archived."""
+    values = clean(ARCHIVE_SPECS, data, partial=True)
+    values = {k: val for k, val in values.items() if val is not None}
+    if values:
+        w.update(case, **values)
