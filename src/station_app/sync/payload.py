@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, inspect, select
 
 from station_app.core.i18n import pick
+from station_app.store.compat import fill_added_columns
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync.results import BundleRefused
@@ -282,6 +283,8 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
             if not isinstance(row, dict):
                 raise _refuse(name, None, None, "记录应为对象", "a row must be an object")
             rid = row.get("id")
+            if row.keys() != keys:
+                fill_added_columns(name, row, keys)  # a station one version behind: see store/compat.py
             if row.keys() != keys:
                 extra = sorted(set(row) - keys)
                 missing = sorted(keys - set(row))
