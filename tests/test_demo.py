@@ -64,7 +64,8 @@ def test_demo_runs_twice_to_the_same_figures(cli, tmp_path):
     assert len(m["by_type"]) == 15 and sum(m["by_type"].values()) == 101
     assert o["lectures"] == 13 and o["campaigns"] == 10
     assert 7000 <= o["materials"] <= 9500 and 4000 <= o["attendees"] <= 8000
-    assert p["villages"] == 21 and 380 <= p["total"] <= 420
+    # December and Q4 are posted in January: not yet up on 1 January, so not counted as of then.
+    assert p["villages"] == 21 and 330 <= p["total"] <= 360
     assert 1 <= len(p["overdue"]) <= 10
     assert {o["station"] for o in p["overdue"]} <= {f"S{i:02d}" for i in range(1, 22)}
     assert len(d["by_station"]) == 22 and len(c["by_station"]) == 22

@@ -25,7 +25,8 @@ def _record_some(db):
     outreach.record_event(db, "tester", {"kind": "法治讲座", "held_on": "2021-03-15", "topic": "民法典",
                                          "attendees": 60, "materials": 150})
     postings.record_posting(db, "tester", {"category": "财务", "title": "2021年1月财务公开", "period": "2021-01",
-                                           "posted_on": "2021-01-28"})
+                                           "posted_on": "2021-01-28", "reviewer": "刘强",
+                                           "reviewed_on": "2021-01-28", "review_opinion": "属实"})
 
 
 def test_stats_json_contract_through_the_cli(cli, station, tmp_path):
@@ -46,13 +47,10 @@ def test_stats_json_contract_through_the_cli(cli, station, tmp_path):
                               "consultation_days": 0}
     p = st["postings"]
     assert p["total"] == 1 and p["by_category"] == {"党务": 0, "村务": 0, "财务": 1}
-    # As of 2 April: February, March and the first quarter are over; January was posted.
-    assert p["overdue"] == [
-        {"station": "S01", "category": "党务", "period": "2021-Q1"},
-        {"station": "S01", "category": "村务", "period": "2021-Q1"},
-        {"station": "S01", "category": "财务", "period": "2021-02"},
-        {"station": "S01", "category": "财务", "period": "2021-03"},
-    ]
+    # As of 2 April: January was posted; February's grace period (to 10 March) is over; March and the first
+    # quarter are due by 10 April (issue 10: overdue only after the grace period).
+    assert p["overdue"] == [{"station": "S01", "category": "财务", "period": "2021-02"}]
+    assert p["late"] == []
 
 
 def test_stats_text_in_chinese_and_english(cli, station, tmp_path):

@@ -86,7 +86,8 @@ def test_posting_and_outreach(cli, home, tmp_path):
     photo = tmp_path / "board.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
     r = ok(cli, home, "posting", "add", "--category", "财务", "--title", "3月财务收支", "--period", "2021-03",
-           "--posted-on", "2021-04-02", "--reviewer", "刘强", "--photo", str(photo))
+           "--posted-on", "2021-04-02", "--reviewer", "刘强", "--reviewed-on", "2021-04-01",
+           "--review-opinion", "收支属实", "--photo", str(photo))
     pid = r["changes"][0]["id"]
     assert [c["table"] for c in r["changes"]] == ["postings", "posting_photos"]
     assert ok(cli, home, "posting", "list", "--year", "2021", "--current") == [

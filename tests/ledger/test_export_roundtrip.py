@@ -59,10 +59,13 @@ def fill(db) -> None:
                                 "summary": "欠款"},
                         [{"role": "申请人", "name": "孙八"}, {"role": "被申请人", "name": "周九"}])
     postings.record_posting(db, a, {"category": "财务", "title": "2021年3月财务收支", "period": "2021-03",
-                                    "posted_on": "2021-04-02", "taken_down_on": "2021-04-17", "reviewer": "赵六"})
+                                    "posted_on": "2021-04-02", "taken_down_on": "2021-04-17", "reviewer": "赵六",
+                                    "reviewed_on": "2021-04-01", "review_opinion": "收支属实"})
     postings.record_posting(db, a, {"category": "村务", "title": "四季度村务公开", "period": "2021-Q4",
                                     "posted_on": "2022-01-05", "medium": "微信群"})
-    postings.record_posting(db, a, {"category": "党务", "title": "年度党务公开", "period": "2021", "posted_on": "2021-12-28"})
+    postings.record_posting(db, a, {"category": "党务", "title": "年度党务公开", "period": "2021", "posted_on": "2021-12-28",
+                                    "audited_by": "王芳", "audited_on": "2021-12-26", "approved_by": "李强",
+                                    "approved_on": "2021-12-27"})
     outreach.record_event(db, a, {"kind": "法治讲座", "held_on": "2021-03-15", "topic": "民法典进农村",
                                   "speaker": "王律师", "attendees": 60, "materials": 200})
     outreach.record_event(db, a, {"kind": "普法宣传", "held_on": "2021-06-26", "topic": "禁毒宣传", "materials": 500})

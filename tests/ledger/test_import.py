@@ -144,7 +144,7 @@ def test_posting_period_spellings(station, tmp_path):
         posting_row("2021-Q1", category="村务", title="一季度村务公开"),
         posting_row("2021年第二季度", category="党务", title="二季度党务公开", posted="2021/7/2", taken="2021/7/16"),
         posting_row("2021", category="村务", title="年度村务公开"),
-        posting_row(datetime(2021, 5, 1), title="Excel 把 2021-05 变成了日期"),
+        posting_row(datetime(2021, 5, 1), title="Excel 把 2021-05 变成了日期", posted="2021-06-02"),
         posting_row(2020, category="党务", title="年份被 Excel 存成了数字"),
     ])
     report = import_ledger(station, f, "posting", actor="clerk")

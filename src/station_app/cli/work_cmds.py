@@ -193,10 +193,19 @@ def _register_posting(sub: argparse._SubParsersAction) -> None:
     a = _cmd(s, "add", "登记一次公开", "record a posting", _posting_add)
     a.add_argument("--category", required=True, help="/".join(PostingCategory.values()))
     a.add_argument("--title", required=True)
-    a.add_argument("--period", required=True, help=pick("所属期间：2021-03、2021-Q1 或 2021", "period: 2021-03, 2021-Q1 or 2021"))
+    a.add_argument("--period", help=pick("所属期间：2021-03、2021-Q1 或 2021", "period: 2021-03, 2021-Q1 or 2021"))
     a.add_argument("--posted-on", dest="posted_on", required=True, help=pick("公开日期", "date posted"))
     a.add_argument("--medium", help="/".join(PostingMedium.values()))
     a.add_argument("--reviewer", help=pick("审核人（民主理财小组/村务监督委员会）", "reviewer"))
+    a.add_argument("--reviewed-on", dest="reviewed_on", help=pick("财务审核日期（财务必填）", "date of the finance review (财务)"))
+    a.add_argument("--review-opinion", dest="review_opinion", help=pick("审核意见（财务必填）", "review opinion (财务)"))
+    a.add_argument("--audited-by", dest="audited_by", help=pick("党务审核人（含保密审查）", "who audited (党务)"))
+    a.add_argument("--audited-on", dest="audited_on", help=pick("党务审核日期", "date audited (党务)"))
+    a.add_argument("--approved-by", dest="approved_by", help=pick("党务审批人", "who approved (党务)"))
+    a.add_argument("--approved-on", dest="approved_on", help=pick("党务审批日期", "date approved (党务)"))
+    a.add_argument("--immediate", action="store_const", const=True,
+                   help=pick("随时公开（重大事项，不属于定期公开；可不填期间）",
+                             "随时公开: a major matter posted at once, outside the schedule (period optional)"))
     a.add_argument("--content")
     a.add_argument("--photo", action="append", default=[], metavar="FILE",
                    help=pick("公开栏照片 jpg/png（可重复）", "photo of the board, jpg/png (repeatable)"))

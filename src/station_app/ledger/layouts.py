@@ -175,6 +175,15 @@ def cell_period(raw: Any) -> str:
     return str(parse_period(str(raw)))
 
 
+def cell_bool(raw: Any) -> bool:
+    """是/否, √/×, 1/0, yes/no."""
+    from station_app.services.fields import boolean
+
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw in (0, 1):
+        return bool(raw)
+    return boolean(raw)
+
+
 _NAME_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
@@ -205,6 +214,8 @@ class Column:
     required: bool = False
     default: Any = None
     width: int = 12  # column width in an exported .xlsx (characters)
+    #: A column added after 0.1.0: a ledger without it still imports (and its rows keep their fingerprints).
+    optional: bool = False
 
 
 @dataclass
@@ -328,6 +339,10 @@ class Layout:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
+    @property
+    def optional_headers(self) -> list[str]:
+        return [c.header for c in self.columns if c.optional]
+
     # step 1
     def parse_cells(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Read every cell of a row; raises RowError listing every bad cell."""
@@ -351,7 +366,12 @@ class Layout:
 
     def fingerprint_base(self, canon: dict[str, Any]) -> str:
         """sha256 of the kind and the row's normalised values (column order fixed by the layout, not the file)."""
-        payload = json.dumps([self.kind, [canonical_text(canon[c.key]) for c in self.columns]], ensure_ascii=False)
+        values: list[Any] = [canonical_text(canon[c.key]) for c in self.columns if not c.optional]
+        # An optional column enters only when it says something, so a row of an older ledger (without the
+        # column) keeps the fingerprint it was imported with and is not imported twice.
+        values += [[c.header, canonical_text(canon[c.key])] for c in self.columns
+                   if c.optional and canon[c.key] is not None and canon[c.key] != c.default]
+        payload = json.dumps([self.kind, values], ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     # step 2 and 3, per kind
@@ -687,10 +707,11 @@ class PostingLayout(Layout):
     def validate(self, canon: dict[str, Any]) -> dict[str, Any]:
         from station_app.services import postings
 
-        data = {"category": canon["category"], "title": canon["title"], "period": canon["period"],
-                "posted_on": canon["posted_on"], "taken_down_on": canon["taken_down_on"], "medium": canon["medium"],
-                "reviewer": canon["reviewer"]}
-        return _validated(self, postings.SPECS, postings.validate_posting, data)
+        data = {k: canon[k] for k in ("category", "title", "period", "posted_on", "taken_down_on", "medium",
+                                      "reviewer", "immediate", "reviewed_on", "review_opinion", "audited_by",
+                                      "audited_on", "approved_by", "approved_on")}
+        # A ledger records postings made on paper: a review it does not name is "see the paper record".
+        return _validated(self, postings.SPECS, lambda d: postings.validate_posting(d, paper=True), data)
 
     def add(self, ctx: ImportContext, payload: dict[str, Any]) -> Posting:
         from station_app.services import postings
@@ -705,7 +726,10 @@ class PostingLayout(Layout):
                 .order_by(Posting.posted_on, Posting.category, Posting.created_at, Posting.id))
         for p in session.execute(stmt).scalars():
             yield p.id, {"公开类别": p.category, "公开事项": p.title, "所属期间": p.period, "公开日期": p.posted_on,
-                         "撤下日期": p.taken_down_on, "公开形式": p.medium, "审核人": p.reviewer}
+                         "撤下日期": p.taken_down_on, "公开形式": p.medium, "审核人": p.reviewer,
+                         "随时公开": "是" if p.immediate else None, "审核日期": p.reviewed_on,
+                         "审核意见": p.review_opinion, "党务审核人": p.audited_by, "党务审核日期": p.audited_on,
+                         "审批人": p.approved_by, "审批日期": p.approved_on}
 
 
 POSTING = PostingLayout(
@@ -718,9 +742,18 @@ POSTING = PostingLayout(
         Column("撤下日期", "taken_down_on", cell_date, width=12),
         Column("公开形式", "medium", cell_code(PostingMedium), default=PostingMedium.BOARD.value, width=10),
         Column("审核人", "reviewer", cell_text(64), width=10),
+        Column("随时公开", "immediate", cell_bool, default=False, width=8, optional=True),
+        Column("审核日期", "reviewed_on", cell_date, width=12, optional=True),
+        Column("审核意见", "review_opinion", cell_text(2000), width=24, optional=True),
+        Column("党务审核人", "audited_by", cell_text(64), width=10, optional=True),
+        Column("党务审核日期", "audited_on", cell_date, width=12, optional=True),
+        Column("审批人", "approved_by", cell_text(64), width=10, optional=True),
+        Column("审批日期", "approved_on", cell_date, width=12, optional=True),
     ),
     {"category": "公开类别", "title": "公开事项", "period": "所属期间", "posted_on": "公开日期",
-     "taken_down_on": "撤下日期", "medium": "公开形式", "reviewer": "审核人"},
+     "taken_down_on": "撤下日期", "medium": "公开形式", "reviewer": "审核人", "immediate": "随时公开",
+     "reviewed_on": "审核日期", "review_opinion": "审核意见", "audited_by": "党务审核人", "audited_on": "党务审核日期",
+     "approved_by": "审批人", "approved_on": "审批日期"},
 )
 
 

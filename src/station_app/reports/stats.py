@@ -216,39 +216,11 @@ def schedule_of(station_schedule: dict | None) -> dict[str, PeriodUnit | None]:
 
 
 def _postings(s, year: int, today: date) -> dict[str, Any]:
-    live = and_(Posting.deleted.is_(False), _in_period_year(year))
-    by_category = _counts(PostingCategory.values(), s.execute(
-        select(Posting.category, func.count()).where(live).group_by(Posting.category)).all())
-    villages = s.execute(
-        select(Station.id, Station.code, Station.posting_schedule)
-        .where(Station.kind == StationKind.VILLAGE.value, Station.deleted.is_(False))
-    ).all()
-    # One row per distinct (station, category, period): at most a few dozen per village, whatever the volume.
-    posted: dict[tuple[str, str], list[Period]] = {}
-    for sid, category, period in s.execute(
-        select(Posting.station_id, Posting.category, Posting.period).where(live)
-        .group_by(Posting.station_id, Posting.category, Posting.period)
-    ).all():
-        try:
-            posted.setdefault((sid, category), []).append(parse_period(period))
-        except ValidationError:
-            continue
-    overdue = []
-    for sid, code, schedule in villages:
-        for category, unit in schedule_of(schedule).items():
-            if unit is None:
-                continue
-            have = posted.get((sid, category), [])
-            for required in periods_of_year(year, unit):
-                # Only a period that is over can be missing; a month is covered by its own posting or a shorter one
-                # inside it, never by a quarterly or yearly posting.
-                if required.end >= today:
-                    continue
-                if not any(required.covers(p) for p in have):
-                    overdue.append({"station": code, "category": category, "period": str(required)})
-    overdue.sort(key=lambda o: (o["station"], o["category"], o["period"]))
-    return {"total": sum(by_category.values()), "by_category": by_category, "overdue": overdue,
-            "villages": len(villages)}
+    # Statuses with the grace period (issue 10) live in records_stats; the keys here are unchanged.
+    from station_app.reports.records_stats import postings_figures
+    from station_app.services.settings import read_setting
+
+    return postings_figures(s, year, today, read_setting(s, "posting_grace_days"))
 
 
 # -- text -------------------------------------------------------------------------------------------------------
