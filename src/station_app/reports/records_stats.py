@@ -163,3 +163,89 @@ def postings_figures(s: Session, year: int, as_of: date, grace_days: int) -> dic
         "grace_days": grace_days,
         "by_status": {st.value: sum(1 for x in statuses if x.status == st.value) for st in PostingStatus},
     }
+
+
+# -- the other blocks: new keys beside the existing ones -----------------------------------------------------------
+def extend_stats(s: Session, stats: dict[str, Any], year: int, as_of: date) -> dict[str, Any]:
+    """Add issue 10's keys to the blocks of `township_stats` (existing keys are never touched) and the
+    `screening` block."""
+    from station_app.services.settings import read_setting
+    from station_app.services.standards import month_hours
+
+    hours_std = read_setting(s, "adviser_hours_per_month")
+    stats["duty"]["below_standard"] = [
+        {"adviser": r.adviser, "station": r.station, "month": r.month, "hours": r.hours}
+        for r in month_hours(s, year, as_of, hours_std) if r.below]
+    stats["duty"]["hours_standard"] = hours_std
+    stats["consultations"].update(consultation_figures(s, year, as_of))
+    stats["outreach"].update(outreach_figures(s, year, as_of))
+    stats["screening"] = screening_figures(s, year, as_of)
+    return stats
+
+
+def consultation_figures(s: Session, year: int, as_of: date) -> dict[str, Any]:
+    from station_app.core.codes import Referral
+    from station_app.store.models import Consultation
+
+    live = and_(Consultation.deleted.is_(False), Consultation.occurred_at >= datetime(year, 1, 1),
+                Consultation.occurred_at < day_after(min(as_of, date(year, 12, 31))))
+    persons = s.execute(select(func.coalesce(func.sum(Consultation.persons), 0)).where(live)).scalar_one()
+    by_referral = {k: 0 for k in Referral.values()}
+    for referral, n in s.execute(select(Consultation.referral, func.count()).where(live)
+                                 .group_by(Consultation.referral)):
+        by_referral[referral] = by_referral.get(referral, 0) + n
+    # 约期答复 still owed on as_of: a follow-up date was set and no answer had been given by then.
+    pending = s.execute(select(func.count()).where(
+        live, Consultation.follow_up_on.is_not(None),
+        or_(Consultation.answered_on.is_(None), Consultation.answered_on > as_of))).scalar_one()
+    return {"persons": int(persons), "by_referral": by_referral, "pending_answers": int(pending)}
+
+
+def outreach_figures(s: Session, year: int, as_of: date) -> dict[str, Any]:
+    from station_app.core.codes import Organiser, OutreachKind
+    from station_app.store.models import OutreachEvent
+
+    live = and_(OutreachEvent.deleted.is_(False), OutreachEvent.held_on >= date(year, 1, 1),
+                OutreachEvent.held_on <= min(as_of, date(year, 12, 31)))
+    by_organiser = {k: 0 for k in Organiser.values()}
+    for organiser, n in s.execute(select(OutreachEvent.organiser, func.count()).where(live)
+                                  .group_by(OutreachEvent.organiser)):
+        by_organiser[organiser] = by_organiser.get(organiser, 0) + n
+    adviser_lectures = s.execute(select(func.count()).where(
+        live, OutreachEvent.kind == OutreachKind.LECTURE.value,
+        OutreachEvent.organiser == Organiser.ADVISER.value)).scalar_one()
+    villages: set[str] = set()
+    themes: dict[str, int] = {}
+    for covered, theme in s.execute(select(OutreachEvent.villages, OutreachEvent.theme).where(live)):
+        villages.update(v for v in (covered or []) if isinstance(v, str))
+        if theme:
+            themes[theme] = themes.get(theme, 0) + 1
+    known = set(s.execute(select(Station.id).where(Station.kind == StationKind.VILLAGE.value,
+                                                   Station.deleted.is_(False))).scalars())
+    return {"by_organiser": by_organiser, "adviser_lectures": int(adviser_lectures),
+            "villages_covered": len(villages & known), "by_theme": dict(sorted(themes.items()))}
+
+
+def screening_figures(s: Session, year: int, as_of: date) -> dict[str, Any]:
+    """Found (by the day found), resolved (on the spot or handed on with a resolved date by as_of, or the linked
+    mediation case settled by as_of), the resolution rate. An item counts once, however it was resolved."""
+    from station_app.core.codes import MediationOutcome
+    from station_app.store.models import MediationCase, ScreeningItem
+
+    upto = min(as_of, date(year, 12, 31))
+    rows = s.execute(
+        select(ScreeningItem.resolved_on, MediationCase.outcome, MediationCase.closed_on, ScreeningItem.action)
+        .outerjoin(MediationCase, and_(MediationCase.id == ScreeningItem.mediation_case_id,
+                                       MediationCase.deleted.is_(False)))
+        .where(ScreeningItem.deleted.is_(False), ScreeningItem.found_on >= date(year, 1, 1),
+               ScreeningItem.found_on <= upto)).all()
+    resolved = 0
+    by_action: dict[str, int] = {}
+    for resolved_on, outcome, closed_on, action in rows:
+        by_action[action] = by_action.get(action, 0) + 1
+        if resolved_on is not None and resolved_on <= as_of:
+            resolved += 1
+        elif outcome == MediationOutcome.SUCCESS.value and closed_on is not None and closed_on <= as_of:
+            resolved += 1
+    return {"found": len(rows), "resolved": resolved, "resolution_rate": rate(resolved, len(rows)),
+            "by_action": by_action}

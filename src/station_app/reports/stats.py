@@ -78,7 +78,7 @@ def township_stats(db: StationDB, year: int, *, today: date | None = None) -> di
     today = today or date.today()
     with db.read() as s:
         codes = dict(s.execute(select(Station.id, Station.code)).all())
-        return {
+        stats = {
             "year": year,
             "duty": _duty(s, year, codes),
             "consultations": _consultations(s, year, codes),
@@ -86,6 +86,9 @@ def township_stats(db: StationDB, year: int, *, today: date | None = None) -> di
             "outreach": _outreach(s, year),
             "postings": _postings(s, year, today),
         }
+        from station_app.reports.records_stats import extend_stats  # issue 10's keys, as of `today`
+
+        return extend_stats(s, stats, year, today)
 
 
 # -- duty -------------------------------------------------------------------------------------------------------
