@@ -16,7 +16,8 @@ def _record_some(db):
                                             "end_at": "2021-03-09 12:00", "people_served": 9}).first("duty_shifts")
     duty.delete_shift(db, "tester", gone)
     consultations.record_consultation(db, "tester", {"occurred_at": "2021-03-02 09:30", "channel": "来访",
-                                                     "category": "土地承包", "summary": "承包地被占用"})
+                                                     "category": "土地承包", "summary": "承包地被占用",
+                                                     "anonymous": True})
     case = mediation.open_case(db, "tester", {"accepted_on": "2021-03-05", "source": "当事人申请", "dispute_type": "邻里",
                                               "summary": "排水沟纠纷"},
                                [{"role": "申请人", "name": "李四"}, {"role": "被申请人", "name": "王五"}])

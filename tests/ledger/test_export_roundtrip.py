@@ -32,12 +32,12 @@ def fill(db) -> None:
                                               "answer": "依据民法典第一千零八十五条", "answered_by": "王律师"})
     consultations.record_consultation(db, a, {"occurred_at": "2021-03-06", "channel": "普法活动现场",
                                               "category": "宅基地", "summary": "=宅基地边界（以等号开头的文字）",
-                                              "referral": "人民调解"})
+                                              "referral": "人民调解", "anonymous": True})
     consultations.record_consultation(db, a, {"occurred_at": "2021-11-30 16:05", "channel": "电话",
                                               "consultant_name": "李四", "phone": "0311-86681234", "category": "借贷/债务",
                                               "summary": "借款不还", "referral": "诉讼"})
     consultations.record_consultation(db, a, {"occurred_at": "2020-12-31", "channel": "来访", "category": "其他",
-                                              "summary": "去年的咨询，不在2021年台账里"})
+                                              "summary": "去年的咨询，不在2021年台账里", "anonymous": True})
     duty.record_shift(db, a, {"adviser_id": "王律师", "start_at": "2021-03-05 09:00", "end_at": "2021-03-05 11:30",
                               "people_served": 4, "summary": "解答咨询四人次"})
     duty.record_shift(db, a, {"adviser_id": "王律师", "start_at": "2021-04-02 14:00", "end_at": "2021-04-02 17:00"},

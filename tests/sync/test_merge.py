@@ -22,7 +22,8 @@ from station_app.sync.payload import collect_changes
 from station_app.sync.results import BundleRefused
 from tests.sync.bundles import Header, Outbox, dump_origin, seal
 
-CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分"}
+CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
+           "anonymous": True}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

@@ -138,3 +138,39 @@ def _standards(args, ctx: Context) -> int:
                       pick("讲座", "lectures"), pick("标准", "standard"), pick("结果", "result")])
     emit(ctx, report, months + "\n\n" + quarters)
     return 0
+
+
+# -- consult pending / answer --------------------------------------------------------------------------------------
+def register_consult_extras(s: argparse._SubParsersAction) -> None:
+    p = s.add_parser("pending", help=pick("尚未答复的约期答复", "deferred answers still owed"))
+    p.add_argument("--as-of", dest="as_of", help=pick("按此日期（默认今天）", "as of this date (default: today)"))
+    add_json(p)
+    p.set_defaults(handler=_consult_pending)
+    a = s.add_parser("answer", help=pick("登记约期答复已答复", "record that a deferred answer was given"))
+    a.add_argument("id")
+    a.add_argument("--on", required=True, help=pick("答复日期", "date answered"))
+    a.add_argument("--answer", help=pick("答复内容", "the answer"))
+    add_json(a)
+    a.set_defaults(handler=_consult_answer)
+
+
+def _consult_pending(args, ctx: Context) -> int:
+    from station_app.services import consultations as cs
+
+    rows = cs.pending_answers(ctx.db(), as_of=_date_option(args.as_of, "--as-of"))
+    emit(ctx, rows, table([[r["id"][:8], r["occurred_at"][:16].replace("T", " "), r["consultant"], r["phone"],
+                            r["category"], r["follow_up_on"], pick("已过期", "overdue") if r["overdue"] else ""]
+                           for r in rows],
+                          [pick("编号", "id"), pick("咨询时间", "time"), pick("咨询人", "consultant"),
+                           pick("电话", "phone"), pick("类别", "category"), pick("约定答复日期", "promised by"),
+                           pick("状态", "state")]))
+    return 0
+
+
+def _consult_answer(args, ctx: Context) -> int:
+    from station_app.services import consultations as cs
+
+    db = ctx.db()
+    record = cs.get_consultation(db, args.id)
+    return _changed(ctx, cs.answer_deferred(db, ctx.user, record.id, args.on, args.answer),
+                    "已登记答复", "recorded the answer")

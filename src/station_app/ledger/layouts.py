@@ -340,6 +340,11 @@ class Layout:
         return [c.header for c in self.columns]
 
     @property
+    def base_headers(self) -> list[str]:
+        """The columns of a 0.1.0 ledger (every one must be in the file)."""
+        return [c.header for c in self.columns if not c.optional]
+
+    @property
     def optional_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.optional]
 
@@ -424,8 +429,11 @@ class ConsultationLayout(Layout):
         data = {"occurred_at": canon["occurred_at"], "channel": canon["channel"],
                 "consultant_name": canon["consultant_name"], "gender": canon["gender"], "phone": canon["phone"],
                 "category": canon["category"], "summary": canon["summary"], "answer": canon["answer"],
-                "answered_by": canon["answered_by"], "referral": canon["referral"]}
-        return _validated(self, cs.SPECS, cs.validate_consultation, data)
+                "answered_by": canon["answered_by"], "referral": canon["referral"], "persons": canon["persons"],
+                "referral_to": canon["referral_to"], "referral_result": canon["referral_result"],
+                "follow_up_on": canon["follow_up_on"], "answered_on": canon["answered_on"]}
+        # A ledger writes an empty or 匿名 name for an anonymous visit (paper=True).
+        return _validated(self, cs.SPECS, lambda d: cs.validate_consultation(d, paper=True), data)
 
     def add(self, ctx: ImportContext, payload: dict[str, Any]) -> Consultation:
         from station_app.services import consultations as cs
@@ -447,7 +455,8 @@ class ConsultationLayout(Layout):
                          "咨询人": "匿名" if c.anonymous or not c.consultant_name else c.consultant_name,
                          "性别": c.gender, "联系电话": c.phone, "咨询方式": c.channel, "咨询类别": c.category,
                          "咨询内容": c.summary, "解答意见": c.answer, "解答人": c.answered_by or adviser,
-                         "转介": c.referral}
+                         "转介": c.referral, "人次": c.persons, "接收单位": c.referral_to,
+                         "转介结果": c.referral_result, "约期答复日期": c.follow_up_on, "答复日期": c.answered_on}
 
 
 CONSULTATION = ConsultationLayout(
@@ -463,10 +472,16 @@ CONSULTATION = ConsultationLayout(
         Column("解答意见", "answer", cell_text(), width=40),
         Column("解答人", "answered_by", cell_text(64), width=10),
         Column("转介", "referral", cell_code(Referral), default=Referral.NONE.value, width=10),
+        Column("人次", "persons", cell_count, default=1, width=6, optional=True),
+        Column("接收单位", "referral_to", cell_text(128), width=16, optional=True),
+        Column("转介结果", "referral_result", cell_text(), width=20, optional=True),
+        Column("约期答复日期", "follow_up_on", cell_date, width=12, optional=True),
+        Column("答复日期", "answered_on", cell_date, width=12, optional=True),
     ),
     {"occurred_at": "日期", "consultant_name": "咨询人", "gender": "性别", "phone": "联系电话", "channel": "咨询方式",
      "category": "咨询类别", "summary": "咨询内容", "answer": "解答意见", "answered_by": "解答人", "referral": "转介",
-     "anonymous": "咨询人", "adviser_id": "解答人"},
+     "anonymous": "咨询人", "adviser_id": "解答人", "persons": "人次", "referral_to": "接收单位",
+     "referral_result": "转介结果", "follow_up_on": "约期答复日期", "answered_on": "答复日期", "address": "咨询人"},
 )
 
 
