@@ -69,6 +69,13 @@ def fill(db) -> None:
     outreach.record_event(db, a, {"kind": "法治讲座", "held_on": "2021-03-15", "topic": "民法典进农村",
                                   "speaker": "王律师", "attendees": 60, "materials": 200})
     outreach.record_event(db, a, {"kind": "普法宣传", "held_on": "2021-06-26", "topic": "禁毒宣传", "materials": 500})
+    from station_app.services import screening
+
+    screening.record_item(db, a, {"found_on": "2021-02-27", "found_by": "网格员刘洋", "parties": "张三、李四",
+                                  "dispute_type": "邻里", "description": "排水沟堵塞引发争吵", "risk_level": "中",
+                                  "action": "转人民调解", "mediation_case_id": case})
+    screening.record_item(db, a, {"found_on": "2021-07-01", "found_by": "调解员赵调解", "dispute_type": "其他",
+                                  "description": "宅前堆放柴草", "action": "就地化解", "resolved_on": "2021-07-01"})
 
 
 def cells(db, kind) -> list[dict]:

@@ -38,6 +38,11 @@ from station_app.core.codes import (
     PostingCategory,
     PostingMedium,
     Referral,
+    RiskLevel,
+    ScreeningAction,
+    Audience,
+    Occasion,
+    Organiser,
 )
 from station_app.core.errors import FieldProblem, ValidationError
 from station_app.core.i18n import pick
@@ -779,16 +784,29 @@ class OutreachLayout(Layout):
         from station_app.services import outreach
 
         data = {"held_on": canon["held_on"], "kind": canon["kind"], "topic": canon["topic"],
-                "speaker": canon["speaker"], "attendees": canon["attendees"], "materials": canon["materials"]}
-        return _validated(self, outreach.SPECS, outreach.validate_event, data)
+                "speaker": canon["speaker"], "attendees": canon["attendees"], "materials": canon["materials"],
+                "organiser": canon["organiser"], "theme": canon["theme"], "occasion": canon["occasion"],
+                "audience": canon["audience"], "villages": list(canon["villages"]) if canon["villages"] else None}
+        # The organiser is settled in add(), once it is known whether the speaker is an adviser.
+        organiser = data.pop("organiser")
+        values = _validated(self, outreach.SPECS, outreach.validate_event, data)
+        values["organiser"] = organiser
+        return values
 
     def add(self, ctx: ImportContext, payload: dict[str, Any]) -> OutreachEvent:
         from station_app.services import outreach
+
+        from station_app.core.codes import Organiser as Org
 
         values = dict(payload)
         if values.get("speaker"):
             # The speaker is often the village adviser: link a known one; a judge or police officer is no adviser.
             values["adviser_id"] = ctx.adviser_id(values["speaker"], create=False, label="主讲人")
+        if not values.get("organiser"):
+            values["organiser"] = Org.ADVISER.value if values.get("adviser_id") else Org.OTHER.value
+        elif values["organiser"] == Org.ADVISER.value and not values.get("adviser_id"):
+            raise RowError([("主讲人", pick("由村法律顾问组织的活动，主讲人应为顾问名单中的法律顾问",
+                                            "an event organised by a village adviser needs an adviser as speaker"))])
         return _in_write(self, outreach.SPECS, lambda: outreach.add_event(ctx.w, values))
 
     def export_rows(self, session, station_id, year):
@@ -797,8 +815,11 @@ class OutreachLayout(Layout):
                        OutreachEvent.held_on >= date(year, 1, 1), OutreachEvent.held_on < date(year + 1, 1, 1))
                 .order_by(OutreachEvent.held_on, OutreachEvent.created_at, OutreachEvent.id))
         for e, adviser in session.execute(stmt):
+            codes = dict(session.execute(select(Station.id, Station.code)).all()) if e.villages else {}
             yield e.id, {"日期": e.held_on, "活动形式": e.kind, "主题": e.topic, "主讲人": e.speaker or adviser,
-                         "参加人数": e.attendees, "发放资料份数": e.materials}
+                         "参加人数": e.attendees, "发放资料份数": e.materials, "组织单位": e.organiser,
+                         "宣讲主题": e.theme, "时间节点": e.occasion, "法律六进": e.audience,
+                         "覆盖村": "、".join(codes.get(v, v) for v in e.villages or []) or None}
 
 
 OUTREACH = OutreachLayout(
@@ -810,13 +831,81 @@ OUTREACH = OutreachLayout(
         Column("主讲人", "speaker", cell_text(64), width=10),
         Column("参加人数", "attendees", cell_count, default=0, width=10),
         Column("发放资料份数", "materials", cell_count, default=0, width=14),
+        Column("组织单位", "organiser", cell_code(Organiser), width=10, optional=True),
+        Column("宣讲主题", "theme", cell_text(64), width=16, optional=True),
+        Column("时间节点", "occasion", cell_code(Occasion), width=8, optional=True),
+        Column("法律六进", "audience", cell_code(Audience), width=8, optional=True),
+        Column("覆盖村", "villages", cell_names, width=16, optional=True),
     ),
     {"held_on": "日期", "kind": "活动形式", "topic": "主题", "speaker": "主讲人", "adviser_id": "主讲人",
-     "attendees": "参加人数", "materials": "发放资料份数"},
+     "attendees": "参加人数", "materials": "发放资料份数", "organiser": "组织单位", "theme": "宣讲主题",
+     "occasion": "时间节点", "audience": "法律六进", "villages": "覆盖村"},
 )
 
 
-LAYOUTS: dict[str, Layout] = {lay.kind: lay for lay in (CONSULTATION, DUTY, MEDIATION, POSTING, OUTREACH)}
+# -- screening (矛盾纠纷排查) ------------------------------------------------------------------------------------
+
+class ScreeningLayout(Layout):
+    personal_data = True  # parties' names
+
+    def validate(self, canon: dict[str, Any]) -> dict[str, Any]:
+        from station_app.services import screening
+
+        data = {k: canon[k] for k in ("found_on", "village_station_id", "found_by", "parties", "dispute_type",
+                                      "description", "risk_level", "action", "handed_to", "mediation_case_id",
+                                      "resolved_on", "result")}
+        if data["action"] is None:
+            # A ledger often leaves 处置方式 empty: what else it says tells which it was.
+            data["action"] = ("转人民调解" if data["mediation_case_id"] else "移交其他部门" if data["handed_to"]
+                              else "就地化解" if data["resolved_on"] else "待处置")
+        return _validated(self, screening.SPECS, screening.validate_item, data)
+
+    def add(self, ctx: ImportContext, payload: dict[str, Any]) -> Any:
+        from station_app.services import screening
+
+        return _in_write(self, screening.SPECS, lambda: screening.add_item(ctx.w, dict(payload)))
+
+    def export_rows(self, session, station_id, year):
+        from station_app.store.models import ScreeningItem
+
+        village = Station.__table__.alias("village")
+        stmt = (select(ScreeningItem, village.c.code, MediationCase.case_no)
+                .join(village, village.c.id == ScreeningItem.village_station_id)
+                .outerjoin(MediationCase, MediationCase.id == ScreeningItem.mediation_case_id)
+                .where(ScreeningItem.station_id == station_id, ScreeningItem.deleted.is_(False),
+                       ScreeningItem.found_on >= date(year, 1, 1), ScreeningItem.found_on < date(year + 1, 1, 1))
+                .order_by(ScreeningItem.found_on, ScreeningItem.created_at, ScreeningItem.id))
+        for i, code, case_no in session.execute(stmt):
+            yield i.id, {"排查日期": i.found_on, "村": code, "排查人": i.found_by, "当事人": i.parties,
+                         "纠纷类型": i.dispute_type, "纠纷情况": i.description, "风险等级": i.risk_level,
+                         "处置方式": i.action, "移交单位": i.handed_to, "调解案号": case_no, "化解日期": i.resolved_on,
+                         "处置结果": i.result}
+
+
+SCREENING = ScreeningLayout(
+    "screening", "矛盾纠纷排查台账", "dispute screening ledger", "screening_items",
+    (
+        Column("排查日期", "found_on", cell_date, required=True, width=12),
+        Column("村", "village_station_id", cell_text(100), width=10),
+        Column("排查人", "found_by", cell_text(64), required=True, width=10),
+        Column("当事人", "parties", cell_text(255), width=14),
+        Column("纠纷类型", "dispute_type", cell_code(DisputeType), required=True, width=12),
+        Column("纠纷情况", "description", cell_text(), required=True, width=40),
+        Column("风险等级", "risk_level", cell_code(RiskLevel), default=RiskLevel.LOW.value, width=8),
+        Column("处置方式", "action", cell_code(ScreeningAction), width=12),
+        Column("移交单位", "handed_to", cell_text(128), width=14),
+        Column("调解案号", "mediation_case_id", cell_text(64), width=14),
+        Column("化解日期", "resolved_on", cell_date, width=12),
+        Column("处置结果", "result", cell_text(), width=30),
+    ),
+    {"found_on": "排查日期", "village_station_id": "村", "found_by": "排查人", "parties": "当事人",
+     "dispute_type": "纠纷类型", "description": "纠纷情况", "risk_level": "风险等级", "action": "处置方式",
+     "handed_to": "移交单位", "mediation_case_id": "调解案号", "resolved_on": "化解日期", "result": "处置结果"},
+)
+
+
+LAYOUTS: dict[str, Layout] = {lay.kind: lay for lay in (CONSULTATION, DUTY, MEDIATION, POSTING, OUTREACH,
+                                                          SCREENING)}
 
 
 def layout(kind: str) -> Layout:
