@@ -67,3 +67,29 @@ def test_counts_are_of_periods_and_immediate_items_fill_none(station):
     assert p["total"] == 3 and p["by_category"]["财务"] == 3
     assert p["periods"]["财务"] == 1 and p["immediate"] == 1
     assert {"station": "S01", "category": "财务", "period": "2021-04"} in p["overdue"]
+
+
+def test_as_of_cuts_every_block(station):
+    """`stats --as-of` counts exactly what existed that day: a record dated after it is left out."""
+    from station_app.services import consultations as cs
+    from station_app.services import duty as du
+    from station_app.services import mediation as m
+    from station_app.services import outreach as ou
+    from station_app.services import advisers as ad
+
+    ad.record_adviser(station, "u", {"name": "王律师"})
+    du.record_shift(station, "u", {"adviser_id": "王律师", "start_at": "2021-06-10 09:00", "end_at": "2021-06-10 11:00",
+                                   "people_served": 3})
+    cs.record_consultation(station, "u", {"occurred_at": "2021-06-10 09:30", "channel": "来访", "anonymous": True,
+                                          "category": "继承", "summary": "遗产", "persons": 2})
+    m.open_case(station, "u", {"accepted_on": "2021-06-10", "source": "当事人申请", "dispute_type": "邻里",
+                               "summary": "排水沟"}, [{"role": "申请人", "name": "李四"}, {"role": "被申请人", "name": "王五"}])
+    ou.record_event(station, "u", {"kind": "法治讲座", "held_on": "2021-06-10", "topic": "民法典", "adviser_id": "王律师"})
+    before = township_stats(station, 2021, today=date(2021, 6, 9))
+    on = township_stats(station, 2021, today=date(2021, 6, 10))
+    assert before["duty"]["shifts"]["village"] == 0 and on["duty"]["shifts"]["village"] == 1
+    assert before["consultations"]["total"] == 0 and on["consultations"]["total"] == 1
+    assert before["consultations"]["persons"] == 0 and on["consultations"]["persons"] == 2
+    assert before["mediations"]["accepted"] == 0 and on["mediations"]["accepted"] == 1
+    assert before["outreach"]["lectures"] == 0 and on["outreach"]["lectures"] == 1
+    assert before["outreach"]["adviser_lectures"] == 0 and on["outreach"]["adviser_lectures"] == 1

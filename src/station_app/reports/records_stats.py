@@ -249,3 +249,47 @@ def screening_figures(s: Session, year: int, as_of: date) -> dict[str, Any]:
             resolved += 1
     return {"found": len(rows), "resolved": resolved, "resolution_rate": rate(resolved, len(rows)),
             "by_action": by_action}
+
+
+# -- text --------------------------------------------------------------------------------------------------------
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def extra_lines(st: dict[str, Any], lang: str) -> list[str]:
+    """The report's sentences for issue 10's figures (after the outreach line of format_stats)."""
+    o, sc, p, d = st["outreach"], st.get("screening") or {}, st["postings"], st["duty"]
+    themes = o.get("by_theme") or {}
+    lines = []
+    if lang == "zh":
+        text = f"    其中村法律顾问开展法治讲座{o['adviser_lectures']}场次"
+        if themes:
+            text += "，" + "、".join(f"“{t}”主题宣讲{n}场次" for t, n in themes.items())
+        if o.get("villages_covered"):
+            text += f"，活动覆盖{o['villages_covered']}个行政村"
+        lines.append(text + "。")
+        if sc:
+            lines.append(f"    矛盾纠纷排查：共排查各类矛盾纠纷{sc['found']}起，化解{sc['resolved']}起，"
+                         f"化解率{_pct(sc['resolution_rate'])}。")
+        if d.get("below_standard"):
+            lines.append(f"    法律顾问服务时长未达每村每月{d.get('hours_standard', 4):g}小时标准的{len(d['below_standard'])}项"
+                         f"（adviser standards 查看明细）。")
+        if p.get("late"):
+            lines.append(f"    三务公开逾期公开{len(p['late'])}期（宽限{p.get('grace_days', 10)}天后才公开）。")
+        return lines
+    text = f"   Of these, village legal advisers gave {o['adviser_lectures']} law lectures"
+    if themes:
+        text += "; " + ", ".join(f"{n} on the theme '{t}'" for t, n in themes.items())
+    if o.get("villages_covered"):
+        text += f"; events covered {o['villages_covered']} villages"
+    lines.append(text + ".")
+    if sc:
+        lines.append(f"   Dispute screening: {sc['found']} disputes found, {sc['resolved']} resolved, "
+                     f"resolution rate {_pct(sc['resolution_rate'])}.")
+    if d.get("below_standard"):
+        lines.append(f"   {len(d['below_standard'])} adviser-village-months below the standard of "
+                     f"{d.get('hours_standard', 4):g} hours (see `adviser standards`).")
+    if p.get("late"):
+        lines.append(f"   {len(p['late'])} required postings went up after the grace period of "
+                     f"{p.get('grace_days', 10)} days.")
+    return lines

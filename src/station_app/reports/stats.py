@@ -56,12 +56,17 @@ def _check_year(year: int) -> int:
     return year
 
 
-def _in_datetime_year(column, year: int):
-    return and_(column >= datetime(year, 1, 1), column < datetime(year + 1, 1, 1))
+def _in_datetime_year(column, year: int, until: date | None = None):
+    # `until` (the as-of date) cuts the year: a record dated after it did not exist yet (issue 10).
+    end = datetime(year + 1, 1, 1)
+    if until is not None:
+        end = min(end, datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    return and_(column >= datetime(year, 1, 1), column < end)
 
 
-def _in_date_year(column, year: int):
-    return and_(column >= date(year, 1, 1), column < date(year + 1, 1, 1))
+def _in_date_year(column, year: int, until: date | None = None):
+    end = date(year + 1, 1, 1) if until is None else min(date(year + 1, 1, 1), until + timedelta(days=1))
+    return and_(column >= date(year, 1, 1), column < end)
 
 
 def _counts(keys: list[str], rows) -> dict[str, int]:
@@ -80,10 +85,10 @@ def township_stats(db: StationDB, year: int, *, today: date | None = None) -> di
         codes = dict(s.execute(select(Station.id, Station.code)).all())
         stats = {
             "year": year,
-            "duty": _duty(s, year, codes),
-            "consultations": _consultations(s, year, codes),
+            "duty": _duty(s, year, codes, today),
+            "consultations": _consultations(s, year, codes, today),
             "mediations": _mediations(s, year, today, codes),
-            "outreach": _outreach(s, year),
+            "outreach": _outreach(s, year, today),
             "postings": _postings(s, year, today),
         }
         from station_app.reports.records_stats import extend_stats  # issue 10's keys, as of `today`
@@ -105,8 +110,8 @@ def _seconds(column):
     return cast(func.strftime("%s", column), Integer)
 
 
-def _duty(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
-    live = and_(DutyShift.deleted.is_(False), _in_datetime_year(DutyShift.start_at, year))
+def _duty(s, year: int, codes: dict[str, str], until: date | None = None) -> dict[str, Any]:
+    live = and_(DutyShift.deleted.is_(False), _in_datetime_year(DutyShift.start_at, year, until))
     seconds = func.sum(_seconds(DutyShift.end_at) - _seconds(DutyShift.start_at))
     per_place = s.execute(
         select(DutyShift.place_station_id, Station.kind, func.count(), seconds, func.sum(DutyShift.people_served))
@@ -132,8 +137,8 @@ def _duty(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
 
 
 # -- consultations ----------------------------------------------------------------------------------------------
-def _consultations(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
-    live = and_(Consultation.deleted.is_(False), _in_datetime_year(Consultation.occurred_at, year))
+def _consultations(s, year: int, codes: dict[str, str], until: date | None = None) -> dict[str, Any]:
+    live = and_(Consultation.deleted.is_(False), _in_datetime_year(Consultation.occurred_at, year, until))
 
     def grouped(column):
         return s.execute(select(column, func.count()).where(live).group_by(column)).all()
@@ -150,7 +155,7 @@ def _consultations(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
 
 # -- mediations -------------------------------------------------------------------------------------------------
 def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, Any]:
-    live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year))
+    live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year, today))
     open_ = MediationCase.outcome == MediationOutcome.IN_PROGRESS.value
     by_outcome = _counts(list(OUTCOME_KEYS), s.execute(
         select(MediationCase.outcome, func.count()).where(live).group_by(MediationCase.outcome)).all())
@@ -183,8 +188,8 @@ def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, A
 
 
 # -- outreach ---------------------------------------------------------------------------------------------------
-def _outreach(s, year: int) -> dict[str, Any]:
-    live = and_(OutreachEvent.deleted.is_(False), _in_date_year(OutreachEvent.held_on, year))
+def _outreach(s, year: int, until: date | None = None) -> dict[str, Any]:
+    live = and_(OutreachEvent.deleted.is_(False), _in_date_year(OutreachEvent.held_on, year, until))
     per_kind = {kind: (n, att or 0, mat or 0) for kind, n, att, mat in s.execute(
         select(OutreachEvent.kind, func.count(), func.sum(OutreachEvent.attendees), func.sum(OutreachEvent.materials))
         .where(live).group_by(OutreachEvent.kind)).all()}
@@ -247,7 +252,7 @@ def _format_zh(st: dict[str, Any]) -> str:
     lines.append(
         f"一、法律服务：各村法律顾问共现场值班{d['shifts']['village']}次，镇公共法律服务中心法律顾问现场值班"
         f"{d['shifts']['centre']}次，累计值班{d['hours']:g}小时，服务群众{d['people_served']}人次；"
-        f"通过值班、普法宣传咨询、微信电话咨询等多种形式累计解答法律咨询共{c['total']}人次。")
+        f"通过值班、普法宣传咨询、微信电话咨询等多种形式累计解答法律咨询共{c.get('persons', c['total'])}人次。")
     channels = "、".join(f"{k}{v}人次" for k, v in c["by_channel"].items() if v)
     categories = "、".join(f"{k}{v}件" for k, v in _top(c["by_category"], 5))
     if channels:
@@ -269,7 +274,11 @@ def _format_zh(st: dict[str, Any]) -> str:
     lines.append(
         f"三、普法宣传：开展法治讲座{o['lectures']}场次、普法宣传活动{o['campaigns']}次，"
         f"参加群众{o['attendees']}人次，发放各种宣传资料{o['materials']}份。")
-    cat = p["by_category"]
+    if "adviser_lectures" in o:
+        from station_app.reports.records_stats import extra_lines
+
+        lines.extend(extra_lines(st, "zh"))
+    cat = p.get("periods", p["by_category"])
     villages = p.get("villages")
     lead = f"{villages}个村居" if villages else "各村"
     text = (f"四、三务公开：{lead}通过“三务”公开栏等公开党务{cat.get('党务', 0)}期、村务{cat.get('村务', 0)}期、"
@@ -296,7 +305,7 @@ def _format_en(st: dict[str, Any]) -> str:
     lines.append(
         f"1. Legal services: village legal advisers held {d['shifts']['village']} on-site duty shifts and the township "
         f"centre's advisers {d['shifts']['centre']}, {d['hours']:g} hours in all, serving {d['people_served']} people; "
-        f"{c['total']} legal consultations were answered.")
+        f"{c.get('persons', c['total'])} people's legal questions were answered ({c['total']} records).")
     channels = ", ".join(f"{Channel(k).label if k in Channel.values() else k} {v}"
                          for k, v in c["by_channel"].items() if v)
     categories = ", ".join(f"{k} {v}" for k, v in _top(
@@ -321,7 +330,11 @@ def _format_en(st: dict[str, Any]) -> str:
     lines.append(
         f"3. Outreach: {o['lectures']} law lectures and {o['campaigns']} awareness campaigns, "
         f"{o['attendees']} attendees, {o['materials']} materials handed out.")
-    cat = p["by_category"]
+    if "adviser_lectures" in o:
+        from station_app.reports.records_stats import extra_lines
+
+        lines.extend(extra_lines(st, "en"))
+    cat = p.get("periods", p["by_category"])
     villages = p.get("villages")
     lead = f"{villages} villages" if villages else "The villages"
     text = (f"4. Public postings: {lead} posted Party affairs {cat.get('党务', 0)}, village affairs "
