@@ -408,6 +408,9 @@ def record_year(db: StationDB, plan: Plan, year: int, seed: int) -> None:
 
     if plan.kind is StationKind.VILLAGE:
         _record_postings(db, plan, year, rng, clerk)
+    from station_app.demo_records import record_extras  # issue 10's records, with their own generator
+
+    record_extras(db, plan, year, seed)
 
 
 def _record_postings(db: StationDB, plan: Plan, year: int, rng: random.Random, clerk: str) -> None:

@@ -282,7 +282,7 @@ def _format_zh(st: dict[str, Any]) -> str:
     villages = p.get("villages")
     lead = f"{villages}个村居" if villages else "各村"
     text = (f"四、三务公开：{lead}通过“三务”公开栏等公开党务{cat.get('党务', 0)}期、村务{cat.get('村务', 0)}期、"
-            f"财务{cat.get('财务', 0)}期，共{p['total']}期")
+            f"财务{cat.get('财务', 0)}期，共{sum(cat.values())}期")
     if p["overdue"]:
         lines.append(text + f"；逾期未公开{len(p['overdue'])}项：")
         lines.extend(_overdue_lines(p["overdue"], "、"))
@@ -338,7 +338,7 @@ def _format_en(st: dict[str, Any]) -> str:
     villages = p.get("villages")
     lead = f"{villages} villages" if villages else "The villages"
     text = (f"4. Public postings: {lead} posted Party affairs {cat.get('党务', 0)}, village affairs "
-            f"{cat.get('村务', 0)} and finances {cat.get('财务', 0)} times, {p['total']} in all")
+            f"{cat.get('村务', 0)} and finances {cat.get('财务', 0)} periods, {sum(cat.values())} in all")
     if p["overdue"]:
         lines.append(text + f"; {len(p['overdue'])} required postings are overdue:")
         lines.extend(_overdue_lines(p["overdue"], ", "))
