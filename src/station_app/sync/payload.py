@@ -21,7 +21,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, ins
 
 from station_app.core.i18n import pick
 from station_app.store.compat import fill_added_columns
-from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
+from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync.results import BundleRefused
 
@@ -41,6 +41,13 @@ MAX_FILES = 20_000
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+#: Tables whose rows reference a photo file carried in the bundle by its sha256 (same layout under photos/).
+PHOTO_TABLES = ("posting_photos", "outreach_photos")
+
+
+def photo_rows(tables: dict[str, list[dict]]) -> list[dict]:
+    """Every row of the photo tables, whichever record they belong to."""
+    return [r for t in PHOTO_TABLES for r in tables.get(t) or []]
 
 
 @dataclass
@@ -110,7 +117,7 @@ def collect_changes(db, after: int, upto: int) -> Payload:
             t = model.__table__
             tables[model.__tablename__] = rows_of(s, model, t.c.station_id == sid, t.c.counter > after,
                                                   t.c.counter <= upto)
-    files = read_photo_files(db.paths, tables[PostingPhoto.__tablename__])
+    files = read_photo_files(db.paths, photo_rows(tables))
     return Payload(tables=tables, files=files, meta={})
 
 
@@ -313,13 +320,13 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
                 raise _refuse(name, rid, "id", "站点记录只能属于该站点自身", "a station row may only belong to that station itself")
             if name == "record_history" and values["table_name"] not in MODEL_BY_TABLE:
                 raise _refuse(name, rid, "table_name", "未知的表名", "unknown table name")
-            if name == "posting_photos":
-                _check_photo_row(rid, values)
+            if name in PHOTO_TABLES:
+                _check_photo_row(rid, values, name)
             out.append(values)
         tables[name] = list(rows)
         parsed[name] = out
 
-    referenced = {r["sha256"]: r for r in parsed["posting_photos"]}
+    referenced = {r["sha256"]: r for r in photo_rows(parsed)}
     checked: dict[str, bytes] = {}
     for sha, data in files.items():
         if not isinstance(sha, str) or not SHA_RE.match(sha):
@@ -418,16 +425,16 @@ def validate_meta(kind: str, meta: dict) -> None:
         _int("epoch", meta["epoch"], lo=1)
 
 
-def _check_photo_row(rid: str, values: dict) -> None:
+def _check_photo_row(rid: str, values: dict, table: str = "posting_photos") -> None:
     if not SHA_RE.match(values["sha256"]):
-        raise _refuse("posting_photos", rid, "sha256", "不是有效的 sha256", "is not a sha256")
+        raise _refuse(table, rid, "sha256", "不是有效的 sha256", "is not a sha256")
     ext = Path(values["file_name"]).suffix.lower()
     if ext not in PHOTO_TYPES or "/" in values["file_name"] or "\\" in values["file_name"]:
-        raise _refuse("posting_photos", rid, "file_name", "不是 jpg/png 照片文件名", "is not a jpg/png file name")
+        raise _refuse(table, rid, "file_name", "不是 jpg/png 照片文件名", "is not a jpg/png file name")
     if values["media_type"] != PHOTO_TYPES[ext]:
-        raise _refuse("posting_photos", rid, "media_type", "与文件类型不符", "does not match the file type")
+        raise _refuse(table, rid, "media_type", "与文件类型不符", "does not match the file type")
     if not 0 <= values["size"] <= MAX_PHOTO_BYTES:
-        raise _refuse("posting_photos", rid, "size", "照片大小无效", "is not a valid photo size")
+        raise _refuse(table, rid, "size", "照片大小无效", "is not a valid photo size")
 
 
 def parsed_rows(payload: Payload, *, kind: str, signer_station_id: str) -> dict[str, list[dict]]:
