@@ -174,3 +174,37 @@ def _consult_answer(args, ctx: Context) -> int:
     record = cs.get_consultation(db, args.id)
     return _changed(ctx, cs.answer_deferred(db, ctx.user, record.id, args.on, args.answer),
                     "已登记答复", "recorded the answer")
+
+
+# -- posting status ------------------------------------------------------------------------------------------------
+def register_posting_extras(s: argparse._SubParsersAction, cmd) -> None:
+    st = cmd(s, "status", "各村各类三务公开每期的状态（按时/逾期公开/逾期未公开/未到期）",
+             "each required period's status (on time / late / overdue / not yet due)", _posting_status)
+    st.add_argument("--year", required=True)
+    st.add_argument("--as-of", dest="as_of", help=pick("按此日期判断（默认今天）", "as of this date (default: today)"))
+    st.add_argument("--status", help="按时/逾期公开/逾期未公开/未到期")
+
+
+def _posting_status(args, ctx: Context) -> int:
+    from station_app.core.codes import PostingStatus
+    from station_app.core.validators import code
+    from station_app.reports.records_stats import posting_statuses
+    from station_app.services.settings import read_setting
+
+    wanted = None
+    if args.status:
+        try:
+            wanted = code(PostingStatus, args.status).value
+        except ValidationError as e:
+            raise ValidationError.single("--status", e.problems[0].message) from None
+    db = ctx.db()
+    as_of = _date_option(args.as_of, "--as-of")
+    with db.read() as s:
+        grace = read_setting(s, "posting_grace_days")
+        rows = [r for r in posting_statuses(s, _year_option(args.year), as_of, grace)
+                if wanted is None or r.status == wanted]
+    emit(ctx, [r.as_dict() for r in rows], table(
+        [[r.station, r.category, r.period, r.due_on, r.posted_on or "", r.status] for r in rows],
+        [pick("村", "village"), pick("类别", "category"), pick("期间", "period"), pick("应公开日期", "due by"),
+         pick("公开日期", "posted"), pick("状态", "status")]))
+    return 0

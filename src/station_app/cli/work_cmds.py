@@ -234,6 +234,9 @@ def _register_posting(sub: argparse._SubParsersAction) -> None:
     rm = _cmd(s, "delete", "删除误录的公开（保留删除记录）", "delete a mistaken posting (a tombstone is kept)",
               _posting_delete)
     _id_arg(rm)
+    from station_app.cli.records_cmds import register_posting_extras
+
+    register_posting_extras(s, _cmd)
 
 
 POSTING_FIELDS = list(po.SPECS)
