@@ -35,14 +35,12 @@ from station_app.core.codes import (
 )
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
-from station_app.core.periods import Period, parse_period, periods_of_year
 from station_app.services.base import StationDB
 from station_app.store.models import (
     Consultation,
     DutyShift,
     MediationCase,
     OutreachEvent,
-    Posting,
     Station,
 )
 
@@ -203,11 +201,6 @@ def _outreach(s, year: int, until: date | None = None) -> dict[str, Any]:
 
 
 # -- postings ---------------------------------------------------------------------------------------------------
-def _in_period_year(year: int):
-    # Periods are stored normalised: "2021", "2021-03" or "2021-Q1".
-    return (Posting.period == f"{year:04d}") | Posting.period.like(f"{year:04d}-%")
-
-
 def schedule_of(station_schedule: dict | None) -> dict[str, PeriodUnit | None]:
     """A station's posting schedule: the default, overridden per category by Station.posting_schedule.
 
