@@ -409,6 +409,9 @@ def record_year(db: StationDB, plan: Plan, year: int, seed: int) -> None:
 
     if plan.kind is StationKind.VILLAGE:
         _record_postings(db, plan, year, rng, clerk)
+    from station_app.demo_records import record_extras  # issue 10's records, with their own generator
+
+    record_extras(db, plan, year, seed)
 
 
 def _record_postings(db: StationDB, plan: Plan, year: int, rng: random.Random, clerk: str) -> None:
@@ -420,12 +423,14 @@ def _record_postings(db: StationDB, plan: Plan, year: int, rng: random.Random, c
     photo = postings.PhotoFile(f"{plan.code}-公开栏.png", data, hashlib.sha256(data).hexdigest(), "image/png")
     duplicates = []
     with db.write(clerk) as w:
-        items = [("财务", f"{year}-{m:02d}", date(year, m, 1)) for m in range(1, 13)]
-        items += [(c, f"{year}-Q{q}", date(year, 3 * q, 1)) for q in range(1, 5) for c in ("村务", "党务")]
-        for category, period, month_start in items:
+        # Each period is posted after it ends, mostly by the 10th of the next month (a few days late now and then).
+        items = [("财务", f"{year}-{m:02d}", date(year + (m == 12), m % 12 + 1, 1)) for m in range(1, 13)]
+        items += [(c, f"{year}-Q{q}", date(year + (q == 4), (3 * q) % 12 + 1, 1)) for q in range(1, 5)
+                  for c in ("村务", "党务")]
+        for category, period, next_start in items:
             if (category, period) in (plan.missing or set()):
                 continue
-            posted = _workday(month_start + timedelta(days=rng.randrange(19, 25)))
+            posted = next_start + timedelta(days=rng.choice((1, 2, 3, 4, 5, 6, 7, 8) * 6 + (11, 13)))
             down = posted + timedelta(days=rng.randrange(7, 16))
             if category == "财务":
                 title = f"{year}年{int(period[-2:])}月财务收支公开"
@@ -436,10 +441,16 @@ def _record_postings(db: StationDB, plan: Plan, year: int, rng: random.Random, c
             else:
                 title = f"{year}年第{period[-1]}季度党务公开"
                 reviewer, content = None, "党组织建设、党员发展、党费收缴情况"
+            steps = {}
+            if category == "财务":  # reviewed before it goes up
+                steps = {"reviewed_on": posted - timedelta(days=1), "review_opinion": "收支真实，票据齐全，同意公开"}
+            elif category == "党务":  # 审核 (incl. secrecy) then 审批
+                steps = {"audited_by": f"党支部委员{_name(rng)}", "audited_on": posted - timedelta(days=1),
+                         "approved_by": f"党支部书记{_name(rng)}", "approved_on": posted}
             values = postings.validate_posting({
                 "category": category, "title": title, "content": content, "period": period, "posted_on": posted,
                 "taken_down_on": down if down <= date(year, 12, 31) else None,
-                "medium": "公开栏" if rng.random() < 0.85 else "微信群", "reviewer": reviewer})
+                "medium": "公开栏" if rng.random() < 0.85 else "微信群", "reviewer": reviewer, **steps})
             photos = [photo] if (category, period) == ("党务", f"{year}-Q4") else []
             postings.add_posting(w, values, photos, paths=db.paths)
             if (category, period) in (plan.withdrawn or set()):

@@ -51,7 +51,7 @@ def test_adviser_and_duty(cli, home):
     assert added["changes"][0] == {"table": "advisers", "id": aid, "action": "create"}
     assert ok(cli, home, "adviser", "list") == [{"id": aid, "name": "王明", "law_firm": "江苏某某律师事务所",
                                                  "phone": "138****1234", "licence_no": "13201201810123456",
-                                                 "active": True}]
+                                                 "active": True, "kind": "律师"}]
     bad(cli, home, "adviser", "add", "--name", "李芳", "--licence-no", "123", field="执业证号")
 
     r = ok(cli, home, "duty", "add", "--adviser", "王明", "--start", "2021-03-05 09:00", "--end", "2021-03-05 12:00",
@@ -86,7 +86,8 @@ def test_posting_and_outreach(cli, home, tmp_path):
     photo = tmp_path / "board.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
     r = ok(cli, home, "posting", "add", "--category", "财务", "--title", "3月财务收支", "--period", "2021-03",
-           "--posted-on", "2021-04-02", "--reviewer", "刘强", "--photo", str(photo))
+           "--posted-on", "2021-04-02", "--reviewer", "刘强", "--reviewed-on", "2021-04-01",
+           "--review-opinion", "收支属实", "--photo", str(photo))
     pid = r["changes"][0]["id"]
     assert [c["table"] for c in r["changes"]] == ["postings", "posting_photos"]
     assert ok(cli, home, "posting", "list", "--year", "2021", "--current") == [
@@ -108,7 +109,8 @@ def test_posting_and_outreach(cli, home, tmp_path):
     eid = r["changes"][0]["id"]
     assert ok(cli, home, "outreach", "list", "--year", "2021", "--kind", "法治讲座") == [
         {"id": eid, "kind": "法治讲座", "held_on": "2021-05-12", "topic": "民法典进农村", "speaker": "王明",
-         "adviser_id": None, "adviser": None, "place": "村委会", "attendees": 60, "materials": 200}]
+         "adviser_id": None, "adviser": None, "place": "村委会", "attendees": 60, "materials": 200,
+         "organiser": "其他", "theme": None, "occasion": None, "audience": None, "villages": 0}]
     bad(cli, home, "outreach", "add", "--kind", "座谈会", "--date", "2021-05-12", "--topic", "x",
         "--attendees", "1", "--materials", "0", field="活动类型")
     ok(cli, home, "outreach", "delete", eid)

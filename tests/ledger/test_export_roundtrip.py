@@ -32,12 +32,12 @@ def fill(db) -> None:
                                               "answer": "依据民法典第一千零八十五条", "answered_by": "王律师"})
     consultations.record_consultation(db, a, {"occurred_at": "2021-03-06", "channel": "普法活动现场",
                                               "category": "宅基地", "summary": "=宅基地边界（以等号开头的文字）",
-                                              "referral": "人民调解"})
+                                              "referral": "人民调解", "anonymous": True})
     consultations.record_consultation(db, a, {"occurred_at": "2021-11-30 16:05", "channel": "电话",
                                               "consultant_name": "李四", "phone": "0311-86681234", "category": "借贷/债务",
                                               "summary": "借款不还", "referral": "诉讼"})
     consultations.record_consultation(db, a, {"occurred_at": "2020-12-31", "channel": "来访", "category": "其他",
-                                              "summary": "去年的咨询，不在2021年台账里"})
+                                              "summary": "去年的咨询，不在2021年台账里", "anonymous": True})
     duty.record_shift(db, a, {"adviser_id": "王律师", "start_at": "2021-03-05 09:00", "end_at": "2021-03-05 11:30",
                               "people_served": 4, "summary": "解答咨询四人次"})
     duty.record_shift(db, a, {"adviser_id": "王律师", "start_at": "2021-04-02 14:00", "end_at": "2021-04-02 17:00"},
@@ -61,13 +61,23 @@ def fill(db) -> None:
                                 "summary": "欠款"},
                         [{"role": "申请人", "name": "孙八"}, {"role": "被申请人", "name": "周九"}])
     postings.record_posting(db, a, {"category": "财务", "title": "2021年3月财务收支", "period": "2021-03",
-                                    "posted_on": "2021-04-02", "taken_down_on": "2021-04-17", "reviewer": "赵六"})
+                                    "posted_on": "2021-04-02", "taken_down_on": "2021-04-17", "reviewer": "赵六",
+                                    "reviewed_on": "2021-04-01", "review_opinion": "收支属实"})
     postings.record_posting(db, a, {"category": "村务", "title": "四季度村务公开", "period": "2021-Q4",
                                     "posted_on": "2022-01-05", "medium": "微信群"})
-    postings.record_posting(db, a, {"category": "党务", "title": "年度党务公开", "period": "2021", "posted_on": "2021-12-28"})
+    postings.record_posting(db, a, {"category": "党务", "title": "年度党务公开", "period": "2021", "posted_on": "2021-12-28",
+                                    "audited_by": "王芳", "audited_on": "2021-12-26", "approved_by": "李强",
+                                    "approved_on": "2021-12-27"})
     outreach.record_event(db, a, {"kind": "法治讲座", "held_on": "2021-03-15", "topic": "民法典进农村",
                                   "speaker": "王律师", "attendees": 60, "materials": 200})
     outreach.record_event(db, a, {"kind": "普法宣传", "held_on": "2021-06-26", "topic": "禁毒宣传", "materials": 500})
+    from station_app.services import screening
+
+    screening.record_item(db, a, {"found_on": "2021-02-27", "found_by": "网格员刘洋", "parties": "张三、李四",
+                                  "dispute_type": "邻里", "description": "排水沟堵塞引发争吵", "risk_level": "中",
+                                  "action": "转人民调解", "mediation_case_id": case})
+    screening.record_item(db, a, {"found_on": "2021-07-01", "found_by": "调解员赵调解", "dispute_type": "其他",
+                                  "description": "宅前堆放柴草", "action": "就地化解", "resolved_on": "2021-07-01"})
 
 
 def cells(db, kind) -> list[dict]:

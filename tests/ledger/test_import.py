@@ -39,11 +39,11 @@ def consult_row(day, name="张三", phone="13812345678", channel="来访", summa
            "咨询类别": "婚姻家庭", "咨询内容": summary, "解答意见": "依据民法典第一千零八十五条", "解答人": "王律师",
            "转介": "无"}
     row.update(kw)
-    return [row[h] for h in CONSULTATION.headers]
+    return [row[h] for h in CONSULTATION.base_headers]
 
 
 def test_consultation_date_spellings_from_gb18030_csv(station, tmp_path):
-    f = write_csv(tmp_path / "咨询台账2021.csv", [CONSULTATION.headers,
+    f = write_csv(tmp_path / "咨询台账2021.csv", [CONSULTATION.base_headers,
                                              consult_row("2021-03-05"), consult_row("2021/3/6"),
                                              consult_row("2021.3.7"), consult_row("2021年3月8日"),
                                              consult_row("2021-03-09 14:30"), consult_row("20210310")], "gb18030")
@@ -57,7 +57,7 @@ def test_consultation_date_spellings_from_gb18030_csv(station, tmp_path):
 
 def test_consultation_xlsx_real_dates_anonymous_and_history_source(station, tmp_path):
     f = write_xlsx(tmp_path / "consultations-2021.xlsx", [
-        CONSULTATION.headers,
+        CONSULTATION.base_headers,
         consult_row(date(2021, 4, 1)),
         consult_row(datetime(2021, 4, 2, 9, 30), phone=13900001111),  # a phone typed as a number
         consult_row(date(2021, 4, 3), name=None, phone=None, channel="普法活动", summary="宅基地边界纠纷"),
@@ -86,7 +86,7 @@ def test_consultation_xlsx_real_dates_anonymous_and_history_source(station, tmp_
 
 def test_known_adviser_linked_to_consultation_but_no_adviser_created_from_answerer(station, tmp_path):
     adv.record_adviser(station, "a", {"name": "王律师"})
-    f = write_csv(tmp_path / "c.csv", [CONSULTATION.headers, consult_row("2021-03-05"),
+    f = write_csv(tmp_path / "c.csv", [CONSULTATION.base_headers, consult_row("2021-03-05"),
                                        consult_row("2021-03-06", **{"解答人": "调度员小李"})])
     report = import_ledger(station, f, "consultation", actor="clerk")
     assert report.ok and report.advisers_created == []
@@ -109,7 +109,7 @@ def test_duty_times_places_and_unknown_adviser_created(make_station, tmp_path):
         w.add(Station(code="T00", name="小王庄镇公共法律服务中心", kind=StationKind.CENTRE.value))
     adv.record_adviser(db, "a", {"name": "李律师"})
     f = write_xlsx(tmp_path / "值班.xlsx", [
-        DUTY.headers,
+        DUTY.base_headers,
         duty_row(date(2021, 3, 5), start=time(9, 0), end=time(11, 30)),  # real Excel time cells
         duty_row("2021/3/12", start="09:00", end="12:00", place="S01"),
         duty_row("2021年3月19日", adviser="李律师", start="9点", end="11点半", place="小王庄镇公共法律服务中心",
@@ -139,12 +139,12 @@ def posting_row(period, category="财务", title="2021年3月财务收支公开"
 
 def test_posting_period_spellings(station, tmp_path):
     f = write_xlsx(tmp_path / "三务公开.xlsx", [
-        POSTING.headers,
+        POSTING.base_headers,
         posting_row("2021-03"), posting_row("2021年4月", posted="2021年5月3日"),
         posting_row("2021-Q1", category="村务", title="一季度村务公开"),
         posting_row("2021年第二季度", category="党务", title="二季度党务公开", posted="2021/7/2", taken="2021/7/16"),
         posting_row("2021", category="村务", title="年度村务公开"),
-        posting_row(datetime(2021, 5, 1), title="Excel 把 2021-05 变成了日期"),
+        posting_row(datetime(2021, 5, 1), title="Excel 把 2021-05 变成了日期", posted="2021-06-02"),
         posting_row(2020, category="党务", title="年份被 Excel 存成了数字"),
     ])
     report = import_ledger(station, f, "posting", actor="clerk")
@@ -155,7 +155,7 @@ def test_posting_period_spellings(station, tmp_path):
 
 
 def test_mediation_cases_open_closed_and_followed_up(station, tmp_path):
-    f = write_csv(tmp_path / "调解台账.csv", [MEDIATION.headers,
+    f = write_csv(tmp_path / "调解台账.csv", [MEDIATION.base_headers,
         ["2021-03-01", "张三", "李四", "邻里", "当事人申请", "宅基地排水沟纠纷", "赵调解", "调解成功", "2021-03-10", "书面",
          "已履行", "2021-04-10"],
         ["2021-03-02", "王五、王六", "钱七", "婚姻家庭", "当事人申请", "赡养费纠纷", "赵调解", "调解不成", "2021-03-20", None,
@@ -181,7 +181,7 @@ def test_mediation_cases_open_closed_and_followed_up(station, tmp_path):
 
 
 def test_outreach_with_counts(station, tmp_path):
-    f = write_csv(tmp_path / "普法.csv", [OUTREACH.headers,
+    f = write_csv(tmp_path / "普法.csv", [OUTREACH.base_headers,
                                           ["2021-03-15", "法治讲座", "民法典进农村", "王律师", "60", "200份"],
                                           ["2021/6/26", "普法宣传", "禁毒宣传", None, None, 500]])
     report = import_ledger(station, f, "outreach", actor="clerk")
@@ -194,7 +194,7 @@ def test_outreach_with_counts(station, tmp_path):
 
 def test_several_bad_rows_all_reported_nothing_imported(station, tmp_path):
     f = write_csv(tmp_path / "bad.csv", [
-        CONSULTATION.headers,
+        CONSULTATION.base_headers,
         consult_row("2021-03-05"),  # good
         consult_row("2021-02-30", phone="1381234567", channel="飞鸽"),  # row 3: three problems
         consult_row("2021-03-07"),  # good
@@ -218,7 +218,7 @@ def test_several_bad_rows_all_reported_nothing_imported(station, tmp_path):
 def test_rows_bad_only_in_context_are_reported_and_roll_back(station, tmp_path):
     """A row whose cells are fine but whose place is unknown is found inside the write; the whole file is
     still rolled back, advisers created for the good rows included."""
-    f = write_csv(tmp_path / "d.csv", [DUTY.headers, duty_row("2021-03-05"), duty_row("2021-03-06", place="S99"),
+    f = write_csv(tmp_path / "d.csv", [DUTY.base_headers, duty_row("2021-03-05"), duty_row("2021-03-06", place="S99"),
                                        duty_row("2021-03-07", start="10:00", end="09:00")])
     before = station.counter()
     report = import_ledger(station, f, "duty", actor="clerk")
@@ -228,7 +228,7 @@ def test_rows_bad_only_in_context_are_reported_and_roll_back(station, tmp_path):
 
 
 def test_bad_mediation_rows(station, tmp_path):
-    f = write_csv(tmp_path / "m.csv", [MEDIATION.headers,
+    f = write_csv(tmp_path / "m.csv", [MEDIATION.base_headers,
         ["2021-03-01", None, "李四", "邻里", "当事人申请", "排水沟", None, "调解成功", None, None, None, None],
         ["2021-03-10", "张三", "李四", "吵架", "当事人申请", "排水沟", None, "调解不成", "2021-03-01", "书面", None, None],
         ["2021-03-10", "张三", "李四", "邻里", "当事人申请", "排水沟", None, "调解中", None, None, None, "2021-04-01"],
@@ -243,7 +243,7 @@ def test_reimport_same_file_and_resaved_reordered_copy_imports_nothing(station, 
     rows = [consult_row("2021-03-05"), consult_row("2021-03-06", name=None, phone=None),
             consult_row("2021-03-06", name=None, phone=None),  # an identical second walk-in: both are kept
             consult_row("2021-03-07")]
-    f = write_csv(tmp_path / "c.csv", [CONSULTATION.headers, *rows])
+    f = write_csv(tmp_path / "c.csv", [CONSULTATION.base_headers, *rows])
     first = import_ledger(station, f, "consultation", actor="clerk")
     assert first.imported == 4
     counter = station.counter()
@@ -254,7 +254,7 @@ def test_reimport_same_file_and_resaved_reordered_copy_imports_nothing(station, 
     assert station.counter() == counter
 
     # The same rows re-saved by WPS: other encoding, other column order, other spellings, an extra column, .xlsx.
-    headers = ["序号"] + list(reversed(CONSULTATION.headers))
+    headers = ["序号"] + list(reversed(CONSULTATION.base_headers))
     spelled = [[i] + list(reversed(r)) for i, r in enumerate(reversed(rows), start=1)]
     spelled[0][-1] = date(2021, 3, 7)
     spelled[1][-1] = "2021年3月6日"
@@ -263,7 +263,7 @@ def test_reimport_same_file_and_resaved_reordered_copy_imports_nothing(station, 
     assert third.ok and third.imported == 0 and third.already_imported == 4
 
     # A later copy of the ledger with two new rows imports just those.
-    h = write_csv(tmp_path / "c-later.csv", [CONSULTATION.headers, *rows, consult_row("2021-03-08"),
+    h = write_csv(tmp_path / "c-later.csv", [CONSULTATION.base_headers, *rows, consult_row("2021-03-08"),
                                              consult_row("2021-03-06", name=None, phone=None)], "gb18030")
     fourth = import_ledger(station, h, "consultation", actor="clerk")
     assert (fourth.imported, fourth.already_imported) == (2, 4)
@@ -271,7 +271,7 @@ def test_reimport_same_file_and_resaved_reordered_copy_imports_nothing(station, 
 
 
 def test_dry_run_writes_nothing_and_counts(station, tmp_path):
-    f = write_csv(tmp_path / "d.csv", [DUTY.headers, duty_row("2021-03-05"), duty_row("2021-03-12")])
+    f = write_csv(tmp_path / "d.csv", [DUTY.base_headers, duty_row("2021-03-05"), duty_row("2021-03-12")])
     before = station.counter()
     report = import_ledger(station, f, "duty", actor="clerk", dry_run=True)
     assert report.ok and report.new == 2 and report.imported == 0 and report.advisers_created == ["王律师"]
@@ -282,7 +282,7 @@ def test_dry_run_writes_nothing_and_counts(station, tmp_path):
 
 
 def test_file_level_errors_raise(station, tmp_path):
-    f = write_csv(tmp_path / "c.csv", [CONSULTATION.headers, consult_row("2021-03-05")])
+    f = write_csv(tmp_path / "c.csv", [CONSULTATION.base_headers, consult_row("2021-03-05")])
     with pytest.raises(LedgerFileError, match="缺少列"):
         import_ledger(station, f, "duty", actor="clerk")
     from station_app.core.errors import ValidationError
@@ -292,6 +292,6 @@ def test_file_level_errors_raise(station, tmp_path):
 
 
 def test_empty_ledger(station, tmp_path):
-    f = write_csv(tmp_path / "c.csv", [CONSULTATION.headers])
+    f = write_csv(tmp_path / "c.csv", [CONSULTATION.base_headers])
     report = import_ledger(station, f, "consultation", actor="clerk")
     assert report.ok and report.rows == 0 and report.imported == 0

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from station_app.ledger.layouts import CONSULTATION, DUTY
 from station_app.ledger.read import LedgerFileError, looks_like_mojibake, read_ledger
 
-CONSULT_HEADERS = CONSULTATION.headers
+CONSULT_HEADERS = CONSULTATION.base_headers
 
 
 def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8-sig") -> Path:
@@ -114,7 +114,7 @@ def test_undecodable_and_unsupported_files_are_refused(tmp_path):
 def test_wrong_ledger_kind_says_which_headers_are_expected(tmp_path):
     f = write_csv(tmp_path / "c.csv", [CONSULT_HEADERS, ROW])
     with pytest.raises(LedgerFileError) as e:
-        read_ledger(f, DUTY.headers)
+        read_ledger(f, DUTY.base_headers)
     assert "法律顾问" in str(e.value) and "第1行应为表头" in str(e.value)
 
 
@@ -125,7 +125,7 @@ def test_xlsx_real_date_and_time_cells(tmp_path):
         [None, None, None, None, None, None, None],
         [datetime(2021, 3, 6, 0, 0), "王律师", "9点", "11:00", "", 2.0, "  "],
     ])
-    t = read_ledger(f, DUTY.headers)
+    t = read_ledger(f, DUTY.base_headers)
     assert t.sheets == ["Sheet1"] and t.encoding is None
     first, second = t.rows
     assert (first.number, second.number) == (2, 4)

@@ -229,8 +229,10 @@ def test_contract_keys_and_json(year_db):
 
 def test_empty_database_has_every_key(township):
     st = township_stats(township, 2021)
-    assert st["duty"] == {"shifts": {"village": 0, "centre": 0}, "hours": 0.0, "people_served": 0, "by_station": {}}
-    assert st["consultations"]["total"] == 0 and len(st["consultations"]["by_category"]) == 12
+    assert {k: st["duty"][k] for k in ("shifts", "hours", "people_served", "by_station")} == \
+        {"shifts": {"village": 0, "centre": 0}, "hours": 0.0, "people_served": 0, "by_station": {}}
+    assert st["duty"]["below_standard"] == [] and st["screening"]["found"] == 0
+    assert st["consultations"]["total"] == 0 and len(st["consultations"]["by_category"]) == 16  # issue 10 added 4
     assert st["postings"]["overdue"] == []
     assert "0次" in format_stats(st)
 

@@ -30,7 +30,7 @@ def test_record_update_delete_keep_history(station):
 
 
 def test_anonymous_consultation(station):
-    r = cs.record_consultation(station, "a", {**GOOD, "consultant_name": "", "phone": None})
+    r = cs.record_consultation(station, "a", {**GOOD, "consultant_name": "", "phone": None, "anonymous": True})
     row = cs.list_consultations(station)[0]
     assert row.consultant == "匿名"
     with station.read() as s:

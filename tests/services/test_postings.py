@@ -9,6 +9,7 @@ from station_app.services import postings as po
 from station_app.store.models import Posting, PostingPhoto, RecordHistory
 
 GOOD = {"category": "财务", "title": "2021年3月村级财务收支公开", "period": "2021年3月", "posted_on": "2021-04-02",
+        "reviewed_on": "2021-04-01", "review_opinion": "收支属实",
         "reviewer": "村务监督委员会 刘强"}
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(range(256)) * 4
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -106,8 +107,9 @@ def test_lists_and_due_for_takedown(station, photos):
     po.record_posting(station, "a", {**GOOD, "period": "2021-Q1", "category": "村务", "posted_on": "2021-04-05"})
     po.record_posting(station, "a", GOOD, photos=[photos / "board.png"])
     po.record_posting(station, "a", {**GOOD, "period": "2020-12", "posted_on": "2021-01-04",
-                                     "taken_down_on": "2021-01-19"})
-    gone = po.record_posting(station, "a", {**GOOD, "posted_on": "2021-03-01"}).first("postings")
+                                     "reviewed_on": "2021-01-04", "taken_down_on": "2021-01-19"})
+    gone = po.record_posting(station, "a", {**GOOD, "posted_on": "2021-03-01",
+                                            "reviewed_on": "2021-03-01"}).first("postings")
     po.delete_posting(station, "a", gone)
     assert [(r.period, r.photos) for r in po.list_postings(station, year=2021)] == [("2021-Q1", 0), ("2021-03", 1)]
     assert [r.period for r in po.list_postings(station, category="财务")] == ["2021-03", "2020-12"]

@@ -10,8 +10,9 @@ from station_app.services.stations import posting_schedule, set_posting_schedule
 
 def test_custom_schedule_travels_on_the_station_record_and_drives_overdue(station):
     record_posting(station, "a", {"category": "财务", "title": "2021年第一季度财务公开", "period": "2021-Q1",
-                                  "posted_on": "2021-04-03"})
-    before = township_stats(station, 2021, today=date(2022, 1, 1))["postings"]["overdue"]
+                                  "posted_on": "2021-04-03", "reviewer": "刘强", "reviewed_on": "2021-04-03",
+                                  "review_opinion": "属实"})
+    before = township_stats(station, 2021, today=date(2022, 1, 11))["postings"]["overdue"]
     assert {"station": "S01", "category": "财务", "period": "2021-01"} in before
 
     r = set_posting_schedule(station, "a", "财务", "quarter")
@@ -19,7 +20,7 @@ def test_custom_schedule_travels_on_the_station_record_and_drives_overdue(statio
     set_posting_schedule(station, "a", "党务", "none")
     assert posting_schedule(station.station()) == {"财务": "quarter", "村务": "quarter", "党务": None}
 
-    after = township_stats(station, 2021, today=date(2022, 1, 1))["postings"]["overdue"]
+    after = township_stats(station, 2021, today=date(2022, 1, 11))["postings"]["overdue"]
     finance = [o["period"] for o in after if o["category"] == "财务"]
     assert finance == ["2021-Q2", "2021-Q3", "2021-Q4"]
     assert not [o for o in after if o["category"] == "党务"]

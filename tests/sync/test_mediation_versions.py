@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from station_app.services import mediation as md
-from station_app.store.models import ADDED_COLUMNS
+from station_app.store.compat import ADDED_COLUMNS
 from station_app.sync.payload import collect_changes, validate_payload
 from station_app.sync.results import BundleRefused
 

@@ -22,7 +22,8 @@ from station_app.sync.payload import collect_changes
 from station_app.sync.results import BundleRefused
 from tests.sync.bundles import Header, Outbox, dump_origin, seal
 
-CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分"}
+CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
+           "anonymous": True}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -122,7 +123,8 @@ def test_photos_travel_and_are_written_atomically(station, township, tmp_path):
     photo = tmp_path / "board.png"
     photo.write_bytes(PNG)
     record_posting(station, "tester", {"category": "财务", "title": "三月财务公开", "period": "2024-03",
-                                       "posted_on": "2024-03-31"}, photos=[photo])
+                                       "posted_on": "2024-03-31", "reviewer": "刘强", "reviewed_on": "2024-03-31",
+                                       "review_opinion": "属实"}, photos=[photo])
     b = Outbox(station).export()
     assert len(b.payload.files) == 1
     sha = next(iter(b.payload.files))

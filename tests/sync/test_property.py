@@ -22,7 +22,8 @@ from station_app.sync import merge
 from station_app.sync.payload import rows_of
 from tests.sync.bundles import Outbox
 
-CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分"}
+CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
+           "anonymous": True}
 TEMPLATES: dict[str, Path] = {}
 
 

@@ -22,7 +22,8 @@ from station_app.sync.restore import EPOCH_SPAN, chain_base
 from tests.sync.bundles import Header, Outbox, dump_origin, seal
 from tests.sync.transport import make_pair
 
-CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分"}
+CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
+           "anonymous": True}
 
 
 def consult(db, summary):

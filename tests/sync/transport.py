@@ -14,7 +14,8 @@ from station_app.services.consultations import record_consultation
 from station_app.sync import bundle, identity, setup
 from station_app.sync.bundle import BundleHeader
 
-CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分"}
+CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
+           "anonymous": True}
 
 
 def make_pair(make_station, code: str = "S01", *, enroll: bool = True):

@@ -25,6 +25,8 @@ MODULES = (
     "station_app.cli.sync_cmds",
     "station_app.cli.ledger_cmds",
     "station_app.cli.recovery_cmds",
+    "station_app.cli.records_cmds",
+    "station_app.cli.screening_cmds",
 )
 
 

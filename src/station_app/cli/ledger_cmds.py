@@ -12,7 +12,7 @@ import sys
 from station_app.cli.common import Context, add_json, emit
 from station_app.core.i18n import pick
 
-KINDS = ["consultation", "duty", "mediation", "posting", "outreach"]
+KINDS = ["consultation", "duty", "mediation", "posting", "outreach", "screening"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

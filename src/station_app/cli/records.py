@@ -38,6 +38,10 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--shift", dest="duty_shift_id", help=pick("值班记录编号", "duty shift id"))
     a.add_argument("--referral")
     a.add_argument("--follow-up", dest="follow_up_on", help=pick("约期答复日期", "date of a deferred answer"))
+    a.add_argument("--persons", help=pick("人次（集体来访填人数，默认1）", "persons in the visit (default 1)"))
+    a.add_argument("--referral-to", dest="referral_to", help=pick("转介接收单位", "body the matter was referred to"))
+    a.add_argument("--referral-result", dest="referral_result", help=pick("转介结果", "result of the referral"))
+    a.add_argument("--answered-on", dest="answered_on", help=pick("约期答复的答复日期", "date the deferred answer was given"))
     add_json(a)
     a.set_defaults(handler=_consult_add)
 
@@ -64,6 +68,10 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
                             **({"action": "store_const", "const": True} if action.nargs == 0 else {}))
     add_json(up)
     up.set_defaults(handler=_consult_update)
+
+    from station_app.cli.records_cmds import register_consult_extras
+
+    register_consult_extras(cs_)
 
     rm = cs_.add_parser("delete", help=pick("删除（保留删除记录）", "delete (a tombstone is kept)"))
     rm.add_argument("id")

@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stats", help=pick("年度统计（镇年度报告口径）", "yearly figures, as in the township report"))
     p.add_argument("--year", required=True, help=pick("统计年度，如 2021", "the year, e.g. 2021"))
     p.add_argument("--as-of", dest="as_of", metavar="DATE",
-                   help=pick("按此日期判断逾期（默认今天）", "judge what is overdue as of this date (default: today)"))
+                   help=pick("只统计截至此日已有的记录，并按此日判断逾期（默认今天）",
+                             "count only what existed on this date and judge what is overdue then (default: today)"))
     add_json(p)
     p.set_defaults(handler=_stats)
 

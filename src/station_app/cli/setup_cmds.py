@@ -74,8 +74,12 @@ def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.codes import PeriodUnit
     from station_app.services.stations import posting_schedule
 
+    from station_app.core.codes import POSTING_BASIS
+
     schedule = posting_schedule(ctx.db().station())
+    # Each category's basis: §30 covers 村务 and 财务 only; 党务 follows the 党务公开条例 (issue 10).
     emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else pick('不要求', 'not required')}"
+                                  f"    {pick('依据', 'basis')}: {pick(*POSTING_BASIS[cat])}"
                                   for cat, unit in schedule.items()))
     return 0
 

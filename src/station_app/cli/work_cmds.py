@@ -48,7 +48,10 @@ def _adviser_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--name", required=required, help=pick("姓名", "name"))
     p.add_argument("--law-firm", dest="law_firm", help=pick("律师事务所", "law firm"))
     p.add_argument("--phone", help=pick("联系电话", "phone"))
-    p.add_argument("--licence-no", dest="licence_no", help=pick("律师执业证号（17位）", "licence number (17 digits)"))
+    p.add_argument("--licence-no", dest="licence_no", help=pick(
+        "执业证号（律师17位数字；基层法律服务工作者6到20位数字或字母）",
+        "licence number (a lawyer's 17 digits; a legal worker's 6 to 20 digits or letters)"))
+    p.add_argument("--kind", help="律师/基层法律服务工作者/其他" + pick("（默认律师）", " (default 律师)"))
 
 
 def _register_adviser(sub: argparse._SubParsersAction) -> None:
@@ -68,6 +71,9 @@ def _register_adviser(sub: argparse._SubParsersAction) -> None:
     rm = _cmd(s, "delete", "删除误录的法律顾问（保留删除记录）", "delete a mistaken entry (a tombstone is kept)",
               _adviser_delete)
     _id_arg(rm)
+    from station_app.cli.records_cmds import register_adviser_extras
+
+    register_adviser_extras(s, _cmd)
 
 
 def _adviser_add(args, ctx: Context) -> int:
@@ -107,9 +113,11 @@ def _register_duty(sub: argparse._SubParsersAction) -> None:
                    help=pick("值班地点的站点编号（默认本站）", "station code of the place (default: this station)"))
     a.add_argument("--people", dest="people_served", required=True, help=pick("服务人次", "people served"))
     a.add_argument("--summary", help=pick("值班情况", "summary"))
-    a.add_argument("--log", action="append", default=[], metavar="SERVED|CONTENT|RESULT",
-                   help=pick("工作日志一条：服务对象|工作内容|处理结果（可重复）",
-                             "one work-log entry: served|content|result (repeatable)"))
+    a.add_argument("--log", action="append", default=[], metavar="SERVED|CONTENT|RESULT[|TYPE[|MODE]]",
+                   help=pick("工作日志一条：服务对象|工作内容|处理结果|服务类型|服务方式（可重复；服务类型默认“其他”，"
+                             "方式默认“现场”）",
+                             "one work-log entry: served|content|result|service type|mode (repeatable; type "
+                             "defaults to 其他, mode to 现场)"))
 
     ls = _cmd(s, "list", "值班列表", "list duty shifts", _duty_list)
     ls.add_argument("--year", type=int)
@@ -124,7 +132,7 @@ def _register_duty(sub: argparse._SubParsersAction) -> None:
 
     lg = _cmd(s, "log", "为一次值班补记工作日志", "add a work-log entry to a shift", _duty_log)
     _id_arg(lg)
-    lg.add_argument("entry", metavar="SERVED|CONTENT|RESULT")
+    lg.add_argument("entry", metavar="SERVED|CONTENT|RESULT[|TYPE[|MODE]]")
 
     rm = _cmd(s, "delete", "删除值班（连同工作日志，保留删除记录）", "delete a shift and its log (tombstones kept)",
               _duty_delete)
@@ -132,13 +140,12 @@ def _register_duty(sub: argparse._SubParsersAction) -> None:
 
 
 def _log_entry(text: str) -> dict[str, str]:
-    """'served|content|result'; 'content' alone or 'served|content' are accepted too."""
-    parts = [p.strip() for p in text.split("|", 2)]
+    """'served|content|result|type|mode'; 'content' alone, 'served|content' and 'served|content|result' too."""
+    parts = [p.strip() for p in text.split("|", 4)]
     if len(parts) == 1:
         return {"content": parts[0]}
-    if len(parts) == 2:
-        return {"served": parts[0], "content": parts[1]}
-    return {"served": parts[0], "content": parts[1], "result": parts[2]}
+    keys = ("served", "content", "result", "service_type", "mode")
+    return {k: p for k, p in zip(keys, parts) if p or k == "content"}
 
 
 def _duty_add(args, ctx: Context) -> int:
@@ -193,10 +200,19 @@ def _register_posting(sub: argparse._SubParsersAction) -> None:
     a = _cmd(s, "add", "登记一次公开", "record a posting", _posting_add)
     a.add_argument("--category", required=True, help="/".join(PostingCategory.values()))
     a.add_argument("--title", required=True)
-    a.add_argument("--period", required=True, help=pick("所属期间：2021-03、2021-Q1 或 2021", "period: 2021-03, 2021-Q1 or 2021"))
+    a.add_argument("--period", help=pick("所属期间：2021-03、2021-Q1 或 2021", "period: 2021-03, 2021-Q1 or 2021"))
     a.add_argument("--posted-on", dest="posted_on", required=True, help=pick("公开日期", "date posted"))
     a.add_argument("--medium", help="/".join(PostingMedium.values()))
     a.add_argument("--reviewer", help=pick("审核人（民主理财小组/村务监督委员会）", "reviewer"))
+    a.add_argument("--reviewed-on", dest="reviewed_on", help=pick("财务审核日期（财务必填）", "date of the finance review (财务)"))
+    a.add_argument("--review-opinion", dest="review_opinion", help=pick("审核意见（财务必填）", "review opinion (财务)"))
+    a.add_argument("--audited-by", dest="audited_by", help=pick("党务审核人（含保密审查）", "who audited (党务)"))
+    a.add_argument("--audited-on", dest="audited_on", help=pick("党务审核日期", "date audited (党务)"))
+    a.add_argument("--approved-by", dest="approved_by", help=pick("党务审批人", "who approved (党务)"))
+    a.add_argument("--approved-on", dest="approved_on", help=pick("党务审批日期", "date approved (党务)"))
+    a.add_argument("--immediate", action="store_const", const=True,
+                   help=pick("随时公开（重大事项，不属于定期公开；可不填期间）",
+                             "随时公开: a major matter posted at once, outside the schedule (period optional)"))
     a.add_argument("--content")
     a.add_argument("--photo", action="append", default=[], metavar="FILE",
                    help=pick("公开栏照片 jpg/png（可重复）", "photo of the board, jpg/png (repeatable)"))
@@ -218,6 +234,9 @@ def _register_posting(sub: argparse._SubParsersAction) -> None:
     rm = _cmd(s, "delete", "删除误录的公开（保留删除记录）", "delete a mistaken posting (a tombstone is kept)",
               _posting_delete)
     _id_arg(rm)
+    from station_app.cli.records_cmds import register_posting_extras
+
+    register_posting_extras(s, _cmd)
 
 
 POSTING_FIELDS = list(po.SPECS)
@@ -282,6 +301,14 @@ def _register_outreach(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--place")
     a.add_argument("--attendees", required=True, help=pick("参加人次", "attendees"))
     a.add_argument("--materials", required=True, help=pick("发放资料份数", "materials handed out"))
+    a.add_argument("--organiser", help=pick("组织单位：村法律顾问/镇司法所/村委会/其他（有法律顾问时默认村法律顾问）",
+                                           "organiser: 村法律顾问/镇司法所/村委会/其他 (default 村法律顾问 with --adviser)"))
+    a.add_argument("--theme", help=pick("宣讲主题，如 习近平法治思想", "campaign theme, e.g. 习近平法治思想"))
+    a.add_argument("--occasion", help="3·15/4·15/6·26/12·4/两会/其他")
+    a.add_argument("--audience", help=pick("法律六进：机关/乡村/社区/学校/企业/单位", "法律六进: 机关/乡村/社区/学校/企业/单位"))
+    a.add_argument("--villages", help=pick("覆盖的村（站点编号，用逗号分开）", "villages covered (station codes, comma-separated)"))
+    a.add_argument("--photo", action="append", default=[], metavar="FILE",
+                   help=pick("活动照片 jpg/png（可重复）", "photo of the event, jpg/png (repeatable)"))
 
     ls = _cmd(s, "list", "普法活动列表", "list outreach events", _outreach_list)
     ls.add_argument("--year", type=int)
@@ -292,7 +319,7 @@ def _register_outreach(sub: argparse._SubParsersAction) -> None:
 
 
 def _outreach_add(args, ctx: Context) -> int:
-    return _changed(ctx, ou.record_event(ctx.db(), ctx.user, collect(args, OUTREACH_FIELDS)),
+    return _changed(ctx, ou.record_event(ctx.db(), ctx.user, collect(args, OUTREACH_FIELDS), photos=args.photo),
                     "已登记普法活动", "recorded outreach event")
 
 

@@ -130,9 +130,13 @@ class ConsultationCategory(CodeTable):
     INHERITANCE = "继承"
     LAND_CONTRACT = "土地承包"
     HOMESTEAD = "宅基地"
+    NEIGHBOURS = "相邻关系"
+    EXPROPRIATION = "征地拆迁"
     LOAN_DEBT = "借贷/债务"
     CONTRACT = "合同"
     LABOUR = "劳动报酬/劳动争议"
+    SOCIAL_SECURITY = "社会保障"
+    COLLECTIVE_MEMBERS = "集体经济组织成员权益"
     PERSONAL_INJURY = "人身损害"
     TRAFFIC = "交通事故"
     CRIMINAL = "刑事"
@@ -140,8 +144,11 @@ class ConsultationCategory(CodeTable):
     OTHER = "其他"
 
     _labels_en = _en(**{"婚姻家庭": "marriage and family", "继承": "inheritance", "土地承包": "land contracting",
-                        "宅基地": "homestead", "借贷/债务": "loans and debts", "合同": "contracts",
-                        "劳动报酬/劳动争议": "wages and labour disputes", "人身损害": "personal injury",
+                        "宅基地": "homestead", "相邻关系": "neighbour relations",
+                        "征地拆迁": "expropriation and demolition", "借贷/债务": "loans and debts", "合同": "contracts",
+                        "劳动报酬/劳动争议": "wages and labour disputes", "社会保障": "social security",
+                        "集体经济组织成员权益": "collective economic organisation members' rights",
+                        "人身损害": "personal injury",
                         "交通事故": "traffic accidents", "刑事": "criminal", "行政": "administrative", "其他": "other"})
 
 
@@ -151,10 +158,14 @@ class Referral(CodeTable):
     MEDIATION = "人民调解"
     LITIGATION = "诉讼"
     ARBITRATION = "仲裁"
+    NOTARY = "公证"
+    FORENSIC = "司法鉴定"
+    PETITION = "信访"
     ADMINISTRATION = "行政部门"
 
     _labels_en = _en(**{"无": "none", "法律援助": "legal aid", "人民调解": "people's mediation", "诉讼": "litigation",
-                        "仲裁": "arbitration", "行政部门": "administrative department"})
+                        "仲裁": "arbitration", "公证": "notary", "司法鉴定": "forensic appraisal",
+                        "信访": "letters and visits (信访)", "行政部门": "administrative department"})
 
 
 class SpecialGroup(CodeTable):
@@ -366,7 +377,8 @@ class PeriodUnit(CodeTable):
         return {"month": "每月", "quarter": "每季度", "year": "每年"}[self.value]
 
 
-#: Default publication frequency per 三务 category (村民委员会组织法 §30; configurable per station).
+#: Default publication frequency per 三务 category (村务/财务: 村民委员会组织法 §30; 党务: 党务公开条例 and local rules,
+#: commonly quarterly; see POSTING_BASIS). Configurable per station.
 DEFAULT_POSTING_SCHEDULE: dict[str, str] = {
     PostingCategory.FINANCE.value: PeriodUnit.MONTH.value,
     PostingCategory.VILLAGE.value: PeriodUnit.QUARTER.value,
@@ -377,3 +389,151 @@ DEFAULT_POSTING_SCHEDULE: dict[str, str] = {
 MEDIATION_DUE_DAYS = 30
 #: Rule: parties may apply for judicial confirmation within 30 days of the agreement taking effect.
 JUDICIAL_CONFIRMATION_DAYS = 30
+
+
+# -- records of issue 10 ------------------------------------------------------------------------------------------
+class AdviserKind(CodeTable):
+    """Who the adviser is; each kind has its own licence check (services.advisers)."""
+
+    LAWYER = "律师"
+    LEGAL_WORKER = "基层法律服务工作者"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"律师": "lawyer", "基层法律服务工作者": "grassroots legal service worker", "其他": "other"})
+
+
+class ServiceType(CodeTable):
+    """What one work-log entry (一事一记) was."""
+
+    CONSULTATION = "解答咨询"
+    CONTRACT_REVIEW = "审查合同"
+    LEGAL_OPINION = "出具法律意见"
+    MEDIATION = "参与调解"
+    LECTURE = "法治讲座"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"解答咨询": "answering questions", "审查合同": "contract review",
+                        "出具法律意见": "legal opinion", "参与调解": "taking part in mediation",
+                        "法治讲座": "law lecture", "其他": "other"})
+
+
+class ServiceMode(CodeTable):
+    ON_SITE = "现场"
+    PHONE = "电话"
+    WECHAT = "微信"
+
+    _labels_en = _en(**{"现场": "on site", "电话": "phone", "微信": "WeChat"})
+
+
+class ConfirmationMethod(CodeTable):
+    """How the village confirmed an adviser's month of work log on paper."""
+
+    SIGNED = "签字"
+    STAMPED = "盖章"
+    BOTH = "签字盖章"
+
+    _labels_en = _en(**{"签字": "signed", "盖章": "stamped", "签字盖章": "signed and stamped"})
+
+
+class Organiser(CodeTable):
+    """Who organised an outreach event: the report counts the advisers' own lectures apart from the township's."""
+
+    ADVISER = "村法律顾问"
+    JUSTICE_OFFICE = "镇司法所"
+    VILLAGE_COMMITTEE = "村委会"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"村法律顾问": "village legal adviser", "镇司法所": "township justice office",
+                        "村委会": "village committee", "其他": "other"})
+
+
+class Occasion(CodeTable):
+    """Dates around which outreach is held."""
+
+    CONSUMER_DAY = "3·15"
+    SECURITY_DAY = "4·15"
+    ANTI_DRUG_DAY = "6·26"
+    CONSTITUTION_DAY = "12·4"
+    TWO_SESSIONS = "两会"
+    OTHER = "其他"
+
+    _labels_en = _en(**{"3·15": "3·15 consumer rights day", "4·15": "4·15 national security education day",
+                        "6·26": "6·26 international anti-drug day", "12·4": "12·4 national constitution day",
+                        "两会": "the Two Sessions", "其他": "other"})
+
+    @classmethod
+    def parse(cls, text: str) -> "Occasion":
+        # 3.15, 3-15, 3•15 and 3·15 are the same day.
+        t = text.strip()
+        for sep in (".", "-", "•", "・", "．", "/"):
+            t = t.replace(sep, "·")
+        return super().parse(t)  # type: ignore[return-value]
+
+
+class Audience(CodeTable):
+    """法律六进: where outreach goes."""
+
+    ORGANS = "机关"
+    VILLAGES = "乡村"
+    COMMUNITIES = "社区"
+    SCHOOLS = "学校"
+    ENTERPRISES = "企业"
+    UNITS = "单位"
+
+    _labels_en = _en(**{"机关": "government organs", "乡村": "villages", "社区": "communities", "学校": "schools",
+                        "企业": "enterprises", "单位": "work units"})
+
+    @classmethod
+    def parse(cls, text: str) -> "Audience":
+        t = text.strip()
+        t = {"进机关": "机关", "进乡村": "乡村", "进村庄": "乡村", "村庄": "乡村", "进社区": "社区", "进学校": "学校",
+             "进企业": "企业", "进单位": "单位"}.get(t, t)
+        return super().parse(t)  # type: ignore[return-value]
+
+
+class RiskLevel(CodeTable):
+    LOW = "低"
+    MEDIUM = "中"
+    HIGH = "高"
+
+    _labels_en = _en(**{"低": "low", "中": "medium", "高": "high"})
+
+
+class ScreeningAction(CodeTable):
+    """What was done with a dispute found in 排查."""
+
+    PENDING = "待处置"
+    ON_THE_SPOT = "就地化解"
+    MEDIATION = "转人民调解"
+    HANDED_ON = "移交其他部门"
+
+    _labels_en = _en(**{"待处置": "not yet handled", "就地化解": "resolved on the spot",
+                        "转人民调解": "opened as a mediation case", "移交其他部门": "handed on to another body"})
+
+
+class PostingStatus(CodeTable):
+    """Where one required 三务 period stands as of a date."""
+
+    ON_TIME = "按时"
+    LATE = "逾期公开"
+    OVERDUE = "逾期未公开"
+    NOT_YET_DUE = "未到期"
+
+    _labels_en = _en(**{"按时": "on time", "逾期公开": "posted late", "逾期未公开": "overdue",
+                        "未到期": "not yet due"})
+
+
+#: Practice: a period's posting is due by this many days after the period ends (by the 10th of the next month).
+POSTING_GRACE_DAYS = 10
+#: Practice: an adviser gives at least this many hours on site per village per month ...
+ADVISER_HOURS_PER_MONTH = 4.0
+#: ... and at least this many law lectures per village per quarter.
+ADVISER_LECTURES_PER_QUARTER = 1
+
+#: Where each category's schedule comes from: §30 covers 村务 and 财务 only; 党务 follows the 党务公开条例.
+POSTING_BASIS: dict[str, tuple[str, str]] = {
+    PostingCategory.VILLAGE.value: ("《村民委员会组织法》第三十条", "Organic Law of Villagers' Committees, art. 30"),
+    PostingCategory.FINANCE.value: ("《村民委员会组织法》第三十条", "Organic Law of Villagers' Committees, art. 30"),
+    PostingCategory.PARTY.value: ("《中国共产党党务公开条例（试行）》及地方规定",
+                                  "CPC Regulations on Openness in Party Affairs (trial) and local rules"),
+}

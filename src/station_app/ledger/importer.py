@@ -159,7 +159,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
     """
     lay = layout(kind)
     p = Path(path)
-    table = read_ledger(p, lay.headers)
+    table = read_ledger(p, lay.headers, lay.optional_headers)
     report = LedgerReport(p.name, lay.kind, dry_run, rows=len(table.rows), ignored_columns=table.ignored_columns,
                           ignored_sheets=table.ignored_sheets, sheets=table.sheets, encoding=table.encoding)
 

@@ -39,6 +39,11 @@ from station_app.core.codes import (
     PostingCategory,
     PostingMedium,
     Referral,
+    RiskLevel,
+    ScreeningAction,
+    Audience,
+    Occasion,
+    Organiser,
 )
 from station_app.core.errors import FieldProblem, ValidationError
 from station_app.core.i18n import pick
@@ -176,6 +181,15 @@ def cell_period(raw: Any) -> str:
     return str(parse_period(str(raw)))
 
 
+def cell_bool(raw: Any) -> bool:
+    """是/否, √/×, 1/0, yes/no."""
+    from station_app.services.fields import boolean
+
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw in (0, 1):
+        return bool(raw)
+    return boolean(raw)
+
+
 _NAME_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
@@ -206,7 +220,8 @@ class Column:
     required: bool = False
     default: Any = None
     width: int = 12  # column width in an exported .xlsx (characters)
-    optional: bool = False  # the header may be missing from a ledger (added after ledgers were in use)
+    #: A column added after 0.1.0: a ledger without it still imports (and its rows keep their fingerprints).
+    optional: bool = False
 
 
 @dataclass
@@ -332,6 +347,15 @@ class Layout:
 
         return [OptionalHeader(c.header) if c.optional else c.header for c in self.columns]
 
+    @property
+    def base_headers(self) -> list[str]:
+        """The columns of a 0.1.0 ledger (every one must be in the file)."""
+        return [c.header for c in self.columns if not c.optional]
+
+    @property
+    def optional_headers(self) -> list[str]:
+        return [c.header for c in self.columns if c.optional]
+
     # step 1
     def parse_cells(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Read every cell of a row; raises RowError listing every bad cell."""
@@ -355,7 +379,12 @@ class Layout:
 
     def fingerprint_base(self, canon: dict[str, Any]) -> str:
         """sha256 of the kind and the row's normalised values (column order fixed by the layout, not the file)."""
-        payload = json.dumps([self.kind, [canonical_text(canon[c.key]) for c in self.columns]], ensure_ascii=False)
+        values: list[Any] = [canonical_text(canon[c.key]) for c in self.columns if not c.optional]
+        # An optional column enters only when it says something, so a row of an older ledger (without the
+        # column) keeps the fingerprint it was imported with and is not imported twice.
+        values += [[c.header, canonical_text(canon[c.key])] for c in self.columns
+                   if c.optional and canon[c.key] is not None and canon[c.key] != c.default]
+        payload = json.dumps([self.kind, values], ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     # step 2 and 3, per kind
@@ -408,8 +437,11 @@ class ConsultationLayout(Layout):
         data = {"occurred_at": canon["occurred_at"], "channel": canon["channel"],
                 "consultant_name": canon["consultant_name"], "gender": canon["gender"], "phone": canon["phone"],
                 "category": canon["category"], "summary": canon["summary"], "answer": canon["answer"],
-                "answered_by": canon["answered_by"], "referral": canon["referral"]}
-        return _validated(self, cs.SPECS, cs.validate_consultation, data)
+                "answered_by": canon["answered_by"], "referral": canon["referral"], "persons": canon["persons"],
+                "referral_to": canon["referral_to"], "referral_result": canon["referral_result"],
+                "follow_up_on": canon["follow_up_on"], "answered_on": canon["answered_on"]}
+        # A ledger writes an empty or 匿名 name for an anonymous visit (paper=True).
+        return _validated(self, cs.SPECS, lambda d: cs.validate_consultation(d, paper=True), data)
 
     def add(self, ctx: ImportContext, payload: dict[str, Any]) -> Consultation:
         from station_app.services import consultations as cs
@@ -435,7 +467,8 @@ class ConsultationLayout(Layout):
                          "咨询人": "匿名" if c.anonymous or not c.consultant_name else c.consultant_name,
                          "性别": c.gender, "联系电话": c.phone, "咨询方式": c.channel, "咨询类别": c.category,
                          "咨询内容": c.summary, "解答意见": c.answer, "解答人": c.answered_by or adviser,
-                         "转介": c.referral}
+                         "转介": c.referral, "人次": c.persons, "接收单位": c.referral_to,
+                         "转介结果": c.referral_result, "约期答复日期": c.follow_up_on, "答复日期": c.answered_on}
 
 
 CONSULTATION = ConsultationLayout(
@@ -451,10 +484,16 @@ CONSULTATION = ConsultationLayout(
         Column("解答意见", "answer", cell_text(), width=40),
         Column("解答人", "answered_by", cell_text(64), width=10),
         Column("转介", "referral", cell_code(Referral), default=Referral.NONE.value, width=10),
+        Column("人次", "persons", cell_count, default=1, width=6, optional=True),
+        Column("接收单位", "referral_to", cell_text(128), width=16, optional=True),
+        Column("转介结果", "referral_result", cell_text(), width=20, optional=True),
+        Column("约期答复日期", "follow_up_on", cell_date, width=12, optional=True),
+        Column("答复日期", "answered_on", cell_date, width=12, optional=True),
     ),
     {"occurred_at": "日期", "consultant_name": "咨询人", "gender": "性别", "phone": "联系电话", "channel": "咨询方式",
      "category": "咨询类别", "summary": "咨询内容", "answer": "解答意见", "answered_by": "解答人", "referral": "转介",
-     "anonymous": "咨询人", "adviser_id": "解答人"},
+     "anonymous": "咨询人", "adviser_id": "解答人", "persons": "人次", "referral_to": "接收单位",
+     "referral_result": "转介结果", "follow_up_on": "约期答复日期", "answered_on": "答复日期", "address": "咨询人"},
 )
 
 
@@ -708,10 +747,11 @@ class PostingLayout(Layout):
     def validate(self, canon: dict[str, Any]) -> dict[str, Any]:
         from station_app.services import postings
 
-        data = {"category": canon["category"], "title": canon["title"], "period": canon["period"],
-                "posted_on": canon["posted_on"], "taken_down_on": canon["taken_down_on"], "medium": canon["medium"],
-                "reviewer": canon["reviewer"]}
-        return _validated(self, postings.SPECS, postings.validate_posting, data)
+        data = {k: canon[k] for k in ("category", "title", "period", "posted_on", "taken_down_on", "medium",
+                                      "reviewer", "immediate", "reviewed_on", "review_opinion", "audited_by",
+                                      "audited_on", "approved_by", "approved_on")}
+        # A ledger records postings made on paper: a review it does not name is "see the paper record".
+        return _validated(self, postings.SPECS, lambda d: postings.validate_posting(d, paper=True), data)
 
     def add(self, ctx: ImportContext, payload: dict[str, Any]) -> Posting:
         from station_app.services import postings
@@ -726,7 +766,10 @@ class PostingLayout(Layout):
                 .order_by(Posting.posted_on, Posting.category, Posting.created_at, Posting.id))
         for p in session.execute(stmt).scalars():
             yield p.id, {"公开类别": p.category, "公开事项": p.title, "所属期间": p.period, "公开日期": p.posted_on,
-                         "撤下日期": p.taken_down_on, "公开形式": p.medium, "审核人": p.reviewer}
+                         "撤下日期": p.taken_down_on, "公开形式": p.medium, "审核人": p.reviewer,
+                         "随时公开": "是" if p.immediate else None, "审核日期": p.reviewed_on,
+                         "审核意见": p.review_opinion, "党务审核人": p.audited_by, "党务审核日期": p.audited_on,
+                         "审批人": p.approved_by, "审批日期": p.approved_on}
 
 
 POSTING = PostingLayout(
@@ -739,9 +782,18 @@ POSTING = PostingLayout(
         Column("撤下日期", "taken_down_on", cell_date, width=12),
         Column("公开形式", "medium", cell_code(PostingMedium), default=PostingMedium.BOARD.value, width=10),
         Column("审核人", "reviewer", cell_text(64), width=10),
+        Column("随时公开", "immediate", cell_bool, default=False, width=8, optional=True),
+        Column("审核日期", "reviewed_on", cell_date, width=12, optional=True),
+        Column("审核意见", "review_opinion", cell_text(2000), width=24, optional=True),
+        Column("党务审核人", "audited_by", cell_text(64), width=10, optional=True),
+        Column("党务审核日期", "audited_on", cell_date, width=12, optional=True),
+        Column("审批人", "approved_by", cell_text(64), width=10, optional=True),
+        Column("审批日期", "approved_on", cell_date, width=12, optional=True),
     ),
     {"category": "公开类别", "title": "公开事项", "period": "所属期间", "posted_on": "公开日期",
-     "taken_down_on": "撤下日期", "medium": "公开形式", "reviewer": "审核人"},
+     "taken_down_on": "撤下日期", "medium": "公开形式", "reviewer": "审核人", "immediate": "随时公开",
+     "reviewed_on": "审核日期", "review_opinion": "审核意见", "audited_by": "党务审核人", "audited_on": "党务审核日期",
+     "approved_by": "审批人", "approved_on": "审批日期"},
 )
 
 
@@ -752,16 +804,29 @@ class OutreachLayout(Layout):
         from station_app.services import outreach
 
         data = {"held_on": canon["held_on"], "kind": canon["kind"], "topic": canon["topic"],
-                "speaker": canon["speaker"], "attendees": canon["attendees"], "materials": canon["materials"]}
-        return _validated(self, outreach.SPECS, outreach.validate_event, data)
+                "speaker": canon["speaker"], "attendees": canon["attendees"], "materials": canon["materials"],
+                "organiser": canon["organiser"], "theme": canon["theme"], "occasion": canon["occasion"],
+                "audience": canon["audience"], "villages": list(canon["villages"]) if canon["villages"] else None}
+        # The organiser is settled in add(), once it is known whether the speaker is an adviser.
+        organiser = data.pop("organiser")
+        values = _validated(self, outreach.SPECS, outreach.validate_event, data)
+        values["organiser"] = organiser
+        return values
 
     def add(self, ctx: ImportContext, payload: dict[str, Any]) -> OutreachEvent:
         from station_app.services import outreach
+
+        from station_app.core.codes import Organiser as Org
 
         values = dict(payload)
         if values.get("speaker"):
             # The speaker is often the village adviser: link a known one; a judge or police officer is no adviser.
             values["adviser_id"] = ctx.adviser_id(values["speaker"], create=False, label="主讲人")
+        if not values.get("organiser"):
+            values["organiser"] = Org.ADVISER.value if values.get("adviser_id") else Org.OTHER.value
+        elif values["organiser"] == Org.ADVISER.value and not values.get("adviser_id"):
+            raise RowError([("主讲人", pick("由村法律顾问组织的活动，主讲人应为顾问名单中的法律顾问",
+                                            "an event organised by a village adviser needs an adviser as speaker"))])
         return _in_write(self, outreach.SPECS, lambda: outreach.add_event(ctx.w, values))
 
     def export_rows(self, session, station_id, year):
@@ -770,8 +835,11 @@ class OutreachLayout(Layout):
                        OutreachEvent.held_on >= date(year, 1, 1), OutreachEvent.held_on < date(year + 1, 1, 1))
                 .order_by(OutreachEvent.held_on, OutreachEvent.created_at, OutreachEvent.id))
         for e, adviser in session.execute(stmt):
+            codes = dict(session.execute(select(Station.id, Station.code)).all()) if e.villages else {}
             yield e.id, {"日期": e.held_on, "活动形式": e.kind, "主题": e.topic, "主讲人": e.speaker or adviser,
-                         "参加人数": e.attendees, "发放资料份数": e.materials}
+                         "参加人数": e.attendees, "发放资料份数": e.materials, "组织单位": e.organiser,
+                         "宣讲主题": e.theme, "时间节点": e.occasion, "法律六进": e.audience,
+                         "覆盖村": "、".join(codes.get(v, v) for v in e.villages or []) or None}
 
 
 OUTREACH = OutreachLayout(
@@ -783,13 +851,81 @@ OUTREACH = OutreachLayout(
         Column("主讲人", "speaker", cell_text(64), width=10),
         Column("参加人数", "attendees", cell_count, default=0, width=10),
         Column("发放资料份数", "materials", cell_count, default=0, width=14),
+        Column("组织单位", "organiser", cell_code(Organiser), width=10, optional=True),
+        Column("宣讲主题", "theme", cell_text(64), width=16, optional=True),
+        Column("时间节点", "occasion", cell_code(Occasion), width=8, optional=True),
+        Column("法律六进", "audience", cell_code(Audience), width=8, optional=True),
+        Column("覆盖村", "villages", cell_names, width=16, optional=True),
     ),
     {"held_on": "日期", "kind": "活动形式", "topic": "主题", "speaker": "主讲人", "adviser_id": "主讲人",
-     "attendees": "参加人数", "materials": "发放资料份数"},
+     "attendees": "参加人数", "materials": "发放资料份数", "organiser": "组织单位", "theme": "宣讲主题",
+     "occasion": "时间节点", "audience": "法律六进", "villages": "覆盖村"},
 )
 
 
-LAYOUTS: dict[str, Layout] = {lay.kind: lay for lay in (CONSULTATION, DUTY, MEDIATION, POSTING, OUTREACH)}
+# -- screening (矛盾纠纷排查) ------------------------------------------------------------------------------------
+
+class ScreeningLayout(Layout):
+    personal_data = True  # parties' names
+
+    def validate(self, canon: dict[str, Any]) -> dict[str, Any]:
+        from station_app.services import screening
+
+        data = {k: canon[k] for k in ("found_on", "village_station_id", "found_by", "parties", "dispute_type",
+                                      "description", "risk_level", "action", "handed_to", "mediation_case_id",
+                                      "resolved_on", "result")}
+        if data["action"] is None:
+            # A ledger often leaves 处置方式 empty: what else it says tells which it was.
+            data["action"] = ("转人民调解" if data["mediation_case_id"] else "移交其他部门" if data["handed_to"]
+                              else "就地化解" if data["resolved_on"] else "待处置")
+        return _validated(self, screening.SPECS, screening.validate_item, data)
+
+    def add(self, ctx: ImportContext, payload: dict[str, Any]) -> Any:
+        from station_app.services import screening
+
+        return _in_write(self, screening.SPECS, lambda: screening.add_item(ctx.w, dict(payload)))
+
+    def export_rows(self, session, station_id, year):
+        from station_app.store.models import ScreeningItem
+
+        village = Station.__table__.alias("village")
+        stmt = (select(ScreeningItem, village.c.code, MediationCase.case_no)
+                .join(village, village.c.id == ScreeningItem.village_station_id)
+                .outerjoin(MediationCase, MediationCase.id == ScreeningItem.mediation_case_id)
+                .where(ScreeningItem.station_id == station_id, ScreeningItem.deleted.is_(False),
+                       ScreeningItem.found_on >= date(year, 1, 1), ScreeningItem.found_on < date(year + 1, 1, 1))
+                .order_by(ScreeningItem.found_on, ScreeningItem.created_at, ScreeningItem.id))
+        for i, code, case_no in session.execute(stmt):
+            yield i.id, {"排查日期": i.found_on, "村": code, "排查人": i.found_by, "当事人": i.parties,
+                         "纠纷类型": i.dispute_type, "纠纷情况": i.description, "风险等级": i.risk_level,
+                         "处置方式": i.action, "移交单位": i.handed_to, "调解案号": case_no, "化解日期": i.resolved_on,
+                         "处置结果": i.result}
+
+
+SCREENING = ScreeningLayout(
+    "screening", "矛盾纠纷排查台账", "dispute screening ledger", "screening_items",
+    (
+        Column("排查日期", "found_on", cell_date, required=True, width=12),
+        Column("村", "village_station_id", cell_text(100), width=10),
+        Column("排查人", "found_by", cell_text(64), required=True, width=10),
+        Column("当事人", "parties", cell_text(255), width=14),
+        Column("纠纷类型", "dispute_type", cell_code(DisputeType), required=True, width=12),
+        Column("纠纷情况", "description", cell_text(), required=True, width=40),
+        Column("风险等级", "risk_level", cell_code(RiskLevel), default=RiskLevel.LOW.value, width=8),
+        Column("处置方式", "action", cell_code(ScreeningAction), width=12),
+        Column("移交单位", "handed_to", cell_text(128), width=14),
+        Column("调解案号", "mediation_case_id", cell_text(64), width=14),
+        Column("化解日期", "resolved_on", cell_date, width=12),
+        Column("处置结果", "result", cell_text(), width=30),
+    ),
+    {"found_on": "排查日期", "village_station_id": "村", "found_by": "排查人", "parties": "当事人",
+     "dispute_type": "纠纷类型", "description": "纠纷情况", "risk_level": "风险等级", "action": "处置方式",
+     "handed_to": "移交单位", "mediation_case_id": "调解案号", "resolved_on": "化解日期", "result": "处置结果"},
+)
+
+
+LAYOUTS: dict[str, Layout] = {lay.kind: lay for lay in (CONSULTATION, DUTY, MEDIATION, POSTING, OUTREACH,
+                                                          SCREENING)}
 
 
 def layout(kind: str) -> Layout:

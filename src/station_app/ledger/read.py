@@ -73,8 +73,9 @@ def clean_cell(value: Any) -> Any:
     return value
 
 
-def read_ledger(path: str | Path, headers: Sequence[str]) -> Table:
-    """Read a .xlsx or .csv ledger whose header row must contain every one of `headers`."""
+def read_ledger(path: str | Path, headers: Sequence[str], optional: Sequence[str] = ()) -> Table:
+    """Read a .xlsx or .csv ledger whose header row must contain every one of `headers` except the `optional`
+    ones (columns added in a later version: an older ledger without them still reads)."""
     p = Path(path)
     if not p.is_file():
         raise LedgerFileError(pick(f"找不到文件：{p}", f"no such file: {p}"))
@@ -83,9 +84,9 @@ def read_ledger(path: str | Path, headers: Sequence[str]) -> Table:
                                    f"the file is too large (limit {MAX_FILE_BYTES // 1048576} MB): {p.name}"))
     ext = p.suffix.lower()
     if ext in (".xlsx", ".xlsm"):
-        return read_xlsx(p, headers)
+        return read_xlsx(p, headers, optional)
     if ext in (".csv", ".txt"):
-        return read_csv(p, headers)
+        return read_csv(p, headers, optional)
     if ext in (".xls", ".et", ".wps", ".ods"):
         raise LedgerFileError(pick(
             f"不支持 {ext} 格式：请在 Excel 或 WPS 中“另存为” .xlsx（Excel 工作簿）或 .csv 后再导入：{p.name}",
@@ -107,7 +108,7 @@ class _HeaderMatch:
     duplicated: list[str]
 
 
-def _match_headers(cells: Sequence[Any], headers: Sequence[str]) -> _HeaderMatch:
+def _match_headers(cells: Sequence[Any], headers: Sequence[str], optional: Sequence[str] = ()) -> _HeaderMatch:
     index: dict[str, int] = {}
     ignored: list[str] = []
     duplicated: list[str] = []
@@ -123,7 +124,7 @@ def _match_headers(cells: Sequence[Any], headers: Sequence[str]) -> _HeaderMatch
                 index[h] = i
         else:
             ignored.append(h)
-    missing = [h for h in headers if h not in index and not isinstance(h, OptionalHeader)]
+    missing = [h for h in headers if h not in index and not isinstance(h, OptionalHeader) and h not in optional]
     return _HeaderMatch(index, missing, ignored, duplicated)
 
 
@@ -151,7 +152,7 @@ def _data_row(cells: Sequence[Any], m: _HeaderMatch) -> tuple[dict[str, Any], bo
 
 # -- xlsx ---------------------------------------------------------------------------------------------------
 
-def read_xlsx(path: Path, headers: Sequence[str]) -> Table:
+def read_xlsx(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) -> Table:
     """Every worksheet whose row 1 holds the layout's headers is read (yearly ledgers often keep a sheet per
     month); empty sheets and sheets with other headers are skipped and reported.
 
@@ -171,7 +172,7 @@ def read_xlsx(path: Path, headers: Sequence[str]) -> Table:
     for title, rows in sheets:
         if not rows or all(clean_cell(_excel_value(c)) is None for c in rows[0]):
             continue  # an empty sheet
-        m = _match_headers([_excel_value(c) for c in rows[0]], headers)
+        m = _match_headers([_excel_value(c) for c in rows[0]], headers, optional)
         if m.missing or m.duplicated:
             table.ignored_sheets.append(title)
             first_bad = first_bad or (title, m)
@@ -268,7 +269,7 @@ def _parse_csv(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def read_csv(path: Path, headers: Sequence[str]) -> Table:
+def read_csv(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) -> Table:
     data = path.read_bytes()
     if not data.strip():
         raise LedgerFileError(pick(f"{path.name} 是空的：没有表头和数据", f"{path.name} is empty: no header and no data"))
@@ -283,7 +284,7 @@ def read_csv(path: Path, headers: Sequence[str]) -> Table:
     for label, text in candidates:
         rows = _parse_csv(text)
         header_cells = rows[0] if rows else []
-        m = _match_headers(header_cells, headers)
+        m = _match_headers(header_cells, headers, optional)
         if m.missing or m.duplicated:
             first_failure = first_failure or (label, m)
             continue

@@ -35,7 +35,6 @@ from station_app.core.codes import (
 )
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
-from station_app.core.periods import Period, parse_period, periods_of_year
 from station_app.reports.mediation_stats import lines_en, lines_zh, mediation_figures
 from station_app.services.base import StationDB
 from station_app.store.models import (
@@ -43,7 +42,6 @@ from station_app.store.models import (
     DutyShift,
     MediationCase,
     OutreachEvent,
-    Posting,
     Station,
 )
 
@@ -57,12 +55,17 @@ def _check_year(year: int) -> int:
     return year
 
 
-def _in_datetime_year(column, year: int):
-    return and_(column >= datetime(year, 1, 1), column < datetime(year + 1, 1, 1))
+def _in_datetime_year(column, year: int, until: date | None = None):
+    # `until` (the as-of date) cuts the year: a record dated after it did not exist yet (issue 10).
+    end = datetime(year + 1, 1, 1)
+    if until is not None:
+        end = min(end, datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    return and_(column >= datetime(year, 1, 1), column < end)
 
 
-def _in_date_year(column, year: int):
-    return and_(column >= date(year, 1, 1), column < date(year + 1, 1, 1))
+def _in_date_year(column, year: int, until: date | None = None):
+    end = date(year + 1, 1, 1) if until is None else min(date(year + 1, 1, 1), until + timedelta(days=1))
+    return and_(column >= date(year, 1, 1), column < end)
 
 
 def _counts(keys: list[str], rows) -> dict[str, int]:
@@ -79,14 +82,17 @@ def township_stats(db: StationDB, year: int, *, today: date | None = None) -> di
     today = today or date.today()
     with db.read() as s:
         codes = dict(s.execute(select(Station.id, Station.code)).all())
-        return {
+        stats = {
             "year": year,
-            "duty": _duty(s, year, codes),
-            "consultations": _consultations(s, year, codes),
+            "duty": _duty(s, year, codes, today),
+            "consultations": _consultations(s, year, codes, today),
             "mediations": {**_mediations(s, year, today, codes), **mediation_figures(s, year, today)},
-            "outreach": _outreach(s, year),
+            "outreach": _outreach(s, year, today),
             "postings": _postings(s, year, today),
         }
+        from station_app.reports.records_stats import extend_stats  # issue 10's keys, as of `today`
+
+        return extend_stats(s, stats, year, today)
 
 
 # -- duty -------------------------------------------------------------------------------------------------------
@@ -103,8 +109,8 @@ def _seconds(column):
     return cast(func.strftime("%s", column), Integer)
 
 
-def _duty(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
-    live = and_(DutyShift.deleted.is_(False), _in_datetime_year(DutyShift.start_at, year))
+def _duty(s, year: int, codes: dict[str, str], until: date | None = None) -> dict[str, Any]:
+    live = and_(DutyShift.deleted.is_(False), _in_datetime_year(DutyShift.start_at, year, until))
     seconds = func.sum(_seconds(DutyShift.end_at) - _seconds(DutyShift.start_at))
     per_place = s.execute(
         select(DutyShift.place_station_id, Station.kind, func.count(), seconds, func.sum(DutyShift.people_served))
@@ -130,8 +136,8 @@ def _duty(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
 
 
 # -- consultations ----------------------------------------------------------------------------------------------
-def _consultations(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
-    live = and_(Consultation.deleted.is_(False), _in_datetime_year(Consultation.occurred_at, year))
+def _consultations(s, year: int, codes: dict[str, str], until: date | None = None) -> dict[str, Any]:
+    live = and_(Consultation.deleted.is_(False), _in_datetime_year(Consultation.occurred_at, year, until))
 
     def grouped(column):
         return s.execute(select(column, func.count()).where(live).group_by(column)).all()
@@ -149,7 +155,7 @@ def _consultations(s, year: int, codes: dict[str, str]) -> dict[str, Any]:
 # -- mediations -------------------------------------------------------------------------------------------------
 def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, Any]:
     # 不予受理 is not an accepted case (glossary): it is counted in mediation_stats, not here.
-    live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year),
+    live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year, today),
                 MediationCase.outcome != MediationOutcome.REFUSED.value)
     open_ = MediationCase.outcome == MediationOutcome.IN_PROGRESS.value
     by_outcome = _counts(list(OUTCOME_KEYS), s.execute(
@@ -185,8 +191,8 @@ def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, A
 
 
 # -- outreach ---------------------------------------------------------------------------------------------------
-def _outreach(s, year: int) -> dict[str, Any]:
-    live = and_(OutreachEvent.deleted.is_(False), _in_date_year(OutreachEvent.held_on, year))
+def _outreach(s, year: int, until: date | None = None) -> dict[str, Any]:
+    live = and_(OutreachEvent.deleted.is_(False), _in_date_year(OutreachEvent.held_on, year, until))
     per_kind = {kind: (n, att or 0, mat or 0) for kind, n, att, mat in s.execute(
         select(OutreachEvent.kind, func.count(), func.sum(OutreachEvent.attendees), func.sum(OutreachEvent.materials))
         .where(live).group_by(OutreachEvent.kind)).all()}
@@ -200,11 +206,6 @@ def _outreach(s, year: int) -> dict[str, Any]:
 
 
 # -- postings ---------------------------------------------------------------------------------------------------
-def _in_period_year(year: int):
-    # Periods are stored normalised: "2021", "2021-03" or "2021-Q1".
-    return (Posting.period == f"{year:04d}") | Posting.period.like(f"{year:04d}-%")
-
-
 def schedule_of(station_schedule: dict | None) -> dict[str, PeriodUnit | None]:
     """A station's posting schedule: the default, overridden per category by Station.posting_schedule.
 
@@ -221,39 +222,11 @@ def schedule_of(station_schedule: dict | None) -> dict[str, PeriodUnit | None]:
 
 
 def _postings(s, year: int, today: date) -> dict[str, Any]:
-    live = and_(Posting.deleted.is_(False), _in_period_year(year))
-    by_category = _counts(PostingCategory.values(), s.execute(
-        select(Posting.category, func.count()).where(live).group_by(Posting.category)).all())
-    villages = s.execute(
-        select(Station.id, Station.code, Station.posting_schedule)
-        .where(Station.kind == StationKind.VILLAGE.value, Station.deleted.is_(False))
-    ).all()
-    # One row per distinct (station, category, period): at most a few dozen per village, whatever the volume.
-    posted: dict[tuple[str, str], list[Period]] = {}
-    for sid, category, period in s.execute(
-        select(Posting.station_id, Posting.category, Posting.period).where(live)
-        .group_by(Posting.station_id, Posting.category, Posting.period)
-    ).all():
-        try:
-            posted.setdefault((sid, category), []).append(parse_period(period))
-        except ValidationError:
-            continue
-    overdue = []
-    for sid, code, schedule in villages:
-        for category, unit in schedule_of(schedule).items():
-            if unit is None:
-                continue
-            have = posted.get((sid, category), [])
-            for required in periods_of_year(year, unit):
-                # Only a period that is over can be missing; a month is covered by its own posting or a shorter one
-                # inside it, never by a quarterly or yearly posting.
-                if required.end >= today:
-                    continue
-                if not any(required.covers(p) for p in have):
-                    overdue.append({"station": code, "category": category, "period": str(required)})
-    overdue.sort(key=lambda o: (o["station"], o["category"], o["period"]))
-    return {"total": sum(by_category.values()), "by_category": by_category, "overdue": overdue,
-            "villages": len(villages)}
+    # Statuses with the grace period (issue 10) live in records_stats; the keys here are unchanged.
+    from station_app.reports.records_stats import postings_figures
+    from station_app.services.settings import read_setting
+
+    return postings_figures(s, year, today, read_setting(s, "posting_grace_days"))
 
 
 # -- text -------------------------------------------------------------------------------------------------------
@@ -277,7 +250,7 @@ def _format_zh(st: dict[str, Any]) -> str:
     lines.append(
         f"一、法律服务：各村法律顾问共现场值班{d['shifts']['village']}次，镇公共法律服务中心法律顾问现场值班"
         f"{d['shifts']['centre']}次，累计值班{d['hours']:g}小时，服务群众{d['people_served']}人次；"
-        f"通过值班、普法宣传咨询、微信电话咨询等多种形式累计解答法律咨询共{c['total']}人次。")
+        f"通过值班、普法宣传咨询、微信电话咨询等多种形式累计解答法律咨询共{c.get('persons', c['total'])}人次。")
     channels = "、".join(f"{k}{v}人次" for k, v in c["by_channel"].items() if v)
     categories = "、".join(f"{k}{v}件" for k, v in _top(c["by_category"], 5))
     if channels:
@@ -300,11 +273,15 @@ def _format_zh(st: dict[str, Any]) -> str:
     lines.append(
         f"三、普法宣传：开展法治讲座{o['lectures']}场次、普法宣传活动{o['campaigns']}次，"
         f"参加群众{o['attendees']}人次，发放各种宣传资料{o['materials']}份。")
-    cat = p["by_category"]
+    if "adviser_lectures" in o:
+        from station_app.reports.records_stats import extra_lines
+
+        lines.extend(extra_lines(st, "zh"))
+    cat = p.get("periods", p["by_category"])
     villages = p.get("villages")
     lead = f"{villages}个村居" if villages else "各村"
     text = (f"四、三务公开：{lead}通过“三务”公开栏等公开党务{cat.get('党务', 0)}期、村务{cat.get('村务', 0)}期、"
-            f"财务{cat.get('财务', 0)}期，共{p['total']}期")
+            f"财务{cat.get('财务', 0)}期，共{sum(cat.values())}期")
     if p["overdue"]:
         lines.append(text + f"；逾期未公开{len(p['overdue'])}项：")
         lines.extend(_overdue_lines(p["overdue"], "、"))
@@ -327,7 +304,7 @@ def _format_en(st: dict[str, Any]) -> str:
     lines.append(
         f"1. Legal services: village legal advisers held {d['shifts']['village']} on-site duty shifts and the township "
         f"centre's advisers {d['shifts']['centre']}, {d['hours']:g} hours in all, serving {d['people_served']} people; "
-        f"{c['total']} legal consultations were answered.")
+        f"{c.get('persons', c['total'])} people's legal questions were answered ({c['total']} records).")
     channels = ", ".join(f"{Channel(k).label if k in Channel.values() else k} {v}"
                          for k, v in c["by_channel"].items() if v)
     categories = ", ".join(f"{k} {v}" for k, v in _top(
@@ -353,11 +330,15 @@ def _format_en(st: dict[str, Any]) -> str:
     lines.append(
         f"3. Outreach: {o['lectures']} law lectures and {o['campaigns']} awareness campaigns, "
         f"{o['attendees']} attendees, {o['materials']} materials handed out.")
-    cat = p["by_category"]
+    if "adviser_lectures" in o:
+        from station_app.reports.records_stats import extra_lines
+
+        lines.extend(extra_lines(st, "en"))
+    cat = p.get("periods", p["by_category"])
     villages = p.get("villages")
     lead = f"{villages} villages" if villages else "The villages"
     text = (f"4. Public postings: {lead} posted Party affairs {cat.get('党务', 0)}, village affairs "
-            f"{cat.get('村务', 0)} and finances {cat.get('财务', 0)} times, {p['total']} in all")
+            f"{cat.get('村务', 0)} and finances {cat.get('财务', 0)} periods, {sum(cat.values())} in all")
     if p["overdue"]:
         lines.append(text + f"; {len(p['overdue'])} required postings are overdue:")
         lines.extend(_overdue_lines(p["overdue"], ", "))

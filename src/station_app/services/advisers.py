@@ -14,7 +14,8 @@ from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
 from station_app.core.masking import mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
-from station_app.services.fields import Spec, boolean, clean, text as text_of
+from station_app.core.codes import AdviserKind
+from station_app.services.fields import Spec, boolean, clean, code_of, text as text_of
 from station_app.store.models import Adviser
 
 
@@ -26,18 +27,64 @@ def licence_no(value: Any) -> str:
     return s
 
 
+def worker_licence_no(value: Any) -> str:
+    """A 基层法律服务工作者's 执业证号: issued by the provincial justice department in its own numbering, so only
+    its shape is checked: 6 to 20 digits or Latin letters."""
+    s = re.sub(r"\s", "", str(value))
+    if not re.fullmatch(r"[0-9A-Za-z]{6,20}", s):
+        raise v._fail(f"基层法律服务工作者执业证号应为6到20位数字或字母：{value}",
+                      f"a grassroots legal service worker's licence number has 6 to 20 digits or letters: {value}")
+    return s
+
+
+def other_licence_no(value: Any) -> str:
+    """Someone who is neither (a retired judge, a notary...): whatever credential number they have, as text."""
+    return v.required_text(str(value), 32)
+
+
+#: Each kind of adviser has its own licence check.
+LICENCE_CHECKS = {AdviserKind.LAWYER.value: licence_no, AdviserKind.LEGAL_WORKER.value: worker_licence_no,
+                  AdviserKind.OTHER.value: other_licence_no}
+
+
+def _check_licence(values: dict[str, Any], raw_licence: Any) -> None:
+    """Check the raw licence number by the adviser's kind (the kind is known only once every field is read)."""
+    if raw_licence is None or (isinstance(raw_licence, str) and not raw_licence.strip()):
+        return
+    check = LICENCE_CHECKS.get(values.get("kind") or AdviserKind.LAWYER.value, licence_no)
+    try:
+        values["licence_no"] = check(raw_licence)
+    except ValidationError as e:
+        raise ValidationError.single(SPECS["licence_no"].label, e.problems[0].message) from None
+
+
 SPECS: dict[str, Spec] = {
     "name": Spec("姓名", "name", text_of(64), required=True),
     "law_firm": Spec("律师事务所", "law firm", lambda r: v.optional_text(r, 128)),
     "phone": Spec("联系电话", "phone", v.phone),
-    "licence_no": Spec("执业证号", "licence number", licence_no),
+    # Checked by kind in _check_licence: a lawyer's 17 digits, a legal worker's own numbering.
+    "licence_no": Spec("执业证号", "licence number", lambda r: v.required_text(str(r), 32)),
     "active": Spec("在岗", "active", boolean, default=True),
+    "kind": Spec("顾问类别", "kind", code_of(AdviserKind), default=AdviserKind.LAWYER.value),
 }
 
 
 def validate_adviser(data: dict[str, Any]) -> dict[str, Any]:
     """Clean raw input into record values; raises ValidationError listing every bad field."""
-    return clean(SPECS, data)
+    try:
+        values = clean(SPECS, data)
+    except ValidationError as e:
+        # Report a bad licence number with the other problems, checked by the kind when that one is readable.
+        try:
+            kind = {"kind": AdviserKind.parse(str(data.get("kind") or AdviserKind.LAWYER.value)).value}
+            _check_licence(kind, data.get("licence_no"))
+        except ValueError:
+            pass
+        except ValidationError as licence_error:
+            raise ValidationError(e.problems + licence_error.problems) from None
+        raise
+    _check_licence(values, data.get("licence_no"))
+    return values
 
 
 def add_adviser(w: Writer, values: dict[str, Any]) -> Adviser:
@@ -55,7 +102,13 @@ def record_adviser(db: StationDB, actor: str, data: dict[str, Any], *, source: s
 def update_adviser(db: StationDB, actor: str, adviser_id: str, data: dict[str, Any]) -> ChangeSet:
     values = clean(SPECS, data, partial=True)
     with db.write(actor) as w:
-        w.update(db.get(w.session, Adviser, adviser_id), **values)
+        adviser = db.get(w.session, Adviser, adviser_id)
+        if "licence_no" in values or "kind" in values:
+            merged = {"kind": values.get("kind", adviser.kind)}
+            _check_licence(merged, data.get("licence_no", adviser.licence_no))
+            if merged.get("licence_no") is not None:
+                values["licence_no"] = merged["licence_no"]
+        w.update(adviser, **values)
     return w.result
 
 
@@ -132,10 +185,11 @@ class AdviserRow:
     phone: str
     licence_no: str | None
     active: bool
+    kind: str = AdviserKind.LAWYER.value
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "law_firm": self.law_firm, "phone": self.phone,
-                "licence_no": self.licence_no, "active": self.active}
+                "licence_no": self.licence_no, "active": self.active, "kind": self.kind}
 
 
 def list_advisers(db: StationDB, *, include_inactive: bool = False) -> list[AdviserRow]:
@@ -144,5 +198,5 @@ def list_advisers(db: StationDB, *, include_inactive: bool = False) -> list[Advi
         stmt = stmt.where(Adviser.active.is_(True))
     stmt = stmt.order_by(Adviser.name, Adviser.id)
     with db.read() as s:
-        return [AdviserRow(a.id, a.name, a.law_firm, mask_phone(a.phone), a.licence_no, a.active)
+        return [AdviserRow(a.id, a.name, a.law_firm, mask_phone(a.phone), a.licence_no, a.active, a.kind)
                 for a in s.execute(stmt).scalars()]

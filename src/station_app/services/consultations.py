@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
 
 from station_app.core import validators as v
 from station_app.core.codes import AgeBand, Channel, ConsultationCategory, Gender, Referral, SpecialGroup
-from station_app.core.errors import ValidationError
+from station_app.core.errors import Problems, StateError, ValidationError
 from station_app.core.i18n import pick
 from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
@@ -36,16 +36,55 @@ SPECS: dict[str, Spec] = {
     "duty_shift_id": Spec("值班记录", "duty shift", str),
     "referral": Spec("转介", "referral", code_of(Referral), default=Referral.NONE.value),
     "follow_up_on": Spec("约期答复日期", "follow-up date", v.parse_date),
+    # A group visit is one record of several persons: the report counts 人次.
+    "persons": Spec("人次", "persons", lambda r: _persons(r), default=1),
+    "referral_to": Spec("接收单位", "referred to", lambda r: v.optional_text(r, 128)),
+    "referral_result": Spec("转介结果", "referral result", lambda r: v.optional_text(r, 2000)),
+    "answered_on": Spec("答复日期", "answered on", v.parse_date),
 }
 
 
-def _finish(values: dict[str, Any]) -> dict[str, Any]:
-    # A consultant who gives no name is anonymous; an anonymous record keeps no name.
-    if "consultant_name" in values or "anonymous" in values:
-        if values.get("anonymous"):
-            values["consultant_name"] = None
-        elif not values.get("consultant_name"):
-            values["anonymous"] = True
+def _persons(raw: Any) -> int:
+    n = v.non_negative_int(str(raw).strip().removesuffix("人次").removesuffix("人"))
+    if not 1 <= n <= 10000:
+        raise v._fail(f"人次应在1到10000之间：{raw}", f"persons must be between 1 and 10000: {raw}")
+    return n
+
+
+_IDENTITY = ("consultant_name", "phone", "address")
+
+
+def _finish(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
+    """Rules on the record as a whole (个人信息保护法: collect the minimum).
+
+    Anonymity is explicit: a consultant who refuses to give identity is recorded as anonymous and the record keeps
+    no name, phone or address; a record without a name must say it is anonymous. A ledger (paper=True) writes an
+    empty or 匿名 name for an anonymous visit: it is anonymous when it keeps no phone or address either.
+    A referral names its receiving body only when there is a referral; an answered date belongs to a deferred
+    answer and cannot come before the consultation.
+    """
+    problems = Problems()
+    if paper and not values.get("anonymous") and not any(values.get(k) for k in _IDENTITY):
+        values["anonymous"] = True
+    if values.get("anonymous"):
+        for key in _IDENTITY:
+            if values.get(key):
+                problems.add(SPECS[key].label, pick("咨询人不愿透露身份（匿名）时不记录姓名、电话和住址",
+                                                    "an anonymous consultant's record keeps no name, phone or address"))
+        values["consultant_name"] = None
+    elif not values.get("consultant_name") and not paper:
+        problems.add(SPECS["consultant_name"].label, pick("请填写咨询人姓名；咨询人不愿透露身份时请注明匿名",
+                                                          "give the consultant's name, or mark the record anonymous"))
+    if values.get("referral_to") and values.get("referral", Referral.NONE.value) == Referral.NONE.value:
+        problems.add(SPECS["referral_to"].label, pick("没有转介时不填接收单位", "there is no referral to receive it"))
+    if values.get("answered_on"):
+        if not values.get("follow_up_on"):
+            problems.add(SPECS["answered_on"].label, pick("只有约期答复的咨询才有答复日期",
+                                                          "only a deferred answer (约期答复) has an answered date"))
+        occurred = values.get("occurred_at")
+        if occurred is not None and values["answered_on"] < occurred.date():
+            problems.add(SPECS["answered_on"].label, pick("早于咨询日期", "is before the consultation"))
+    problems.raise_if_any()
     return values
 
 
@@ -56,9 +95,9 @@ def _check_refs(session, values: dict[str, Any]) -> None:
         raise ValidationError.single(SPECS["duty_shift_id"].label, pick("找不到该值班记录", "no such duty shift"))
 
 
-def validate_consultation(data: dict[str, Any]) -> dict[str, Any]:
+def validate_consultation(data: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
     """Clean raw input into record values; raises ValidationError listing every bad field."""
-    return _finish(clean(SPECS, data))
+    return _finish(clean(SPECS, data), paper=paper)
 
 
 def add_consultation(w: Writer, values: dict[str, Any]) -> Consultation:
@@ -78,9 +117,12 @@ def update_consultation(db: StationDB, actor: str, record_id: str, data: dict[st
     values = clean(SPECS, data, partial=True)
     with db.write(actor) as w:
         obj = db.get(w.session, Consultation, record_id)
-        if "consultant_name" in values or "anonymous" in values:
-            merged = {"consultant_name": obj.consultant_name, "anonymous": obj.anonymous, **values}
-            values.update(_finish(merged))
+        current = {k: getattr(obj, k) for k in SPECS}
+        if values.get("anonymous"):  # marking a record anonymous drops what identified the person
+            values.update({k: None for k in _IDENTITY if k not in values})
+        checked = _finish({**current, **values})
+        values = {k: checked[k] for k in values} | (
+            {"consultant_name": None} if checked.get("anonymous") and current["consultant_name"] else {})
         _check_refs(w.session, values)
         w.update(obj, **values)
     return w.result
@@ -150,7 +192,7 @@ def list_consultations(db: StationDB, *, year: int | None = None, search: str | 
 
 
 def count_consultations(db: StationDB, *, year: int | None = None) -> int:
-    stmt = select(func.count()).select_from(Consultation).where(Consultation.deleted.is_(False))
+    stmt = select(func.count()).select_from(Consultation).where(Consultation.deleted.is_(False))  # records
     if year is not None:
         stmt = stmt.where(Consultation.occurred_at >= datetime(year, 1, 1),
                           Consultation.occurred_at < datetime(year + 1, 1, 1))
@@ -173,3 +215,32 @@ def consultation_details(c: Consultation, *, reveal: bool = False) -> dict[str, 
     return d
 
 
+
+
+# -- 约期答复 ---------------------------------------------------------------------------------------------------------
+def answer_deferred(db: StationDB, actor: str, record_id: str, on: Any, answer: str | None = None) -> ChangeSet:
+    """A deferred answer (约期答复) was given on `on` (optionally with the answer's text)."""
+    values = clean(SPECS, {"answered_on": on, **({"answer": answer} if answer else {})}, partial=True)
+    with db.write(actor) as w:
+        obj = db.get(w.session, Consultation, record_id)
+        if obj.answered_on is not None:
+            raise StateError(pick(f"该咨询已于{obj.answered_on}答复", f"this consultation was answered on {obj.answered_on}"))
+        _finish({k: getattr(obj, k) for k in SPECS} | values)
+        w.update(obj, **values)
+    return w.result
+
+
+def pending_answers(db: StationDB, *, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Deferred answers still owed, the earliest promised first; `overdue` when the promised date has passed."""
+    as_of = as_of or date.today()
+    stmt = (select(Consultation).where(Consultation.deleted.is_(False), Consultation.follow_up_on.is_not(None),
+                                       Consultation.answered_on.is_(None),
+                                       Consultation.occurred_at < datetime.combine(as_of + timedelta(days=1), time()))
+            .order_by(Consultation.follow_up_on, Consultation.occurred_at, Consultation.id))
+    with db.read() as s:
+        out = []
+        for c in s.execute(stmt).scalars():
+            row = _row(c).as_dict()
+            row.update(follow_up_on=c.follow_up_on.isoformat(), overdue=c.follow_up_on < as_of, persons=c.persons)
+            out.append(row)
+        return out

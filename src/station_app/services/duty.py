@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from station_app.core import validators as v
-from station_app.core.errors import FieldProblem, Problems, ValidationError
+from station_app.core.errors import FieldProblem, Problems, StateError, ValidationError
 from station_app.core.i18n import pick
 from station_app.core.masking import mask_name
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB, Writer
-from station_app.services.fields import Spec, clean, text as text_of
+from station_app.core.codes import ServiceMode, ServiceType
+from station_app.services.fields import Spec, clean, code_of, text as text_of
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, Station
 
 SPECS: dict[str, Spec] = {
@@ -33,6 +34,8 @@ LOG_SPECS: dict[str, Spec] = {
     "served": Spec("服务对象", "served", lambda r: v.optional_text(r, 128)),
     "content": Spec("工作内容", "content", text_of(), required=True),
     "result": Spec("处理结果", "result", v.optional_text),
+    "service_type": Spec("服务类型", "service type", code_of(ServiceType), default=ServiceType.OTHER.value),
+    "mode": Spec("服务方式", "mode", code_of(ServiceMode), default=ServiceMode.ON_SITE.value),
 }
 
 
@@ -122,6 +125,7 @@ def add_shift(w: Writer, values: dict[str, Any], log: Iterable[Mapping[str, Any]
     values = _resolve_refs(w, values)
     if not values.get("place_station_id"):
         values["place_station_id"] = w.station_id
+    _check_not_confirmed(w.session, values["adviser_id"], values["place_station_id"], values["start_at"])
     shift = w.add(DutyShift(**values))
     for position, entry in enumerate(entries, start=1):
         w.add(DutyLogEntry(shift_id=shift.id, position=position, **entry))
@@ -154,6 +158,10 @@ def update_shift(db: StationDB, actor: str, shift_id: str, data: dict[str, Any])
         if values.get("place_station_id") is None:
             values.pop("place_station_id", None)  # a blank place keeps the current one
         values = _resolve_refs(w, values)
+        _check_not_confirmed(w.session, shift.adviser_id, shift.place_station_id, shift.start_at)
+        _check_not_confirmed(w.session, values.get("adviser_id", shift.adviser_id),
+                             values.get("place_station_id", shift.place_station_id),
+                             values.get("start_at", shift.start_at))
         if "start_at" in values or "end_at" in values:
             _check_span({"start_at": values.get("start_at", shift.start_at),
                          "end_at": values.get("end_at", shift.end_at)})
@@ -165,6 +173,7 @@ def delete_shift(db: StationDB, actor: str, shift_id: str) -> ChangeSet:
     """Tombstone the shift and its work-log entries together, so none of them is counted or shown."""
     with db.write(actor) as w:
         shift = db.get(w.session, DutyShift, shift_id)
+        _check_not_confirmed(w.session, shift.adviser_id, shift.place_station_id, shift.start_at)
         entries = w.session.execute(select(DutyLogEntry).where(DutyLogEntry.shift_id == shift.id,
                                                                DutyLogEntry.deleted.is_(False))).scalars().all()
         for entry in entries:
@@ -173,12 +182,28 @@ def delete_shift(db: StationDB, actor: str, shift_id: str) -> ChangeSet:
     return w.result
 
 
+def _check_not_confirmed(session: Session, adviser_id: str, place_id: str, start: datetime) -> None:
+    """A month the village has confirmed (签字/盖章) is closed: its log is what was signed."""
+    from station_app.store.models import DutyConfirmation
+
+    month = f"{start.year:04d}-{start.month:02d}"
+    found = session.execute(select(DutyConfirmation).where(
+        DutyConfirmation.adviser_id == adviser_id, DutyConfirmation.place_station_id == place_id,
+        DutyConfirmation.month == month, DutyConfirmation.deleted.is_(False)).limit(1)).scalar_one_or_none()
+    if found is not None:
+        raise StateError(pick(f"{month}的工作日志已于{found.confirmed_on}经村确认（{found.confirmed_by}），不能再改动；"
+                              f"如确需更正，请先撤销该月确认",
+                              f"the work log of {month} was confirmed by the village on {found.confirmed_on} "
+                              f"({found.confirmed_by}) and cannot change; withdraw that confirmation first"))
+
+
 def add_log_entry(db: StationDB, actor: str, shift_id: str, entry: Mapping[str, Any]) -> ChangeSet:
     """Append one matter (一事一记) to a shift's work log."""
     values = validate_log_entry(entry)
     with db.write(actor) as w:
         shift = db.get(w.session, DutyShift, shift_id)
         w._check_owner(shift)  # the log belongs with its shift: only the shift's station writes it
+        _check_not_confirmed(w.session, shift.adviser_id, shift.place_station_id, shift.start_at)
         last = w.session.execute(select(func.max(DutyLogEntry.position))
                                  .where(DutyLogEntry.shift_id == shift.id)).scalar_one()
         w.add(DutyLogEntry(shift_id=shift.id, position=(last or 0) + 1, **values))
@@ -254,5 +279,6 @@ def shift_details(db: StationDB, shift: DutyShift, *, reveal: bool = False) -> d
         "summary": shift.summary,
         "log": [{"id": e.id, "position": e.position,
                  "served": e.served if reveal else (mask_name(e.served) or None),
-                 "content": e.content, "result": e.result} for e in shift.log_entries],
+                 "content": e.content, "result": e.result, "service_type": e.service_type, "mode": e.mode}
+                for e in shift.log_entries],
     }

@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 
 from station_app.config import Paths
 from station_app.core import validators as v
-from station_app.core.codes import PostingCategory, PostingMedium
-from station_app.core.errors import FieldProblem, StateError, ValidationError
+from station_app.core.codes import PeriodUnit, PostingCategory, PostingMedium
+from station_app.core.errors import FieldProblem, Problems, StateError, ValidationError
 from station_app.core.i18n import pick
-from station_app.core.periods import parse_period
+from station_app.core.periods import parse_period, period_containing
 from station_app.services.base import ChangeSet, StationDB, Writer
-from station_app.services.fields import Spec, clean, code_of, text as text_of
+from station_app.services.fields import Spec, boolean, clean, code_of, text as text_of
 from station_app.store.atomic import write_atomic
 from station_app.store.models import Posting, PostingPhoto
 
@@ -38,12 +38,74 @@ SPECS: dict[str, Spec] = {
     "category": Spec("公开类别", "category", code_of(PostingCategory), required=True),
     "title": Spec("标题", "title", text_of(200), required=True),
     "content": Spec("公开内容", "content", lambda r: v.optional_text(r, 20000)),
-    "period": Spec("所属期间", "period", lambda r: str(parse_period(str(r))), required=True),
+    # Required for a scheduled posting; a 随时公开 item without one belongs to the month it went up.
+    "period": Spec("所属期间", "period", lambda r: str(parse_period(str(r)))),
     "posted_on": Spec("公开日期", "posted on", v.parse_date, required=True),
     "taken_down_on": Spec("撤下日期", "taken down on", v.parse_date),
     "medium": Spec("公开形式", "medium", code_of(PostingMedium), default=PostingMedium.BOARD.value),
     "reviewer": Spec("审核人", "reviewer", lambda r: v.optional_text(r, 64)),
+    "immediate": Spec("随时公开", "immediate", boolean, default=False),
+    "reviewed_on": Spec("审核日期", "reviewed on", v.parse_date),
+    "review_opinion": Spec("审核意见", "review opinion", lambda r: v.optional_text(r, 2000)),
+    "audited_by": Spec("审核人（党务）", "audited by", lambda r: v.optional_text(r, 64)),
+    "audited_on": Spec("审核日期（党务）", "audited on", v.parse_date),
+    "approved_by": Spec("审批人", "approved by", lambda r: v.optional_text(r, 64)),
+    "approved_on": Spec("审批日期", "approved on", v.parse_date),
 }
+
+#: A ledger records postings already made on paper; where it names no review or approval the record says so.
+PAPER_PLACEHOLDER = "（由台账导入，见纸质记录）"
+#: Fields each category needs before it can be posted (财务: the review; 党务: 审核 then 审批).
+_REQUIRED_BY_CATEGORY = {
+    PostingCategory.FINANCE.value: ("reviewer", "reviewed_on", "review_opinion"),
+    PostingCategory.PARTY.value: ("audited_by", "audited_on", "approved_by", "approved_on"),
+}
+_TEXT_FIELDS = {"reviewer", "review_opinion", "audited_by", "approved_by"}
+
+
+def check_rules(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
+    """The rules of a posting as a whole; returns the values (a 随时公开 item gets its month as period).
+
+    - a scheduled posting names its period; a posting cannot go up before its period begins;
+    - 财务 is reviewed (reviewer, date, opinion) on or before the day it is posted (民主理财小组/村务监督委员会);
+    - 党务 goes 审核 → 审批 → 公开, in that order of dates.
+    With paper=True (a ledger of postings made before) missing review or approval names are recorded as
+    "see the paper record" instead of refusing the row; dates that are given are still checked.
+    """
+    problems = Problems()
+    out = dict(values)
+    posted = out.get("posted_on")
+    if not out.get("period"):
+        if out.get("immediate") and posted is not None:
+            out["period"] = str(period_containing(posted, PeriodUnit.MONTH))
+        else:
+            problems.add(SPECS["period"].label, pick("不能为空（随时公开的事项可以不填）",
+                                                     "is required (a 随时公开 item may leave it empty)"))
+    if out.get("period") and posted is not None:
+        start = parse_period(out["period"]).start
+        if posted < start:
+            problems.add(SPECS["posted_on"].label, pick(
+                f"公开日期{posted}早于所属期间{out['period']}的开始（{start}）",
+                f"{posted} is before the period {out['period']} begins ({start})"))
+    for key in _REQUIRED_BY_CATEGORY.get(out.get("category"), ()):
+        if out.get(key):
+            continue
+        if paper and key in _TEXT_FIELDS:
+            out[key] = PAPER_PLACEHOLDER
+        elif not paper:
+            why = (pick("财务公开前须经民主理财小组或村务监督委员会审核", "finances must be reviewed before posting")
+                   if out["category"] == PostingCategory.FINANCE.value
+                   else pick("党务公开须经审核、审批后公开", "Party affairs are audited and approved before posting"))
+            problems.add(SPECS[key].label, pick(f"不能为空：{why}", f"is required: {why}"))
+    order = (("reviewed_on", "posted_on"), ("audited_on", "approved_on"), ("approved_on", "posted_on"),
+             ("audited_on", "posted_on"))
+    for first, then in order:
+        a, b = out.get(first), out.get(then)
+        if a is not None and b is not None and a > b:
+            problems.add(SPECS[first].label, pick(f"{a}晚于{SPECS[then].zh}{b}",
+                                                  f"{a} is after the {SPECS[then].en} date {b}"))
+    problems.raise_if_any()
+    return out
 
 
 def _check_dates(posted_on: date | None, taken_down_on: date | None) -> None:
@@ -53,11 +115,11 @@ def _check_dates(posted_on: date | None, taken_down_on: date | None) -> None:
                                           f"{taken_down_on} is before the posting date {posted_on}"))
 
 
-def validate_posting(data: dict[str, Any]) -> dict[str, Any]:
+def validate_posting(data: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
     """Clean raw input into record values; raises ValidationError listing every bad field."""
     values = clean(SPECS, data)
     _check_dates(values["posted_on"], values.get("taken_down_on"))
-    return values
+    return check_rules(values, paper=paper)
 
 
 # -- photos ---------------------------------------------------------------------------------------------------
@@ -208,6 +270,8 @@ def update_posting(db: StationDB, actor: str, posting_id: str, data: dict[str, A
     with db.write(actor) as w:
         posting = db.get(w.session, Posting, posting_id)
         _check_dates(values.get("posted_on", posting.posted_on), values.get("taken_down_on", posting.taken_down_on))
+        merged = {k: getattr(posting, k) for k in SPECS} | values
+        values = {k: val for k, val in check_rules(merged).items() if k in values or k == "period"}
         w.update(posting, **values)
     return w.result
 

@@ -1,26 +1,43 @@
-"""Rows written by an older release: what the columns added since then hold for them.
+"""Rows written by an older release: the columns added since, and the value such a row means.
 
-Stations upgrade one by one, so a township on this version still imports bundles whose rows lack columns added
-after release 0.1.0 (`models.ADDED_COLUMNS`). Only those columns may be missing; anything else still makes the
-row invalid.
+A township on this version imports bundles from stations one version behind (0.1.0, schema 0005): their rows lack
+the columns migrations 0008 (the mediation case file) and 0009 (records that match the work) added. The value filled in is the one the migration gives an existing row, so a row is
+the same whether it arrived before or after the township upgraded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from station_app.store.models import ADDED_COLUMNS
+Default = Callable[[dict[str, Any]], Any]
 
 
-def fill_added_columns(table: str, row: dict[str, Any], keys: set[str]) -> None:
-    """Give `row` (in place) the values an older version's row means for columns added since, if every missing
-    key is such a column; otherwise leave it as it is for the caller to refuse."""
+def _const(value: Any) -> Default:
+    return lambda row: value
+
+
+#: table -> {column added in 0008 or 0009: value for a row that lacks it}
+ADDED_COLUMNS: dict[str, dict[str, Default]] = {
+    "advisers": {"kind": _const("律师")},
+    "duty_log_entries": {"service_type": _const("其他"), "mode": _const("现场")},
+    "consultations": {"persons": _const(1), "referral_to": _const(None), "referral_result": _const(None),
+                      "answered_on": _const(None)},
+    "postings": {"immediate": _const(False), "reviewed_on": _const(None), "review_opinion": _const(None),
+                 "audited_by": _const(None), "audited_on": _const(None), "approved_by": _const(None),
+                 "approved_on": _const(None)},
+    "outreach_events": {"organiser": lambda row: "村法律顾问" if row.get("adviser_id") else "其他",
+                        "theme": _const(None), "occasion": _const(None), "audience": _const(None),
+                        "villages": _const(None)},
+}
+
+
+def fill_added_columns(table: str, row: dict[str, Any], expected: set[str]) -> None:
+    """Give a row of an older release the columns added since (in place). Only columns of ADDED_COLUMNS are
+    filled: any other missing or unknown field is still the caller's to refuse."""
     added = ADDED_COLUMNS.get(table)
     if not added:
         return
-    missing = keys - row.keys()
-    if not missing or not missing <= added.keys():
-        return
-    for key in missing:
-        default = added[key]
-        row[key] = default(row) if callable(default) else default
+    for name in expected.difference(row):
+        if name in added:
+            row[name] = added[name](row)

@@ -147,6 +147,7 @@ class Adviser(Synced, Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     licence_no: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind: Mapped[str] = mapped_column(String(16), default="律师")  # AdviserKind
 
 
 class DutyShift(Synced, Base):
@@ -179,6 +180,8 @@ class DutyLogEntry(Synced, Base):
     served: Mapped[str | None] = mapped_column(String(128))  # who was served
     content: Mapped[str] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)
+    service_type: Mapped[str] = mapped_column(String(16), default="其他")  # ServiceType
+    mode: Mapped[str] = mapped_column(String(8), default="现场")  # ServiceMode
 
     shift: Mapped[DutyShift] = relationship(back_populates="log_entries", viewonly=True)
 
@@ -205,6 +208,11 @@ class Consultation(Synced, Base):
     duty_shift_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("duty_shifts.id"))
     referral: Mapped[str] = mapped_column(String(16), default="无")  # Referral
     follow_up_on: Mapped[date | None] = mapped_column(Date)  # 约期答复
+    #: People in the visit (人次): the report counts persons, a group visit is one record.
+    persons: Mapped[int] = mapped_column(Integer, default=1)
+    referral_to: Mapped[str | None] = mapped_column(String(128))  # the receiving body of a referral
+    referral_result: Mapped[str | None] = mapped_column(Text)
+    answered_on: Mapped[date | None] = mapped_column(Date)  # when a deferred answer (约期答复) was given
 
 
 class MediationCase(Synced, Base):
@@ -437,6 +445,14 @@ class Posting(Synced, Base):
     taken_down_on: Mapped[date | None] = mapped_column(Date)
     medium: Mapped[str] = mapped_column(String(8), default="公开栏")  # PostingMedium
     reviewer: Mapped[str | None] = mapped_column(String(64))  # 民主理财小组 / 村务监督委员会 member
+    #: 随时公开: a matter of major interest posted at once, outside the schedule (never counts for a period).
+    immediate: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)  # 财务: the review before posting
+    review_opinion: Mapped[str | None] = mapped_column(Text)
+    audited_by: Mapped[str | None] = mapped_column(String(64))  # 党务: 审核 (incl. secrecy review)
+    audited_on: Mapped[date | None] = mapped_column(Date)
+    approved_by: Mapped[str | None] = mapped_column(String(64))  # 党务: 审批
+    approved_on: Mapped[date | None] = mapped_column(Date)
 
 
 class PostingPhoto(Synced, Base):
@@ -464,6 +480,69 @@ class OutreachEvent(Synced, Base):
     place: Mapped[str | None] = mapped_column(String(128))
     attendees: Mapped[int] = mapped_column(Integer, default=0)
     materials: Mapped[int] = mapped_column(Integer, default=0)
+    organiser: Mapped[str] = mapped_column(String(8), default="其他")  # Organiser
+    theme: Mapped[str | None] = mapped_column(String(64))  # 主题宣讲 campaign, e.g. 习近平法治思想
+    occasion: Mapped[str | None] = mapped_column(String(8))  # Occasion
+    audience: Mapped[str | None] = mapped_column(String(4))  # Audience (法律六进)
+    #: Station ids of the villages the event covered.
+    villages: Mapped[list | None] = mapped_column(JSON, default=None)
+
+
+class OutreachPhoto(Synced, Base):
+    """Photo evidence of an outreach event; stored like posting photos (photos/, by sha256)."""
+
+    __tablename__ = "outreach_photos"
+
+    event_id: Mapped[str] = mapped_column(String(36), ForeignKey("outreach_events.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(32))
+
+
+class AdviserAssignment(Synced, Base):
+    """An adviser serving one village under a contract (服务合同) with dates."""
+
+    __tablename__ = "adviser_assignments"
+
+    adviser_id: Mapped[str] = mapped_column(String(36), ForeignKey("advisers.id"), index=True)
+    village_station_id: Mapped[str] = mapped_column(String(36), ForeignKey("stations.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    contract_no: Mapped[str | None] = mapped_column(String(64))
+
+
+class DutyConfirmation(Synced, Base):
+    """The village's confirmation (签字/盖章) of an adviser's work log for one month at that village."""
+
+    __tablename__ = "duty_confirmations"
+
+    adviser_id: Mapped[str] = mapped_column(String(36), ForeignKey("advisers.id"), index=True)
+    place_station_id: Mapped[str] = mapped_column(String(36), ForeignKey("stations.id"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    confirmed_on: Mapped[date] = mapped_column(Date)
+    confirmed_by: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(8), default="签字")  # ConfirmationMethod
+
+
+class ScreeningItem(Synced, Base):
+    """矛盾纠纷排查: one dispute found in screening and what was done with it."""
+
+    __tablename__ = "screening_items"
+
+    found_on: Mapped[date] = mapped_column(Date, index=True)
+    village_station_id: Mapped[str] = mapped_column(String(36), ForeignKey("stations.id"))
+    found_by: Mapped[str] = mapped_column(String(64))
+    parties: Mapped[str | None] = mapped_column(String(255))
+    dispute_type: Mapped[str] = mapped_column(String(16))  # DisputeType
+    description: Mapped[str] = mapped_column(Text)
+    risk_level: Mapped[str] = mapped_column(String(4), default="低")  # RiskLevel
+    action: Mapped[str] = mapped_column(String(8), default="待处置")  # ScreeningAction
+    handed_to: Mapped[str | None] = mapped_column(String(128))
+    #: The mediation case it became (转人民调解); resolved when that case settles.
+    mediation_case_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("mediation_cases.id"))
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(Text)
 
 
 #: Synced tables in an order where every foreign key points to an earlier table (bundles and merges use it).
@@ -487,28 +566,25 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     Posting,
     PostingPhoto,
     OutreachEvent,
+    OutreachPhoto,
+    AdviserAssignment,
+    DutyConfirmation,
+    ScreeningItem,
     RecordHistory,
 )
 
 MODEL_BY_TABLE: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
 
-#: Columns added to existing synced tables after release 0.1.0, with the value a row from an older station gets
-#: (a bundle from a station not yet upgraded lacks them). A callable takes the row.
-ADDED_COLUMNS: dict[str, dict[str, object]] = {
-    "mediation_cases": {
-        "mediators": None, "transferring_body": None, "consent_on": None, "consent_note": None,
-        "registered_by": None, "accepted_by": None, "rights_notice_on": None, "rights_notice_to": None,
-        # Migration 0008's rule: an existing 调解不成 was one where no agreement could be reached.
-        "termination_reason": lambda row: "未能达成协议" if row.get("outcome") == "调解不成" else None,
-        "agreement_no": None, "facts": None, "matters": None, "responsibility": None, "agreement_copies": None,
-        "confirmation_applied_on": None, "confirmed_on": None, "confirmation_court": None,
-        "retention_period": None, "filed_by": None, "checked_by": None, "file_note": None,
-    },
-    "mediation_parties": {"kind": None, "ethnicity": None, "birth_date": None, "occupation": None, "legal_rep": None},
-    "mediation_sessions": {"mediators": None, "parties_present": None, "invited": None, "recorder": None,
-                           "statements": None, "process": None, "result": None},
-    "mediation_followups": {"method": None, "person_visited": None},
-}
+class AppSetting(Base):
+    """A setting of this installation (the township's standards and grace period). Local: never synced."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
 
 # Tables owned by the sync and ledger layers register on the same metadata.
 from station_app.store import keys_models as _keys_models  # noqa: E402,F401

@@ -296,7 +296,9 @@ def store_files(db, rows: dict[str, list[dict]], files: dict[str, bytes]) -> int
 
     Done before the transaction commits: a rollback leaves at worst an unreferenced file named by its hash."""
     written = 0
-    for r in rows.get("posting_photos") or []:
+    from station_app.sync.payload import photo_rows
+
+    for r in photo_rows(rows):
         data = files.get(r["sha256"])
         if data is None:
             continue

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station_app.core.i18n import pick
-from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
+from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync import rowcheck
 from station_app.sync.results import BundleRefused
@@ -31,6 +31,13 @@ KINDS = ("changes", "reference", "restore")
 #: At most this many rows in one bundle (a full export of a busy station is a few hundred thousand).
 MAX_ROWS = 2_000_000
 MAX_FILES = 20_000
+#: Tables whose rows reference a photo file carried in the bundle by its sha256 (same layout under photos/).
+PHOTO_TABLES = ("posting_photos", "outreach_photos")
+
+
+def photo_rows(tables: dict[str, list[dict]]) -> list[dict]:
+    """Every row of the photo tables, whichever record they belong to."""
+    return [r for t in PHOTO_TABLES for r in tables.get(t) or []]
 
 
 @dataclass
@@ -99,7 +106,7 @@ def collect_changes_lean(db, after: int, upto: int) -> Payload:
 
     sid = db.station_id
     tables: dict[str, Any] = {}
-    photo_rows: list[dict] = []
+    photos: list[dict] = []
     with db.read() as s:
         raw = s.connection().connection.dbapi_connection
         for model in SYNCED_MODELS:
@@ -121,9 +128,9 @@ def collect_changes_lean(db, after: int, upto: int) -> Payload:
                         r[i] = msgspec.Raw(r[i].encode("utf-8") if isinstance(r[i], str) else r[i])
                 rows.append(r)
             tables[table] = LeanRows(rows)
-            if table == PostingPhoto.__tablename__:
-                photo_rows = [dict(zip(names, r)) for r in rows]
-    files = read_photo_files(db.paths, photo_rows)
+            if table in PHOTO_TABLES:
+                photos += [dict(zip(names, r)) for r in rows]
+    files = read_photo_files(db.paths, photos)
     return Payload(tables=tables, files=files, meta={})
 
 
@@ -137,7 +144,7 @@ def collect_changes(db, after: int, upto: int) -> Payload:
             t = model.__table__
             tables[model.__tablename__] = rows_of(s, model, t.c.station_id == sid, t.c.counter > after,
                                                   t.c.counter <= upto)
-    files = read_photo_files(db.paths, tables[PostingPhoto.__tablename__])
+    files = read_photo_files(db.paths, photo_rows(tables))
     return Payload(tables=tables, files=files, meta={})
 
 
@@ -376,7 +383,7 @@ def read_archive_stream(data: bytes, limits, *, kind: str, signer_station_id: st
                 total += len(chunk)
                 if total > max_rows:
                     raise too_many_rows(total, max_rows)
-                if table == "posting_photos":
+                if table in PHOTO_TABLES:
                     for _stored, py in chunk:
                         photos.add_row(py if isinstance(py, dict) else dict(zip(checker.names, py)))
                 on_rows(table, checker.names, chunk)

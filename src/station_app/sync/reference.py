@@ -22,7 +22,7 @@ from station_app.store.models import Adviser, DutyLogEntry, DutyShift, RecordHis
 from station_app.store.sync_models import SyncReceipt
 from station_app.sync import merge, station_rows
 from station_app.sync.merge import Fork, merge_session
-from station_app.sync.payload import Payload, parsed_rows, read_photo_files, rows_of
+from station_app.sync.payload import Payload, parsed_rows, photo_rows, read_photo_files, rows_of
 from station_app.sync.results import ALREADY, IMPORTED, BundleRefused, ImportResult
 
 #: The township's own tables a station needs: the roster, the planned duty schedule, and the centre itself (duty
@@ -64,7 +64,7 @@ def build_reference(db) -> Payload:
     tables = reference_tables(db)
     meta = {"receipts": merge.receipts(db), "code_tables": {"version": code_tables_version()},
             "issued_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")}
-    return Payload(tables=tables, files=read_photo_files(db.paths, tables.get("posting_photos", [])), meta=meta)
+    return Payload(tables=tables, files=read_photo_files(db.paths, photo_rows(tables)), meta=meta)
 
 
 def store_receipts(s, township_id: str, reference_number: int, receipts: list[dict], issued_at: str) -> None:

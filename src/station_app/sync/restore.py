@@ -20,7 +20,7 @@ from station_app.store.sync_models import ChainBase, ReceivedBundle, StationMark
 from station_app.sync import merge, station_rows
 from station_app.sync.limits import EPOCH_SPAN  # counter values per epoch (re-exported for callers)
 from station_app.sync.merge import Fork, merge_session
-from station_app.sync.payload import Payload, read_photo_files, rows_of, parsed_rows
+from station_app.sync.payload import Payload, photo_rows, read_photo_files, rows_of, parsed_rows
 from station_app.sync.reference import code_tables_version, reference_tables, require_township, store_receipts
 from station_app.sync.results import IMPORTED, BundleRefused, ImportResult
 
@@ -62,7 +62,7 @@ def build_restore(db, station_code: str) -> Payload:
             last = s.execute(select(ReceivedBundle).where(ReceivedBundle.station_id == sid,
                                                           ReceivedBundle.kind == "changes",
                                                           ReceivedBundle.number == mark.last_number)).scalar_one()
-    photos = read_photo_files(db.paths, tables["posting_photos"])
+    photos = read_photo_files(db.paths, photo_rows(tables))
     for name_, rows in reference_tables(db).items():
         tables[name_] = tables.get(name_, []) + rows
     max_row = max((r["counter"] for rows in tables.values() for r in rows if r["station_id"] == sid), default=0)

@@ -392,8 +392,8 @@ class RowChecker:
             raise refuse(table, rid, "id", "站点记录只能属于该站点自身", "a station row may only belong to that station itself")
         if table == "record_history" and py[ix["table_name"]] not in MODEL_BY_TABLE:
             raise refuse(table, rid, "table_name", "未知的表名", "unknown table name")
-        if table == "posting_photos":
-            _check_photo_row(rid, dict(zip(self.names, py)))
+        if table in ("posting_photos", "outreach_photos"):
+            _check_photo_row(rid, dict(zip(self.names, py)), table)
         if self.rules:
             try:
                 self.rules.check(dict(zip(self.names, py)))
@@ -401,16 +401,16 @@ class RowChecker:
                 raise refuse(table, rid, e.field, e.zh, e.en) from None
 
 
-def _check_photo_row(rid: str, values: dict) -> None:
+def _check_photo_row(rid: str, values: dict, table: str = "posting_photos") -> None:
     from pathlib import PurePath
 
     if not SHA_RE.match(values["sha256"]):
-        raise refuse("posting_photos", rid, "sha256", "不是有效的 sha256", "is not a sha256")
+        raise refuse(table, rid, "sha256", "不是有效的 sha256", "is not a sha256")
     name = values["file_name"]
     ext = PurePath(name).suffix.lower()
     if ext not in PHOTO_TYPES or "/" in name or "\\" in name:
-        raise refuse("posting_photos", rid, "file_name", "不是 jpg/png 照片文件名", "is not a jpg/png file name")
+        raise refuse(table, rid, "file_name", "不是 jpg/png 照片文件名", "is not a jpg/png file name")
     if values["media_type"] != PHOTO_TYPES[ext]:
-        raise refuse("posting_photos", rid, "media_type", "与文件类型不符", "does not match the file type")
+        raise refuse(table, rid, "media_type", "与文件类型不符", "does not match the file type")
     if not 0 <= values["size"] <= MAX_PHOTO_BYTES:
-        raise refuse("posting_photos", rid, "size", "照片大小无效", "is not a valid photo size")
+        raise refuse(table, rid, "size", "照片大小无效", "is not a valid photo size")

@@ -1,0 +1,117 @@
+"""`screening`: the 矛盾纠纷排查 register (add, list, link a mediation case, open one, resolve, delete)."""
+
+from __future__ import annotations
+
+import argparse
+
+from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.core.codes import DisputeType, RiskLevel, ScreeningAction
+from station_app.core.i18n import pick
+from station_app.services import screening as sc
+
+FIELDS = list(sc.SPECS)
+
+
+def _cmd(parent, name: str, zh: str, en: str, handler) -> argparse.ArgumentParser:
+    p = parent.add_parser(name, help=pick(zh, en))
+    add_json(p)
+    p.set_defaults(handler=handler)
+    return p
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("screening", help=pick("矛盾纠纷排查登记", "dispute screening register (矛盾纠纷排查)"))
+    s = p.add_subparsers(dest="action_", metavar="ACTION", required=True)
+    a = _cmd(s, "add", "登记一起排查发现的纠纷", "record a dispute found in screening", _add)
+    a.add_argument("--date", dest="found_on", required=True, help=pick("排查日期", "date found"))
+    a.add_argument("--village", dest="village_station_id", help=pick("村站点编号（默认本站）", "village code (default: this station)"))
+    a.add_argument("--found-by", dest="found_by", required=True, help=pick("排查人", "who found it"))
+    a.add_argument("--parties", help=pick("当事人（可不填）", "parties (optional)"))
+    a.add_argument("--type", dest="dispute_type", required=True, help="/".join(DisputeType.values()))
+    a.add_argument("--description", required=True, help=pick("纠纷情况", "what the dispute is"))
+    a.add_argument("--risk", dest="risk_level", help="/".join(RiskLevel.values()))
+    a.add_argument("--action", dest="action", help="/".join(ScreeningAction.values()))
+    a.add_argument("--handed-to", dest="handed_to", help=pick("移交单位", "body it was handed to"))
+    a.add_argument("--case", dest="mediation_case_id", help=pick("调解案号或编号（转人民调解时）", "mediation case number or id"))
+    a.add_argument("--resolved-on", dest="resolved_on", help=pick("化解日期", "date resolved"))
+    a.add_argument("--result", help=pick("处置结果", "result"))
+
+    ls = _cmd(s, "list", "排查登记列表", "list the register", _list)
+    ls.add_argument("--year", type=int)
+    ls.add_argument("--unresolved", action="store_true", help=pick("只列出未化解的", "only those not resolved"))
+
+    lk = _cmd(s, "link", "关联已受理的调解案件（转人民调解）", "link the mediation case it became", _link)
+    lk.add_argument("id")
+    lk.add_argument("--case", required=True, help=pick("调解案号或编号", "mediation case number or id"))
+
+    oc = _cmd(s, "open-case", "以此纠纷受理人民调解案件并关联（调委会主动调解）",
+              "open a mediation case from it (committee's own initiative) and link it", _open_case)
+    oc.add_argument("id")
+    oc.add_argument("--accepted-on", dest="accepted_on", help=pick("受理日期（默认排查日期）", "accepted on (default: date found)"))
+    oc.add_argument("--party", action="append", default=[], metavar="ROLE|NAME[|...]",
+                    help=pick("当事人：申请人|姓名（可重复，至少两方）", "a party: role|name (repeatable, two at least)"))
+    oc.add_argument("--mediator", help=pick("调解员", "mediator"))
+
+    rs = _cmd(s, "resolve", "登记化解（就地化解或移交单位反馈已化解）", "record that it was resolved", _resolve)
+    rs.add_argument("id")
+    rs.add_argument("--on", required=True, help=pick("化解日期", "date resolved"))
+    rs.add_argument("--result", help=pick("处置结果", "result"))
+
+    rm = _cmd(s, "delete", "删除误录的登记（保留删除记录）", "delete a mistaken entry (a tombstone is kept)", _delete)
+    rm.add_argument("id")
+
+
+def _changed(ctx: Context, result, zh: str, en: str) -> int:
+    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
+    ids = ", ".join(c.id for c in result.changes[:1])
+    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}"))
+    return 0
+
+
+def _item_id(ctx: Context, ref: str) -> str:
+    from station_app.store.models import ScreeningItem
+
+    return ctx.db().fetch(ScreeningItem, ref).id
+
+
+def _add(args, ctx: Context) -> int:
+    return _changed(ctx, sc.record_item(ctx.db(), ctx.user, collect(args, FIELDS)), "已登记排查", "recorded")
+
+
+def _list(args, ctx: Context) -> int:
+    rows = sc.list_items(ctx.db(), year=args.year, unresolved=args.unresolved)
+    emit(ctx, [r.as_dict() for r in rows], table(
+        [[r.id[:8], r.found_on, r.village, r.dispute_type, r.risk_level, r.action, r.handed_to or r.case_no or "",
+          r.resolved_on or pick("未化解", "open"), r.description[:30]] for r in rows],
+        [pick("编号", "id"), pick("排查日期", "found"), pick("村", "village"), pick("类型", "type"),
+         pick("风险", "risk"), pick("处置", "action"), pick("移交/案号", "to / case"), pick("化解", "resolved"),
+         pick("情况", "description")]))
+    return 0
+
+
+def _link(args, ctx: Context) -> int:
+    return _changed(ctx, sc.link_case(ctx.db(), ctx.user, _item_id(ctx, args.id), args.case),
+                    "已关联调解案件", "linked the mediation case")
+
+
+def _open_case(args, ctx: Context) -> int:
+    from station_app.services.mediation import parse_party_spec
+
+    data = collect(args, ["accepted_on", "mediator"])
+    parties = [parse_party_spec(t) for t in args.party]
+    return _changed(ctx, sc.open_case(ctx.db(), ctx.user, _item_id(ctx, args.id), data, parties),
+                    "已受理调解案件并关联", "opened and linked a mediation case")
+
+
+def _resolve(args, ctx: Context) -> int:
+    from station_app.store.models import ScreeningItem
+
+    item = ctx.db().fetch(ScreeningItem, args.id)
+    data = {"resolved_on": args.on, **({"result": args.result} if args.result else {})}
+    if item.action == ScreeningAction.PENDING.value:
+        data["action"] = ScreeningAction.ON_THE_SPOT.value  # resolved by whoever found it
+    return _changed(ctx, sc.update_item(ctx.db(), ctx.user, item.id, data), "已登记化解", "resolved")
+
+
+def _delete(args, ctx: Context) -> int:
+    return _changed(ctx, sc.delete_item(ctx.db(), ctx.user, _item_id(ctx, args.id)), "已删除", "deleted")
