@@ -29,7 +29,7 @@ def test_a_staged_ledger_row_equals_a_record_written_by_the_service(make_station
     row = {"日期": "2021-03-05 09:30", "咨询人": "张三", "性别": "男", "联系电话": "13812345678", "咨询方式": "来访",
            "咨询类别": "婚姻家庭", "咨询内容": "离婚后孩子抚养费如何计算", "解答意见": "依据民法典第一千零八十五条",
            "解答人": "调度员", "转介": "无"}
-    path = write_csv(tmp_path / "c.csv", [CONSULTATION.headers, [row[h] for h in CONSULTATION.headers]])
+    path = write_csv(tmp_path / "c.csv", [CONSULTATION.headers, [row.get(h, "") for h in CONSULTATION.headers]])
     staged = make_station("S01")
     report = import_ledger(staged, path, "consultation", actor="tester")
     assert report.ok and report.imported == 1

@@ -29,6 +29,19 @@ ADDED_COLUMNS: dict[str, dict[str, Default]] = {
     "outreach_events": {"organiser": lambda row: "村法律顾问" if row.get("adviser_id") else "其他",
                         "theme": _const(None), "occasion": _const(None), "audience": _const(None),
                         "villages": _const(None)},
+    "mediation_cases": {
+        **{k: _const(None) for k in (
+            "mediators", "transferring_body", "consent_on", "consent_note", "registered_by", "accepted_by",
+            "rights_notice_on", "rights_notice_to", "agreement_no", "facts", "matters", "responsibility",
+            "agreement_copies", "confirmation_applied_on", "confirmed_on", "confirmation_court", "retention_period",
+            "filed_by", "checked_by", "file_note")},
+        # Migration 0008's rule: an existing 调解不成 was one where no agreement could be reached.
+        "termination_reason": lambda row: "未能达成协议" if row.get("outcome") == "调解不成" else None,
+    },
+    "mediation_parties": {k: _const(None) for k in ("kind", "ethnicity", "birth_date", "occupation", "legal_rep")},
+    "mediation_sessions": {k: _const(None) for k in ("mediators", "parties_present", "invited", "recorder",
+                                                      "statements", "process", "result")},
+    "mediation_followups": {k: _const(None) for k in ("method", "person_visited")},
 }
 
 

@@ -252,7 +252,7 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
         out = []
         for row in rows:
             _stored, values = checker.from_object(row)
-            if name == "posting_photos":
+            if name in PHOTO_TABLES:
                 photos.add_row(values)
             out.append(values)
         tables[name] = list(rows)

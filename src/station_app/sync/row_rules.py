@@ -144,8 +144,15 @@ class TableRules:
     def check(self, values: Mapping[str, Any]) -> None:
         for col in self.columns:
             v = values[col.name]
-            # The memo answers most values without a call (code tables repeat a handful of values).
-            if v is not None and (v not in col.memo or col.memo[v] is not None):
+            if v is None:
+                continue
+            # The memo answers most values without a call (code tables repeat a handful of values); a list or
+            # dict value (a JSON column) is never in it.
+            try:
+                passed = v in col.memo and col.memo[v] is None
+            except TypeError:
+                passed = False
+            if not passed:
                 col(v)
         for rule in self.rows:
             rule(values)
