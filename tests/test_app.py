@@ -136,3 +136,25 @@ def test_lock_forgets_unlocked_keys(tmp_path):
             a.keys.rotate(tmp_path / "rot2")
     finally:
         a.close()
+
+
+def test_a_0_1_0_installation_opens_with_an_administrator(tmp_path):
+    """Installations made before sign-in existed get an administrator account (migration 0010), so the command line
+    without --user still acts, and their bundles still import with the application's key ring."""
+    import shutil
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "v0.1.0"
+    for name in ("s01", "township"):
+        shutil.copytree(fixtures / name, tmp_path / name)
+        for key in (tmp_path / name / "keys").glob("*.key"):
+            key.chmod(0o600)
+    with Application.open(config.resolve(tmp_path / "s01")) as s01:
+        assert s01.user.login == "admin" and s01.user.role == "管理员"
+        assert s01.consultations.count() > 0 and s01.mediation.count() == 3
+        cid = s01.consultations.list(Query(limit=1))[0].id
+        s01.consultations.get(cid, reveal=True)
+        assert s01.access_log.list()[0].os_account
+    with Application.open(config.resolve(tmp_path / "township")) as town:
+        results = town.bundles.import_paths([fixtures / "bundles"])
+        assert results and all(r.status == "imported" for r in results), [r.message for r in results]

@@ -148,3 +148,19 @@ def test_roles_doc_matches_the_table():
         assert marks == ["✓" if c in who else "–" for c in cols], perm
     for table, perm in roles.TABLE_PERMISSIONS.items():
         assert f"| `{table}` |" in doc
+
+
+def test_user_commands_need_an_admin_and_never_hang_without_a_terminal(home, capsys, monkeypatch):
+    monkeypatch.setenv("NEWPW", "new-secret-9")
+    code, _, err = _run(capsys, home, "--user", "li", "user", "add", "--login", "x", "--name", "x", "--role", "管理员",
+                        "--password-env", "NEWPW")
+    assert code == 2 and "li" in err
+    code, _, err = _run(capsys, home, "user", "add", "--login", "sun", "--name", "孙", "--role", "镇工作人员")
+    assert code == 2 and "--password-env" in err  # no terminal in tests: a sentence, not EOFError
+    assert _run(capsys, home, "user", "password", "admin", "--password-env", "NEWPW")[0] == 0
+    with Application.open(_paths(home), login="admin", password="new-secret-9") as app:
+        assert app.user.role == "管理员"
+    code, _, _ = _run(capsys, home, "--user", "li", "user", "password", "li", "--password-env", "NEWPW")
+    assert code == 0  # everyone may set their own password
+    code, _, _ = _run(capsys, home, "--user", "li", "user", "password", "wang", "--password-env", "NEWPW")
+    assert code == 2
