@@ -34,3 +34,19 @@ class Area:
         """One page and the total, for a view that fetches more as it scrolls."""
         query = query or Query()
         return Page(self.list(query), self.count(query), query.offset)
+
+
+class Listed(Area):
+    """An area whose list is one of services.queries' listings (same filters for the list and its count)."""
+
+    listing: Any = None  # a services.queries.Listing
+
+    def list(self, query: Query | None = None) -> list[Any]:
+        from station_app.services import queries
+
+        return queries.rows(self.db, self.actor, self.listing, query)
+
+    def count(self, query: Query | None = None) -> int:
+        from station_app.services import queries
+
+        return queries.count(self.db, self.actor, self.listing, query)
