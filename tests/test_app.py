@@ -158,3 +158,18 @@ def test_a_0_1_0_installation_opens_with_an_administrator(tmp_path):
     with Application.open(config.resolve(tmp_path / "township")) as town:
         results = town.bundles.import_paths([fixtures / "bundles"])
         assert results and all(r.status == "imported" for r in results), [r.message for r in results]
+
+
+def test_switch_user_on_an_open_installation(app):
+    app.users.add(login="li", name="李调度", role="调度员", password="li-secret-1")
+    from station_app.app import SignInError
+    from station_app.core.roles import PermissionDenied
+
+    with pytest.raises(SignInError):
+        app.switch_user("li", "wrong-password")
+    assert app.login == "admin"
+    assert app.switch_user("li", "li-secret-1").role == "调度员"
+    cid = _consult(app, "2021-03-05 09:30", "张伟")
+    assert app.consultations.get(cid).values["created_by"] == "li"
+    with pytest.raises(PermissionDenied):
+        app.users.add(login="x2", name="x", role="管理员", password="12345678")
