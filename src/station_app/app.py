@@ -178,15 +178,6 @@ class Application:
     def may(self, permission: str) -> bool:
         return self._db.may(self.login, permission)
 
-    def switch_user(self, login: str, password: str) -> Principal:
-        """Sign another user in on the open installation (the GUI's lock screen); the keys are locked first so the
-        next user unlocks them again. A wrong password changes nothing."""
-        user = sign_in(self._db, login=login, password=password, os_account=None)
-        self.keyring.lock()
-        self.user = user
-        self._db.os_account = None
-        return user
-
     def lock(self) -> None:
         """Forget unlocked keys and the remembered passphrase (the GUI's "lock" and idle timeout)."""
         self.keyring.lock()
@@ -200,6 +191,15 @@ class Application:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def switch_user(self, login: str, password: str) -> Principal:
+        """Sign another user in on the open installation (the GUI's lock screen); the keys are locked first so the
+        next user unlocks them again. A wrong password changes nothing."""
+        user = sign_in(self._db, login=login, password=password, os_account=None)
+        self.keyring.lock()
+        self.user = user
+        self._db.os_account = None
+        return user
 
     @staticmethod
     def backup_files(paths: Paths, query: Any = None) -> list[Any]:
