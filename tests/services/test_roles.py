@@ -61,8 +61,13 @@ def test_dispatcher_is_refused_a_mediation_close_exit_2_nothing_written(home, ca
 
     code, out, err = _run(capsys, home, "--user", "li", "mediation", "close", case_id[:8], *CLOSE, "--json")
     assert code == 2 and out == ""
-    assert "li" in json.loads(err)["error"] and "结案" in json.loads(err)["error"]
+    assert "li" in json.loads(err)["error"] and "调解" in json.loads(err)["error"]
     assert _state(home) == before  # no counter used, no history row, the case still in progress
+
+    # A legal adviser helps mediate (sessions) but may not close: the store refuses setting the outcome.
+    code, out, err = _run(capsys, home, "--user", "zhao", "mediation", "close", case_id[:8], *CLOSE, "--json")
+    assert code == 2 and "结案" in json.loads(err)["error"]
+    assert _state(home) == before
 
     # The mediator may; the same command then closes it.
     code, out, _ = _run(capsys, home, "--user", "wang", "mediation", "close", case_id[:8], *CLOSE, "--json")
