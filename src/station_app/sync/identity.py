@@ -457,7 +457,7 @@ def _trust_info(row: TrustedKey, status: str) -> dict[str, Any]:
             "name": row.station_name, "key_id": row.key_id, "fingerprint": row.fingerprint}
 
 
-def township_key(db: StationDB) -> TrustedKey | None:
+def township_key(db) -> TrustedKey | None:
     with db.read() as s:
         return s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
                                                   TrustedKey.superseded_at.is_(None))).scalar_one_or_none()

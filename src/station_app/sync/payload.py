@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, inspect, select
 
 from station_app.core.i18n import pick
+from station_app.store.stationdb import StationDB
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync.results import BundleRefused
-from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
