@@ -149,7 +149,9 @@ def test_a_0_1_0_installation_opens_with_an_administrator(tmp_path):
         shutil.copytree(fixtures / name, tmp_path / name)
         for key in (tmp_path / name / "keys").glob("*.key"):
             key.chmod(0o600)
-    with Application.open(config.resolve(tmp_path / "s01")) as s01:
+    steps: list[str] = []
+    with Application.open(config.resolve(tmp_path / "s01"), progress=lambda d, t, w: steps.append(w)) as s01:
+        assert any("0005_bigram_search" in w for w in steps)  # opening says it migrates (after a backup)
         assert s01.user.login == "admin" and s01.user.role == "管理员"
         assert s01.consultations.count() > 0 and s01.mediation.count() == 3
         cid = s01.consultations.list(Query(limit=1))[0].id
