@@ -85,6 +85,9 @@ def os_account() -> str:
         return "unknown"
 
 
+_current_os_account = os_account  # `sign_in` has a parameter of that name
+
+
 class Application:
     """An opened installation and its signed-in user. Use `open` or `init`; close when done."""
 
@@ -254,7 +257,7 @@ def admin_of(db: StationDB) -> Principal:
 def sign_in(db: StationDB, *, login: str | None, password: str | None, os_account: str | None) -> Principal:
     if login is None:
         admin = admin_of(db)
-        return Principal(admin.login, admin.name, admin.role, os_account=os_account or globals()["os_account"]())
+        return Principal(admin.login, admin.name, admin.role, os_account=os_account or _current_os_account())
     if password is not None:
         from station_app.services.users import authenticate
 
