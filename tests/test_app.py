@@ -175,3 +175,18 @@ def test_switch_user_on_an_open_installation(app):
     assert app.consultations.get(cid).values["created_by"] == "li"
     with pytest.raises(PermissionDenied):
         app.users.add(login="x2", name="x", role="管理员", password="12345678")
+
+
+def test_forms_get_labels_and_validation_by_key(app):
+    from station_app.core.i18n import set_language
+
+    assert app.consultations.labels()["occurred_at"] == "咨询时间"
+    assert "accepted_on" in app.mediation.labels() and "held_on" in app.outreach.labels()
+    with pytest.raises(ValidationError) as e:
+        app.outreach.validate({"held_on": "2021-02-30", "topic": ""})
+    assert {"held_on", "topic"} <= {p.key for p in e.value.problems}
+    set_language("en")
+    try:
+        assert app.consultations.labels()["occurred_at"] != "咨询时间"
+    finally:
+        set_language("zh_CN")

@@ -12,8 +12,21 @@ if TYPE_CHECKING:
 
 
 class Area:
+    #: key -> services.fields.Spec of the area's main form (None where there is no form)
+    specs: Any = None
+
     def __init__(self, app: "Application"):
         self.app = app
+
+    def labels(self) -> dict[str, str]:
+        """Field key -> label in the current language (a form's captions; problems name the same keys)."""
+        return {k: s.label for k, s in (self.specs or {}).items()}
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Check a form without writing: the cleaned values, or a ValidationError naming every bad field's key."""
+        from station_app.services.fields import clean
+
+        return clean(self.specs or {}, data)
 
     @property
     def db(self) -> "StationDB":

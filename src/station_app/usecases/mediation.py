@@ -15,6 +15,7 @@ from station_app.usecases.base import Listed
 
 class Mediation(Listed):
     listing = qs.CASES
+    specs = md.CASE_SPECS
     case_specs = md.CASE_SPECS
     party_specs = md.PARTY_SPECS
     session_specs = md.SESSION_SPECS

@@ -15,21 +15,12 @@ from station_app.services import outreach as ou
 from station_app.services import postings as po
 from station_app.services import queries as qs
 from station_app.services.base import ChangeSet
-from station_app.services.fields import Spec
 from station_app.usecases.base import Listed
-
-
-def field_labels(specs: Mapping[str, Spec]) -> dict[str, str]:
-    """key -> label in the current language (a form's captions; problems name the same keys)."""
-    return {k: s.label for k, s in specs.items()}
 
 
 class Consultations(Listed):
     listing = qs.CONSULTATIONS
     specs = cs.SPECS
-
-    def labels(self) -> dict[str, str]:
-        return field_labels(cs.SPECS)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         """Check a form without writing (ValidationError lists every bad field by key)."""
