@@ -26,8 +26,8 @@ class Consultations(Listed):
         """Check a form without writing (ValidationError lists every bad field by key)."""
         return cs.validate_consultation(data)
 
-    def record(self, data: dict[str, Any]) -> ChangeSet:
-        return cs.record_consultation(self.db, self.actor, data)
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        return cs.record_consultation(self.db, self.actor, data, **options)
 
     def update(self, record_id: str, data: dict[str, Any]) -> ChangeSet:
         return cs.update_consultation(self.db, self.actor, record_id, data)
@@ -46,8 +46,8 @@ class Advisers(Listed):
     listing = qs.ADVISERS
     specs = ad.SPECS
 
-    def record(self, data: dict[str, Any]) -> ChangeSet:
-        return ad.record_adviser(self.db, self.actor, data)
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        return ad.record_adviser(self.db, self.actor, data, **options)
 
     def update(self, adviser_id: str, data: dict[str, Any]) -> ChangeSet:
         return ad.update_adviser(self.db, self.actor, adviser_id, data)
@@ -107,8 +107,9 @@ class Outreach(Listed):
     listing = qs.OUTREACH
     specs = ou.SPECS
 
-    def record(self, data: dict[str, Any]) -> ChangeSet:
-        return ou.record_event(self.db, self.actor, data)
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        """Options are the service's (e.g. `source`; photos where the service takes them)."""
+        return ou.record_event(self.db, self.actor, data, **options)
 
     def delete(self, event_id: str) -> ChangeSet:
         return ou.delete_event(self.db, self.actor, event_id)
