@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 
 from station_app.cli.common import Context, add_json, emit, table
 from station_app.core.codes import Role, StationKind
+from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
-from station_app.services import users
-from station_app.services.setup import init_installation
+from station_app.core.query import Query
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +43,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls = us.add_parser("list", help=pick("列出用户", "list users"))
     add_json(ls)
     ls.set_defaults(handler=_user_list)
+    pw = us.add_parser("password", help=pick("设置用户密码（管理员可为任何人设置，用户可为自己设置）",
+                                             "set a user's password (an admin for anyone, a user for themself)"))
+    pw.add_argument("login")
+    pw.add_argument("--password-env", metavar="VAR",
+                    help=pick("从环境变量读取密码（不填则提示输入）", "read the password from this environment variable"))
+    add_json(pw)
+    pw.set_defaults(handler=_user_password)
 
     sc = sub.add_parser("schedule", help=pick("本村三务公开频率（默认：财务每月，村务、党务每季度）",
                                               "this village's 三务 posting schedule (default: 财务 monthly, 村务 and 党务 quarterly)"))
@@ -57,26 +65,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
-    db = init_installation(ctx.paths, kind=args.station_kind, code=args.code, name=args.name, actor=ctx.user)
-    ctx.adopt(db)
-    station = db.station()
-    result = {"station_id": station.id, "code": station.code, "name": station.name, "kind": station.kind,
-              "data_dir": str(ctx.paths.root)}
-    from station_app.sync import setup as sync_setup
+    from station_app.app import Application
 
-    result.update(sync_setup.after_init(db, township_card=getattr(args, "township_card", None)))
-    emit(ctx, result, pick(f"已初始化 {station.code} {station.name}（{StationKind(station.kind).label}），数据目录 {ctx.paths.root}",
-                           f"set up {station.code} {station.name} ({StationKind(station.kind).label}) in {ctx.paths.root}"))
+    app, result = Application.init(ctx.paths, kind=args.station_kind, code=args.code, name=args.name,
+                                   township_card=getattr(args, "township_card", None))
+    ctx.adopt(app)
+    code, name = result["code"], result["name"]
+    emit(ctx, result, pick(f"已初始化 {code} {name}（{StationKind(result['kind']).label}），数据目录 {ctx.paths.root}",
+                           f"set up {code} {name} ({StationKind(result['kind']).label}) in {ctx.paths.root}"))
     return 0
 
 
 def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.codes import PeriodUnit
-    from station_app.services.stations import posting_schedule
 
     from station_app.core.codes import POSTING_BASIS
 
-    schedule = posting_schedule(ctx.db().station())
+    schedule = ctx.app().stations.schedule()
     # Each category's basis: §30 covers 村务 and 财务 only; 党务 follows the 党务公开条例 (issue 10).
     emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else pick('不要求', 'not required')}"
                                   f"    {pick('依据', 'basis')}: {pick(*POSTING_BASIS[cat])}"
@@ -86,31 +91,46 @@ def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def _schedule_set(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.codes import PeriodUnit
-    from station_app.services.stations import posting_schedule, set_posting_schedule
 
     unit = {"每月": "month", "每季度": "quarter", "每年": "year", "不要求": "none"}.get(args.unit, args.unit)
-    db = ctx.db()
-    set_posting_schedule(db, ctx.user, args.category, unit)
-    schedule = posting_schedule(db.station())
+    schedule = ctx.app().stations.set_schedule(args.category, unit)
     emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(u).label if u else pick('不要求', 'not required')}"
                                   for cat, u in schedule.items()))
     return 0
 
 
 def _user_add(args: argparse.Namespace, ctx: Context) -> int:
-    if args.password_env:
-        password = os.environ.get(args.password_env, "")
-    else:
-        password = getpass.getpass(pick("密码：", "Password: "))
-    user = users.add_user(ctx.db(), login=args.login, display_name=args.name, role=args.role, password=password)
-    emit(ctx, {"login": user.login, "name": user.display_name, "role": user.role},
+    app = ctx.app()
+    app.require("user.manage")  # before asking for a password
+    password = _read_password(args)
+    user = app.users.add(login=args.login, name=args.name, role=args.role, password=password)
+    emit(ctx, {"login": user.login, "name": user.name, "role": user.role},
          pick(f"已添加用户 {user.login}（{user.role}）", f"added user {user.login} ({user.role})"))
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_env:
+        return os.environ.get(args.password_env, "")
+    if not sys.stdin or not sys.stdin.isatty():
+        raise ValidationError.single(pick("密码", "password"), pick(
+            "没有终端可输入密码：请用 --password-env 变量名 提供", "no terminal to type it: give --password-env VAR"),
+            key="password")
+    return getpass.getpass(pick("密码：", "Password: "))
+
+
+def _user_password(args: argparse.Namespace, ctx: Context) -> int:
+    app = ctx.app()
+    if args.login != app.login:
+        app.require("user.manage")  # before asking for a password
+    app.users.set_password(args.login, _read_password(args))
+    emit(ctx, {"login": args.login}, pick(f"已设置 {args.login} 的密码", f"password of {args.login} set"))
+    return 0
+
+
 def _user_list(args: argparse.Namespace, ctx: Context) -> int:
-    rows = users.list_users(ctx.db())
-    data = [{"login": u.login, "name": u.display_name, "role": u.role, "active": u.active} for u in rows]
-    emit(ctx, data, table([[u.login, u.display_name, u.role] for u in rows],
+    rows = ctx.app().users.list(Query(limit=None))
+    data = [u.as_dict() for u in rows]
+    emit(ctx, data, table([[u.login, u.name, u.role] for u in rows],
                           [pick("登录名", "login"), pick("姓名", "name"), pick("角色", "role")]))
     return 0

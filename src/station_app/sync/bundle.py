@@ -16,6 +16,8 @@ payload.validate_payload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gzip
 import hashlib
 import io
@@ -42,6 +44,7 @@ from station_app.store.models import utcnow
 from station_app.sync import archive, identity, limits
 from station_app.sync.archive import MEMBER_MANIFEST, MEMBER_META, PAYLOAD_FORMAT
 from station_app.sync.results import BundleRefused
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +266,7 @@ def seal(archive: bytes, header: BundleHeader, *, secret_key: minisign.SecretKey
     return bytes(sig) + b"\n" + ciphertext
 
 
-def write_bundle(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
+def write_bundle(db: StationDB, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
                  prev_sha256: str | None, payload: Any, out_dir: Path, recipients: list[str]) -> Path:
     """Write one bundle atomically (temp file, fsync, rename), then read it back and verify its signature."""
     return write_bundle_file(db, kind=kind, number=number, epoch=epoch, counter_from=counter_from,
@@ -271,10 +274,12 @@ def write_bundle(db, *, kind: str, number: int, epoch: int, counter_from: int, c
                              recipients=recipients)[0]
 
 
-def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
+def write_bundle_file(db: StationDB, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
                       prev_sha256: str | None, payload: Any, out_dir: Path,
-                      recipients: list[str]) -> tuple[Path, str, BundleHeader]:
-    """write_bundle, returning (path, bundle id of the file on disk, header)."""
+                      recipients: list[str], before_write: Callable[[], None] | None = None
+                      ) -> tuple[Path, str, BundleHeader]:
+    """write_bundle, returning (path, bundle id of the file on disk, header). `before_write` runs last before the
+    file is written (a cancel check: raising there leaves no file)."""
     if kind not in KINDS:
         raise ValueError(kind)
     if not recipients:
@@ -296,6 +301,8 @@ def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: i
             f"the bundle is too large ({len(data) // 2**20} MiB, limit {LIMITS.bundle_bytes // 2**20} MiB): "
             "export smaller ranges (--from)"))
     out = Path(out_dir) / bundle_file_name(station.code, kind, number)
+    if before_write is not None:
+        before_write()
     write_atomic(out, data)
     # Read back what is on disk and check its signature, as the township will.
     disk = out.read_bytes()
@@ -359,7 +366,7 @@ class Signer:
     key_id: str
 
 
-def verify_bundle_bytes(db, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
+def verify_bundle_bytes(db: StationDB, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
     """Signature first: find the key by the signature's key id among the keys this installation trusts, refuse
     unknown and revoked keys, verify, and only then parse the (now authenticated) header."""
     sig, body = _split(data)
@@ -396,7 +403,7 @@ def verify_bundle_bytes(db, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
     return header, body, Signer(trusted.role, trusted.station_id, trusted.station_code, kid)
 
 
-def _check_kind(db, header: BundleHeader, signer: Signer) -> None:
+def _check_kind(db: StationDB, header: BundleHeader, signer: Signer) -> None:
     here_township = db.station().kind == StationKind.CENTRE.value
     if signer.role == identity.ROLE_STATION:
         ok = here_township and header.kind == "changes"
@@ -407,7 +414,7 @@ def _check_kind(db, header: BundleHeader, signer: Signer) -> None:
                       f"this installation does not take this kind of bundle ({header.kind} from {header.station_code})")
 
 
-def decrypt(db, body: bytes) -> bytes:
+def decrypt(db: StationDB, body: bytes) -> bytes:
     identities = identity.age_identities(db)
     try:
         return pyrage.decrypt(body, identities)
@@ -423,7 +430,7 @@ gunzip_capped = archive.gunzip_capped
 _loads = archive.loads
 
 
-def open_bundle(db, path: Path) -> OpenedBundle:
+def open_bundle(db: StationDB, path: Path) -> OpenedBundle:
     """Check and open one bundle file; raise BundleRefused with a plain-language reason for any bad input.
 
     Order: size cap; signature against the enrolled/trusted key (nothing else parsed before); revoked keys
@@ -450,7 +457,7 @@ def open_bundle(db, path: Path) -> OpenedBundle:
     return OpenedBundle(path=path, sha256=ident, header=header, payload=payload, file_sha256=file_sha)
 
 
-def check_signature(db, path: Path) -> tuple[str, BundleHeader]:
+def check_signature(db: StationDB, path: Path) -> tuple[str, BundleHeader]:
     """Only the cheap part of open_bundle: size cap, signature, header. Returns (bundle id, header)."""
     data = _read_capped(Path(path))
     header, body, signer = verify_bundle_bytes(db, data)
@@ -458,7 +465,7 @@ def check_signature(db, path: Path) -> tuple[str, BundleHeader]:
     return bundle_id(header.to_comment(), body), header
 
 
-def check_own_file(db, path: Path, *, kind: str, number: int) -> str | None:
+def check_own_file(db: StationDB, path: Path, *, kind: str, number: int) -> str | None:
     """The bundle id of `path` if it is a complete bundle this installation signed with that kind and number, else
     None (used to settle an export that was interrupted)."""
     try:

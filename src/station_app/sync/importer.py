@@ -22,6 +22,8 @@ from station_app.sync.bundle import SUFFIX, _read_capped, check_signature, file_
 from station_app.sync.exporter import sync_logger
 from station_app.sync.merge import already_imported
 from station_app.sync.results import REFUSED, BundleRefused, ImportResult
+from station_app.core.progress import NO_TASK, Task
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _dispatch(db, bundle) -> ImportResult:
+def _dispatch(db: StationDB, bundle) -> ImportResult:
     kind = bundle.header.kind
     if kind == "changes":
         from station_app.sync.merge import apply_changes
@@ -63,7 +65,7 @@ def _identity(path: Path) -> tuple[str, str] | None:
         return None
 
 
-def import_one(db, path: Path) -> ImportResult:
+def import_one(db: StationDB, path: Path) -> ImportResult:
     logger = sync_logger(db)
     code = number = None
     try:
@@ -99,12 +101,19 @@ def import_one(db, path: Path) -> ImportResult:
     return result
 
 
-def import_paths(db, paths: list[Path], *, on_wait: Callable[[str], None] | None = None) -> list[ImportResult]:
-    """Import every bundle of `paths`, one import per data dir at a time: a second one waits for the first
-    (telling `on_wait` so), and gives up cleanly after STATION_APP_IMPORT_WAIT seconds (default 600)."""
+def import_paths(db: StationDB, paths: list[Path], *, task: Task = NO_TASK,
+                 on_wait: Callable[[str], None] | None = None) -> list[ImportResult]:
+    """Import every bundle of `paths` (each one all or nothing; `task` may cancel between bundles), one import per
+    data dir at a time: a second one waits for the first (telling `on_wait` so), and gives up cleanly after
+    STATION_APP_IMPORT_WAIT seconds (default 600)."""
     files = expand_paths(paths)
     with import_lock(db.paths.root, on_wait=on_wait):
-        return [import_one(db, p) for p in files]
+        out = []
+        for n, p in enumerate(files):
+            task.step(n, len(files), p.name)
+            out.append(import_one(db, p))
+        task.report(len(files), len(files), "")
+        return out
 
 
 class ImportBusy(StationError):

@@ -36,6 +36,7 @@ from station_app.sync import gaps, limits, station_rows
 from station_app.sync.payload import StreamedPayload, parsed_rows, photo_file
 from station_app.sync.staging import Stage, _Plan
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Fork(Exception):
 
 # -- the transaction ---------------------------------------------------------------------------------------------
 @contextmanager
-def merge_session(db) -> Iterator[Session]:
+def merge_session(db: StationDB) -> Iterator[Session]:
     """A write transaction (BEGIN IMMEDIATE) with foreign-key enforcement off; commits on success.
 
     PRAGMA foreign_keys is a no-op inside a transaction, so it is switched on the raw connection before the
@@ -291,7 +292,7 @@ def store_file(db, row: dict, data: bytes) -> bool:
     return True
 
 
-def store_files(db, rows: dict[str, list[dict]], files: dict[str, bytes]) -> int:
+def store_files(db: StationDB, rows: dict[str, list[dict]], files: dict[str, bytes]) -> int:
     """Write the carried photos under photos/ (atomic; a file already there with the right hash is kept).
 
     Done before the transaction commits: a rollback leaves at worst an unreferenced file named by its hash."""
@@ -318,7 +319,7 @@ def _result(bundle, status: str, message: str, *, counts=None, missing=None, for
                         missing=list(missing or []), message=message, fork=fork)
 
 
-def refusal(db, bundle, error: Exception) -> ImportResult:
+def refusal(db: StationDB, bundle, error: Exception) -> ImportResult:
     """The result of a refused bundle; a fork is first recorded for review."""
     if isinstance(error, Fork):
         decided = flag_fork(db, bundle, error)
@@ -332,7 +333,7 @@ def refusal(db, bundle, error: Exception) -> ImportResult:
     return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
 
 
-def already_imported(db, sha256: str, path=None, file_sha256: str | None = None) -> ImportResult | None:
+def already_imported(db: StationDB, sha256: str, path=None, file_sha256: str | None = None) -> ImportResult | None:
     """The result for a bundle merged before, or None (cheap: one indexed look-up). `sha256` is the bundle id (a
     copy with a re-encoded signature or another untrusted comment is the same bundle); `file_sha256` also finds
     a row logged by release 0.1.0, which logged the file's sha256."""
@@ -354,7 +355,7 @@ def already_imported(db, sha256: str, path=None, file_sha256: str | None = None)
                         counts={}, missing=missing, message=message)
 
 
-def apply_changes(db, bundle) -> ImportResult:
+def apply_changes(db: StationDB, bundle) -> ImportResult:
     """Merge one station's changes bundle (township side). Never raises for a refused bundle: returns it."""
     h = bundle.header
     try:
@@ -436,7 +437,7 @@ def _pairs_text(pairs: list[list[int]]) -> str:
 
 
 # -- status ------------------------------------------------------------------------------------------------------
-def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
+def station_status(db: StationDB, enrolled: list[dict] | None = None) -> list[dict]:
     """Per station that sent bundles (or is enrolled): code, name, last bundle and time, missing numbers, forks."""
     from station_app.sync.forks import close_superseded
 
@@ -489,7 +490,7 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
     return out
 
 
-def receipts(db) -> list[dict]:
+def receipts(db: StationDB) -> list[dict]:
     """What this installation holds of each station's bundles (the township's receipts for reference bundles)."""
     with db.read() as s:
         marks = list(s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars())

@@ -57,13 +57,10 @@ class Payload:
 
 # -- reading -----------------------------------------------------------------------------------------------------
 def photo_file(paths, sha256: str, file_name: str) -> Path:
-    """Where a posting photo lives (same layout as services.postings.photo_path: photos/ab/ab12…ef.jpg)."""
-    if not SHA_RE.match(sha256 or ""):
-        raise ValueError(f"not a sha256: {sha256!r}")
-    ext = Path(file_name or "").suffix.lower()
-    if ext not in PHOTO_TYPES:
-        raise ValueError(f"not a photo file name: {file_name!r}")
-    return paths.photos / sha256[:2] / (sha256 + ext)
+    """Where a posting photo lives (store.photos.photo_path: photos/ab/ab12…ef.jpg)."""
+    from station_app.store.photos import photo_path
+
+    return photo_path(paths, sha256, file_name)
 
 
 def rows_of(session, model, *where) -> list[dict]:
