@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_access_os_account"
-down_revision = "0005_bigram_search"
+down_revision = "0009_records"
 branch_labels = None
 depends_on = None
 
