@@ -1,4 +1,4 @@
-"""`station-app ledger import|export` end to end in a subprocess, as township staff run it."""
+"""`station-app ledger import|export` end to end in-process (the `cli` fixture calls main()), as township staff run it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ def _init(cli, home):
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.slow  # ten subprocesses: about 20 s on a loaded machine
 def test_import_dry_run_bad_rows_reimport_and_export(cli, tmp_path):
     home = tmp_path / "s01"
     _init(cli, home)

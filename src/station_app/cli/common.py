@@ -13,7 +13,7 @@ from typing import Any
 
 from station_app import config
 from station_app.core.errors import StationError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.services.base import StationDB
 
 
@@ -56,7 +56,9 @@ def _os_user() -> str:
 
 
 def add_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help=pick("以JSON输出（供脚本使用）", "print JSON (for scripts)"))
+    """Kept for the command modules: every parser built by cli/parser.py already has --json (a global option)."""
+    if "--json" not in p._option_string_actions:
+        p.add_argument("--json", action="store_true", help=_("print JSON (for scripts)"))
 
 
 def _default(o: Any) -> Any:
@@ -102,7 +104,16 @@ def fail(ctx: Context, error: StationError, *, code: int) -> int:
                                    for p in error.problems]
         print(json.dumps(payload, ensure_ascii=False), file=sys.stderr)
     else:
-        print(pick("错误：", "error: ") + str(error), file=sys.stderr)
+        print(_("error: {message}", message=str(error)), file=sys.stderr)
+    return code
+
+
+def fail_text(as_json: bool, message: str, *, code: int) -> int:
+    """Report a failure that is not a StationError (an unplugged stick, a missing installation) the same way."""
+    if as_json:
+        print(json.dumps({"error": message}, ensure_ascii=False), file=sys.stderr)
+    else:
+        print(_("error: {message}", message=message), file=sys.stderr)
     return code
 
 

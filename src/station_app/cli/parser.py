@@ -1,0 +1,115 @@
+"""The command line's argparse in the user's language, with the global options on every (sub)command.
+
+- argparse's own words (`usage:`, `error:`, `the following arguments are required`) come from the same gettext
+  catalogue as every other message: argparse looks its `_` up in its module globals at call time, so pointing that
+  name at the catalogue translates them (Python's own argparse has no Chinese catalogue).
+- Every parser built from StationArgumentParser (subparsers inherit the class) gets `--json --lang --data-dir --user
+  -v`, so `station-app --json stations` and `station-app stations --json` mean the same. On subcommands their default
+  is SUPPRESS: a value given before the subcommand is not overwritten by the subcommand's default.
+- An option whose values come from a code table (core/codes.py) gets its allowed values appended to its help, and
+  `choices` are listed too, so `--help` always says what may be typed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from station_app.core.i18n import _, available_languages, translations
+
+
+def _argparse_gettext(message: str) -> str:
+    return translations().gettext(message)
+
+
+def _argparse_ngettext(singular: str, plural: str, n: int) -> str:
+    return translations().ngettext(singular, plural, n)
+
+
+def localise_argparse() -> None:
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_ngettext  # type: ignore[attr-defined]
+
+
+#: Options whose allowed values are a code table: dest -> the table's name in core/codes.py.
+CODE_TABLE_OPTIONS = {
+    "channel": "Channel", "gender": "Gender", "age_band": "AgeBand", "special_groups": "SpecialGroup",
+    "category": None,  # consultation category vs posting category: decided by the command, see _code_table
+    "referral": "Referral", "role": "Role", "dispute_type": "DisputeType", "source": "CaseSource",
+    "outcome": "MediationOutcome", "agreement_form": "AgreementForm", "medium": "PostingMedium",
+    "outreach_kind": "OutreachKind", "kind_of_event": "OutreachKind", "unit": "PeriodUnit",
+}
+
+GLOBAL_DESTS = ("json", "lang", "data_dir", "user", "verbose")
+
+
+def _code_table(dest: str, prog: str) -> Any:
+    from station_app.core import codes
+
+    name = CODE_TABLE_OPTIONS.get(dest)
+    if dest == "category":
+        if " consult" in prog:
+            name = "ConsultationCategory"
+        elif " posting" in prog or " schedule" in prog:
+            name = "PostingCategory"
+    return getattr(codes, name) if name else None
+
+
+def allowed_values_text(values: list[str]) -> str:
+    return _("allowed values: {values}", values=" / ".join(values))
+
+
+class StationArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, top_level: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # `--dat` must not silently mean --data-dir
+        super().__init__(*args, **kwargs)
+        add_global_options(self, top_level=top_level)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        _describe_values(self.prog, action)
+        return action
+
+    def add_subparsers(self, **kwargs: Any) -> argparse._SubParsersAction:
+        kwargs.setdefault("parser_class", StationArgumentParser)
+        kwargs.setdefault("title", _("commands"))
+        return super().add_subparsers(**kwargs)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # Exit 2 = bad input; nothing has been opened or written yet.
+        self.print_usage(__import__("sys").stderr)
+        self.exit(2, _("{prog}: error: {message}\n", prog=self.prog, message=message))
+
+
+def _describe_values(prog: str, action: argparse.Action) -> None:
+    if not action.option_strings or action.help == argparse.SUPPRESS:
+        return
+    values: list[str] | None = None
+    if action.choices:
+        values = [str(c) for c in action.choices]
+    else:
+        table = _code_table(action.dest, prog)
+        if table is not None:
+            values = table.values()
+    if not values:
+        return
+    help_text = action.help or ""
+    if all(v in help_text for v in values):
+        return
+    action.help = (help_text + "; " if help_text else "") + allowed_values_text(values)
+
+
+def add_global_options(p: argparse.ArgumentParser, *, top_level: bool) -> None:
+    """The options every command takes, wherever they are written."""
+    default = (lambda value: value) if top_level else (lambda value: argparse.SUPPRESS)
+    g = p.add_argument_group(_("global options (before or after the command)"))
+    g.add_argument("--data-dir", metavar="DIR", default=default(None),
+                   help=_("data directory (default: STATION_APP_HOME or the user data directory)"))
+    g.add_argument("--user", metavar="LOGIN", default=default(None),
+                   help=_("record changes as this user (default: STATION_APP_USER, else the OS user)"))
+    g.add_argument("--lang", choices=[lang for lang in available_languages()], default=default(None),
+                   help=_("language of messages"))
+    g.add_argument("--json", action="store_true", default=default(False),
+                   help=_("print JSON (for scripts)"))
+    g.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                   help=_("also show the log on the terminal"))
