@@ -329,9 +329,14 @@ def convert_source(source: str, module: str, known: dict[tuple[str | None, str],
         exprs: dict[str, str] = {}
         try:
             zh = _template(node.args[0], names, used, exprs)
+            zh_names = set(exprs)
             en = _template(node.args[1], names, used, exprs)
         except _Unconvertible as e:
             skipped.append(Skipped(where, str(e)))
+            continue
+        if zh_names != set(placeholders(en, False)):
+            # e.g. pick(f"{zh}：{ids}", f"{en}: {ids}"): the texts are passed in already translated
+            skipped.append(Skipped(where, "the two texts fill in different values; translate those values first"))
             continue
         if not en.strip():
             skipped.append(Skipped(where, "empty English text"))

@@ -107,8 +107,8 @@ def add_global_options(p: argparse.ArgumentParser, *, top_level: bool) -> None:
                    help=_("data directory (default: STATION_APP_HOME or the user data directory)"))
     g.add_argument("--user", metavar="LOGIN", default=default(None),
                    help=_("record changes as this user (default: STATION_APP_USER, else the OS user)"))
-    g.add_argument("--lang", choices=[lang for lang in available_languages()], default=default(None),
-                   help=_("language of messages"))
+    _describe_values(p.prog, g.add_argument("--lang", choices=available_languages(), default=default(None),
+                                            help=_("language of messages")))
     g.add_argument("--json", action="store_true", default=default(False),
                    help=_("print JSON (for scripts)"))
     g.add_argument("-v", "--verbose", action="store_true", default=default(False),

@@ -73,19 +73,25 @@ def needs_installation(args: argparse.Namespace) -> bool:
 
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from station_app.cli.common import Context, fail, fail_text
-
     paths = config.resolve(args.data_dir)
     handler = setup_logging(paths, bool(args.verbose))
     if not getattr(args, "handler", None):
         # The GUI arrives with a later issue; until then a bare `station-app` explains itself.
         parser.print_help()
         return 0
+    from station_app.cli.common import Context, fail, fail_text
+
     if needs_installation(args) and not paths.database.is_file():
         # Checked before anything is opened: a mistyped --data-dir must not leave folders behind.
         return fail_text(bool(args.json), _(
             "no installation in {folder} (no station.sqlite3 there): check --data-dir or STATION_APP_HOME, "
             "or set one up with station-app init", folder=paths.root), code=2)
+    missing = missing_output_folder(args)
+    if missing is not None:
+        # An unplugged USB stick: say so before anything is written (the writers would create the folder on the
+        # local disk instead).
+        return fail_text(bool(args.json), _("{path} does not exist (is the USB stick plugged in? is the folder name "
+                                            "right?)", path=missing), code=1)
     ctx = Context.from_args(args)
     from station_app.core.errors import StationError
 
@@ -108,6 +114,17 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                                      "{log}", kind=type(e).__name__, log=handler.path), code=1)
     finally:
         ctx.close()
+
+
+def missing_output_folder(args: argparse.Namespace) -> Path | None:
+    """The folder an --out path would be written into, when that folder does not exist (None when it does)."""
+    out = getattr(args, "out", None)
+    if not isinstance(out, str) or args.command == "demo":  # demo makes its own output folder
+        return None
+    path = Path(out).expanduser()
+    if path.exists() or path.parent.is_dir():
+        return None
+    return path.parent
 
 
 def _is_locked(e: BaseException) -> bool:
