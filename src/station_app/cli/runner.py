@@ -103,6 +103,10 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except OSError as e:
         log.warning("%s failed: %r", args.command, e)
         return fail_text(ctx.json, os_error_sentence(e), code=1)
+    except EOFError:
+        # A prompt (a password) with no terminal and nothing piped in.
+        return fail_text(ctx.json, _("this command asks a question but there is no terminal to answer it; give the "
+                                     "answer as an option (e.g. --password-env VAR)"), code=2)
     except KeyboardInterrupt:
         return fail_text(ctx.json, _("cancelled"), code=130)
     except Exception as e:  # noqa: BLE001 - the last line of defence: a sentence, and the details in the log

@@ -57,6 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
+    card = getattr(args, "township_card", None)
+    if card and not os.path.isfile(card):  # inputs first: a failed init must leave no database and no keys behind
+        from station_app.core.errors import ValidationError
+
+        raise ValidationError.single("--township-card", pick(f"找不到文件 {card}", f"no such file: {card}"))
     db = init_installation(ctx.paths, kind=args.station_kind, code=args.code, name=args.name, actor=ctx.user)
     ctx.adopt(db)
     station = db.station()

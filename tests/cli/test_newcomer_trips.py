@@ -1,0 +1,38 @@
+"""What a newcomer tripped over (issue 8 item 12), each fixed and kept fixed."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_init_twice_quotes_the_real_code(cli, tmp_path):
+    d = tmp_path / "s01"
+    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+    r = cli("init", "station", "--code", "S03", "--name", "别的村", data_dir=d)
+    assert r.returncode == 2
+    assert "S01" in r.stderr and "S03" not in r.stderr
+
+
+def test_init_with_a_missing_card_writes_nothing(cli, tmp_path):
+    d = tmp_path / "s01"
+    r = cli("init", "station", "--code", "S01", "--name", "小苏庄村", "--township-card", str(tmp_path / "nope.json"),
+            data_dir=d)
+    assert r.returncode == 2
+    assert "--township-card" in r.stderr and "Traceback" not in r.stderr
+    assert not d.exists()
+
+
+def test_user_add_without_a_terminal_says_what_to_do(cli, tmp_path):
+    d = tmp_path / "s01"
+    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+    r = cli("user", "add", "--login", "li", "--name", "李四", "--role", "调度员", data_dir=d, input="")
+    assert r.returncode == 2
+    assert "--password-env" in r.stderr and "EOFError" not in r.stderr and "Traceback" not in r.stderr
+    r = cli("user", "list", "--json", data_dir=d)
+    assert all(u["login"] != "li" for u in json.loads(r.stdout))
+
+
+def test_role_help_lists_the_roles(cli):
+    r = cli("user", "add", "--help")
+    for role in ("调度员", "法律顾问", "人民调解员", "镇工作人员", "管理员"):
+        assert role in r.stdout
