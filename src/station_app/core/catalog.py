@@ -8,23 +8,29 @@ msgid_plural, msgstr, msgstr[n], multi-line strings.
 
 from __future__ import annotations
 
-import ast
 import struct
-from dataclasses import dataclass, field
 from pathlib import Path
 
 #: gettext separates a context from its msgid with EOT in the compiled catalogue.
 CONTEXT_SEP = "\x04"
 
 
-@dataclass
 class Entry:
-    msgid: str
-    msgstr: str = ""
-    context: str | None = None
-    plural: str | None = None
-    plural_strs: list[str] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)  # "#: file:line", "#, flags", "# translator"
+    """One message. (Plain classes, not dataclasses: the app reads .po files at start-up, and every import counts.)"""
+
+    __slots__ = ("msgid", "msgstr", "context", "plural", "plural_strs", "comments")
+
+    def __init__(self, msgid: str, msgstr: str = "", context: str | None = None, plural: str | None = None,
+                 plural_strs: list[str] | None = None, comments: list[str] | None = None):
+        self.msgid, self.msgstr, self.context, self.plural = msgid, msgstr, context, plural
+        self.plural_strs = list(plural_strs or [])
+        self.comments = list(comments or [])  # "#: file:line", "#, flags", "# translator"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self) -> str:
+        return f"Entry({self.context!r}, {self.msgid!r} -> {self.msgstr!r})"
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -37,10 +43,9 @@ class Entry:
         return bool(self.msgstr)
 
 
-@dataclass
 class Catalogue:
-    header: str
-    entries: list[Entry]
+    def __init__(self, header: str, entries: list[Entry]):
+        self.header, self.entries = header, entries
 
     def find(self, msgid: str, context: str | None = None) -> Entry | None:
         for e in self.entries:
@@ -49,11 +54,28 @@ class Catalogue:
         return None
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
 def _unquote(token: str, where: str) -> str:
     token = token.strip()
-    if not (token.startswith('"') and token.endswith('"')):
+    if len(token) < 2 or not (token.startswith('"') and token.endswith('"')):
         raise ValueError(f"{where}: expected a quoted string, got {token[:40]!r}")
-    return ast.literal_eval(token)
+    body, out, i = token[1:-1], [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt not in _ESCAPES:
+                raise ValueError(f"{where}: unknown escape \\{nxt}")
+            out.append(_ESCAPES[nxt])
+            i += 2
+        elif ch == '"':
+            raise ValueError(f"{where}: an unescaped quote inside a string")
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
 
 
 def read_po(path: Path) -> Catalogue:

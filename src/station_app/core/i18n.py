@@ -14,7 +14,6 @@ catalogues.
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
 from pathlib import Path
 from typing import Any
@@ -62,11 +61,26 @@ def _normalise(lang: str) -> str:
     return DEFAULT
 
 
-class _PoTranslations(_gettext.NullTranslations):
+class _Identity:
+    """English: the message ids are the text. (gettext itself is imported only when a catalogue is read.)"""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return msgid1 if n == 1 else msgid2
+
+    def pgettext(self, context: str, message: str) -> str:
+        return message
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return msgid1 if n == 1 else msgid2
+
+
+class _PoTranslations(_Identity):
     """A catalogue read straight from its .po (a source tree before `scripts/i18n.py compile`)."""
 
     def __init__(self, messages: dict[str, Any]):
-        super().__init__()
         self._messages = messages
 
     def gettext(self, message: str) -> str:
@@ -77,7 +91,7 @@ class _PoTranslations(_gettext.NullTranslations):
         found = self._messages.get(msgid1)
         if isinstance(found, list) and found:
             return found[0]  # the languages shipped so far have one plural form (Chinese)
-        return msgid1 if n == 1 else msgid2
+        return super().ngettext(msgid1, msgid2, n)
 
     def pgettext(self, context: str, message: str) -> str:
         found = self._messages.get(context + "\x04" + message)
@@ -87,34 +101,39 @@ class _PoTranslations(_gettext.NullTranslations):
         found = self._messages.get(context + "\x04" + msgid1)
         if isinstance(found, list) and found:
             return found[0]
-        return msgid1 if n == 1 else msgid2
+        return super().ngettext(msgid1, msgid2, n)
 
 
-def translations(lang: str | None = None) -> _gettext.NullTranslations:
+_IDENTITY = _Identity()
+
+
+def translations(lang: str | None = None) -> Any:
     """The catalogue of `lang` (default: the current language); English is the identity."""
     lang = lang or language()
     if lang == "en":
-        return _gettext.NullTranslations()
+        return _IDENTITY
     cached = _catalogues.get(lang)
     if cached is None:
         cached = _catalogues[lang] = _load(lang)
     return cached
 
 
-def _load(lang: str) -> _gettext.NullTranslations:
+def _load(lang: str) -> Any:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
     try:
         if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+            import gettext
+
             with mo.open("rb") as f:
-                return _gettext.GNUTranslations(f)
+                return gettext.GNUTranslations(f)
         if po.is_file():
             from station_app.core.catalog import po_messages, read_po
 
             return _PoTranslations(po_messages(read_po(po)))
     except (OSError, ValueError):
         pass  # a damaged catalogue must not stop the app: English text is still complete
-    return _gettext.NullTranslations()
+    return _IDENTITY
 
 
 def reload_catalogues() -> None:
