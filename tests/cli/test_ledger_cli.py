@@ -54,6 +54,7 @@ def test_import_dry_run_bad_rows_reimport_and_export(cli, tmp_path):
     assert {(p["row"], p["column"]) for p in problems} == {(3, "日期"), (3, "联系电话"), (4, "咨询方式"), (4, "咨询类别")}
 
     out_file = tmp_path / "export" / "duty-2021.xlsx"
+    out_file.parent.mkdir()  # an --out folder that does not exist is a missing USB stick: exit 1 (test_front_door)
     r = cli("ledger", "export", "--kind", "duty", "--year", "2021", "--out", str(out_file), "--json", data_dir=home)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["rows"] == 2 and out_file.exists()
