@@ -36,3 +36,24 @@ def test_role_help_lists_the_roles(cli):
     r = cli("user", "add", "--help")
     for role in ("调度员", "法律顾问", "人民调解员", "镇工作人员", "管理员"):
         assert role in r.stdout
+
+
+def test_adviser_by_name_prefix_or_id_everywhere(cli, tmp_path):
+    d = tmp_path / "s01"
+    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+    r = cli("adviser", "add", "--name", "王明", "--phone", "13812341234", "--json", data_dir=d)
+    aid = json.loads(r.stdout)["changes"][0]["id"]
+    r = cli("duty", "add", "--adviser", aid[:6], "--start", "2021-03-05 09:00", "--end", "2021-03-05 12:00",
+            "--people", "3", "--json", data_dir=d)
+    assert r.returncode == 0, r.stderr
+    sid = json.loads(r.stdout)["changes"][0]["id"]
+    for ref in ("王明", aid[:6], aid):
+        r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--category", "婚姻家庭",
+                "--summary", "问", "--adviser", ref, "--shift", sid[:6], "--json", data_dir=d)
+        assert r.returncode == 0, (ref, r.stderr)
+        cid = json.loads(r.stdout)["changes"][0]["id"]
+        shown = json.loads(cli("consult", "show", cid, "--json", data_dir=d).stdout)
+        assert aid in json.dumps(shown, ensure_ascii=False) and sid in json.dumps(shown, ensure_ascii=False)
+    r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--category", "婚姻家庭",
+            "--summary", "问", "--adviser", "李四", data_dir=d)
+    assert r.returncode == 2 and "李四" in r.stderr
