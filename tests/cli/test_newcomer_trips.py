@@ -57,3 +57,21 @@ def test_adviser_by_name_prefix_or_id_everywhere(cli, tmp_path):
     r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--category", "婚姻家庭",
             "--summary", "问", "--adviser", "李四", data_dir=d)
     assert r.returncode == 2 and "李四" in r.stderr
+
+
+def test_implausible_shifts_are_refused(cli, tmp_path):
+    d = tmp_path / "s01"
+    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+    assert cli("adviser", "add", "--name", "王明", data_dir=d).returncode == 0
+
+    def duty(start, end):
+        return cli("duty", "add", "--adviser", "王明", "--start", start, "--end", end, "--people", "1", data_dir=d)
+
+    r = duty("2021-03-05", "2021-03-05 12:00")
+    assert r.returncode == 2 and "零点" in r.stderr
+    r = duty("2021-03-05 08:00", "2021-03-06 08:00")
+    assert r.returncode == 2 and "24小时" in r.stderr
+    r = duty("2031-03-05 09:00", "2031-03-05 12:00")
+    assert r.returncode == 2 and "2031" in r.stderr
+    assert json.loads(cli("duty", "list", "--json", data_dir=d).stdout) in ([], {"rows": [], "total": 0})
+    assert duty("2021-03-05 09:00", "2021-03-05 12:00").returncode == 0

@@ -58,7 +58,36 @@ def validate_shift(data: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(e.problems + span_error.problems) from None
         raise
     _check_span(values)
+    check_plausible(data, values)
     return values
+
+
+#: A village duty shift is a morning, an afternoon or a day; more is a typo in a time.
+MAX_SHIFT_HOURS = 12
+
+
+def check_plausible(raw: Mapping[str, Any], values: Mapping[str, Any], *, today: datetime | None = None) -> None:
+    """Refuse what is valid but almost surely mistyped: a bare date (it would start at midnight), a shift longer
+    than MAX_SHIFT_HOURS, a year far from now (2031 for 2021)."""
+    problems = Problems()
+    now = today or datetime.now()
+    for key in ("start_at", "end_at"):
+        text = raw.get(key)
+        if isinstance(text, str) and len(text.strip().replace("T", " ").split()) == 1:
+            problems.add(SPECS[key].label, pick(f"请写上时刻，例：{text.strip()} 09:00（只写日期会当成零点）",
+                                                f"give the time of day too, e.g. {text.strip()} 09:00 (a date alone "
+                                                f"would mean midnight)"))
+    start, end = values.get("start_at"), values.get("end_at")
+    if isinstance(start, datetime) and isinstance(end, datetime) and end > start:
+        hours = (end - start).total_seconds() / 3600
+        if hours > MAX_SHIFT_HOURS:
+            problems.add(SPECS["end_at"].label, pick(
+                f"一次值班{hours:g}小时，超过{MAX_SHIFT_HOURS}小时：请检查开始和结束时间",
+                f"a {hours:g}-hour shift is longer than {MAX_SHIFT_HOURS} hours: check the start and end"))
+    if isinstance(start, datetime) and not (now.year - 10 <= start.year and start <= now.replace(year=now.year + 1)):
+        problems.add(SPECS["start_at"].label, pick(f"年份 {start.year} 不对吧？（今年是 {now.year} 年）",
+                                                   f"is the year {start.year} right? (this is {now.year})"))
+    problems.raise_if_any()
 
 
 def validate_log_entry(entry: Mapping[str, Any], position: int | None = None) -> dict[str, Any]:
@@ -155,8 +184,9 @@ def update_shift(db: StationDB, actor: str, shift_id: str, data: dict[str, Any])
             values.pop("place_station_id", None)  # a blank place keeps the current one
         values = _resolve_refs(w, values)
         if "start_at" in values or "end_at" in values:
-            _check_span({"start_at": values.get("start_at", shift.start_at),
-                         "end_at": values.get("end_at", shift.end_at)})
+            span = {"start_at": values.get("start_at", shift.start_at), "end_at": values.get("end_at", shift.end_at)}
+            _check_span(span)
+            check_plausible(data, span)
         w.update(shift, **values)
     return w.result
 
