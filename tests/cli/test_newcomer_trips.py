@@ -75,3 +75,17 @@ def test_implausible_shifts_are_refused(cli, tmp_path):
     assert r.returncode == 2 and "2031" in r.stderr
     assert json.loads(cli("duty", "list", "--json", data_dir=d).stdout) in ([], {"rows": [], "total": 0})
     assert duty("2021-03-05 09:00", "2021-03-05 12:00").returncode == 0
+
+
+def test_consult_show_is_a_tidy_card(cli, tmp_path):
+    d = tmp_path / "s01"
+    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+    r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--name", "张三", "--phone", "13812345678",
+            "--category", "婚姻家庭", "--summary", "离婚财产", "--json", data_dir=d)
+    cid = json.loads(r.stdout)["changes"][0]["id"]
+    text = cli("consult", "show", cid[:8], data_dir=d).stdout
+    assert "咨询时间：" in text and "2021-03-05 09:30" in text and "138****5678" in text
+    for raw in ("occurred_at", "consultant_name", "station_id", "deleted", "False"):
+        assert raw not in text
+    shown = json.loads(cli("consult", "show", cid[:8], "--json", data_dir=d).stdout)
+    assert shown["occurred_at"].startswith("2021-03-05T09:30") and shown["phone"] == "138****5678"

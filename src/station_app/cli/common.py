@@ -96,6 +96,36 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
+def record_text(title: str, details: dict[str, Any], specs: dict[str, Any]) -> str:
+    """One record as a tidy card: a title, each filled-in field under its label in the current language, then who
+    made and last changed it. The same layout for every `show` command (JSON output keeps the field keys)."""
+    from station_app.core.timefmt import local_text
+
+    def shown(value: Any) -> str:
+        # Field values are wall-clock times as typed (not converted); only the footer's stamps are UTC.
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, (datetime, date)):
+            value = value.isoformat()
+        if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+            text = value[:16].replace("T", " ")
+            return text[:10] if text[10:] in ("", " 00:00") else text
+        if isinstance(value, (list, tuple)):
+            return _(", ").join(map(str, value))
+        return str(value)
+
+    rows = [[_("{label}:", label=spec.label), shown(details[key])] for key, spec in specs.items()
+            if details.get(key) not in (None, "", [], False)]
+    body = table(rows, ["", ""]).split("\n")[2:] if rows else []  # the layout of table(), without its header
+    lines = [title, *body]
+    footer = _("id {id}; recorded {created} by {created_by}; last changed {updated} by {updated_by}",
+               id=details.get("id", ""), created=local_text(details.get("created_at")) if details.get("created_at") else "",
+               created_by=details.get("created_by", ""),
+               updated=local_text(details.get("updated_at")) if details.get("updated_at") else "",
+               updated_by=details.get("updated_by", ""))
+    return "\n".join(lines + [footer])
+
+
 def fail(ctx: Context, error: StationError, *, code: int) -> int:
     if ctx.json:
         payload: dict[str, Any] = {"error": str(error)}

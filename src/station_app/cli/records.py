@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.cli.common import Context, add_json, collect, emit, record_text, table
 from station_app.core.i18n import pick
 from station_app.services import consultations as cs
 
@@ -111,5 +111,5 @@ def _consult_show(args, ctx: Context) -> int:
 
         log_access(db, ctx.user, "reveal", "consultations", c.id)
     d = cs.consultation_details(c, reveal=args.reveal)
-    emit(ctx, d, "\n".join(f"{k}: {'' if v is None else v}" for k, v in d.items()))
+    emit(ctx, d, record_text(pick(f"法律咨询 {c.id[:8]}", f"consultation {c.id[:8]}"), d, cs.SPECS))
     return 0
