@@ -89,3 +89,49 @@ def test_consult_show_is_a_tidy_card(cli, tmp_path):
         assert raw not in text
     shown = json.loads(cli("consult", "show", cid[:8], "--json", data_dir=d).stdout)
     assert shown["occurred_at"].startswith("2021-03-05T09:30") and shown["phone"] == "138****5678"
+
+
+def _township_and_station(cli, tmp_path, code="S01"):
+    t, s = tmp_path / "t00", tmp_path / code.lower()
+    assert cli("init", "township", "--code", "T00", "--name", "小王庄镇公共法律服务中心", data_dir=t).returncode == 0
+    assert cli("identity", "export", "--out", str(tmp_path / "township.card"), data_dir=t).returncode == 0
+    r = cli("init", "station", "--code", code, "--name", "小苏庄村", "--township-card", str(tmp_path / "township.card"),
+            data_dir=s)
+    assert r.returncode == 0, r.stderr
+    return t, s
+
+
+def test_bundle_export_says_what_it_carries(cli, tmp_path):
+    t, s = _township_and_station(cli, tmp_path)
+    assert cli("adviser", "add", "--name", "王明", data_dir=s).returncode == 0
+    (tmp_path / "usb").mkdir()
+    r = cli("bundle", "export", "--out", str(tmp_path / "usb"), data_dir=s)
+    assert r.returncode == 0, r.stderr
+    assert "第 1 号同步包" in r.stdout and "变更计数" in r.stdout and ".stbundle" in r.stdout
+    data = json.loads(cli("bundle", "export", "--out", str(tmp_path / "usb"), "--full", "--json", data_dir=s).stdout)
+    assert data["number"] == 2 and data["counter_from"] == 0 and data["path"].endswith(".stbundle")
+
+
+def test_bundle_import_names_the_wrong_kind_of_file(cli, tmp_path):
+    t, s = _township_and_station(cli, tmp_path)
+    t2, s2 = _township_and_station(cli, tmp_path / "other", code="S02")
+    assert cli("identity", "export", "--out", str(tmp_path / "s01.card"), data_dir=s).returncode == 0
+    assert cli("ledger", "export", "--kind", "consultation", "--year", "2021", "--out", str(tmp_path / "台账.xlsx"),
+               data_dir=s).returncode == 0
+    (tmp_path / "usb").mkdir()
+    assert cli("adviser", "add", "--name", "王明", data_dir=s2).returncode == 0
+    out = json.loads(cli("bundle", "export", "--out", str(tmp_path / "usb"), "--json", data_dir=s2).stdout)["path"]
+
+    r = cli("bundle", "import", str(tmp_path / "s01.card"), data_dir=t)
+    assert r.returncode == 1 and "station-app enroll" in r.stderr + r.stdout and "minisign" not in r.stdout
+    r = cli("bundle", "import", str(tmp_path / "台账.xlsx"), data_dir=t)
+    assert r.returncode == 1 and "station-app ledger import" in r.stdout
+    r = cli("bundle", "import", out, data_dir=s)  # S02's change bundle at village S01
+    assert r.returncode == 1 and "镇中心" in r.stdout and "S02" in r.stdout and "未登记" not in r.stdout
+
+
+def test_ledger_export_at_the_township_without_station_says_so(cli, tmp_path):
+    t, s = _township_and_station(cli, tmp_path)
+    r = cli("ledger", "export", "--kind", "consultation", "--year", "2021", "--out", str(tmp_path / "t.xlsx"),
+            data_dir=t)
+    assert r.returncode == 0 and "--station" in r.stderr

@@ -226,7 +226,17 @@ def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
     if path is None:
         emit(ctx, {"path": None}, pick("没有新的变更，未写出同步包", "nothing new since the last export; no bundle written"))
         return 0
-    emit(ctx, {"path": str(path)}, str(path))
+    entry = next((e for e in reversed(exporter.exported_bundles(db, "changes")) if e["path"] == str(path)), None)
+    if entry is None:
+        emit(ctx, {"path": str(path)}, str(path))
+        return 0
+    emit(ctx, {"path": str(path), "number": entry["number"], "counter_from": entry["counter_from"],
+               "counter_to": entry["counter_to"], "size": entry["size"]},
+         [pick(f"第 {entry['number']} 号同步包：变更计数 {entry['counter_from']}–{entry['counter_to']}，"
+                          f"{(entry['size'] or 0) // 1024} KB，已加密给镇中心",
+                          f"bundle number {entry['number']}: change counter {entry['counter_from']}-"
+                          f"{entry['counter_to']}, {(entry['size'] or 0) // 1024} KB, encrypted to the township"),
+          str(path)])  # the path stays the last line: scripts take it from there
     return 0
 
 
@@ -234,6 +244,10 @@ def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.sync.importer import import_paths
     from station_app.sync.results import REFUSED
 
+    from station_app.cli.file_kinds import refuse_misdirected
+
+    if (refused := refuse_misdirected(ctx, args.paths)) is not None:  # a card, a 台账, a change bundle at a village
+        return refused
     results = import_paths(ctx.db(), [Path(p) for p in args.paths])
     if not results:
         emit(ctx, [], pick("没有找到同步包（*.stbundle）", "no bundles (*.stbundle) found"))
