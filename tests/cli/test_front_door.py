@@ -225,3 +225,11 @@ def test_subprocess_smoke(cli_subprocess, tmp_path):
     assert r.returncode == 0 and json.loads(r.stdout)["stations"] == []
     r = cli_subprocess("consult", "add", data_dir=d)
     assert r.returncode == 2 and "错误" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_every_option_and_argument_has_help():
+    from station_app.cli import build_parser
+
+    missing = [(p.prog, a.dest) for p in _all_parsers(build_parser("*")) for a in p._actions
+               if not a.help and not isinstance(a, argparse._SubParsersAction)]
+    assert missing == []  # give the option a help= text, or its dest a line in cli/parser.py DEFAULT_HELP

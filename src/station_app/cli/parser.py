@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from station_app.core.i18n import _, available_languages, translations
+from station_app.core.i18n import N_, _, available_languages, translations
 
 
 def _argparse_gettext(message: str) -> str:
@@ -38,6 +38,20 @@ CODE_TABLE_OPTIONS = {
     "referral": "Referral", "role": "Role", "dispute_type": "DisputeType", "source": "CaseSource",
     "outcome": "MediationOutcome", "agreement_form": "AgreementForm", "medium": "PostingMedium",
     "outreach_kind": "OutreachKind", "kind_of_event": "OutreachKind", "unit": "PeriodUnit",
+}
+
+#: Help for options registered without one, by dest: `--help` explains every option.
+DEFAULT_HELP = {
+    "address": N_("address"), "answer": N_("the answer given"), "answered_by": N_("who answered"),
+    "consultant_name": N_("the consultant's name (leave out for an anonymous consultation)"),
+    "content": N_("content"), "entry": N_("one work-log entry: served|content|result"), "file": N_("the file"),
+    "held_on": N_("date, e.g. 2021-03-05"), "id": N_("record id (a unique prefix is enough)"), "kind": N_("kind"),
+    "limit": N_("at most this many rows"), "offset": N_("skip this many rows first"), "login": N_("login name"),
+    "mediator": N_("the mediator's name"), "name": N_("name"), "note": N_("note"),
+    "out": N_("where to write (the folder must exist, e.g. the USB stick)"), "paths": N_("bundle files or folders"),
+    "phone": N_("phone number"), "place": N_("place"), "reason": N_("reason"), "speaker": N_("speaker"),
+    "target": N_("station code or key id"), "title": N_("title"), "topic": N_("topic"),
+    "year": N_("year, e.g. 2021"),
 }
 
 GLOBAL_DESTS = ("json", "lang", "data_dir", "user", "verbose")
@@ -82,7 +96,11 @@ class StationArgumentParser(argparse.ArgumentParser):
 
 
 def _describe_values(prog: str, action: argparse.Action) -> None:
-    if not action.option_strings or action.help == argparse.SUPPRESS:
+    if action.help == argparse.SUPPRESS:
+        return
+    if not action.help and action.dest in DEFAULT_HELP:
+        action.help = _(DEFAULT_HELP[action.dest])
+    if not action.option_strings:
         return
     values: list[str] | None = None
     if action.choices:
@@ -96,7 +114,8 @@ def _describe_values(prog: str, action: argparse.Action) -> None:
     help_text = action.help or ""
     if all(v in help_text for v in values):
         return
-    action.help = (help_text + "; " if help_text else "") + allowed_values_text(values)
+    allowed = allowed_values_text(values)
+    action.help = _("{text}; {allowed}", text=help_text, allowed=allowed) if help_text else allowed
 
 
 def add_global_options(p: argparse.ArgumentParser, *, top_level: bool) -> None:
