@@ -16,11 +16,8 @@ from station_app.core.i18n import _, set_language
 
 
 @pytest.fixture
-def home(cli, tmp_path):
-    d = tmp_path / "s01"
-    r = cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d)
-    assert r.returncode == 0, r.stderr
-    return d
+def home(station_dir):
+    return station_dir
 
 
 def test_json_before_or_after_the_command(cli, home):

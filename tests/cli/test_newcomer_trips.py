@@ -22,9 +22,8 @@ def test_init_with_a_missing_card_writes_nothing(cli, tmp_path):
     assert not d.exists()
 
 
-def test_user_add_without_a_terminal_says_what_to_do(cli, tmp_path):
-    d = tmp_path / "s01"
-    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+def test_user_add_without_a_terminal_says_what_to_do(cli, station_dir):
+    d = station_dir
     r = cli("user", "add", "--login", "li", "--name", "李四", "--role", "调度员", data_dir=d, input="")
     assert r.returncode == 2
     assert "--password-env" in r.stderr and "EOFError" not in r.stderr and "Traceback" not in r.stderr
@@ -38,9 +37,8 @@ def test_role_help_lists_the_roles(cli):
         assert role in r.stdout
 
 
-def test_adviser_by_name_prefix_or_id_everywhere(cli, tmp_path):
-    d = tmp_path / "s01"
-    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+def test_adviser_by_name_prefix_or_id_everywhere(cli, station_dir):
+    d = station_dir
     r = cli("adviser", "add", "--name", "王明", "--phone", "13812341234", "--json", data_dir=d)
     aid = json.loads(r.stdout)["changes"][0]["id"]
     r = cli("duty", "add", "--adviser", aid[:6], "--start", "2021-03-05 09:00", "--end", "2021-03-05 12:00",
@@ -59,9 +57,8 @@ def test_adviser_by_name_prefix_or_id_everywhere(cli, tmp_path):
     assert r.returncode == 2 and "李四" in r.stderr
 
 
-def test_implausible_shifts_are_refused(cli, tmp_path):
-    d = tmp_path / "s01"
-    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+def test_implausible_shifts_are_refused(cli, station_dir):
+    d = station_dir
     assert cli("adviser", "add", "--name", "王明", data_dir=d).returncode == 0
 
     def duty(start, end):
@@ -77,9 +74,8 @@ def test_implausible_shifts_are_refused(cli, tmp_path):
     assert duty("2021-03-05 09:00", "2021-03-05 12:00").returncode == 0
 
 
-def test_consult_show_is_a_tidy_card(cli, tmp_path):
-    d = tmp_path / "s01"
-    assert cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d).returncode == 0
+def test_consult_show_is_a_tidy_card(cli, station_dir):
+    d = station_dir
     r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--name", "张三", "--phone", "13812345678",
             "--category", "婚姻家庭", "--summary", "离婚财产", "--json", data_dir=d)
     cid = json.loads(r.stdout)["changes"][0]["id"]

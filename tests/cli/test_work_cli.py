@@ -20,11 +20,8 @@ def snapshot(data_dir):
 
 
 @pytest.fixture
-def home(cli, tmp_path):
-    d = tmp_path / "s01"
-    r = cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d)
-    assert r.returncode == 0, r.stderr
-    return d
+def home(station_dir):
+    return station_dir
 
 
 def ok(cli, home, *args):
