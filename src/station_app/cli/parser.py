@@ -77,7 +77,32 @@ class StationArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, top_level: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)  # `--dat` must not silently mean --data-dir
         super().__init__(*args, **kwargs)
+        self._top_level = top_level
         add_global_options(self, top_level=top_level)
+
+    # The global options are listed in every --help, but left out of subcommands' usage lines, which would
+    # otherwise open every error message with five options that have nothing to do with it.
+    def _usage_actions(self) -> list[argparse.Action]:
+        if self._top_level:
+            return self._actions
+        return [a for a in self._actions if a.dest not in GLOBAL_DESTS]
+
+    def format_usage(self) -> str:
+        formatter = self._get_formatter()
+        formatter.add_usage(self.usage, self._usage_actions(), self._mutually_exclusive_groups)
+        return formatter.format_help()
+
+    def format_help(self) -> str:
+        formatter = self._get_formatter()
+        formatter.add_usage(self.usage, self._usage_actions(), self._mutually_exclusive_groups)
+        formatter.add_text(self.description)
+        for group in self._action_groups:
+            formatter.start_section(group.title)
+            formatter.add_text(group.description)
+            formatter.add_arguments(group._group_actions)
+            formatter.end_section()
+        formatter.add_text(self.epilog)
+        return formatter.format_help()
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         action = super().add_argument(*args, **kwargs)
