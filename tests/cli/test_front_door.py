@@ -230,3 +230,21 @@ def test_every_option_and_argument_has_help():
     missing = [(p.prog, a.dest) for p in _all_parsers(build_parser("*")) for a in p._actions
                if not a.help and not isinstance(a, argparse._SubParsersAction)]
     assert missing == []  # give the option a help= text, or its dest a line in cli/parser.py DEFAULT_HELP
+
+
+def test_a_locked_database_exits_1_with_a_sentence(cli, home, monkeypatch):
+    import sqlite3
+
+    from station_app.store import db as store_db
+
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(home / "station.sqlite3", isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")  # another station-app in the middle of an import
+        r = cli("adviser", "add", "--name", "王明", data_dir=home)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.returncode == 1, r.stderr
+    assert "锁定" in r.stderr and "Traceback" not in r.stderr
+    assert cli("adviser", "add", "--name", "王明", data_dir=home).returncode == 0
