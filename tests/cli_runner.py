@@ -7,6 +7,7 @@ isolate (language, log handlers, environment, the cached secret keys) is saved a
 from __future__ import annotations
 
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -22,6 +23,8 @@ def call(argv: list[str], *, input: str | None = None, env: dict[str, str] | Non
     saved_env = {k: os.environ.get(k) for k in (env or {})}
     saved_lang = i18n.current_override()
     saved_stdin = sys.stdin
+    app_log = logging.getLogger("station_app")
+    saved_log = (list(app_log.handlers), app_log.propagate, app_log.level)
     os.environ.update(env or {})
     sys.stdin = io.StringIO(input or "")
     try:
@@ -32,6 +35,7 @@ def call(argv: list[str], *, input: str | None = None, env: dict[str, str] | Non
                 code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     finally:
         sys.stdin = saved_stdin
+        app_log.handlers[:], app_log.propagate, app_log.level = saved_log  # caplog keeps working afterwards
         i18n.set_language(saved_lang)
         for k, v in saved_env.items():
             if v is None:
