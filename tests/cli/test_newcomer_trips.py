@@ -131,3 +131,14 @@ def test_ledger_export_at_the_township_without_station_says_so(cli, tmp_path):
     r = cli("ledger", "export", "--kind", "consultation", "--year", "2021", "--out", str(tmp_path / "t.xlsx"),
             data_dir=t)
     assert r.returncode == 0 and "--station" in r.stderr
+
+
+def test_a_station_by_code_or_name(cli, station_dir):
+    assert cli("adviser", "add", "--name", "王明", data_dir=station_dir).returncode == 0
+    for place in ("S01", "小苏庄村"):
+        r = cli("duty", "add", "--adviser", "王明", "--start", "2021-03-05 09:00", "--end", "2021-03-05 12:00",
+                "--people", "1", "--place", place, data_dir=station_dir)
+        assert r.returncode == 0, (place, r.stderr)
+    r = cli("duty", "add", "--adviser", "王明", "--start", "2021-03-06 09:00", "--end", "2021-03-06 12:00",
+            "--people", "1", "--place", "大苏庄村", data_dir=station_dir)
+    assert r.returncode == 2 and "大苏庄村" in r.stderr

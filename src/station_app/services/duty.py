@@ -115,12 +115,15 @@ def validate_log(log: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def resolve_station(session: Session, ref: str, *, field: str | None = None) -> Station:
-    """A station given by id or by code (S01, T00); raises ValidationError naming `field`."""
+    """A station given by id, code (S01, T00) or name; raises ValidationError naming `field`."""
     label = field or SPECS["place_station_id"].label
     ref = (ref or "").strip()
     obj = session.get(Station, ref) if ref else None
     if obj is None and ref:
         obj = session.execute(select(Station).where(Station.code == ref.upper())).scalar_one_or_none()
+    if obj is None and ref:  # by name too (小苏庄村), as ledger export --station takes it
+        named = session.execute(select(Station).where(Station.name == ref).limit(2)).scalars().all()
+        obj = named[0] if len(named) == 1 else None
     if obj is None or obj.deleted:
         raise ValidationError.single(label, pick(f"找不到该站点：{ref}", f"no such station: {ref}"))
     return obj

@@ -6,7 +6,7 @@ People copy the first characters of an id from a list, or type a name: `consult 
 | kind       | accepted                                          |
 | ---------- | ------------------------------------------------- |
 | adviser    | id, unique id prefix, name (active first)         |
-| station    | id, code (S01, T00)                               |
+| station    | id, code (S01, T00), name (小苏庄村)              |
 | case       | id, unique id prefix, case number (S01-2021-001)  |
 | user       | login                                             |
 | any record | id, unique id prefix (at least 4 characters)      |
