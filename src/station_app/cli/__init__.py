@@ -79,7 +79,9 @@ def build_parser(command: str | None = "*"):
                  "1 the operation failed, 2 bad input (nothing written)."))
     p.add_argument("--version", action="version", version=f"station-app {__version__}",
                    help=_("show the version and exit"))
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    # --help only lists the commands: plain stubs, without the global options every real parser gets.
+    stubs = {"parser_class": __import__("argparse").ArgumentParser} if command is None else {}
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", **stubs)
     if command in COMMANDS:
         importlib.import_module(COMMANDS[command][0]).register(sub)
     elif command is None:
