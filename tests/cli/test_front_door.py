@@ -177,6 +177,15 @@ def test_station_error_is_bad_input_unless_it_says_otherwise(cli, home, monkeypa
     monkeypatch.setattr(sync_cmds, "_stations", refuse)
     assert cli("stations", data_dir=home).returncode == 1
 
+    from station_app.sync.results import BundleRefused
+
+    def refuse_bundle(args, ctx):
+        raise BundleRefused("拒绝导入")
+
+    monkeypatch.setattr(sync_cmds, "_stations", refuse_bundle)
+    r = cli("stations", data_dir=home)
+    assert r.returncode == 1 and "拒绝导入" in r.stderr
+
 
 def test_access_log_shows_a_reveal(cli, home):
     added = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--name", "张三",
