@@ -257,3 +257,10 @@ def test_a_locked_database_exits_1_with_a_sentence(cli, home, monkeypatch):
     assert r.returncode == 1, r.stderr
     assert "锁定" in r.stderr and "Traceback" not in r.stderr
     assert cli("adviser", "add", "--name", "王明", data_dir=home).returncode == 0
+
+
+def test_usage_errors_as_json_with_json(cli, home):
+    r = cli("consult", "add", "--json", data_dir=home)
+    assert r.returncode == 2
+    err = json.loads(r.stderr)
+    assert "--channel" in err["error"] and err["usage"].startswith("用法：station-app consult add")

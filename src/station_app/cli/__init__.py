@@ -136,9 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     if "--version" in argv and command_word(argv) is None:
         print(f"station-app {__version__}")
         return 0
-    from station_app.cli.parser import localise_argparse
+    from station_app.cli import parser as parser_module
 
-    localise_argparse()
+    parser_module.localise_argparse()
+    parser_module.json_errors = "--json" in argv
     word = command_word(argv)
     if word is None or word in ("help",):
         parser = build_parser(None)

@@ -54,6 +54,9 @@ DEFAULT_HELP = {
     "year": N_("year, e.g. 2021"),
 }
 
+#: Set by cli.main when --json is on the command line (before argparse has parsed it).
+json_errors = False
+
 GLOBAL_DESTS = ("json", "lang", "data_dir", "user", "verbose")
 
 
@@ -116,7 +119,14 @@ class StationArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         # Exit 2 = bad input; nothing has been opened or written yet.
-        self.print_usage(__import__("sys").stderr)
+        import sys
+
+        if json_errors:  # a script asked for JSON: it gets its usage error as JSON too
+            import json
+
+            self.exit(2, json.dumps({"error": message, "usage": self.format_usage().strip()}, ensure_ascii=False)
+                      + "\n")
+        self.print_usage(sys.stderr)
         self.exit(2, _("{prog}: error: {message}\n", prog=self.prog, message=message))
 
 
