@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.core.test_i18n import ROOT, load_script
 
 SNIPPET = '''"""m."""
@@ -91,13 +93,18 @@ for argv, code, text in out:
 """
 
 
-def test_convert_a_copy_of_the_source_tree(tmp_path):
-    """The lead's end-of-merge step, rehearsed: convert a copy of src/, check it, and see the CLI say the same."""
+def _converted_copy(tmp_path):
     script = load_script()
     copy = tmp_path / "src"
     shutil.copytree(ROOT / "src", copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     pkg = copy / "station_app"
     total, skipped = script.convert([pkg], pkg)
+    return script, copy, pkg, total, skipped
+
+
+def test_convert_a_copy_of_the_source_tree(tmp_path):
+    """The lead's end-of-merge step, rehearsed on a copy of src/: it compiles, converges, and checks clean."""
+    script, copy, pkg, total, skipped = _converted_copy(tmp_path)
     assert total > 300  # hundreds of pick() calls today
     assert all(s.reason for s in skipped)
     for path in pkg.rglob("*.py"):
@@ -105,5 +112,11 @@ def test_convert_a_copy_of_the_source_tree(tmp_path):
     again, _ = script.convert([pkg], pkg)
     assert again == 0
     assert script.check(pkg) == []  # every converted message landed in the zh_CN catalogue
+
+
+@pytest.mark.slow  # four interpreters running a dozen commands each: about 20 s
+def test_converted_tree_says_the_same(tmp_path):
+    """The CLI's help and outputs are the same before and after conversion, in zh_CN and in en."""
+    _script, copy, _pkg, _total, _skipped = _converted_copy(tmp_path)
     for lang in ("zh_CN", "en"):
         assert _run(copy, SMOKE, lang) == _run(ROOT / "src", SMOKE, lang)
