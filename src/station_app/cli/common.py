@@ -119,9 +119,8 @@ def record_text(title: str, details: dict[str, Any], specs: dict[str, Any]) -> s
     body = table(rows, ["", ""]).split("\n")[2:] if rows else []  # the layout of table(), without its header
     lines = [title, *body]
     footer = _("id {id}; recorded {created} by {created_by}; last changed {updated} by {updated_by}",
-               id=details.get("id", ""), created=local_text(details.get("created_at")) if details.get("created_at") else "",
-               created_by=details.get("created_by", ""),
-               updated=local_text(details.get("updated_at")) if details.get("updated_at") else "",
+               id=details.get("id", ""), created=local_text(details.get("created_at")),
+               created_by=details.get("created_by", ""), updated=local_text(details.get("updated_at")),
                updated_by=details.get("updated_by", ""))
     return "\n".join(lines + [footer])
 
