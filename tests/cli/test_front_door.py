@@ -264,3 +264,9 @@ def test_usage_errors_as_json_with_json(cli, home):
     assert r.returncode == 2
     err = json.loads(r.stderr)
     assert "--channel" in err["error"] and err["usage"].startswith("用法：station-app consult add")
+
+
+def test_access_log_filters(cli, home):
+    assert cli("access-log", "--since", "2000-01-01", "--by", "nobody-at-all", "--json", data_dir=home).returncode == 0
+    r = cli("access-log", "--since", "2000-13-45", data_dir=home)
+    assert r.returncode == 2 and "Traceback" not in r.stderr

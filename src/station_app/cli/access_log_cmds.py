@@ -21,13 +21,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _access_log(args: argparse.Namespace, ctx: Context) -> int:
-    from datetime import datetime, time
+    from datetime import datetime, time, timezone
 
     from station_app.core import validators as v
     from station_app.core.timefmt import local_text
     from station_app.services.access_log import count_access, list_access
 
-    since = datetime.combine(v.parse_date(args.since), time.min) if args.since else None
+    since = None
+    if args.since:  # the log is stamped in UTC; the date typed is a local day
+        local_midnight = datetime.combine(v.parse_date(args.since), time.min).astimezone()
+        since = local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
     db = ctx.db()
     rows = list_access(db, actor=args.actor, action=args.action, since=since, limit=args.limit, offset=args.offset)
     total = count_access(db, actor=args.actor, action=args.action, since=since)
