@@ -53,7 +53,7 @@ def township(make_station):
 
 def run_cli(*args: str, data_dir: Path | None = None, input: str | None = None,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m station_app ...` in a subprocess, as township staff's scripts would."""
+    """Run `python -m station_app ...` in a subprocess, as township staff's scripts would (smoke tests only)."""
     cmd = [sys.executable, "-m", "station_app"]
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
@@ -63,6 +63,20 @@ def run_cli(*args: str, data_dir: Path | None = None, input: str | None = None,
                           env=full_env, timeout=300)
 
 
+def call_cli(*args: str, data_dir: Path | None = None, input: str | None = None,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `station-app ...` in this process: same arguments and result shape as run_cli, without the 1-2 s start."""
+    from tests.cli_runner import call
+
+    argv = (["--data-dir", str(data_dir)] if data_dir is not None else []) + list(args)
+    return call(argv, input=input, env=env)
+
+
 @pytest.fixture
 def cli():
+    return call_cli
+
+
+@pytest.fixture
+def cli_subprocess():
     return run_cli

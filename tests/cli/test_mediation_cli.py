@@ -21,7 +21,6 @@ def data_dir(tmp_path, cli):
     return d
 
 
-@pytest.mark.slow  # ~17 subprocess runs of the real CLI
 def test_mediation_end_to_end(cli, data_dir):
     def run(*args):
         return cli("mediation", *args, "--json", data_dir=data_dir)

@@ -1,4 +1,4 @@
-"""`stats` and `demo` through `python -m station_app` in a subprocess."""
+"""`stats` and `demo` through `python -m station_app` in-process (the `cli` fixture calls main())."""
 
 from __future__ import annotations
 

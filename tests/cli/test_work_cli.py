@@ -1,4 +1,4 @@
-"""adviser / duty / posting / outreach end to end through `python -m station_app` in a subprocess."""
+"""adviser / duty / posting / outreach end to end through the CLI (in-process: the `cli` fixture calls main())."""
 
 import json
 import sqlite3
@@ -20,11 +20,8 @@ def snapshot(data_dir):
 
 
 @pytest.fixture
-def home(cli, tmp_path):
-    d = tmp_path / "s01"
-    r = cli("init", "station", "--code", "S01", "--name", "小苏庄村", data_dir=d)
-    assert r.returncode == 0, r.stderr
-    return d
+def home(station_dir):
+    return station_dir
 
 
 def ok(cli, home, *args):
@@ -42,8 +39,6 @@ def bad(cli, home, *args, field):
     return r.stderr
 
 
-# Each command is a fresh interpreter (about 1-2 s to start); the whole flow takes longer than 20 s.
-@pytest.mark.slow
 def test_adviser_and_duty(cli, home):
     added = ok(cli, home, "adviser", "add", "--name", "王明", "--law-firm", "江苏某某律师事务所",
                "--phone", "13812341234", "--licence-no", "13201201810123456")
@@ -81,7 +76,6 @@ def test_adviser_and_duty(cli, home):
     assert ok(cli, home, "adviser", "list") == []
 
 
-@pytest.mark.slow
 def test_posting_and_outreach(cli, home, tmp_path):
     photo = tmp_path / "board.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)

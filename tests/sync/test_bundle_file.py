@@ -154,7 +154,6 @@ def test_size_cap_on_write(make_station, tmp_path, monkeypatch):
     assert exporter.exported_bundles(station) == []
 
 
-@pytest.mark.slow
 def test_cli_export_and_import(make_station, tmp_path, cli):
     station, township = make_pair(make_station)
     out = tmp_path / "out"

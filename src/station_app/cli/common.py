@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_app import config
 from station_app.core.errors import StationError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.safe_text import json_safe, terminal_safe
 
 if TYPE_CHECKING:
@@ -84,7 +84,9 @@ def progress_bar(ctx: Context):
 
 
 def add_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help=pick("以JSON输出（供脚本使用）", "print JSON (for scripts)"))
+    """Kept for the command modules: every parser built by cli/parser.py already has --json (a global option)."""
+    if "--json" not in p._option_string_actions:
+        p.add_argument("--json", action="store_true", help=_("print JSON (for scripts)"))
 
 
 def _default(o: Any) -> Any:
@@ -123,6 +125,35 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
+def record_text(title: str, details: dict[str, Any], specs: dict[str, Any]) -> str:
+    """One record as a tidy card: a title, each filled-in field under its label in the current language, then who
+    made and last changed it. The same layout for every `show` command (JSON output keeps the field keys)."""
+    from station_app.core.timefmt import local_text
+
+    def shown(value: Any) -> str:
+        # Field values are wall-clock times as typed (not converted); only the footer's stamps are UTC.
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, (datetime, date)):
+            value = value.isoformat()
+        if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+            text = value[:16].replace("T", " ")
+            return text[:10] if text[10:] in ("", " 00:00") else text
+        if isinstance(value, (list, tuple)):
+            return _(", ").join(map(str, value))
+        return str(value)
+
+    rows = [[_("{label}:", label=spec.label), shown(details[key])] for key, spec in specs.items()
+            if details.get(key) not in (None, "", [], False)]
+    body = table(rows, ["", ""]).split("\n")[2:] if rows else []  # the layout of table(), without its header
+    lines = [title, *body]
+    footer = _("id {id}; recorded {created} by {created_by}; last changed {updated} by {updated_by}",
+               id=details.get("id", ""), created=local_text(details.get("created_at")),
+               created_by=details.get("created_by", ""), updated=local_text(details.get("updated_at")),
+               updated_by=details.get("updated_by", ""))
+    return "\n".join(lines + [footer])
+
+
 def fail(ctx: Context, error: StationError, *, code: int) -> int:
     if ctx.json:
         payload: dict[str, Any] = {"error": str(error)}
@@ -130,7 +161,16 @@ def fail(ctx: Context, error: StationError, *, code: int) -> int:
             payload["problems"] = [p.as_dict() for p in error.problems]
         print(json_safe(json.dumps(payload, ensure_ascii=False)), file=sys.stderr)
     else:
-        print(pick("错误：", "error: ") + terminal_safe(error, multiline=True), file=sys.stderr)
+        print(_("error: {message}", message=terminal_safe(error, multiline=True)), file=sys.stderr)
+    return code
+
+
+def fail_text(as_json: bool, message: str, *, code: int) -> int:
+    """Report a failure that is not a StationError (an unplugged stick, a missing installation) the same way."""
+    if as_json:
+        print(json_safe(json.dumps({"error": message}, ensure_ascii=False)), file=sys.stderr)
+    else:
+        print(_("error: {message}", message=terminal_safe(message, multiline=True)), file=sys.stderr)
     return code
 
 

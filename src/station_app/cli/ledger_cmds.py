@@ -60,4 +60,11 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
                                         progress=progress_bar(ctx))
     emit(ctx, res.as_dict(), pick(f"已导出 {res.rows} 行（{res.station}，{res.year}年）到 {res.path}",
                                   f"exported {res.rows} rows ({res.station}, {res.year}) to {res.path}"))
+    if res.rows == 0 and not args.station and not ctx.json:
+        from station_app.core.codes import StationKind
+
+        if ctx.db().station().kind == StationKind.CENTRE.value:  # the township's own records are rarely wanted
+            print(pick("提示：这是镇中心自己的台账；要导出某村的台账，请加 --station 站点编号（如 --station S01）",
+                       "note: these are the township centre's own records; for a village's ledger add --station CODE "
+                       "(e.g. --station S01)"), file=sys.stderr)
     return 0

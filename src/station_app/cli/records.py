@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.cli.common import Context, add_json, collect, emit, record_text, table
 from station_app.core.i18n import pick
 from station_app.core.query import Query
 from station_app.services import consultations as cs
@@ -35,8 +35,8 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--summary", required=True, help=pick("咨询内容", "the question"))
     a.add_argument("--answer")
     a.add_argument("--answered-by", dest="answered_by")
-    a.add_argument("--adviser", dest="adviser_id", help=pick("法律顾问编号", "adviser id"))
-    a.add_argument("--shift", dest="duty_shift_id", help=pick("值班记录编号", "duty shift id"))
+    a.add_argument("--adviser", dest="adviser_id", help=pick("法律顾问姓名或编号（可只写前几位）", "adviser name or id (a unique prefix is enough)"))
+    a.add_argument("--shift", dest="duty_shift_id", help=pick("值班记录编号（可只写前几位）", "duty shift id (a unique prefix is enough)"))
     a.add_argument("--referral")
     a.add_argument("--follow-up", dest="follow_up_on", help=pick("约期答复日期", "date of a deferred answer"))
     a.add_argument("--persons", help=pick("人次（集体来访填人数，默认1）", "persons in the visit (default 1)"))
@@ -114,6 +114,7 @@ def _consult_list(args, ctx: Context) -> int:
 
 
 def _consult_show(args, ctx: Context) -> int:
-    d = ctx.app().consultations.get(args.id, reveal=args.reveal).values  # a reveal is access-logged by the service
-    emit(ctx, d, "\n".join(f"{k}: {'' if v is None else v}" for k, v in d.items()))
+    det = ctx.app().consultations.get(args.id, reveal=args.reveal)  # a reveal is access-logged by the service
+    d = det.values
+    emit(ctx, d, record_text(pick(f"法律咨询 {det.id[:8]}", f"consultation {det.id[:8]}"), d, cs.SPECS))
     return 0

@@ -225,8 +225,17 @@ def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
         emit(ctx, {"path": None}, pick("没有新的变更，未写出同步包", "nothing new since the last export; no bundle written"))
         return 0
     data, text = recovery_cmds.export_summary(ctx.db(), path)
-    # A plain export prints only the path (scripts read it); a re-send by counter also says what it covers.
-    emit(ctx, {"path": str(path), **data}, [str(path)] + (text if args.full or args.from_counter else []))
+    entry = next((e for e in reversed(ctx.app().bundles.status()["exported"]) if e["path"] == str(path)), None)
+    size = (entry or {}).get("size") or 0
+    data["size"] = size
+    head = pick(f"第 {data['number']} 号同步包：变更计数 {data['counter_from']}–{data['counter_to']}，"
+                f"{size // 1024} KB，已加密给镇中心",
+                f"bundle number {data['number']}: change counter {data['counter_from']}-{data['counter_to']}, "
+                f"{size // 1024} KB, encrypted to the township")
+    # A re-send by counter also says which earlier bundles it covers; the path stays the last line (scripts take
+    # it from there).
+    extra = text[1:] if args.full or args.from_counter else []
+    emit(ctx, {"path": str(path), **data}, [head] + extra + [str(path)])
     return 0
 
 
@@ -235,6 +244,10 @@ def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
 
     import sys
 
+    from station_app.cli.file_kinds import refuse_misdirected
+
+    if (refused := refuse_misdirected(ctx, args.paths)) is not None:  # a card, a 台账, a change bundle at a village
+        return refused
     results = ctx.app().bundles.import_paths(args.paths, progress=progress_bar(ctx),
                                              on_wait=lambda msg: print(msg, file=sys.stderr))
     if not results:

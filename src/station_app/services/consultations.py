@@ -89,10 +89,14 @@ def _finish(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
 
 
 def _check_refs(session, values: dict[str, Any]) -> None:
-    if values.get("adviser_id") and session.get(Adviser, values["adviser_id"]) is None:
-        raise ValidationError.single(SPECS["adviser_id"].label, pick("找不到该法律顾问", "no such adviser"))
-    if values.get("duty_shift_id") and session.get(DutyShift, values["duty_shift_id"]) is None:
-        raise ValidationError.single(SPECS["duty_shift_id"].label, pick("找不到该值班记录", "no such duty shift"))
+    # The adviser by id, id prefix or name and the shift by id or id prefix, as everywhere (services/refs.py).
+    from station_app.services.refs import resolve, resolve_record
+
+    if values.get("adviser_id"):
+        values["adviser_id"] = resolve(session, "adviser", values["adviser_id"], field=SPECS["adviser_id"].label).id
+    if values.get("duty_shift_id"):
+        values["duty_shift_id"] = resolve_record(session, DutyShift, values["duty_shift_id"],
+                                                 field=SPECS["duty_shift_id"].label).id
 
 
 def validate_consultation(data: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:

@@ -61,7 +61,36 @@ def validate_shift(data: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(e.problems + span_error.problems) from None
         raise
     _check_span(values)
+    check_plausible(data, values)
     return values
+
+
+#: A village duty shift is a morning, an afternoon or a day; more is a typo in a time.
+MAX_SHIFT_HOURS = 12
+
+
+def check_plausible(raw: Mapping[str, Any], values: Mapping[str, Any], *, today: datetime | None = None) -> None:
+    """Refuse what is valid but almost surely mistyped: a bare date (it would start at midnight), a shift longer
+    than MAX_SHIFT_HOURS, a year far from now (2031 for 2021)."""
+    problems = Problems()
+    now = today or datetime.now()
+    for key in ("start_at", "end_at"):
+        text = raw.get(key)
+        if isinstance(text, str) and len(text.strip().replace("T", " ").split()) == 1:
+            problems.add(SPECS[key].label, pick(f"请写上时刻，例：{text.strip()} 09:00（只写日期会当成零点）",
+                                                f"give the time of day too, e.g. {text.strip()} 09:00 (a date alone "
+                                                f"would mean midnight)"))
+    start, end = values.get("start_at"), values.get("end_at")
+    if isinstance(start, datetime) and isinstance(end, datetime) and end > start:
+        hours = (end - start).total_seconds() / 3600
+        if hours > MAX_SHIFT_HOURS:
+            problems.add(SPECS["end_at"].label, pick(
+                f"一次值班{hours:g}小时，超过{MAX_SHIFT_HOURS}小时：请检查开始和结束时间",
+                f"a {hours:g}-hour shift is longer than {MAX_SHIFT_HOURS} hours: check the start and end"))
+    if isinstance(start, datetime) and not (now.year - 10 <= start.year and start <= now.replace(year=now.year + 1)):
+        problems.add(SPECS["start_at"].label, pick(f"年份 {start.year} 不对吧？（今年是 {now.year} 年）",
+                                                   f"is the year {start.year} right? (this is {now.year})"))
+    problems.raise_if_any()
 
 
 def validate_log_entry(entry: Mapping[str, Any], position: int | None = None) -> dict[str, Any]:
@@ -89,12 +118,15 @@ def validate_log(log: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def resolve_station(session: Session, ref: str, *, field: str | None = None) -> Station:
-    """A station given by id or by code (S01, T00); raises ValidationError naming `field`."""
+    """A station given by id, code (S01, T00) or name; raises ValidationError naming `field`."""
     label = field or SPECS["place_station_id"].label
     ref = (ref or "").strip()
     obj = session.get(Station, ref) if ref else None
     if obj is None and ref:
         obj = session.execute(select(Station).where(Station.code == ref.upper())).scalar_one_or_none()
+    if obj is None and ref:  # by name too (小苏庄村), as ledger export --station takes it
+        named = session.execute(select(Station).where(Station.name == ref).limit(2)).scalars().all()
+        obj = named[0] if len(named) == 1 else None
     if obj is None or obj.deleted:
         raise ValidationError.single(label, pick(f"找不到该站点：{ref}", f"no such station: {ref}"))
     return obj
@@ -163,8 +195,9 @@ def update_shift(db: StationDB, actor: str, shift_id: str, data: dict[str, Any])
                              values.get("place_station_id", shift.place_station_id),
                              values.get("start_at", shift.start_at))
         if "start_at" in values or "end_at" in values:
-            _check_span({"start_at": values.get("start_at", shift.start_at),
-                         "end_at": values.get("end_at", shift.end_at)})
+            span = {"start_at": values.get("start_at", shift.start_at), "end_at": values.get("end_at", shift.end_at)}
+            _check_span(span)
+            check_plausible(data, span)
         w.update(shift, **values)
     return w.result
 

@@ -24,9 +24,11 @@ def init_installation(paths: Paths, *, kind: StationKind, code: str, name: str, 
     problems.raise_if_any()
     db = StationDB.open(paths, create=True)
     if db.initialised:
+        existing = db.station()
         db.close()
-        raise StateError(pick(f"{paths.root} 已经初始化过（站点 {code}），不能重复初始化",
-                              f"{paths.root} is already set up; it cannot be set up twice"))
+        raise StateError(pick(f"{paths.root} 已经初始化过（站点 {existing.code} {existing.name}），不能重复初始化",
+                              f"{paths.root} is already set up (station {existing.code} {existing.name}); "
+                              f"it cannot be set up twice"))
     sid = station_id or new_id()
     with db.raw_write() as s:
         # The station row and the counter row point at each other: check foreign keys at commit.

@@ -22,6 +22,8 @@ class BundleRefused(StationError):
     """A bundle that may not be imported. `reason` is the plain-language message (zh/en via pick); `fork` says
     the refusal is a sign of two writers (flag it for review), not just a damaged or foreign file."""
 
+    exit_code = 1  # the command line: an operation that ran and failed, not bad input
+
     def __init__(self, reason: str, *, fork: bool = False):
         super().__init__(reason)
         self.reason = reason
