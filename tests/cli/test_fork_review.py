@@ -28,6 +28,9 @@ def _cloned_fork(make_station, tmp_path):
     """S01 sends bundle 1; then its data directory is copied to a second PC; both record and export bundle 2.
     The township takes A's bundle 2 and refuses B's as a fork."""
     station, township = make_pair(make_station)
+    from station_app.services.users import add_user
+
+    add_user(township, login="zhangsan", display_name="张三", role="管理员", password="secret-pass-1")
     consult(station, "一")
     b1 = exporter.export_bundle(station, tmp_path / "a")
     root = station.paths.root
