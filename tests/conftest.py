@@ -33,12 +33,26 @@ def make_station(tmp_path):
 
     def make(code: str = "S01", name: str = "小苏庄村", kind: StationKind = StationKind.VILLAGE):
         db = init_installation(config.resolve(tmp_path / code), kind=kind, code=code, name=name, actor="tester")
+        # The acting user of tests (STATION_APP_USER, `--user tester`) is a real account: roles are enforced.
+        _ensure_tester(db)
         opened.append(db)
         return db
 
     yield make
     for db in opened:
         db.close()
+
+
+def _ensure_tester(db) -> None:
+    from sqlalchemy import select
+
+    from station_app.services.users import add_user
+    from station_app.store.models import User
+
+    with db.read() as s:
+        if s.execute(select(User).where(User.login == "tester")).scalar_one_or_none() is not None:
+            return
+    add_user(db, login="tester", display_name="测试员", role="管理员", password="tester-password-1")
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def test_json_before_or_after_the_command(cli, home):
 
 
 def test_data_dir_lang_and_user_after_the_command(cli, home):
-    r = cli("stations", "--lang", "en", "--data-dir", str(home), "--user", "tester")
+    r = cli("stations", "--lang", "en", "--data-dir", str(home), "--user", "admin")
     assert r.returncode == 0, r.stderr
     assert "fingerprint" in r.stdout
     # a value given before the command is not overwritten by the subcommand's default
