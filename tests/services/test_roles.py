@@ -57,6 +57,8 @@ def _state(root: Path) -> tuple[int, int, list[str]]:
 def test_dispatcher_is_refused_a_mediation_close_exit_2_nothing_written(home, capsys):
     with Application.open(_paths(home), login="wang", password="wang-secret") as app:
         case_id = app.mediation.open(CASE, PARTIES).first("mediation_cases")
+        # 调解成功 needs a 调解记录 first (人民调解法 §27-28): the mediator records the session.
+        app.mediation.add_session(case_id, {"held_at": "2021-03-02 09:00", "record": "双方陈述，达成协议"})
     before = _state(home)
 
     code, out, err = _run(capsys, home, "--user", "li", "mediation", "close", case_id[:8], *CLOSE, "--json")
@@ -116,7 +118,7 @@ def test_reveal_needs_the_permission_and_is_logged_by_the_service(home):
 def test_roles_are_held_by_the_writer_for_every_table(home):
     with Application.open(_paths(home), login="wang") as wang:
         with pytest.raises(PermissionDenied, match="咨询"):
-            wang.consultations.record({"occurred_at": "2021-03-05 09:30", "channel": "来访", "category": "婚姻家庭",
+            wang.consultations.record({"occurred_at": "2021-03-05 09:30", "channel": "来访", "category": "婚姻家庭", "anonymous": True,
                                        "summary": "离婚"})
         with pytest.raises(PermissionDenied):
             wang.users.add(login="x1", name="x", role="管理员", password="12345678")

@@ -31,6 +31,7 @@ def _access_log(args: argparse.Namespace, ctx: Context) -> int:
     if args.since:  # the log is stamped in UTC; the date typed is a local day
         local_midnight = datetime.combine(v.parse_date(args.since), time.min).astimezone()
         since = local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
+    ctx.app().require("accesslog.read")  # the log says who saw whose personal data: an administrator's to read
     db = ctx.db()
     rows = list_access(db, actor=args.actor, action=args.action, since=since, limit=args.limit, offset=args.offset)
     total = count_access(db, actor=args.actor, action=args.action, since=since)

@@ -48,7 +48,7 @@ def register(ms: argparse._SubParsersAction) -> None:
     a.add_argument("--kind", help="/".join(AgentKind.values()))
     a.add_argument("--authority", help=pick("代理权限（一般授权/特别授权及范围）", "scope of authority"))
     a.add_argument("--phone")
-    a.add_argument("--id-number", dest="id_number")
+    a.add_argument("--id-number", dest="id_number", help=pick("代理人身份证号（可选）", "the agent's ID number (optional)"))
     a.add_argument("--address")
     add_json(a)
     a.set_defaults(handler=lambda a, ctx: _done(ctx, a.case, mf.add_agent(

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=_settings_show)
     st = s.add_parser("set", help=pick("修改一项（写 default 恢复默认）", "change one (default restores the default)"))
     st.add_argument("key", help="posting_grace_days / adviser_hours_per_month / adviser_lectures_per_quarter")
-    st.add_argument("value")
+    st.add_argument("value", help=pick("新的值（数字），或 default", "the new value (a number), or default"))
     add_json(st)
     st.set_defaults(handler=_settings_set)
 

@@ -69,9 +69,7 @@ def _changed(ctx: Context, result, zh: str, en: str) -> int:
 
 
 def _item_id(ctx: Context, ref: str) -> str:
-    from station_app.store.models import ScreeningItem
-
-    return ctx.db().fetch(ScreeningItem, ref).id
+    return sc.find_item(ctx.db(), ref).id
 
 
 def _add(args, ctx: Context) -> int:
@@ -104,9 +102,7 @@ def _open_case(args, ctx: Context) -> int:
 
 
 def _resolve(args, ctx: Context) -> int:
-    from station_app.store.models import ScreeningItem
-
-    item = ctx.db().fetch(ScreeningItem, args.id)
+    item = sc.find_item(ctx.db(), args.id)
     data = {"resolved_on": args.on, **({"result": args.result} if args.result else {})}
     if item.action == ScreeningAction.PENDING.value:
         data["action"] = ScreeningAction.ON_THE_SPOT.value  # resolved by whoever found it

@@ -58,6 +58,16 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "mediation_sessions": "mediation.write",
     "mediation_followups": "mediation.write",
     "mediation_documents": "mediation.write",
+    "mediation_agents": "mediation.write",
+    "mediation_investigations": "mediation.write",
+    "mediation_obligations": "mediation.write",
+    "mediation_performances": "mediation.write",
+    "mediation_extensions": "mediation.write",
+    "mediation_committees": "station.settings",  # the committee's formal names and mediator roster
+    "outreach_photos": "outreach.write",
+    "adviser_assignments": "adviser.write",
+    "duty_confirmations": "duty.write",
+    "screening_items": "records.write",
     "stations": "station.settings",
     "record_history": "",  # written with every change: the change itself was checked
 }

@@ -123,6 +123,11 @@ def add_item(w: Writer, values: dict[str, Any]) -> ScreeningItem:
     return w.add(ScreeningItem(**values))
 
 
+def find_item(db: StationDB, ref: str) -> ScreeningItem:
+    """One register entry by id or a unique id prefix (NotFoundError otherwise)."""
+    return db.fetch(ScreeningItem, ref)
+
+
 def record_item(db: StationDB, actor: str, data: dict[str, Any], *, source: str | None = None) -> ChangeSet:
     values = validate_item(data)
     with db.write(actor, source=source) as w:

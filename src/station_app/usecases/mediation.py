@@ -34,6 +34,7 @@ class Mediation(Listed):
         return md.add_session(self.db, self.actor, case_id, data)
 
     def close(self, case_id: str, data: dict[str, Any]) -> ChangeSet:
+        self.app.require("mediation.close")  # the role first: a dispatcher learns that, not the case's gaps
         return md.close_case(self.db, self.actor, case_id, data)
 
     def closing_notice(self, case_id: str) -> tuple[str, date | None]:
