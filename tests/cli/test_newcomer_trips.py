@@ -47,13 +47,13 @@ def test_adviser_by_name_prefix_or_id_everywhere(cli, station_dir):
     sid = json.loads(r.stdout)["changes"][0]["id"]
     for ref in ("王明", aid[:6], aid):
         r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--category", "婚姻家庭",
-                "--summary", "问", "--adviser", ref, "--shift", sid[:6], "--json", data_dir=d)
+                "--summary", "问", "--anonymous", "--adviser", ref, "--shift", sid[:6], "--json", data_dir=d)
         assert r.returncode == 0, (ref, r.stderr)
         cid = json.loads(r.stdout)["changes"][0]["id"]
         shown = json.loads(cli("consult", "show", cid, "--json", data_dir=d).stdout)
         assert aid in json.dumps(shown, ensure_ascii=False) and sid in json.dumps(shown, ensure_ascii=False)
     r = cli("consult", "add", "--at", "2021-03-05 09:30", "--channel", "来访", "--category", "婚姻家庭",
-            "--summary", "问", "--adviser", "李四", data_dir=d)
+            "--summary", "问", "--anonymous", "--adviser", "李四", data_dir=d)
     assert r.returncode == 2 and "李四" in r.stderr
 
 

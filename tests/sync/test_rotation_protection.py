@@ -14,7 +14,8 @@ from station_app.core.codes import StationKind
 from station_app.sync.keyring import ENV_PASSPHRASE, PassphraseError, fixed
 
 SECRET = "村里的口令-2021"
-CONSULT = {"occurred_at": "2021-03-05 09:30", "channel": "来访", "category": "婚姻家庭", "summary": "离婚"}
+CONSULT = {"occurred_at": "2021-03-05 09:30", "channel": "来访", "category": "婚姻家庭", "summary": "离婚",
+           "anonymous": True}
 
 
 def _protected(keys_dir) -> bool:

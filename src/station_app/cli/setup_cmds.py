@@ -67,6 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _init(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.app import Application
 
+    card = getattr(args, "township_card", None)
+    if card and not os.path.isfile(card):  # inputs first: a failed init must leave no database and no keys behind
+        raise ValidationError.single("--township-card", pick(f"找不到文件 {card}", f"no such file: {card}"))
     app, result = Application.init(ctx.paths, kind=args.station_kind, code=args.code, name=args.name,
                                    township_card=getattr(args, "township_card", None))
     ctx.adopt(app)

@@ -120,7 +120,7 @@ ADVISERS = Listing(
     sorts={"name": Adviser.name, "law_firm": Adviser.law_firm, "created_at": Adviser.created_at},
     default_order=lambda: [Adviser.name, Adviser.id],
     build=lambda row, _s: AdviserRow(row[0].id, row[0].name, row[0].law_firm, mask_phone(row[0].phone),
-                                     row[0].licence_no, row[0].active),
+                                     row[0].licence_no, row[0].active, row[0].kind),
 )
 
 

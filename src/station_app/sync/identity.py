@@ -118,8 +118,9 @@ def get_passphrase(*, purpose: str, confirm: bool = False, required: bool = True
     (Kept for scripts; the app asks through the key ring's passphrase provider, see sync/keyring.py.)"""
     from station_app.sync.keyring import from_environment, terminal_prompt
 
-    if not required:
-        return from_environment(purpose)
+    env = from_environment(purpose)
+    if env or not required:
+        return env  # a scripted value needs no confirmation
     value = terminal_prompt(purpose)
     if confirm and value and getpass.getpass(pick("再次输入口令：", "Repeat passphrase: ")) != value:
         raise IdentityError(pick("两次输入的口令不一致", "the two passphrases differ"))
