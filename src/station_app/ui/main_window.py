@@ -156,18 +156,22 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def update_status(self) -> None:
-        s = self.app.status()
-        self.station_label.setText(pick(f"站点：{s['station_code']} {s['station_name']}",
-                                        f"Station: {s['station_code']} {s['station_name']}"))
-        self.user_label.setText(pick(f"用户：{s['user_name']}（{s['role_label']}）",
-                                     f"User: {s['user_name']} ({s['role_label']})"))
-        sent = s.get("last_sent")
+        station = self.app.station()
+        user = self.app.user
+        self.station_label.setText(pick(f"站点：{station.code} {station.name}", f"Station: {station.code} {station.name}"))
+        self.user_label.setText(pick(f"用户：{user.name}（{user.role_label}）", f"User: {user.name} ({user.role_label})"))
+        try:
+            status = self.app.bundles.status()
+        except Exception:  # keys or receipts unreadable: the status bar must not stop the window
+            log.warning("bundle status unavailable", exc_info=True)
+            status = {"exported": [], "confirmed": {}}
+        sent = max((b["number"] for b in status.get("exported", [])), default=0)
         self.sent_label.setText(pick(f"最近发出：第 {sent} 号", f"Last bundle sent: No. {sent}") if sent
                                 else pick("尚未发出同步包", "No bundle sent yet"))
-        got = s.get("confirmed")
+        got = (status.get("confirmed") or {}).get("contiguous_number") or 0
         self.received_label.setText(pick(f"镇里已收到第 {got} 号", f"Township has received No. {got}") if got
                                     else pick("镇里尚未确认收到", "Not yet confirmed by the township"))
-        self.received_label.setVisible(s.get("station_kind") != "centre")
+        self.received_label.setVisible(not station.is_township)
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(pick("文件(&F)", "&File"))

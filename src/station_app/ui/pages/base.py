@@ -39,6 +39,14 @@ class Page(QWidget):
         if not self.tables or self.tables & tables:
             self.refresh()
 
+    def notify(self, tables: set[str]) -> None:
+        """After a write: the main window refreshes every page that shows one of `tables`."""
+        window = self.window()
+        if hasattr(window, "changed"):
+            window.changed(set(tables))
+        else:
+            self.changed(set(tables))
+
     def new_record(self) -> None:
         """Ctrl+N on this page."""
 
