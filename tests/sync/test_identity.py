@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from station_app.core.codes import StationKind
 from station_app.core.i18n import set_language
 from station_app.store.models import Base
+from station_app.sync.keyring import keyring_for
 from station_app.sync import identity, setup
 from station_app.sync.identity import IdentityError
 from tests.sync.transport import make_pair
@@ -61,10 +62,10 @@ def test_passphrase_protects_both_private_keys(station, monkeypatch):
     assert b"encrypted secret key" in (station.paths.keys / "minisign.key").read_bytes()
     assert b"AGE-SECRET-KEY" not in (station.paths.keys / "age.key").read_bytes()
     assert identity.load_signing_key(station).is_encrypted() is False  # decrypted with the env passphrase
-    identity._secret_cache.clear()
+    keyring_for(station).lock()
     assert identity.age_identities(station)
     monkeypatch.setenv(identity.ENV_PASSPHRASE, "wrong")
-    identity._secret_cache.clear()
+    keyring_for(station).lock()
     with pytest.raises(IdentityError, match="wrong key passphrase"):
         identity.load_signing_key(station)
     with pytest.raises(IdentityError, match="wrong key passphrase"):

@@ -8,9 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sqlalchemy import select
-
-from station_app.cli.common import Context, add_json, emit
+from station_app.cli.common import Context, add_json, emit, progress_bar
 from station_app.core.i18n import pick
 
 
@@ -34,63 +32,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_restore_export)
 
 
-def station_recipients(db) -> list[str]:
-    """age recipients of every enrolled station's current key (revoked and superseded keys left out), plus this
-    township's own escrow recipient if one is set."""
-    from station_app.store.keys_models import TrustedKey
-    from station_app.sync import identity
-
-    revoked = {r.key_id for r in identity.revocations(db)}
-    with db.read() as s:
-        keys = s.execute(select(TrustedKey).where(TrustedKey.role == identity.ROLE_STATION,
-                                                  TrustedKey.superseded_at.is_(None))).scalars().all()
-    out = sorted({k.age_recipient for k in keys if k.key_id not in revoked})
-    escrow = identity.own_key(db).escrow_recipient
-    if out and escrow:
-        out.append(escrow)
-    return out
-
-
 def _reference_export(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync.exporter import export_payload
-    from station_app.sync.reference import build_reference, require_township
-
-    db = ctx.db()
-    require_township(db)
-    recipients = station_recipients(db)
-    if not recipients:
-        from station_app.core.errors import StateError
-
-        raise StateError(pick("还没有登记任何站点名片，参考数据包没有收件人",
-                              "no station card is enrolled yet: the reference bundle would have no recipient"))
-    payload = build_reference(db)
-    path, entry = export_payload(db, "reference", payload, Path(args.out), recipients=recipients,
-                                 counter_from=0, counter_to=db.counter())
-    emit(ctx, {"path": str(path), "counts": payload.counts(), "receipts": len(payload.meta["receipts"]),
-               "recipients": len(recipients)}, str(path))
+    data = ctx.app().bundles.export_reference(args.out, progress=progress_bar(ctx))
+    emit(ctx, data, data["path"])
     return 0
 
 
 def _restore_export(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-    from station_app.sync.exporter import export_payload
-    from station_app.sync.reference import require_township
-    from station_app.sync.restore import build_restore
-
-    db = ctx.db()
-    require_township(db)
-    card = identity.load_card(args.card)
-    payload = build_restore(db, args.station)  # before touching keys: a station we hold nothing of changes nothing
-    code = payload.meta["station_code"]
-    enrolled = identity.enroll_replacement(
-        db, card, code, actor=ctx.user,
-        reason=pick(f"站点电脑更换，恢复到新电脑（{card.key_id}）", f"station PC replaced; restored to {card.key_id}"))
-    path, entry = export_payload(db, "restore", payload, Path(args.out), recipients=[card.age_recipient],
-                                 counter_from=0, counter_to=db.counter())
-    data = {"path": str(path), "station_code": code, "counts": payload.counts(), "new_key": card.key_id,
-            "enrolled": enrolled, "last_number": payload.meta["last_number"], "epoch": payload.meta["epoch"]}
-    emit(ctx, data, [str(path), pick(
-        f"已登记新电脑的密钥 {card.key_id} 为站点 {code} 的密钥，旧密钥已吊销；恢复包含 {sum(payload.counts().values())} 条记录",
-        f"enrolled {card.key_id} as station {code}'s key and revoked the old key; the restore bundle holds "
-        f"{sum(payload.counts().values())} rows")])
+    data = ctx.app().bundles.export_restore(args.station, args.card, args.out)
+    key, code, rows = data["new_key"], data["station_code"], sum(data["counts"].values())
+    emit(ctx, data, [data["path"], pick(
+        f"已登记新电脑的密钥 {key} 为站点 {code} 的密钥，旧密钥已吊销；恢复包含 {rows} 条记录",
+        f"enrolled {key} as station {code}'s key and revoked the old key; the restore bundle holds {rows} rows")])
     return 0

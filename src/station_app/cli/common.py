@@ -3,56 +3,84 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station_app import config
 from station_app.core.errors import StationError, ValidationError
 from station_app.core.i18n import pick
-from station_app.services.base import StationDB
+
+if TYPE_CHECKING:
+    from station_app.app import Application
 
 
 @dataclass
 class Context:
+    """One command's view of the installation: the application opened as `--user NAME` (which must exist) or,
+    without it, as the installation's administrator with the OS account noted in the access log."""
+
     paths: config.Paths
-    user: str
+    login: str | None = None
     json: bool = False
-    _db: StationDB | None = field(default=None, repr=False)
+    _app: "Application | None" = field(default=None, repr=False)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Context":
-        user = args.user or os.environ.get("STATION_APP_USER") or _os_user()
-        return cls(paths=config.resolve(args.data_dir), user=user, json=bool(getattr(args, "json", False)))
+        return cls(paths=config.resolve(args.data_dir), login=args.user or None, json=bool(getattr(args, "json", False)))
 
-    def db(self) -> StationDB:
-        """The opened, set-up installation (checked, backed up, migrated on first use)."""
-        if self._db is None:
-            self._db = StationDB.open(self.paths)
-            _ = self._db.station_id  # raises a clear message when init has not run
-            from station_app.store.backups import rolling_backup
+    def app(self) -> "Application":
+        """The opened, set-up installation (checked, backed up, migrated and signed in on first use)."""
+        if self._app is None:
+            from station_app.app import Application
 
-            rolling_backup(self._db)
-        return self._db
+            self._app = Application.open(self.paths, login=self.login, progress=progress_bar(self))
+        return self._app
 
-    def adopt(self, db: StationDB) -> None:
-        self._db = db
+    @property
+    def user(self) -> str:
+        """The acting login (opens the application)."""
+        return self.app().login
+
+    def db(self):  # -> StationDB; kept for handlers not yet moved onto the application object
+        return self.app().db
+
+    def adopt(self, app: "Application") -> None:
+        self._app = app
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._app is not None:
+            self._app.close()
+            self._app = None
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some service accounts
-        return "station"
+def progress_bar(ctx: Context):
+    """A progress callback (done, total, words) drawing a tqdm bar on a terminal for work that lasts over about a
+    second; nothing with --json or when stderr is not a terminal."""
+    if ctx.json or not sys.stderr.isatty():
+        return None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int, words: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            from tqdm import tqdm
+
+            # delay: the bar appears only when the work goes on for more than a second
+            bar = state["bar"] = tqdm(total=total, delay=1.0, leave=False, file=sys.stderr, unit="",
+                                      bar_format="{desc} {bar} {n_fmt}/{total_fmt}")
+        if total and bar.total != total:
+            bar.total = total
+        bar.set_description_str(words[:40], refresh=False)
+        bar.n = done
+        bar.refresh()
+        if total and done >= total:
+            bar.close()
+            state.pop("bar", None)
+
+    return update
 
 
 def add_json(p: argparse.ArgumentParser) -> None:
@@ -98,8 +126,7 @@ def fail(ctx: Context, error: StationError, *, code: int) -> int:
     if ctx.json:
         payload: dict[str, Any] = {"error": str(error)}
         if isinstance(error, ValidationError):
-            payload["problems"] = [{"field": p.field, "message": p.message, "row": p.row, "source": p.source}
-                                   for p in error.problems]
+            payload["problems"] = [p.as_dict() for p in error.problems]
         print(json.dumps(payload, ensure_ascii=False), file=sys.stderr)
     else:
         print(pick("错误：", "error: ") + str(error), file=sys.stderr)

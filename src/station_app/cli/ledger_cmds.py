@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from station_app.cli.common import Context, add_json, emit
+from station_app.cli.common import Context, add_json, emit, progress_bar
 from station_app.core.i18n import pick
 
 KINDS = ["consultation", "duty", "mediation", "posting", "outreach"]
@@ -41,9 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.ledger.importer import import_ledger
-
-    report = import_ledger(ctx.db(), args.file, args.kind, actor=ctx.user, dry_run=args.dry_run)
+    report = ctx.app().ledgers.import_file(args.file, args.kind, dry_run=args.dry_run, progress=progress_bar(ctx))
     emit(ctx, report.as_dict(), report.lines())
     if not report.ok:
         if not ctx.json:
@@ -55,9 +53,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.ledger.exporter import export_ledger
-
-    res = export_ledger(ctx.db(), args.kind, args.year, args.out, actor=ctx.user, station=args.station)
+    res = ctx.app().ledgers.export_file(args.kind, args.year, args.out, station=args.station,
+                                        progress=progress_bar(ctx))
     emit(ctx, res.as_dict(), pick(f"已导出 {res.rows} 行（{res.station}，{res.year}年）到 {res.path}",
                                   f"exported {res.rows} rows ({res.station}, {res.year}) to {res.path}"))
     return 0

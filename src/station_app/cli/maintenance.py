@@ -12,8 +12,7 @@ from pathlib import Path
 from station_app.cli.common import Context, add_json, emit, fail, table
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
-from station_app.store import backups
-from station_app.store.db import health_check
+from station_app.core.roles import PermissionDenied
 
 CHECK_LABELS = {
     "file": ("数据库文件", "database file"),
@@ -53,7 +52,9 @@ def _label(name: str) -> str:
 
 
 def _check(args, ctx: Context) -> int:
-    items = health_check(ctx.paths.database)
+    from station_app.app import Application
+
+    items = Application.check(ctx.paths)
     ok = all(i.ok for i in items)
     data = {"ok": ok, "database": str(ctx.paths.database), "checks": [i.as_dict() for i in items]}
 
@@ -75,7 +76,7 @@ def _check(args, ctx: Context) -> int:
 
 
 def _backup_now(args, ctx: Context) -> int:
-    path = backups.backup_now(ctx.paths.database, ctx.paths.backups)
+    path = ctx.app().backups.now()
     size = path.stat().st_size
     emit(ctx, {"path": str(path), "size": size},
          pick(f"已备份到 {path}（{size // 1024} KB）", f"backed up to {path} ({size // 1024} KB)"))
@@ -83,7 +84,9 @@ def _backup_now(args, ctx: Context) -> int:
 
 
 def _backup_list(args, ctx: Context) -> int:
-    rows = backups.list_backups(ctx.paths.backups)
+    from station_app.app import Application
+
+    rows = Application.backup_files(ctx.paths)
     kinds = {"daily": ("每日", "daily"), "weekly": ("每周", "weekly"), "manual": ("手动", "manual"),
              "pre-migrate": ("升级前", "before upgrade"), "pre-restore": ("恢复前", "before restore")}
     emit(ctx, [r.as_dict() for r in rows], table(
@@ -101,8 +104,12 @@ def _backup_restore(args, ctx: Context) -> int:
         raise StationError(pick(f"备份文件：找不到 {source}", f"backup file: no such file {source}"))
     # Nothing of this process may hold the database while its file is swapped.
     ctx.close()
+    from station_app.app import Application, SignInError
+
     try:
-        done = backups.restore(ctx.paths.database, ctx.paths.backups, source)
+        done = Application.restore_backup(ctx.paths, source, login=ctx.login)
+    except (PermissionDenied, SignInError):
+        raise  # not allowed: bad input (exit 2), nothing was touched
     except StationError as e:
         return fail(ctx, e, code=1)
     text = [pick(f"已从 {done.source} 恢复数据库。", f"restored the database from {done.source}.")]

@@ -11,6 +11,7 @@ from typing import Any
 from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core.i18n import pick
 from station_app.core.codes import CaseDocument, CaseSource, MediationOutcome
+from station_app.core.query import Query
 from station_app.services import mediation as md
 
 CASE_HELP = pick("案件：案号、编号或编号前几位", "case: case number, id, or the first characters of the id")
@@ -104,52 +105,52 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _result(ctx: Context, result, case_ref: str, text: str, **extra: Any) -> int:
-    case = md.get_case(ctx.db(), case_ref)
-    data = {"case_id": case.id, "case_no": case.case_no, "stage": case.stage, "outcome": case.outcome,
-            "counter": result.counter, "changes": [c.__dict__ for c in result.changes], **extra}
-    emit(ctx, data, text.format(no=case.case_no))
+    case = ctx.app().mediation.summary(case_ref)
+    data = {**case, "counter": result.counter, "changes": [c.__dict__ for c in result.changes], **extra}
+    emit(ctx, data, text.format(no=case["case_no"]))
     return 0
 
 
 def _open(args, ctx: Context) -> int:
     parties = [md.parse_party_spec(p) for p in args.party]
-    result = md.open_case(ctx.db(), ctx.user, collect(args, list(md.CASE_SPECS)), parties)
+    result = ctx.app().mediation.open(collect(args, list(md.CASE_SPECS)), parties)
     return _result(ctx, result, result.first("mediation_cases"), pick("已受理调解案件：{no}", "case accepted: {no}"))
 
 
 def _session(args, ctx: Context) -> int:
-    result = md.add_session(ctx.db(), ctx.user, args.case, collect(args, list(md.SESSION_SPECS)))
+    result = ctx.app().mediation.add_session(args.case, collect(args, list(md.SESSION_SPECS)))
     return _result(ctx, result, args.case, pick("已记录：{no}", "session recorded: {no}"))
 
 
 def _close(args, ctx: Context) -> int:
-    db = ctx.db()
-    result = md.close_case(db, ctx.user, args.case, collect(args, list(md.CLOSE_SPECS)))
-    case = md.get_case(db, args.case)
-    notice = md.closing_notice(case.outcome, case.judicial_confirmation_due_on)
-    return _result(ctx, result, case.id, pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case.outcome).label + pick("）\n", ")\n") + notice,
-                   notice=notice, judicial_confirmation_due_on=case.judicial_confirmation_due_on)
+    app = ctx.app()
+    result = app.mediation.close(args.case, collect(args, list(md.CLOSE_SPECS)))
+    case = app.mediation.summary(args.case)
+    notice, due = app.mediation.closing_notice(args.case)
+    return _result(ctx, result, case["case_id"], pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case["outcome"]).label + pick("）\n", ")\n") + notice,
+                   notice=notice, judicial_confirmation_due_on=due)
 
 
 def _followup(args, ctx: Context) -> int:
-    result = md.add_followup(ctx.db(), ctx.user, args.case, collect(args, list(md.FOLLOWUP_SPECS)))
+    result = ctx.app().mediation.add_followup(args.case, collect(args, list(md.FOLLOWUP_SPECS)))
     return _result(ctx, result, args.case, pick("已记录回访：{no}", "follow-up recorded: {no}"))
 
 
 def _document(args, ctx: Context) -> int:
-    result = md.set_document(ctx.db(), ctx.user, args.case, args.item, present=not args.absent, note=args.note)
+    result = ctx.app().mediation.set_document(args.case, args.item, present=not args.absent, note=args.note)
     state = pick("缺失", "absent") if args.absent else pick("已归入", "present")
     return _result(ctx, result, args.case, "{no}: " + f"{args.item} {state}")
 
 
 def _archive(args, ctx: Context) -> int:
-    result = md.archive_case(ctx.db(), ctx.user, args.case, args.on)
+    result = ctx.app().mediation.archive(args.case, args.on)
     return _result(ctx, result, args.case, pick("已立卷归档：{no}", "archived: {no}"))
 
 
 def _list(args, ctx: Context) -> int:
-    rows = md.list_cases(ctx.db(), year=args.year, outcome=args.outcome, overdue_only=args.overdue,
-                         limit=args.limit, offset=args.offset)
+    rows = ctx.app().mediation.list(Query(filters={"year": args.year, "outcome": args.outcome,
+                                                   "overdue": args.overdue or None},
+                                          limit=args.limit, offset=args.offset))
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.case_no, r.accepted_on.isoformat(), r.dispute_type, r.parties, r.stage, r.outcome, r.days_open,
           pick("超期", "overdue") if r.overdue else "",
@@ -161,13 +162,7 @@ def _list(args, ctx: Context) -> int:
 
 
 def _show(args, ctx: Context) -> int:
-    db = ctx.db()
-    if args.reveal:
-        from station_app.services.audit import log_access
-
-        case = md.get_case(db, args.case)
-        log_access(db, ctx.user, "reveal", "mediation_cases", case.id)
-    d = md.case_details(db, args.case, reveal=args.reveal)
+    d = ctx.app().mediation.get(args.case, reveal=args.reveal).values  # a reveal is access-logged by the service
     emit(ctx, d, _show_text(d))
     return 0
 

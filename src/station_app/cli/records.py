@@ -6,6 +6,7 @@ import argparse
 
 from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core.i18n import pick
+from station_app.core.query import Query
 from station_app.services import consultations as cs
 
 
@@ -79,22 +80,23 @@ def _changed(ctx: Context, result, zh: str, en: str) -> int:
 
 
 def _consult_add(args, ctx: Context) -> int:
-    result = cs.record_consultation(ctx.db(), ctx.user, collect(args, CONSULT_FIELDS))
+    result = ctx.app().consultations.record(collect(args, CONSULT_FIELDS))
     return _changed(ctx, result, "已登记咨询", "recorded consultation")
 
 
 def _consult_update(args, ctx: Context) -> int:
-    result = cs.update_consultation(ctx.db(), ctx.user, args.id, collect(args, CONSULT_FIELDS))
+    result = ctx.app().consultations.update(args.id, collect(args, CONSULT_FIELDS))
     return _changed(ctx, result, "已更正咨询", "updated consultation")
 
 
 def _consult_delete(args, ctx: Context) -> int:
-    result = cs.delete_consultation(ctx.db(), ctx.user, args.id)
+    result = ctx.app().consultations.delete(args.id)
     return _changed(ctx, result, "已删除咨询", "deleted consultation")
 
 
 def _consult_list(args, ctx: Context) -> int:
-    rows = cs.list_consultations(ctx.db(), year=args.year, search=args.search, limit=args.limit, offset=args.offset)
+    query = Query(filters={"year": args.year, "search": args.search}, limit=args.limit, offset=args.offset)
+    rows = ctx.app().consultations.list(query)
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.occurred_at.strftime("%Y-%m-%d %H:%M"), r.channel, r.consultant, r.phone, r.category, r.summary]
          for r in rows],
@@ -104,12 +106,6 @@ def _consult_list(args, ctx: Context) -> int:
 
 
 def _consult_show(args, ctx: Context) -> int:
-    db = ctx.db()
-    c = cs.get_consultation(db, args.id)
-    if args.reveal:
-        from station_app.services.audit import log_access
-
-        log_access(db, ctx.user, "reveal", "consultations", c.id)
-    d = cs.consultation_details(c, reveal=args.reveal)
+    d = ctx.app().consultations.get(args.id, reveal=args.reveal).values  # a reveal is access-logged by the service
     emit(ctx, d, "\n".join(f"{k}: {'' if v is None else v}" for k, v in d.items()))
     return 0

@@ -47,7 +47,7 @@ def _int(raw: str, zh: str, en: str) -> int:
 
 
 def _stats(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.reports.stats import format_stats, township_stats
+    from station_app.reports.stats import format_stats
 
     year = parse_year(args.year)
     today = None
@@ -56,7 +56,7 @@ def _stats(args: argparse.Namespace, ctx: Context) -> int:
             today = v.parse_date(args.as_of)
         except ValidationError as e:
             raise ValidationError.single("--as-of", e.problems[0].message) from None
-    stats = township_stats(ctx.db(), year, today=today)
+    stats = ctx.app().reports.stats(year, today=today)
     emit(ctx, stats, format_stats(stats))
     return 0
 

@@ -9,8 +9,7 @@ import os
 from station_app.cli.common import Context, add_json, emit, table
 from station_app.core.codes import Role, StationKind
 from station_app.core.i18n import pick
-from station_app.services import users
-from station_app.services.setup import init_installation
+from station_app.core.query import Query
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,24 +56,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _init(args: argparse.Namespace, ctx: Context) -> int:
-    db = init_installation(ctx.paths, kind=args.station_kind, code=args.code, name=args.name, actor=ctx.user)
-    ctx.adopt(db)
-    station = db.station()
-    result = {"station_id": station.id, "code": station.code, "name": station.name, "kind": station.kind,
-              "data_dir": str(ctx.paths.root)}
-    from station_app.sync import setup as sync_setup
+    from station_app.app import Application
 
-    result.update(sync_setup.after_init(db, township_card=getattr(args, "township_card", None)))
-    emit(ctx, result, pick(f"已初始化 {station.code} {station.name}（{StationKind(station.kind).label}），数据目录 {ctx.paths.root}",
-                           f"set up {station.code} {station.name} ({StationKind(station.kind).label}) in {ctx.paths.root}"))
+    app, result = Application.init(ctx.paths, kind=args.station_kind, code=args.code, name=args.name,
+                                   township_card=getattr(args, "township_card", None))
+    ctx.adopt(app)
+    code, name = result["code"], result["name"]
+    emit(ctx, result, pick(f"已初始化 {code} {name}（{StationKind(result['kind']).label}），数据目录 {ctx.paths.root}",
+                           f"set up {code} {name} ({StationKind(result['kind']).label}) in {ctx.paths.root}"))
     return 0
 
 
 def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.codes import PeriodUnit
-    from station_app.services.stations import posting_schedule
 
-    schedule = posting_schedule(ctx.db().station())
+    schedule = ctx.app().stations.schedule()
     emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else pick('不要求', 'not required')}"
                                   for cat, unit in schedule.items()))
     return 0
@@ -82,31 +78,30 @@ def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def _schedule_set(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.codes import PeriodUnit
-    from station_app.services.stations import posting_schedule, set_posting_schedule
 
     unit = {"每月": "month", "每季度": "quarter", "每年": "year", "不要求": "none"}.get(args.unit, args.unit)
-    db = ctx.db()
-    set_posting_schedule(db, ctx.user, args.category, unit)
-    schedule = posting_schedule(db.station())
+    schedule = ctx.app().stations.set_schedule(args.category, unit)
     emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(u).label if u else pick('不要求', 'not required')}"
                                   for cat, u in schedule.items()))
     return 0
 
 
 def _user_add(args: argparse.Namespace, ctx: Context) -> int:
+    app = ctx.app()
+    app.require("user.manage")  # before asking for a password
     if args.password_env:
         password = os.environ.get(args.password_env, "")
     else:
         password = getpass.getpass(pick("密码：", "Password: "))
-    user = users.add_user(ctx.db(), login=args.login, display_name=args.name, role=args.role, password=password)
-    emit(ctx, {"login": user.login, "name": user.display_name, "role": user.role},
+    user = app.users.add(login=args.login, name=args.name, role=args.role, password=password)
+    emit(ctx, {"login": user.login, "name": user.name, "role": user.role},
          pick(f"已添加用户 {user.login}（{user.role}）", f"added user {user.login} ({user.role})"))
     return 0
 
 
 def _user_list(args: argparse.Namespace, ctx: Context) -> int:
-    rows = users.list_users(ctx.db())
-    data = [{"login": u.login, "name": u.display_name, "role": u.role, "active": u.active} for u in rows]
-    emit(ctx, data, table([[u.login, u.display_name, u.role] for u in rows],
+    rows = ctx.app().users.list(Query(limit=None))
+    data = [u.as_dict() for u in rows]
+    emit(ctx, data, table([[u.login, u.name, u.role] for u in rows],
                           [pick("登录名", "login"), pick("姓名", "name"), pick("角色", "role")]))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station_app.cli.common import Context, add_json, emit, table
+from station_app.cli.common import Context, add_json, emit, progress_bar, table
 from station_app.core.i18n import pick
 from station_app.core.timefmt import local_text
 
@@ -69,11 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _identity_export(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
-    db = ctx.db()
-    path = identity.export_card(db, Path(args.out))
-    card = identity.build_card(db)
+    path, card = ctx.app().keys.export_card(args.out)
     emit(ctx, {"path": str(path), **card.as_dict()},
          pick(f"已写出公钥名片 {path}\n指纹：{card.fingerprint}（请通过电话向对方核对）",
               f"wrote the public card {path}\nfingerprint: {card.fingerprint} (read it to the other side by phone)"))
@@ -81,29 +77,20 @@ def _identity_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _identity_show(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
-    db = ctx.db()
-    card = identity.build_card(db)
-    data = card.as_dict()
-    township = identity.township_key(db)
-    data["township"] = None if township is None else {
-        "code": township.station_code, "name": township.station_name, "key_id": township.key_id,
-        "fingerprint": township.fingerprint}
-    lines = [f"{card.code} {card.name}", pick(f"密钥 ID：{card.key_id}", f"key id: {card.key_id}"),
-             pick(f"指纹：{card.fingerprint}", f"fingerprint: {card.fingerprint}"),
-             pick(f"age 公钥：{card.age_recipient}", f"age recipient: {card.age_recipient}")]
+    data = ctx.app().keys.show()
+    lines = [f"{data['code']} {data['name']}", pick(f"密钥 ID：{data['key_id']}", f"key id: {data['key_id']}"),
+             pick(f"指纹：{data['fingerprint']}", f"fingerprint: {data['fingerprint']}"),
+             pick(f"age 公钥：{data['age_recipient']}", f"age recipient: {data['age_recipient']}")]
+    township = data["township"]
     if township is not None:
-        lines.append(pick(f"信任的镇中心：{township.station_code} {township.station_name}（指纹 {township.fingerprint}）",
-                          f"trusted township: {township.station_code} {township.station_name} (fingerprint {township.fingerprint})"))
+        lines.append(pick(f"信任的镇中心：{township['code']} {township['name']}（指纹 {township['fingerprint']}）",
+                          f"trusted township: {township['code']} {township['name']} (fingerprint {township['fingerprint']})"))
     emit(ctx, data, lines)
     return 0
 
 
 def _identity_rotate(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
-    info = identity.rotate(ctx.db(), Path(args.out) if args.out else None)
+    info = ctx.app().keys.rotate(args.out)
     emit(ctx, info, pick(
         f"已更换密钥 {info['old_key_id']} → {info['key_id']}（新指纹 {info['fingerprint']}）\n"
         f"请把轮换声明 {info['statement']} 交给对方，对方运行 station-app enroll 该文件",
@@ -113,19 +100,15 @@ def _identity_rotate(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _identity_escrow(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
     recipient = None if args.recipient.lower() == "none" else args.recipient
-    card = identity.set_escrow_recipient(ctx.db(), recipient)
+    card = ctx.app().keys.set_escrow(recipient)
     emit(ctx, card.as_dict(), pick(f"托管公钥已设置；新指纹 {card.fingerprint}。请重新分发名片",
                                    f"escrow recipient set; new fingerprint {card.fingerprint}. Hand out the card again"))
     return 0
 
 
 def _enroll(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
-    info = identity.enroll(ctx.db(), Path(args.file))
+    info = ctx.app().keys.enroll(args.file)
     who = f"{info['code']} {info['name']}"
     text = {
         "enrolled": pick(f"已登记站点 {who}，指纹 {info['fingerprint']}", f"enrolled station {who}, fingerprint {info['fingerprint']}"),
@@ -139,41 +122,7 @@ def _enroll(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _stations(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
-    db = ctx.db()
-    keys = identity.enrolled_stations(db)
-    revoked = {r.key_id: r for r in identity.revocations(db)}
-    status_by_id: dict[str, dict] = {}
-    try:
-        from station_app.sync.merge import station_status
-    except ImportError:
-        station_status = None
-    if station_status is not None:
-        seen = {}
-        for k in keys:
-            seen.setdefault(k.station_id, {"station_id": k.station_id, "code": k.station_code, "name": k.station_name})
-        status_by_id = {st["station_id"]: st for st in station_status(db, enrolled=list(seen.values()))}
-    stations: dict[str, dict] = {}
-    for k in keys:
-        entry = stations.setdefault(k.station_id, {"station_id": k.station_id, "code": k.station_code,
-                                                   "name": k.station_name, "keys": []})
-        entry["keys"].append({"key_id": k.key_id, "fingerprint": k.fingerprint,
-                              "enrolled_at": k.enrolled_at.isoformat(timespec="seconds"),
-                              "superseded_at": k.superseded_at.isoformat(timespec="seconds") if k.superseded_at else None,
-                              "revoked": k.key_id in revoked})
-    for sid, entry in stations.items():
-        st = status_by_id.get(sid, {})
-        entry["last_number"] = st.get("last_number")
-        entry["last_imported_at"] = st.get("last_imported_at")
-        entry["missing"] = st.get("missing", [])
-        entry["forks"] = st.get("forks", [])
-        active = [k for k in entry["keys"] if not k["superseded_at"] and not k["revoked"]]
-        entry["fingerprint"] = active[0]["fingerprint"] if active else None
-    data = {"stations": list(stations.values()),
-            "revoked": [{"key_id": r.key_id, "code": r.station_code, "reason": r.reason,
-                         "revoked_at": r.revoked_at.isoformat(timespec="seconds"), "revoked_by": r.revoked_by}
-                        for r in revoked.values()]}
+    data = ctx.app().stations.overview()
     rows = []
     for e in data["stations"]:
         last = e["last_imported_at"]
@@ -192,12 +141,8 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _bundle_status(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync.exporter import exported_bundles
-    from station_app.sync.reference import confirmed_status
-
-    db = ctx.db()
-    exported = exported_bundles(db, "changes")
-    confirmed = confirmed_status(db)
+    status = ctx.app().bundles.status()
+    exported, confirmed = status["exported"], status["confirmed"]
     rows = [[e["number"], f"{e['counter_from']}–{e['counter_to']}", local_text(e["created_at"]),
              pick("未确认", "not confirmed") if e["number"] in confirmed["unconfirmed"] else pick("已确认", "confirmed")]
             for e in exported]
@@ -208,9 +153,7 @@ def _bundle_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _revoke(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import identity
-
-    out = identity.revoke(ctx.db(), args.target, reason=args.reason, actor=ctx.user)
+    out = ctx.app().keys.revoke(args.target, reason=args.reason)
     lines = [pick(f"{'已吊销' if r['status'] == 'revoked' else '早已吊销'} {r['code']} 的密钥 {r['key_id']}（{r['reason']}）",
                   f"{'revoked' if r['status'] == 'revoked' else 'already revoked'}: key {r['key_id']} of {r['code']} ({r['reason']})")
              for r in out]
@@ -219,10 +162,8 @@ def _revoke(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import exporter
-
-    db = ctx.db()
-    path = exporter.export_bundle(db, Path(args.out), full=args.full, from_counter=args.from_counter)
+    path = ctx.app().bundles.export(args.out, full=args.full, from_counter=args.from_counter,
+                                    progress=progress_bar(ctx))
     if path is None:
         emit(ctx, {"path": None}, pick("没有新的变更，未写出同步包", "nothing new since the last export; no bundle written"))
         return 0
@@ -231,10 +172,9 @@ def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync.importer import import_paths
     from station_app.sync.results import REFUSED
 
-    results = import_paths(ctx.db(), [Path(p) for p in args.paths])
+    results = ctx.app().bundles.import_paths(args.paths, progress=progress_bar(ctx))
     if not results:
         emit(ctx, [], pick("没有找到同步包（*.stbundle）", "no bundles (*.stbundle) found"))
         return 1

@@ -9,6 +9,7 @@ from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core.codes import OutreachKind, PostingCategory, PostingMedium
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
+from station_app.core.query import Query
 from station_app.services import advisers as ad
 from station_app.services import duty as du
 from station_app.services import outreach as ou
@@ -71,21 +72,21 @@ def _register_adviser(sub: argparse._SubParsersAction) -> None:
 
 
 def _adviser_add(args, ctx: Context) -> int:
-    return _changed(ctx, ad.record_adviser(ctx.db(), ctx.user, collect(args, ADVISER_FIELDS)),
+    return _changed(ctx, ctx.app().advisers.record(collect(args, ADVISER_FIELDS)),
                     "已添加法律顾问", "added adviser")
 
 
 def _adviser_update(args, ctx: Context) -> int:
-    return _changed(ctx, ad.update_adviser(ctx.db(), ctx.user, args.id, collect(args, ADVISER_FIELDS)),
+    return _changed(ctx, ctx.app().advisers.update(args.id, collect(args, ADVISER_FIELDS)),
                     "已更正法律顾问", "updated adviser")
 
 
 def _adviser_delete(args, ctx: Context) -> int:
-    return _changed(ctx, ad.delete_adviser(ctx.db(), ctx.user, args.id), "已删除法律顾问", "deleted adviser")
+    return _changed(ctx, ctx.app().advisers.delete(args.id), "已删除法律顾问", "deleted adviser")
 
 
 def _adviser_list(args, ctx: Context) -> int:
-    rows = ad.list_advisers(ctx.db(), include_inactive=args.all)
+    rows = ctx.app().advisers.list(Query(filters={} if args.all else {"active": True}, limit=None))
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.name, r.law_firm, r.phone, r.licence_no,
           pick("在岗", "yes") if r.active else pick("离任", "no")] for r in rows],
@@ -143,26 +144,22 @@ def _log_entry(text: str) -> dict[str, str]:
 
 def _duty_add(args, ctx: Context) -> int:
     data = collect(args, ["adviser_id", "start_at", "end_at", "place_station_id", "people_served", "summary"])
-    result = du.record_shift(ctx.db(), ctx.user, data, log=[_log_entry(t) for t in args.log])
+    result = ctx.app().duty.record(data, log=[_log_entry(t) for t in args.log])
     return _changed(ctx, result, "已登记值班", "recorded duty shift")
 
 
 def _duty_log(args, ctx: Context) -> int:
-    return _changed(ctx, du.add_log_entry(ctx.db(), ctx.user, args.id, _log_entry(args.entry)),
+    return _changed(ctx, ctx.app().duty.add_log_entry(args.id, _log_entry(args.entry)),
                     "已补记工作日志", "added work-log entry")
 
 
 def _duty_delete(args, ctx: Context) -> int:
-    return _changed(ctx, du.delete_shift(ctx.db(), ctx.user, args.id), "已删除值班", "deleted duty shift")
+    return _changed(ctx, ctx.app().duty.delete(args.id), "已删除值班", "deleted duty shift")
 
 
 def _duty_list(args, ctx: Context) -> int:
-    db = ctx.db()
-    adviser_id = None
-    if args.adviser:
-        with db.read() as s:
-            adviser_id = ad.resolve_adviser(s, args.adviser).id
-    rows = du.list_shifts(db, year=args.year, adviser_id=adviser_id, limit=args.limit, offset=args.offset)
+    rows = ctx.app().duty.list(Query(filters={"year": args.year, "adviser": args.adviser}, limit=args.limit,
+                                     offset=args.offset))
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.adviser, r.place, r.start_at.strftime("%Y-%m-%d %H:%M"), r.end_at.strftime("%H:%M"),
           f"{r.hours:g}", r.people_served, r.summary] for r in rows],
@@ -172,13 +169,7 @@ def _duty_list(args, ctx: Context) -> int:
 
 
 def _duty_show(args, ctx: Context) -> int:
-    db = ctx.db()
-    shift = du.get_shift(db, args.id)
-    if args.reveal:
-        from station_app.services.audit import log_access
-
-        log_access(db, ctx.user, "reveal", "duty_shifts", shift.id)
-    d = du.shift_details(db, shift, reveal=args.reveal)
+    d = ctx.app().duty.get(args.id, reveal=args.reveal).values  # a reveal is access-logged by the service
     head = [f"{k}: {'' if d[k] is None else d[k]}" for k in d if k != "log"]
     log = table([[e["position"], e["served"], e["content"], e["result"]] for e in d["log"]],
                 [pick("序号", "no."), pick("服务对象", "served"), pick("工作内容", "content"), pick("处理结果", "result")])
@@ -224,17 +215,17 @@ POSTING_FIELDS = list(po.SPECS)
 
 
 def _posting_add(args, ctx: Context) -> int:
-    result = po.record_posting(ctx.db(), ctx.user, collect(args, POSTING_FIELDS), photos=args.photo)
+    result = ctx.app().postings.record(collect(args, POSTING_FIELDS), photos=args.photo)
     return _changed(ctx, result, "已登记公开", "recorded posting")
 
 
 def _posting_takedown(args, ctx: Context) -> int:
-    result = po.take_down(ctx.db(), ctx.user, args.id, args.on or date.today())
+    result = ctx.app().postings.take_down(args.id, args.on or date.today())
     return _changed(ctx, result, "已撤下公开", "took posting down")
 
 
 def _posting_delete(args, ctx: Context) -> int:
-    return _changed(ctx, po.delete_posting(ctx.db(), ctx.user, args.id), "已删除公开", "deleted posting")
+    return _changed(ctx, ctx.app().postings.delete(args.id), "已删除公开", "deleted posting")
 
 
 def _posting_table(rows: list[po.PostingRow]) -> str:
@@ -247,7 +238,8 @@ def _posting_table(rows: list[po.PostingRow]) -> str:
 
 
 def _posting_list(args, ctx: Context) -> int:
-    rows = po.list_postings(ctx.db(), year=args.year, category=args.category, current_only=args.current)
+    rows = ctx.app().postings.list(Query(filters={"year": args.year, "category": args.category,
+                                                  "current": args.current or None}, limit=None))
     emit(ctx, [r.as_dict() for r in rows], _posting_table(rows))
     return 0
 
@@ -261,7 +253,7 @@ def _posting_due(args, ctx: Context) -> int:
             today = v.parse_date(args.today)
         except ValidationError as e:
             raise ValidationError.single("--today", e.problems[0].message) from None
-    rows = po.postings_due_for_takedown(ctx.db(), today, days=args.days)
+    rows = ctx.app().postings.due_for_takedown(today, days=args.days)
     emit(ctx, [r.as_dict() for r in rows], _posting_table(rows))
     return 0
 
@@ -292,16 +284,16 @@ def _register_outreach(sub: argparse._SubParsersAction) -> None:
 
 
 def _outreach_add(args, ctx: Context) -> int:
-    return _changed(ctx, ou.record_event(ctx.db(), ctx.user, collect(args, OUTREACH_FIELDS)),
+    return _changed(ctx, ctx.app().outreach.record(collect(args, OUTREACH_FIELDS)),
                     "已登记普法活动", "recorded outreach event")
 
 
 def _outreach_delete(args, ctx: Context) -> int:
-    return _changed(ctx, ou.delete_event(ctx.db(), ctx.user, args.id), "已删除普法活动", "deleted outreach event")
+    return _changed(ctx, ctx.app().outreach.delete(args.id), "已删除普法活动", "deleted outreach event")
 
 
 def _outreach_list(args, ctx: Context) -> int:
-    rows = ou.list_events(ctx.db(), year=args.year, kind=args.kind)
+    rows = ctx.app().outreach.list(Query(filters={"year": args.year, "kind": args.kind}, limit=None))
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.held_on, r.kind, r.topic, r.speaker or r.adviser, r.place, r.attendees, r.materials]
          for r in rows],

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
+from station_app.core.progress import NO_TASK, Task
 from station_app.ledger.importer import fingerprints, known_fingerprints
 from station_app.ledger.layouts import Layout, RowError, layout
 from station_app.ledger.read import display_width
@@ -46,7 +47,7 @@ class ExportResult:
 
 
 def export_ledger(db: StationDB, kind: str, year: int, out_path: str | Path, *, actor: str = "station",
-                  station: str | None = None) -> ExportResult:
+                  station: str | None = None, task: Task = NO_TASK) -> ExportResult:
     """Write this station's (or, at the township, `station`'s) records of `year` as a `kind` ledger."""
     lay = layout(kind)
     out = Path(out_path)
@@ -60,8 +61,11 @@ def export_ledger(db: StationDB, kind: str, year: int, out_path: str | Path, *, 
         st = _station(s, db, station)
         rows = list(lay.export_rows(s, st.id, year))
     cells = [values for _, values in rows]
+    task.step(0, 2, pick("生成文件", "building the file"))
     data = _xlsx(lay, year, cells) if fmt == ".xlsx" else _csv(lay, cells)
+    task.step(1, 2, pick("写入文件", "writing the file"))  # cancelling here leaves no file
     digest = write_atomic(out, data)
+    task.report(2, 2, out.name)
     _remember(db, lay, out.name, rows)
     if lay.personal_data:
         from station_app.services.audit import log_access

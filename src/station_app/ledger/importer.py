@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station_app.core.i18n import pick
+from station_app.core.progress import NO_TASK, Task
 from station_app.ledger.layouts import ImportContext, Layout, RowError, RowProblem, layout
 from station_app.ledger.read import Row, read_ledger
 from station_app.services.base import StationDB
@@ -150,11 +151,13 @@ def _more_problems(lay: Layout, row: Row, cell_error: RowError, problem) -> None
         pass  # checks that need the unreadable cells cannot run; the cell problems are reported
 
 
-def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry_run: bool = False) -> LedgerReport:
+def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry_run: bool = False,
+                  task: Task = NO_TASK) -> LedgerReport:
     """Import a ledger file of `kind` (consultation, duty, mediation, posting, outreach).
 
     Raises LedgerFileError when the file as a whole cannot be read (type, encoding, header); returns a report
-    otherwise. `report.ok` is False when rows are wrong: then nothing was written.
+    otherwise. `report.ok` is False when rows are wrong: then nothing was written. `task` reports progress and
+    may cancel (core.progress.Cancelled): the one write transaction is rolled back, nothing is written.
     """
     lay = layout(kind)
     p = Path(path)
@@ -167,6 +170,8 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
 
     # 1. every cell of every row
     parsed: list[tuple[Row, dict[str, Any]]] = []
+    total = len(table.rows)
+    task.step(0, total, pick("检查各行", "checking rows"))
     for row in table.rows:
         try:
             parsed.append((row, lay.parse_cells(row.values)))
@@ -198,6 +203,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
                 ctx = ImportContext(w)
                 for n, x in enumerate(fresh, start=1):
                     if n % FLUSH_EVERY == 0:
+                        task.step(n, len(fresh), pick("写入记录", "writing records"))
                         # Writer.add flushes each record alone while its history rows (and our fingerprints) wait
                         # for the commit; every such flush scans all pending objects, so without this a big file
                         # costs O(rows²). Flushing now and then keeps it linear; it is still one transaction.
@@ -212,6 +218,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
                                             sheet=x.row.sheet[:64] if x.row.sheet else None,
                                             row_number=x.row.number))
                 report.advisers_created = list(ctx.advisers_created)
+                task.step(len(fresh), len(fresh), pick("提交", "committing"))  # the last point to cancel
                 if report.problems or dry_run:
                     raise _Rollback
             report.imported = len(fresh)

@@ -37,18 +37,18 @@ def clean(specs: Mapping[str, Spec], data: Mapping[str, Any], *, partial: bool =
     out: dict[str, Any] = {}
     for key in data:
         if key not in specs:
-            problems.add(key, pick("不是可填写的字段", "is not a field of this record"))
+            problems.add(key, pick("不是可填写的字段", "is not a field of this record"), key=key)
     for key, spec in specs.items():
         if partial and key not in data:
             continue
         raw = data.get(key)
         if _blank(raw):
             if spec.required:
-                problems.add(spec.label, pick("不能为空", "is required"))
+                problems.add(spec.label, pick("不能为空", "is required"), key=key)
             else:
                 out[key] = spec.default
             continue
-        value = problems.check(spec.label, spec.parse, raw)
+        value = problems.check_key(key, spec.label, spec.parse, raw)
         if value is not None:
             out[key] = value
     problems.raise_if_any()
@@ -104,3 +104,39 @@ def money_fen(raw: Any) -> int:
     if d < 0:
         raise _fail(f"金额不能为负数：{raw}", f"an amount cannot be negative: {raw}")
     return int((d * 100).to_integral_value())
+
+
+def _label_key(label: str) -> str | None:
+    """The key of the field labelled `label` in any loaded service's specs (either language); None if unknown.
+    A composite label ("当事人1 / 姓名", "party 1 name") gives the key of its last part."""
+    found = _spec_key(label)
+    if found is None:
+        for sep in (" / ", " "):
+            if sep in label:
+                found = _spec_key(label.rsplit(sep, 1)[1])
+                if found is not None:
+                    break
+    return found
+
+
+def _spec_key(label: str) -> str | None:
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("station_app.") or module is None:
+            continue
+        for attr, value in vars(module).items():
+            if attr.endswith("SPECS") and isinstance(value, dict):
+                for key, spec in value.items():
+                    if isinstance(spec, Spec) and label in (spec.zh, spec.en):
+                        return key
+    return None
+
+
+def _install() -> None:
+    from station_app.core import errors
+
+    errors.label_key = _label_key
+
+
+_install()

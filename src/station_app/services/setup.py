@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from station_app.config import Paths
 from station_app.core import validators as v
@@ -36,6 +36,11 @@ def init_installation(paths: Paths, *, kind: StationKind, code: str, name: str, 
         w = Writer(s, sid, actor, source="init")
         w.add(Station(id=sid, station_id=sid, code=code, name=name, kind=kind.value))
         if admin_password is not None:
-            s.add(User(login=admin_login, display_name=admin_login, role=Role.ADMIN.value,
-                       password_hash=hash_password(admin_password)))
+            # Migration 0010 gives every installation an administrator account; init may set its password.
+            admin = s.execute(select(User).where(User.login == admin_login)).scalar_one_or_none()
+            if admin is None:
+                s.add(User(login=admin_login, display_name=admin_login, role=Role.ADMIN.value,
+                           password_hash=hash_password(admin_password)))
+            else:
+                admin.password_hash = hash_password(admin_password)
     return db

@@ -37,17 +37,22 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, base64.b64decode(digest))
 
 
-def add_user(db: StationDB, *, login: str, display_name: str, role: str, password: str) -> User:
+def add_user(db: StationDB, *, login: str, display_name: str, role: str, password: str,
+             actor: str | None = None) -> User:
+    """Add a user; only an administrator may (`actor`, when given, is checked; the application always gives it)."""
+    if actor is not None or db.strict_users:
+        db.authorize(actor or "", "user.manage")
     problems = Problems()
-    login = problems.check(pick("登录名", "login"), v.required_text, login, 64)
-    display_name = problems.check(pick("姓名", "name"), v.required_text, display_name, 64)
-    role_value = problems.check(pick("角色", "role"), v.code, Role, role)
+    login = problems.check_key("login", pick("登录名", "login"), v.required_text, login, 64)
+    display_name = problems.check_key("name", pick("姓名", "name"), v.required_text, display_name, 64)
+    role_value = problems.check_key("role", pick("角色", "role"), v.code, Role, role)
     if len(password) < 8:
-        problems.add(pick("密码", "password"), pick("密码至少8位", "at least 8 characters"))
+        problems.add(pick("密码", "password"), pick("密码至少8位", "at least 8 characters"), key="password")
     problems.raise_if_any()
     with db.raw_write() as s:
         if s.execute(select(User).where(User.login == login)).scalar_one_or_none():
-            raise ValidationError.single(pick("登录名", "login"), pick(f"已存在：{login}", f"already exists: {login}"))
+            raise ValidationError.single(pick("登录名", "login"), pick(f"已存在：{login}", f"already exists: {login}"),
+                                         key="login")
         user = User(login=login, display_name=display_name, role=role_value.value, password_hash=hash_password(password))
         s.add(user)
     return user
@@ -64,3 +69,35 @@ def authenticate(db: StationDB, login: str, password: str) -> User | None:
 def list_users(db: StationDB) -> list[User]:
     with db.read() as s:
         return list(s.execute(select(User).order_by(User.login)).scalars())
+
+
+def _user_for_change(s, login: str) -> User:
+    user = s.execute(select(User).where(User.login == login)).scalar_one_or_none()
+    if user is None:
+        raise ValidationError.single(pick("登录名", "login"), pick(f"没有这个用户：{login}", f"no such user: {login}"),
+                                     key="login")
+    return user
+
+
+def set_password(db: StationDB, actor: str, login: str, password: str) -> None:
+    """A new password: an administrator for anyone, every user for themself."""
+    if actor != login:
+        db.authorize(actor, "user.manage")
+    if len(password) < 8:
+        raise ValidationError.single(pick("密码", "password"), pick("密码至少8位", "at least 8 characters"), key="password")
+    with db.raw_write() as s:
+        _user_for_change(s, login).password_hash = hash_password(password)
+
+
+def set_active(db: StationDB, actor: str, login: str, active: bool) -> None:
+    """Deactivate (or reactivate) a user; the last active administrator cannot be deactivated."""
+    db.authorize(actor, "user.manage")
+    with db.raw_write() as s:
+        user = _user_for_change(s, login)
+        if not active and user.role == Role.ADMIN.value:
+            others = s.execute(select(User).where(User.role == Role.ADMIN.value, User.active.is_(True),
+                                                  User.login != login)).first()
+            if others is None:
+                raise ValidationError.single(pick("登录名", "login"), pick("不能停用最后一个管理员",
+                                             "the last administrator cannot be deactivated"), key="login")
+        user.active = active

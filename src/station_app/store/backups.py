@@ -6,6 +6,11 @@ weekly-2021-W09.sqlite3, manual-20210305-093000.sqlite3, pre-migrate-..., pre-re
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from station_app.store.stationdb import StationDB
+
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -71,7 +76,7 @@ def weekly_name(day: date) -> str:
     return f"weekly-{iso.year}-W{iso.week:02d}.sqlite3"
 
 
-def rolling_backup(db, today: date | None = None) -> list[Path]:
+def rolling_backup(db: StationDB, today: date | None = None) -> list[Path]:
     """Make today's daily (and this week's weekly) backup if missing, and prune old ones. Returns new files."""
     today = today or date.today()
     backups_dir: Path = db.paths.backups

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import re
 from functools import lru_cache
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
@@ -152,12 +153,18 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def open_database(path: Path, backups_dir: Path, *, create: bool = False) -> Engine:
-    """Open (or create) the station database at head, checking and backing up as the life cycle requires."""
+def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_only: bool = False,
+                  on_migrate: Callable[[str | None, str], None] | None = None) -> Engine | None:
+    """Open (or create) the station database at head, checking and backing up as the life cycle requires.
+
+    check_only: only refuse a missing database (nothing is created). on_migrate(current, head) is called before a
+    migration starts (a front end shows that opening will take a while)."""
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
         raise DatabaseError(pick(f"数据库不存在：{path}。请先运行 station-app init。",
                                  f"no database at {path}; run station-app init first."))
+    if check_only:
+        return None
     if exists:
         problems = quick_check(path)
         if problems:
@@ -169,6 +176,8 @@ def open_database(path: Path, backups_dir: Path, *, create: bool = False) -> Eng
     current = current_revision(engine) if exists else None
     head = head_revision()
     if current != head:
+        if on_migrate is not None:
+            on_migrate(current, head)
         if exists:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             dest = backups_dir / f"pre-migrate-{current or 'none'}-{stamp}.sqlite3"

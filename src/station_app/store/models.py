@@ -122,6 +122,7 @@ class AccessLog(Base):
     table_name: Mapped[str | None] = mapped_column(String(40))
     record_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[str | None] = mapped_column(Text)
+    os_account: Mapped[str | None] = mapped_column(String(64))  # the OS account when the CLI acted as admin
 
 
 class RecordHistory(Synced, Base):

@@ -16,6 +16,8 @@ payload.validate_payload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import gzip
 import hashlib
 import io
@@ -40,6 +42,7 @@ from station_app.store.keys_models import OwnKey
 from station_app.store.models import utcnow
 from station_app.sync import identity
 from station_app.sync.results import BundleRefused
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +201,7 @@ def seal(archive: bytes, header: BundleHeader, *, secret_key: minisign.SecretKey
     return bytes(sig) + b"\n" + ciphertext
 
 
-def write_bundle(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
+def write_bundle(db: StationDB, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
                  prev_sha256: str | None, payload: Any, out_dir: Path, recipients: list[str]) -> Path:
     """Write one bundle atomically (temp file, fsync, rename), then read it back and verify its signature."""
     return write_bundle_file(db, kind=kind, number=number, epoch=epoch, counter_from=counter_from,
@@ -206,10 +209,12 @@ def write_bundle(db, *, kind: str, number: int, epoch: int, counter_from: int, c
                              recipients=recipients)[0]
 
 
-def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
+def write_bundle_file(db: StationDB, *, kind: str, number: int, epoch: int, counter_from: int, counter_to: int,
                       prev_sha256: str | None, payload: Any, out_dir: Path,
-                      recipients: list[str]) -> tuple[Path, str, BundleHeader]:
-    """write_bundle, returning (path, sha256 of the file on disk, header)."""
+                      recipients: list[str], before_write: Callable[[], None] | None = None
+                      ) -> tuple[Path, str, BundleHeader]:
+    """write_bundle, returning (path, sha256 of the file on disk, header). `before_write` runs last before the
+    file is written (a cancel check: raising there leaves no file)."""
     if kind not in KINDS:
         raise ValueError(kind)
     if not recipients:
@@ -231,6 +236,8 @@ def write_bundle_file(db, *, kind: str, number: int, epoch: int, counter_from: i
             f"the bundle is too large ({len(data) // 2**20} MiB, limit {LIMITS.bundle_bytes // 2**20} MiB): "
             "export smaller ranges (--from)"))
     out = Path(out_dir) / bundle_file_name(station.code, kind, number)
+    if before_write is not None:
+        before_write()
     sha = write_atomic(out, data)
     # Read back what is on disk and check its signature, as the township will.
     disk = out.read_bytes()
@@ -288,7 +295,7 @@ class Signer:
     key_id: str
 
 
-def verify_bundle_bytes(db, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
+def verify_bundle_bytes(db: StationDB, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
     """Signature first: find the key by the signature's key id among the keys this installation trusts, refuse
     unknown and revoked keys, verify, and only then parse the (now authenticated) header."""
     sig, body = _split(data)
@@ -318,7 +325,7 @@ def verify_bundle_bytes(db, data: bytes) -> tuple[BundleHeader, bytes, Signer]:
     return header, body, Signer(trusted.role, trusted.station_id, trusted.station_code, kid)
 
 
-def _check_kind(db, header: BundleHeader, signer: Signer) -> None:
+def _check_kind(db: StationDB, header: BundleHeader, signer: Signer) -> None:
     here_township = db.station().kind == StationKind.CENTRE.value
     if signer.role == identity.ROLE_STATION:
         ok = here_township and header.kind == "changes"
@@ -329,7 +336,7 @@ def _check_kind(db, header: BundleHeader, signer: Signer) -> None:
                       f"this installation does not take this kind of bundle ({header.kind} from {header.station_code})")
 
 
-def decrypt(db, body: bytes) -> bytes:
+def decrypt(db: StationDB, body: bytes) -> bytes:
     identities = identity.age_identities(db)
     try:
         return pyrage.decrypt(body, identities)
@@ -464,7 +471,7 @@ def read_archive(tar_bytes: bytes) -> tuple[dict[str, list], dict[str, bytes], d
     return raw_tables, {h: content[f"files/{h}"] for h in files}, meta
 
 
-def open_bundle(db, path: Path) -> OpenedBundle:
+def open_bundle(db: StationDB, path: Path) -> OpenedBundle:
     """Check and open one bundle file; raise BundleRefused with a plain-language reason for any bad input.
 
     Order: size cap; signature against the enrolled/trusted key (nothing else parsed before); revoked keys
@@ -483,7 +490,7 @@ def open_bundle(db, path: Path) -> OpenedBundle:
     return OpenedBundle(path=path, sha256=sha, header=header, payload=payload)
 
 
-def check_signature(db, path: Path) -> tuple[str, BundleHeader]:
+def check_signature(db: StationDB, path: Path) -> tuple[str, BundleHeader]:
     """Only the cheap part of open_bundle: size cap, signature, header. Returns (sha256 of the file, header)."""
     data = _read_capped(Path(path))
     header, _body, signer = verify_bundle_bytes(db, data)
@@ -491,7 +498,7 @@ def check_signature(db, path: Path) -> tuple[str, BundleHeader]:
     return hashlib.sha256(data).hexdigest(), header
 
 
-def check_own_file(db, path: Path, *, kind: str, number: int) -> str | None:
+def check_own_file(db: StationDB, path: Path, *, kind: str, number: int) -> str | None:
     """sha256 of `path` if it is a complete bundle this installation signed with that kind and number, else None
     (used to settle an export that was interrupted)."""
     try:

@@ -20,16 +20,18 @@ from sqlalchemy import select
 
 from station_app.core.errors import StateError
 from station_app.core.i18n import pick
+from station_app.core.progress import NO_TASK, Task
 from station_app.store.keys_models import ExportedBundle
 from station_app.store.models import LocalState, utcnow
 from station_app.sync import identity
 from station_app.sync.bundle import BundleRefused, check_own_file, write_bundle_file
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 SYNC_LOG = "sync.log"
 
 
-def sync_logger(db) -> logging.Logger:
+def sync_logger(db: StationDB) -> logging.Logger:
     """The sync journal: paths.logs/sync.log (what was exported where, what was imported). It does not propagate,
     so the console stays quiet unless -v."""
     target = str((db.paths.logs / SYNC_LOG).resolve())
@@ -46,7 +48,7 @@ def sync_logger(db) -> logging.Logger:
     return logger
 
 
-def township_recipients(db) -> list[str]:
+def township_recipients(db: StationDB) -> list[str]:
     """Who a station's bundles are encrypted to: the trusted township, and its escrow recipient if it has one."""
     t = identity.township_key(db)
     if t is None:
@@ -56,7 +58,7 @@ def township_recipients(db) -> list[str]:
     return [t.age_recipient] + ([t.escrow_recipient] if t.escrow_recipient else [])
 
 
-def _chain_base(db) -> dict | None:
+def _chain_base(db: StationDB) -> dict | None:
     try:
         from station_app.sync.restore import chain_base
     except ImportError:  # the restore module is not there (yet)
@@ -76,7 +78,7 @@ def _chain_position(s, db, kind: str) -> tuple[int, str | None, int]:
     return pos
 
 
-def _settle_pending(db, kind: str) -> None:
+def _settle_pending(db: StationDB, kind: str) -> None:
     """Finish or forget a reservation left by an export that did not complete (see the module doc)."""
     with db.read() as s:
         pending = s.execute(select(ExportedBundle).where(ExportedBundle.kind == kind,
@@ -94,11 +96,12 @@ def _settle_pending(db, kind: str) -> None:
                                      kind, row.number)
 
 
-def export_payload(db, kind: str, payload: Any, out_dir: Path, *, recipients: list[str], counter_from: int = 0,
-                   counter_to: int = 0, epoch: int | None = None) -> tuple[Path, dict[str, Any]]:
+def export_payload(db: StationDB, kind: str, payload: Any, out_dir: Path, *, recipients: list[str], counter_from: int = 0,
+                   counter_to: int = 0, epoch: int | None = None, task: Task = NO_TASK) -> tuple[Path, dict[str, Any]]:
     """Number, chain, write and log one bundle of any kind (the data side uses it for reference and restore
-    bundles). Returns (path, log entry as a dict)."""
+    bundles). Returns (path, log entry as a dict). `task` may cancel up to the file's final write."""
     logger = sync_logger(db)
+    task.step(1, 3, pick("签名并加密", "signing and encrypting"))
     _settle_pending(db, kind)
     if epoch is None:
         with db.read() as s:
@@ -118,7 +121,8 @@ def export_payload(db, kind: str, payload: Any, out_dir: Path, *, recipients: li
     try:
         path, sha, _header = write_bundle_file(db, kind=kind, number=number, epoch=epoch, counter_from=counter_from,
                                                counter_to=counter_to, prev_sha256=prev_sha, payload=payload,
-                                               out_dir=out_dir, recipients=recipients)
+                                               out_dir=out_dir, recipients=recipients,
+                                               before_write=lambda: task.step(2, 3, pick("写入文件", "writing the file")))
     except BaseException:
         # Nothing reached the disk under that name (write_atomic renames last): release the number.
         with db.raw_write() as s:
@@ -131,12 +135,14 @@ def export_payload(db, kind: str, payload: Any, out_dir: Path, *, recipients: li
         r.status, r.sha256, r.size = "written", sha, path.stat().st_size
         entry = exported_dict(r)
     counts = {t: len(rows) for t, rows in payload.tables.items() if rows}
+    task.report(3, 3, path.name)
     logger.info("exported %s bundle %d (counter %d..%d, epoch %d, %d rows, %d files) to %s sha256 %s",
                 kind, number, counter_from, counter_to, epoch, sum(counts.values()), len(payload.files), path, sha)
     return path, entry
 
 
-def export_bundle(db, out_dir: Path, *, full: bool = False, from_counter: int | None = None) -> Path | None:
+def export_bundle(db: StationDB, out_dir: Path, *, full: bool = False, from_counter: int | None = None,
+                  task: Task = NO_TASK) -> Path | None:
     """Export this station's changes: by default those since the last export; `full` = everything from the
     start; `from_counter` = changes with counter >= N. Nothing new -> None, and nothing is written."""
     from station_app.sync.payload import collect_changes
@@ -160,12 +166,13 @@ def export_bundle(db, out_dir: Path, *, full: bool = False, from_counter: int | 
     if upto <= after:
         sync_logger(db).info("export: nothing new after counter %d", after)
         return None
+    task.step(0, 3, pick("收集变更", "collecting changes"))
     payload = collect_changes(db, after, upto)
     if not any(payload.tables.values()):
         sync_logger(db).info("export: no rows in counter range %d..%d", after, upto)
         return None
     path, _entry = export_payload(db, "changes", payload, out_dir, recipients=recipients, counter_from=after,
-                                  counter_to=upto, epoch=state.epoch)
+                                  counter_to=upto, epoch=state.epoch, task=task)
     return path
 
 
@@ -176,7 +183,7 @@ def exported_dict(r: ExportedBundle) -> dict[str, Any]:
             "created_at": r.created_at.isoformat(timespec="seconds") if r.created_at else None}
 
 
-def exported_bundles(db, kind: str | None = None) -> list[dict[str, Any]]:
+def exported_bundles(db: StationDB, kind: str | None = None) -> list[dict[str, Any]]:
     with db.read() as s:
         q = select(ExportedBundle).order_by(ExportedBundle.kind, ExportedBundle.number)
         if kind:

@@ -39,6 +39,7 @@ from station_app.core.i18n import pick
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import KeyRevocation, KeyRotation, OwnKey, TrustedKey
 from station_app.store.models import utcnow
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,7 @@ _CARD_KEYS = ("format", "station_id", "code", "name", "kind", "minisign_public_k
               "escrow_recipient", "fingerprint", "created_at")
 
 
-class IdentityError(StationError):
-    """A card, key file or rotation statement that cannot be used; nothing has been written."""
+from station_app.sync.keyring import IdentityError, keyring_for  # noqa: E402  (IdentityError is defined there)
 
 
 # -- small helpers -----------------------------------------------------------------------------------------------
@@ -108,20 +108,16 @@ def _chmod_private(path: Path) -> None:
 
 
 def get_passphrase(*, purpose: str, confirm: bool = False, required: bool = True) -> str | None:
-    """The key passphrase from STATION_APP_PASSPHRASE, else a prompt when a person is at the keyboard."""
-    value = os.environ.get(ENV_PASSPHRASE)
-    if value:
-        return value
+    """The key passphrase from STATION_APP_PASSPHRASE, else a prompt when a person is at the keyboard.
+    (Kept for scripts; the app asks through the key ring's passphrase provider, see sync/keyring.py.)"""
+    from station_app.sync.keyring import from_environment, terminal_prompt
+
     if not required:
-        return None
-    if not sys.stdin or not sys.stdin.isatty():
-        raise IdentityError(pick(
-            f"{purpose}需要密钥口令：请设置环境变量 {ENV_PASSPHRASE}，或在终端中运行以便输入口令",
-            f"{purpose} needs the key passphrase: set {ENV_PASSPHRASE} or run it in a terminal to type it"))
-    value = getpass.getpass(pick("密钥口令：", "Key passphrase: "))
-    if confirm and getpass.getpass(pick("再次输入口令：", "Repeat passphrase: ")) != value:
+        return from_environment(purpose)
+    value = terminal_prompt(purpose)
+    if confirm and value and getpass.getpass(pick("再次输入口令：", "Repeat passphrase: ")) != value:
         raise IdentityError(pick("两次输入的口令不一致", "the two passphrases differ"))
-    return value or None
+    return value
 
 
 # -- own keys ----------------------------------------------------------------------------------------------------
@@ -172,7 +168,7 @@ def _write_key_files(files: KeyFiles, pair: minisign.KeyPair, sk_bytes: bytes, a
     write_atomic(files.signing_pub, public_key_file_text(pair.public_key).encode("ascii"), mode=0o600)
 
 
-def generate_keys(db, *, passphrase: str | None = None) -> OwnKey:
+def generate_keys(db: StationDB, *, passphrase: str | None = None) -> OwnKey:
     """Make this installation's first keys (at init). Refuses when keys exist already: they are never replaced
     silently (use `rotate`)."""
     keys_dir = db.paths.keys
@@ -197,15 +193,12 @@ def generate_keys(db, *, passphrase: str | None = None) -> OwnKey:
     return row
 
 
-def own_key(db) -> OwnKey:
+def own_key(db: StationDB) -> OwnKey:
     with db.read() as s:
         row = s.execute(select(OwnKey).where(OwnKey.retired_at.is_(None))).scalar_one_or_none()
     if row is None:
         raise StateError(pick("本机还没有密钥（初始化未完成？）", "this installation has no keys yet (was init completed?)"))
     return row
-
-
-_secret_cache: dict[tuple[str, float], Any] = {}
 
 
 def _read_key_file(path: Path) -> bytes:
@@ -215,48 +208,53 @@ def _read_key_file(path: Path) -> bytes:
         raise IdentityError(pick(f"找不到密钥文件：{path}", f"key file missing: {path}")) from None
 
 
-def load_signing_key(db, *, files: KeyFiles | None = None) -> minisign.SecretKey:
-    """The (decrypted) minisign secret key; asks for the passphrase when the key file is protected."""
+def _decrypted_signing_key(data: bytes, passphrase: str) -> minisign.SecretKey:
+    sk = minisign.SecretKey.from_bytes(data)
+    sk.decrypt(passphrase)
+    return sk
+
+
+def load_signing_key(db: StationDB, *, files: KeyFiles | None = None) -> minisign.SecretKey:
+    """The (decrypted) minisign secret key; asks the key ring's passphrase provider when the file is protected."""
     files = files or KeyFiles.current(db.paths.keys)
     data = _read_key_file(files.signing_key)
     sk = minisign.SecretKey.from_bytes(data)
     if sk.is_encrypted():
-        pw = get_passphrase(purpose=pick("使用签名密钥", "using the signing key"))
-        try:
-            sk.decrypt(pw or "")
-        except minisign.Error:
-            raise IdentityError(pick("密钥口令不正确", "wrong key passphrase")) from None
+        return keyring_for(db).try_passphrases(pick("使用签名密钥", "using the signing key"),
+                                                lambda pw: _decrypted_signing_key(data, pw), minisign.Error)
     return sk
 
 
-def _load_age_identity(path: Path) -> pyrage.x25519.Identity:
-    st = path.stat()
-    cache_key = (str(path), st.st_mtime)
-    if cache_key in _secret_cache:
-        return _secret_cache[cache_key]
+def _is_age_encrypted(data: bytes) -> bool:
+    return data.lstrip().startswith(b"-----BEGIN AGE ENCRYPTED FILE-----") or data.startswith(_AGE_ENCRYPTED_MAGIC)
+
+
+def _load_age_identity(db: StationDB, path: Path) -> pyrage.x25519.Identity:
+    ring = keyring_for(db)
+    cache_key = (str(path), path.stat().st_mtime)
+    cached = ring.identity(cache_key)
+    if cached is not None:
+        return cached
     data = _read_key_file(path)
-    if data.lstrip().startswith(b"-----BEGIN AGE ENCRYPTED FILE-----") or data.startswith(_AGE_ENCRYPTED_MAGIC):
-        pw = get_passphrase(purpose=pick("解密同步包", "decrypting bundles"))
-        try:
-            data = pyrage.passphrase.decrypt(data, pw or "")
-        except pyrage.DecryptError:
-            raise IdentityError(pick("密钥口令不正确", "wrong key passphrase")) from None
+    if _is_age_encrypted(data):
+        data = ring.try_passphrases(pick("解密同步包", "decrypting bundles"),
+                                    lambda pw: pyrage.passphrase.decrypt(data, pw), pyrage.DecryptError)
     lines = [ln.strip() for ln in data.decode("ascii", "replace").splitlines()
              if ln.strip() and not ln.startswith("#")]
     if len(lines) != 1:
         raise IdentityError(pick(f"age 密钥文件格式不对：{path}", f"the age key file is malformed: {path}"))
     identity = pyrage.x25519.Identity.from_str(lines[0])
-    _secret_cache[cache_key] = identity
+    ring.keep_identity(cache_key, identity)
     return identity
 
 
-def age_identities(db) -> list[pyrage.x25519.Identity]:
+def age_identities(db: StationDB) -> list[pyrage.x25519.Identity]:
     """Every age identity this installation holds: the current one and those rotated out (bundles in flight)."""
-    out = [_load_age_identity(KeyFiles.current(db.paths.keys).age_key)]
+    out = [_load_age_identity(db, KeyFiles.current(db.paths.keys).age_key)]
     retired = db.paths.keys / RETIRED
     if retired.is_dir():
         for p in sorted(retired.glob(f"*-{AGE_KEY}")):
-            out.append(_load_age_identity(p))
+            out.append(_load_age_identity(db, p))
     return out
 
 
@@ -287,7 +285,7 @@ class Card:
         return minisign.PublicKey.from_base64(self.minisign_public_key)
 
 
-def build_card(db) -> Card:
+def build_card(db: StationDB) -> Card:
     key = own_key(db)
     station = db.station()
     return Card(format=CARD_FORMAT, station_id=station.id, code=station.code, name=station.name, kind=station.kind,
@@ -296,14 +294,14 @@ def build_card(db) -> Card:
                 created_at=key.created_at.isoformat(timespec="seconds") + "Z")
 
 
-def write_card_file(db) -> Path:
+def write_card_file(db: StationDB) -> Path:
     """Keep an up-to-date copy of this installation's card under keys/ (what `identity export` hands out)."""
     path = db.paths.keys / CARD_FILE
     write_atomic(path, build_card(db).to_json().encode("utf-8"), mode=0o600)
     return path
 
 
-def export_card(db, out: Path) -> Path:
+def export_card(db: StationDB, out: Path) -> Path:
     out = Path(out)
     if out.is_dir():
         out = out / f"{db.station().code}-card.json"
@@ -416,7 +414,7 @@ def _trusted_from_card(card: Card, role: str, *, station_id: str | None = None) 
                       fingerprint=card.fingerprint, card=card.to_json(), enrolled_at=utcnow())
 
 
-def _is_township(db) -> bool:
+def _is_township(db: StationDB) -> bool:
     return db.station().kind == StationKind.CENTRE.value
 
 
@@ -427,7 +425,7 @@ def _check_not_revoked(s, key_id: str) -> None:
                                  f"key {key_id} was revoked on {rev.revoked_at:%Y-%m-%d} ({rev.reason}); it cannot be used"))
 
 
-def trust_township(db, card: Card | Path | str) -> dict[str, Any]:
+def trust_township(db: StationDB, card: Card | Path | str) -> dict[str, Any]:
     """At a village station: trust this township card (bundles are encrypted to it; its bundles are verified
     with it). The same card again is a no-op; a different township key only comes through rotation."""
     if not isinstance(card, Card):
@@ -459,13 +457,13 @@ def _trust_info(row: TrustedKey, status: str) -> dict[str, Any]:
             "name": row.station_name, "key_id": row.key_id, "fingerprint": row.fingerprint}
 
 
-def township_key(db) -> TrustedKey | None:
+def township_key(db: StationDB) -> TrustedKey | None:
     with db.read() as s:
         return s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
                                                   TrustedKey.superseded_at.is_(None))).scalar_one_or_none()
 
 
-def enroll(db, card_path: Path | str) -> dict[str, Any]:
+def enroll(db: StationDB, card_path: Path | str) -> dict[str, Any]:
     """Accept a file from another installation: at the township a station card (enroll), at a station the township
     card (trust); at either a rotation statement of a key already trusted. Returns what happened (JSON-able)."""
     path = Path(card_path)
@@ -488,7 +486,7 @@ def enroll(db, card_path: Path | str) -> dict[str, Any]:
     return enroll_station(db, card)
 
 
-def enroll_station(db, card: Card) -> dict[str, Any]:
+def enroll_station(db: StationDB, card: Card) -> dict[str, Any]:
     """At the township: trust a village station's card. The same card twice is a no-op; a station (id or code)
     already enrolled with another key is refused (a new key comes by rotation, or by restore)."""
     if card.kind != StationKind.VILLAGE.value:
@@ -520,7 +518,7 @@ def enroll_station(db, card: Card) -> dict[str, Any]:
     return _trust_info(row, "enrolled")
 
 
-def enroll_replacement(db, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
+def enroll_replacement(db: StationDB, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
     """At the township, for a restore: enroll the new installation's card for an enrolled station whose PC was
     replaced, under the station's existing id (the restore hands that id to the new installation), and revoke every
     other key of that station (the old PC may be in anyone's hands)."""
@@ -542,7 +540,7 @@ def read_card(path: Path | str) -> dict[str, Any]:
     return load_card(path).as_dict()
 
 
-def enroll_card(db, card: dict[str, Any] | Card, *, replace_station: str | None = None) -> dict[str, Any]:
+def enroll_card(db: StationDB, card: dict[str, Any] | Card, *, replace_station: str | None = None) -> dict[str, Any]:
     """Enroll a card at the township. With replace_station (an enrolled station id), the card's keys become that
     station's current keys whatever id and code the new installation's card names (a restore); the station's other
     keys are marked superseded (revoke them with revoke_station_keys)."""
@@ -575,7 +573,7 @@ def enroll_card(db, card: dict[str, Any] | Card, *, replace_station: str | None 
     return _trust_info(row, "enrolled")
 
 
-def revoke_station_keys(db, station_id: str, *, except_key_id: str | None = None, reason: str = "",
+def revoke_station_keys(db: StationDB, station_id: str, *, except_key_id: str | None = None, reason: str = "",
                         actor: str = "restore") -> list[str]:
     """Revoke every enrolled key of a station but one; returns the key ids newly revoked."""
     reason = reason or pick("站点电脑更换（恢复）", "station PC replaced (restore)")
@@ -592,13 +590,13 @@ def revoke_station_keys(db, station_id: str, *, except_key_id: str | None = None
     return out
 
 
-def enrolled_stations(db) -> list[TrustedKey]:
+def enrolled_stations(db: StationDB) -> list[TrustedKey]:
     with db.read() as s:
         return list(s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION)
                               .order_by(TrustedKey.station_code, TrustedKey.enrolled_at)).scalars())
 
 
-def revocations(db) -> list[KeyRevocation]:
+def revocations(db: StationDB) -> list[KeyRevocation]:
     with db.read() as s:
         return list(s.execute(select(KeyRevocation).order_by(KeyRevocation.revoked_at)).scalars())
 
@@ -611,7 +609,7 @@ def find_revocation(s, key_id: str) -> KeyRevocation | None:
     return s.execute(select(KeyRevocation).where(KeyRevocation.key_id == key_id)).scalar_one_or_none()
 
 
-def revoke(db, target: str, *, reason: str, actor: str) -> list[dict[str, Any]]:
+def revoke(db: StationDB, target: str, *, reason: str, actor: str) -> list[dict[str, Any]]:
     """At the township: refuse from now on every bundle signed with a station's key (by station code: all its
     active keys; or by key id). Revoking twice is a no-op."""
     if not _is_township(db):
@@ -644,17 +642,33 @@ def revoke(db, target: str, *, reason: str, actor: str) -> list[dict[str, Any]]:
     return out
 
 
+def _protection_of(db: StationDB, files: KeyFiles) -> str | None:
+    """The passphrase protecting the current keys (None when they are unprotected), proven by unlocking them."""
+    encrypted = minisign.SecretKey.from_bytes(_read_key_file(files.signing_key)).is_encrypted()
+    if not encrypted and not _is_age_encrypted(_read_key_file(files.age_key)):
+        return None
+    ring = keyring_for(db)
+    if encrypted:
+        load_signing_key(db, files=files).wipe()
+    else:
+        _load_age_identity(db, files.age_key)
+    passphrase = ring.remembered_passphrase()
+    if not passphrase:
+        raise IdentityError(pick("无法确认现有密钥的口令，未更换密钥", "could not confirm the keys' passphrase; keys not replaced"))
+    return passphrase
+
+
 # -- rotation ----------------------------------------------------------------------------------------------------
 
-def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
+def rotate(db: StationDB, out_dir: Path | None = None) -> dict[str, Any]:
     """Replace this installation's keys. Writes a rotation statement (the new card, signed by the old and the new
     key) that the other side accepts with `enroll`. Old keys move to keys/retired/ (bundles in flight still open)."""
     old = own_key(db)
     keys_dir = db.paths.keys
     cur = KeyFiles.current(keys_dir)
     old_sk = load_signing_key(db)
-    passphrase = get_passphrase(purpose="", required=False) if minisign.SecretKey.from_bytes(
-        cur.signing_key.read_bytes()).is_encrypted() else None
+    # The new keys get the old keys' protection: the passphrase that just unlocked them (never silently none).
+    passphrase = _protection_of(db, cur)
     pair, sk_bytes, age_bytes, identity = _make_key_material(passphrase)
     station = db.station()
     new_pub = public_key_b64(pair.public_key)
@@ -696,7 +710,7 @@ def rotate(db, out_dir: Path | None = None) -> dict[str, Any]:
             "statement": str(stmt_path), "card": str(card_path)}
 
 
-def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]:
+def accept_rotation(db: StationDB, data: bytes, source: str = "rotation") -> dict[str, Any]:
     """Accept a rotation statement: both signatures must verify, the old key must be one we trust and not revoked,
     and the new card must name the same station. The old key stays valid for bundles (it was not compromised)."""
     def bad(zh: str, en: str) -> IdentityError:
@@ -751,7 +765,7 @@ def accept_rotation(db, data: bytes, source: str = "rotation") -> dict[str, Any]
     return _trust_info(row, "rotated")
 
 
-def set_escrow_recipient(db, recipient: str | None) -> Card:
+def set_escrow_recipient(db: StationDB, recipient: str | None) -> Card:
     """At the township: an offline escrow age recipient that stations also encrypt their bundles to. Stations learn
     it from the township card (re-trusted by rotation) – so set it before handing out the card."""
     if recipient is not None:

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
+from station_app.core.progress import NO_TASK, Task
 from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, open_bundle
 from station_app.sync.exporter import sync_logger
 from station_app.sync.merge import already_imported
 from station_app.sync.results import REFUSED, BundleRefused, ImportResult
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _dispatch(db, bundle) -> ImportResult:
+def _dispatch(db: StationDB, bundle) -> ImportResult:
     kind = bundle.header.kind
     if kind == "changes":
         from station_app.sync.merge import apply_changes
@@ -60,7 +62,7 @@ def _file_sha256(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def import_one(db, path: Path) -> ImportResult:
+def import_one(db: StationDB, path: Path) -> ImportResult:
     logger = sync_logger(db)
     code = number = None
     try:
@@ -83,6 +85,12 @@ def import_one(db, path: Path) -> ImportResult:
     return result
 
 
-def import_paths(db, paths: list[Path]) -> list[ImportResult]:
+def import_paths(db: StationDB, paths: list[Path], *, task: Task = NO_TASK) -> list[ImportResult]:
+    """Import each bundle (each one all or nothing); `task` may cancel between bundles."""
     files = expand_paths(paths)
-    return [import_one(db, p) for p in files]
+    out = []
+    for n, p in enumerate(files):
+        task.step(n, len(files), p.name)
+        out.append(import_one(db, p))
+    task.report(len(files), len(files), "")
+    return out

@@ -40,6 +40,7 @@ from station_app.store.rowdata import column_names
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
 from station_app.sync.payload import _columns as payload_columns, parsed_rows, photo_file
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class Fork(Exception):
 
 # -- the transaction ---------------------------------------------------------------------------------------------
 @contextmanager
-def merge_session(db) -> Iterator[Session]:
+def merge_session(db: StationDB) -> Iterator[Session]:
     """A write transaction (BEGIN IMMEDIATE) with foreign-key enforcement off; commits on success.
 
     PRAGMA foreign_keys is a no-op inside a transaction, so it is switched on the raw connection before the
@@ -190,7 +191,7 @@ def log_bundle(s: Session, bundle, counts: dict[str, int]) -> None:
         imported_at=utcnow(), counts=counts, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None))
 
 
-def flag_fork(db, bundle, fork: Fork) -> None:
+def flag_fork(db: StationDB, bundle, fork: Fork) -> None:
     """Record the fork for review (once per offered file and reason) in its own small transaction."""
     h = bundle.header
     with db.raw_write() as s:
@@ -339,7 +340,7 @@ def write_rows(s: Session, plans: dict[str, _Plan]) -> dict[str, int]:
     return counts
 
 
-def store_files(db, rows: dict[str, list[dict]], files: dict[str, bytes]) -> int:
+def store_files(db: StationDB, rows: dict[str, list[dict]], files: dict[str, bytes]) -> int:
     """Write the carried photos under photos/ (atomic; a file already there with the right hash is kept).
 
     Done before the transaction commits: a rollback leaves at worst an unreferenced file named by its hash."""
@@ -364,7 +365,7 @@ def _result(bundle, status: str, message: str, *, counts=None, missing=None, for
                         missing=list(missing or []), message=message, fork=fork)
 
 
-def refusal(db, bundle, error: Exception) -> ImportResult:
+def refusal(db: StationDB, bundle, error: Exception) -> ImportResult:
     """The result of a refused bundle; a fork is first recorded for review."""
     if isinstance(error, Fork):
         flag_fork(db, bundle, error)
@@ -374,7 +375,7 @@ def refusal(db, bundle, error: Exception) -> ImportResult:
     return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
 
 
-def already_imported(db, sha256: str, path=None) -> ImportResult | None:
+def already_imported(db: StationDB, sha256: str, path=None) -> ImportResult | None:
     """The result for a file whose exact bytes were merged before, or None (cheap: one indexed look-up)."""
     with db.read() as s:
         b = s.execute(select(ReceivedBundle).where(ReceivedBundle.sha256 == sha256)).scalar_one_or_none()
@@ -390,7 +391,7 @@ def already_imported(db, sha256: str, path=None) -> ImportResult | None:
                                      f"{local_text(b.imported_at)}; nothing changed"))
 
 
-def apply_changes(db, bundle) -> ImportResult:
+def apply_changes(db: StationDB, bundle) -> ImportResult:
     """Merge one station's changes bundle (township side). Never raises for a refused bundle: returns it."""
     h = bundle.header
     try:
@@ -453,7 +454,7 @@ def _ranges_text(numbers: list[int]) -> str:
 
 
 # -- status ------------------------------------------------------------------------------------------------------
-def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
+def station_status(db: StationDB, enrolled: list[dict] | None = None) -> list[dict]:
     """Per station that sent bundles (or is enrolled): code, name, last bundle and time, missing numbers, forks."""
     with db.read() as s:
         marks = {m.station_id: m for m in s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars()}
@@ -497,7 +498,7 @@ def station_status(db, enrolled: list[dict] | None = None) -> list[dict]:
     return out
 
 
-def receipts(db) -> list[dict]:
+def receipts(db: StationDB) -> list[dict]:
     """What this installation holds of each station's bundles (the township's receipts for reference bundles)."""
     with db.read() as s:
         marks = list(s.execute(select(StationMark).where(StationMark.kind == "changes")).scalars())

@@ -23,6 +23,7 @@ from station_app.core.i18n import pick
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync.results import BundleRefused
+from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,10 @@ class Payload:
 
 # -- reading -----------------------------------------------------------------------------------------------------
 def photo_file(paths, sha256: str, file_name: str) -> Path:
-    """Where a posting photo lives (same layout as services.postings.photo_path: photos/ab/ab12…ef.jpg)."""
-    if not SHA_RE.match(sha256 or ""):
-        raise ValueError(f"not a sha256: {sha256!r}")
-    ext = Path(file_name or "").suffix.lower()
-    if ext not in PHOTO_TYPES:
-        raise ValueError(f"not a photo file name: {file_name!r}")
-    return paths.photos / sha256[:2] / (sha256 + ext)
+    """Where a posting photo lives (store.photos.photo_path: photos/ab/ab12…ef.jpg)."""
+    from station_app.store.photos import photo_path
+
+    return photo_path(paths, sha256, file_name)
 
 
 def rows_of(session, model, *where) -> list[dict]:
@@ -99,7 +97,7 @@ def read_photo_files(paths, photo_rows: list[dict]) -> dict[str, bytes]:
     return files
 
 
-def collect_changes(db, after: int, upto: int) -> Payload:
+def collect_changes(db: StationDB, after: int, upto: int) -> Payload:
     """This installation's own rows with after < counter <= upto (tombstones and record_history included) and the
     posting photos those rows reference."""
     sid = db.station_id

@@ -24,6 +24,7 @@ from station_app.sync import merge
 from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, parsed_rows, read_photo_files, rows_of
 from station_app.sync.results import ALREADY, IMPORTED, BundleRefused, ImportResult
+from station_app.store.stationdb import StationDB
 
 #: The township's own tables a station needs: the roster, the planned duty schedule, and the centre itself (duty
 #: shifts and advisers point at it).
@@ -37,13 +38,13 @@ def code_tables_version() -> str:
     return hashlib.sha256(json.dumps(tables, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def require_township(db) -> None:
+def require_township(db: StationDB) -> None:
     if db.station().kind != StationKind.CENTRE.value:
         raise StateError(pick("只有镇公共法律服务中心可以导出参考数据或恢复包",
                               "only the township centre exports reference data and restore bundles"))
 
 
-def reference_tables(db) -> dict[str, list[dict]]:
+def reference_tables(db: StationDB) -> dict[str, list[dict]]:
     """The township's own rows of the reference tables (all versions' latest, tombstones included) and their
     history."""
     sid = db.station_id
@@ -58,7 +59,7 @@ def reference_tables(db) -> dict[str, list[dict]]:
     return tables
 
 
-def build_reference(db) -> Payload:
+def build_reference(db: StationDB) -> Payload:
     """The reference payload (township side). The header's counter range is (0, db.counter()]."""
     require_township(db)
     tables = reference_tables(db)
@@ -87,7 +88,7 @@ def store_receipts(s, township_id: str, reference_number: int, receipts: list[di
         row.received_at = utcnow()
 
 
-def apply_reference(db, bundle) -> ImportResult:
+def apply_reference(db: StationDB, bundle) -> ImportResult:
     """Merge the township's reference bundle at a station and record its receipts (one transaction)."""
     h = bundle.header
     try:
@@ -124,7 +125,7 @@ def apply_reference(db, bundle) -> ImportResult:
                          counts=counts)
 
 
-def confirmed_status(db) -> dict[str, Any]:
+def confirmed_status(db: StationDB) -> dict[str, Any]:
     """What the township has confirmed of this station's bundles, for a CLI line and the GUI.
 
     Keys: confirmed (bool: a receipt exists), reference_number, issued_at, numbers ([first, last] ranges held by

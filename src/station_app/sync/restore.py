@@ -22,12 +22,13 @@ from station_app.sync.merge import Fork, merge_session
 from station_app.sync.payload import Payload, read_photo_files, rows_of, parsed_rows
 from station_app.sync.reference import code_tables_version, reference_tables, require_township, store_receipts
 from station_app.sync.results import IMPORTED, BundleRefused, ImportResult
+from station_app.store.stationdb import StationDB
 
 #: Counter values per epoch: a station would need a billion changes to run into the next epoch's range.
 EPOCH_SPAN = 1_000_000_000
 
 
-def find_station(db, station_code: str) -> tuple[str, str, str]:
+def find_station(db: StationDB, station_code: str) -> tuple[str, str, str]:
     """(station id, code, name) of a station the township knows, by code."""
     code = (station_code or "").strip().upper()
     with db.read() as s:
@@ -43,7 +44,7 @@ def find_station(db, station_code: str) -> tuple[str, str, str]:
                              f"the township holds no data of station {code}; there is nothing to restore"))
 
 
-def build_restore(db, station_code: str) -> Payload:
+def build_restore(db: StationDB, station_code: str) -> Payload:
     """Every row the township holds of that station (latest versions, tombstones, history, photos) plus the
     township's reference rows, and in `meta` where the station's chain and counter continue."""
     require_township(db)
@@ -94,7 +95,7 @@ def _fresh(s, station_id: str) -> bool:
     return s.execute(select(func.count()).select_from(ChainBase)).scalar() == 0
 
 
-def apply_restore(db, bundle) -> ImportResult:
+def apply_restore(db: StationDB, bundle) -> ImportResult:
     """Re-home a freshly initialised installation onto the restored station and load its rows (one transaction)."""
     h = bundle.header
     try:
@@ -139,7 +140,7 @@ def apply_restore(db, bundle) -> ImportResult:
             merge.update_mark(s, h.station_id, "restore", h.station_code)
     except (Fork, BundleRefused) as e:
         return merge.refusal(db, bundle, e)
-    db._station_id = None  # the installation is now the restored station
+    db.reload_identity()  # the installation is now the restored station
     total = sum(counts.values())
     return merge._result(bundle, IMPORTED, pick(
         f"已恢复站点 {meta['station_code']}（{meta['station_name']}）：{total} 条记录；新纪元 {epoch}，"
@@ -148,7 +149,7 @@ def apply_restore(db, bundle) -> ImportResult:
         f"bundle numbers continue at {meta['last_number'] + 1}"), counts=counts)
 
 
-def chain_base(db) -> dict[str, Any] | None:
+def chain_base(db: StationDB) -> dict[str, Any] | None:
     """Where this (restored) station's bundle chain continues: {number, sha256, counter_to, epoch}, or None."""
     with db.read() as s:
         row = s.execute(select(ChainBase).where(ChainBase.station_id == db.station_id)).scalar_one_or_none()

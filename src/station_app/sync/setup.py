@@ -6,12 +6,15 @@ from typing import Any
 
 from station_app.core.i18n import pick
 from station_app.sync import identity
+from station_app.store.stationdb import StationDB
 
 
-def after_init(db, *, township_card: str | None = None) -> dict[str, Any]:
+def after_init(db: StationDB, *, township_card: str | None = None) -> dict[str, Any]:
     """Called by `init` once the station record exists. The passphrase (optional) comes from
     STATION_APP_PASSPHRASE; init never prompts, so scripted set-ups do not hang."""
-    passphrase = identity.get_passphrase(purpose="", required=False)
+    from station_app.sync.keyring import keyring_for
+
+    passphrase = keyring_for(db).passphrase_for_new_keys()
     # Keys first: the station record exists already, so an installation must never be left without keys.
     key = identity.generate_keys(db, passphrase=passphrase)
     info: dict[str, Any] = {"key_id": key.key_id, "fingerprint": key.fingerprint,

@@ -1,0 +1,264 @@
+"""The application: one object per opened installation, bound to the signed-in user.
+
+Every front end (the CLI today, the PySide6 GUI next) reaches every use case through it, the way Anki's
+`Collection` or Electrum's `Wallet` are reached. Opening checks, backs up and migrates the database (progress is
+reported), makes the rolling backup and signs the user in:
+
+    app = Application.open(paths, login="li", password="...")      # the GUI: sign in with a password
+    app = Application.open(paths, login="li")                       # the CLI: --user li (must exist)
+    app = Application.open(paths, os_account="zhang")               # the CLI without --user: the admin acts
+    app.consultations.page(Query(filters={"year": 2021}))
+    app.mediation.close(case_id, {...})                              # refused unless mediator or admin
+    app.close()                                                      # also locks the key ring
+
+The areas (`app.consultations`, `app.mediation`, `app.bundles`, ...) live in `station_app.usecases`; they call the
+services with this application's database and login, so the services' role checks apply to every front end.
+The front ends never touch the store or SQLAlchemy (a test enforces it for cli/).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from station_app.config import Paths
+from station_app.core.codes import Role, StationKind
+from station_app.core.errors import StationError
+from station_app.core.i18n import pick
+from station_app.core.progress import CancelFn, ProgressFn, task_of
+from station_app.core.roles import PermissionDenied, allowed, role_label
+from station_app.store.stationdb import StationDB
+from station_app.sync.keyring import KeyRing, PassphraseProvider
+
+
+class SignInError(StationError):
+    """Sign-in refused: unknown user, inactive user or wrong password. Nothing was opened."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who acts: a user of this installation. `os_account` is the operating-system account at the keyboard when
+    the command line acts as the installation's administrator without --user (it goes to the access log)."""
+
+    login: str
+    name: str
+    role: str
+    os_account: str | None = None
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
+    def may(self, permission: str) -> bool:
+        return allowed(self.role, permission)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"login": self.login, "name": self.name, "role": self.role, "os_account": self.os_account}
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    id: str
+    code: str
+    name: str
+    kind: str
+
+    @property
+    def is_township(self) -> bool:
+        return self.kind == StationKind.CENTRE.value
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"station_id": self.id, "code": self.code, "name": self.name, "kind": self.kind}
+
+
+def os_account() -> str:
+    """The operating-system account at the keyboard (STATION_APP_USER overrides it, e.g. on a shared service)."""
+    value = os.environ.get("STATION_APP_USER")
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts
+        return "unknown"
+
+
+class Application:
+    """An opened installation and its signed-in user. Use `open` or `init`; close when done."""
+
+    def __init__(self, db: StationDB, user: Principal, keyring: KeyRing):
+        self._db = db
+        self.user = user
+        self.keyring = keyring
+        keyring.attach(db)
+        db.os_account = user.os_account  # the access log names the OS account beside the login
+        from station_app import usecases as uc
+
+        self.consultations = uc.records.Consultations(self)
+        self.advisers = uc.records.Advisers(self)
+        self.duty = uc.records.Duty(self)
+        self.postings = uc.records.Postings(self)
+        self.outreach = uc.records.Outreach(self)
+        self.mediation = uc.mediation.Mediation(self)
+        self.users = uc.admin.Users(self)
+        self.access_log = uc.admin.AccessLogArea(self)
+        self.backups = uc.admin.Backups(self)
+        self.reports = uc.admin.Reports(self)
+        self.ledgers = uc.admin.Ledgers(self)
+        self.stations = uc.sync.Stations(self)
+        self.keys = uc.sync.Keys(self)
+        self.bundles = uc.sync.Bundles(self)
+
+    # -- opening -----------------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, paths: Paths, *, login: str | None = None, password: str | None = None,
+             os_account: str | None = None, passphrase: PassphraseProvider | None = None,
+             backup: bool = True, progress: ProgressFn | None = None) -> "Application":
+        """Open the installation at `paths` and sign in.
+
+        - `login` and `password`: the GUI's sign-in; a wrong password or unknown login is refused.
+        - `login` alone: the command line's `--user NAME`; the user must exist and be active.
+        - neither: the installation's administrator acts; `os_account` is written to the access log.
+        A missing database is refused before any folder is made."""
+        task = task_of(progress)
+        task.step(0, 3, pick("检查数据库", "checking the database"))
+        db = StationDB.open(paths, migrate=lambda cur, head: task.step(
+            1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")))
+        try:
+            _ = db.station_id  # a clear message when init has not run
+            user = sign_in(db, login=login, password=password, os_account=os_account)
+            if backup:
+                task.step(2, 3, pick("每日备份", "daily backup"))
+                from station_app.store.backups import rolling_backup
+
+                rolling_backup(db)
+            db.strict_users = True
+            task.step(3, 3, pick("已打开", "opened"))
+            return cls(db, user, KeyRing(passphrase))
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def init(cls, paths: Paths, *, kind: StationKind, code: str, name: str, township_card: str | Path | None = None,
+             admin_password: str | None = None, os_account: str | None = None,
+             passphrase: PassphraseProvider | None = None) -> tuple["Application", dict[str, Any]]:
+        """Set up a new installation: the station record, its administrator, its keys and (at a station) trust in
+        the township's card. The card is read and checked first, so a bad card leaves nothing behind."""
+        from station_app.usecases.setup import init_installation_with_keys
+
+        return init_installation_with_keys(cls, paths, kind=kind, code=code, name=name, township_card=township_card,
+                                           admin_password=admin_password, os_account=os_account,
+                                           passphrase=passphrase)
+
+    # -- life cycle --------------------------------------------------------------------------------------------
+    @property
+    def paths(self) -> Paths:
+        return self._db.paths
+
+    @property
+    def db(self) -> StationDB:
+        """The store object, for the use-case areas and tests. Front ends do not use it."""
+        return self._db
+
+    @property
+    def login(self) -> str:
+        return self.user.login
+
+    def station(self) -> StationInfo:
+        s = self._db.station()
+        return StationInfo(s.id, s.code, s.name, s.kind)
+
+    def require(self, permission: str) -> None:
+        """Refuse early (before any input is read) what the signed-in role may not do; services check again."""
+        self._db.authorize(self.login, permission)
+
+    def may(self, permission: str) -> bool:
+        return self._db.may(self.login, permission)
+
+    def lock(self) -> None:
+        """Forget unlocked keys and the remembered passphrase (the GUI's "lock" and idle timeout)."""
+        self.keyring.lock()
+
+    def close(self) -> None:
+        self.keyring.wipe()
+        self._db.close()
+
+    def __enter__(self) -> "Application":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def backup_files(paths: Paths, query: Any = None) -> list[Any]:
+        """The backups of an installation, newest first; works without opening it (a damaged database too)."""
+        from station_app.usecases.admin import list_backup_files
+
+        return list_backup_files(paths, query)
+
+    @staticmethod
+    def restore_backup(paths: Paths, source: str | Path, *, login: str | None = None) -> Any:
+        """Put a backup in place of the database. When the database still opens, the acting user (the admin
+        without `login`) must be allowed to restore; a damaged or missing database can always be restored (that
+        is what backups are for). Nothing of this process may hold the database meanwhile."""
+        from station_app.store import backups
+        from station_app.store.db import DatabaseError
+
+        try:
+            app = Application.open(paths, login=login, backup=False)
+        except DatabaseError:
+            app = None
+        if app is not None:
+            try:
+                app.require("backup.restore")
+            finally:
+                app.close()
+        return backups.restore(paths.database, paths.backups, Path(source))
+
+    @staticmethod
+    def check(paths: Paths) -> list[Any]:
+        """`station-app check`: storage, foreign keys, schema, search index, counter; without opening or
+        migrating (works on a damaged file too)."""
+        from station_app.store.db import health_check
+
+        return health_check(paths.database)
+
+
+def admin_of(db: StationDB) -> Principal:
+    """The installation's administrator account: the first active admin (made at init, or by migration 0010)."""
+    from sqlalchemy import select
+
+    from station_app.store.models import User
+
+    with db.read() as s:
+        u = s.execute(select(User).where(User.role == Role.ADMIN.value, User.active.is_(True))
+                      .order_by(User.created_at, User.login).limit(1)).scalar_one_or_none()
+    if u is None:
+        raise SignInError(pick("本机没有可用的管理员账户；请用 station-app user add --role 管理员 添加",
+                               "this installation has no active administrator; add one with station-app user add"))
+    return Principal(u.login, u.display_name, u.role)
+
+
+def sign_in(db: StationDB, *, login: str | None, password: str | None, os_account: str | None) -> Principal:
+    if login is None:
+        admin = admin_of(db)
+        return Principal(admin.login, admin.name, admin.role, os_account=os_account or globals()["os_account"]())
+    if password is not None:
+        from station_app.services.users import authenticate
+
+        u = authenticate(db, login, password)
+        if u is None:
+            raise SignInError(pick("用户名或密码不正确", "wrong login or password"))
+        return Principal(u.login, u.display_name, u.role, os_account=os_account)
+    u = db.user(login)
+    if u is None or not u.active:
+        raise SignInError(pick(f"用户 {login} 不存在或已停用（station-app user list 列出本机用户）",
+                               f"no active user {login} here (station-app user list shows the users)"))
+    return Principal(u.login, u.display_name, u.role, os_account=os_account)
+
+
+__all__ = ["Application", "CancelFn", "PermissionDenied", "Principal", "ProgressFn", "SignInError", "StationInfo",
+           "admin_of", "os_account", "sign_in"]

@@ -1,0 +1,60 @@
+"""One shape for every list: filters, sort key and direction, a page; a count takes the same filters.
+
+This is what a Qt model with canFetchMore/fetchMore needs: it asks `count(query)` once and then
+`list(query.page_at(offset))` as the view scrolls. Unknown filter or sort keys are refused with the key named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from station_app.core.errors import ValidationError
+from station_app.core.i18n import pick
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Query:
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    sort: str | None = None  # a key the list names in its SORTS; None = the list's natural order
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = DEFAULT_LIMIT  # None = everything (exports, counts)
+
+    def page_at(self, offset: int, limit: int | None = None) -> "Query":
+        return replace(self, offset=offset, limit=self.limit if limit is None else limit)
+
+    def where(self, **filters: Any) -> "Query":
+        return replace(self, filters={**self.filters, **{k: v for k, v in filters.items() if v is not None}})
+
+    def filter(self, key: str, default: Any = None) -> Any:
+        value = self.filters.get(key, default)
+        return default if value is None else value
+
+    def check(self, filters: frozenset[str] | set[str], sorts: Mapping[str, Any] | set[str]) -> None:
+        """Refuse unknown filter/sort keys and bad pages, naming the key (a front end marks the right control)."""
+        bad = [ValidationError.single(k, pick("不是可用的筛选条件", "is not a filter of this list")).problems[0]
+               for k in self.filters if k not in filters]
+        if self.sort is not None and self.sort not in sorts:
+            bad += ValidationError.single("sort", pick(f"不能按“{self.sort}”排序", f"cannot sort by {self.sort!r}")).problems
+        if self.offset < 0:
+            bad += ValidationError.single("offset", pick("不能为负数", "cannot be negative")).problems
+        if self.limit is not None and not 0 < self.limit <= MAX_LIMIT:
+            bad += ValidationError.single("limit", pick(f"应在 1 到 {MAX_LIMIT} 之间", f"must be 1 to {MAX_LIMIT}")).problems
+        if bad:
+            raise ValidationError(bad)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    total: int
+    offset: int
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.rows) < self.total

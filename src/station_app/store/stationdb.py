@@ -1,0 +1,318 @@
+"""The open installation and its unit of work.
+
+`StationDB.write(actor)` is the one way records change: inside it, every added, updated or deleted record is stamped
+with the station's next change counter (taken in the same transaction, so it only grows and survives restarts
+exactly as far as the data does), gets its metadata, and leaves a row in `record_history`. On leaving the block the
+transaction commits; on any exception nothing is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select, text, update
+from sqlalchemy.orm import Session
+
+from station_app.config import Paths
+from station_app.core.errors import NotFoundError, StateError
+from station_app.core.i18n import pick
+from station_app.store.db import open_database, session_factory
+from station_app.core.roles import PermissionDenied, allowed, table_permission
+from station_app.store.models import LocalState, RecordHistory, Station, Synced, User, new_id, utcnow
+from station_app.store.rowdata import json_value, record_values
+
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=Synced)
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    id: str
+    action: str  # create, update, delete
+
+
+@dataclass
+class ChangeSet:
+    """What a write changed: the counter it was stamped with and each touched record."""
+
+    counter: int | None = None
+    changes: list[Change] = field(default_factory=list)
+
+    def ids(self, table: str) -> list[str]:
+        return [c.id for c in self.changes if c.table == table]
+
+    def first(self, table: str) -> str:
+        return self.ids(table)[0]
+
+
+class Writer:
+    """One write transaction at this installation."""
+
+    def __init__(self, session: Session, station_id: str, actor: str, source: str | None,
+                 authorize: Callable[[str], None] | None = None):
+        self.session = session
+        self.station_id = station_id
+        self.actor = actor
+        self.source = source
+        self.result = ChangeSet()
+        self._authorize = authorize
+        self._granted: set[str] = set()
+
+    def require(self, permission: str) -> None:
+        """Refuse (PermissionDenied, the transaction rolls back) unless the actor's role holds `permission`;
+        services call it for actions finer than a table (closing a case). Checked once per transaction."""
+        if self._authorize is not None and permission not in self._granted:
+            self._authorize(permission)
+            self._granted.add(permission)
+
+    def _allow(self, table: str) -> None:
+        """The actor's role must allow writing this table (core/roles.py TABLE_PERMISSIONS)."""
+        permission = table_permission(table)
+        if permission:
+            self.require(permission)
+
+    @property
+    def counter(self) -> int:
+        """The change counter of this transaction, taken on first use: one value per committed change set."""
+        if self.result.counter is None:
+            value = self.session.execute(
+                update(LocalState).where(LocalState.id == 1).values(counter=LocalState.counter + 1)
+                .returning(LocalState.counter)
+            ).scalar_one()
+            self.result.counter = value
+        return self.result.counter
+
+    def _stamp(self, obj: Synced, *, creating: bool) -> None:
+        now = utcnow()
+        obj.counter = self.counter
+        obj.updated_at = now
+        obj.updated_by = self.actor
+        if creating:
+            obj.id = obj.id or new_id()
+            obj.station_id = obj.station_id or self.station_id
+            obj.created_at = now
+            obj.created_by = self.actor
+            if obj.deleted is None:
+                obj.deleted = False
+
+    def _history(self, obj: Synced, action: str, changes: dict[str, Any]) -> None:
+        h = RecordHistory(
+            id=new_id(), station_id=self.station_id, table_name=obj.__tablename__, record_id=obj.id,  # type: ignore[attr-defined]
+            action=action, changes=changes, source=self.source,
+        )
+        self._stamp(h, creating=True)
+        self.session.add(h)
+
+    def _check_owner(self, obj: Synced) -> None:
+        if obj.station_id != self.station_id:
+            raise StateError(pick("该记录属于其他站点，本站不能修改（每条记录只由创建它的站点修改）",
+                                  "this record belongs to another station; only the station that created it may change it"))
+
+    def add(self, obj: T) -> T:
+        self._allow(obj.__tablename__)  # type: ignore[attr-defined]
+        self._stamp(obj, creating=True)
+        _apply_defaults(obj)
+        # No flush here: the session batches inserts (autoflush before a query, flush at commit), which keeps bulk
+        # writes such as ledger imports fast. Foreign keys are checked at commit (see StationDB.write), since
+        # the unit of work does not order inserts by foreign keys that have no relationship().
+        self.session.add(obj)
+        values = record_values(obj)
+        self._history(obj, "create", {k: [None, v] for k, v in values.items() if k not in _META and v is not None})
+        self.result.changes.append(Change(obj.__tablename__, obj.id, "create"))  # type: ignore[attr-defined]
+        return obj
+
+    def update(self, obj: T, **values: Any) -> dict[str, list[Any]]:
+        """Apply `values`; record only real changes. Returns {field: [old, new]} (empty when nothing changed)."""
+        self._allow(obj.__tablename__)  # type: ignore[attr-defined]
+        self._check_owner(obj)
+        if obj.deleted:
+            raise StateError(pick("记录已删除，不能修改", "the record has been deleted and cannot be changed"))
+        changes: dict[str, list[Any]] = {}
+        for key, new in values.items():
+            old = getattr(obj, key)
+            if old != new:
+                changes[key] = [json_value(old), json_value(new)]
+                setattr(obj, key, new)
+        if changes:
+            self._stamp(obj, creating=False)
+            self._history(obj, "update", changes)
+            self.result.changes.append(Change(obj.__tablename__, obj.id, "update"))  # type: ignore[attr-defined]
+        return changes
+
+    def delete(self, obj: Synced) -> None:
+        """Tombstone: the record stays (so the deletion travels) but is no longer shown or counted."""
+        self._allow(obj.__tablename__)  # type: ignore[attr-defined]
+        self._check_owner(obj)
+        if obj.deleted:
+            return
+        obj.deleted = True
+        self._stamp(obj, creating=False)
+        self._history(obj, "delete", {"deleted": [False, True]})
+        self.result.changes.append(Change(obj.__tablename__, obj.id, "delete"))  # type: ignore[attr-defined]
+
+
+def _apply_defaults(obj: Synced) -> None:
+    """Fill unset columns with their scalar defaults now, so history records what the row will hold."""
+    for col in obj.__table__.columns:  # type: ignore[attr-defined]
+        default = col.default
+        if default is not None and default.is_scalar and getattr(obj, col.key) is None:
+            setattr(obj, col.key, default.arg)
+
+
+_META = frozenset({"id", "station_id", "counter", "created_at", "updated_at", "created_by", "updated_by", "deleted"})
+
+
+class StationDB:
+    """An opened installation: its paths, engine and which station it is.
+
+    `strict_users`: when set (the application sets it on sign-in), every actor must be an active user of this
+    installation; otherwise an actor that is no user here (a script, a test) writes without a role check. An actor
+    that *is* a user is always held to its role (core/roles.py)."""
+
+    def __init__(self, paths: Paths, engine: Engine):
+        self.paths = paths
+        self.engine = engine
+        self._reader, self._writer = session_factory(engine)
+        self._station_id: str | None = None
+        self.strict_users = False
+        self.os_account: str | None = None  # written to the access log beside the acting login
+
+    @classmethod
+    def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None
+             ) -> "StationDB":
+        if not create:
+            # Check before making any folder: a mistyped --data-dir must leave nothing behind.
+            open_database(paths.database, paths.backups, create=False, check_only=True)
+        paths.ensure()
+        engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate)
+        assert engine is not None
+        return cls(paths, engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "StationDB":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- identity -------------------------------------------------------------------------------------------
+    @property
+    def initialised(self) -> bool:
+        with self._reader() as s:
+            return s.get(LocalState, 1) is not None
+
+    @property
+    def station_id(self) -> str:
+        if self._station_id is None:
+            with self._reader() as s:
+                state = s.get(LocalState, 1)
+                if state is None:
+                    raise StateError(pick("本机尚未初始化，请先运行 station-app init",
+                                          "this installation is not set up yet; run station-app init"))
+                self._station_id = state.station_id
+        return self._station_id
+
+    def reload_identity(self) -> None:
+        """Forget the cached station id: after a restore re-homes this installation onto another station."""
+        self._station_id = None
+
+    def station(self, session: Session | None = None) -> Station:
+        if session is not None:
+            return session.get(Station, self.station_id)  # type: ignore[return-value]
+        with self._reader() as s:
+            return s.get(Station, self.station_id)  # type: ignore[return-value]
+
+    def counter(self) -> int:
+        with self._reader() as s:
+            return s.execute(select(LocalState.counter).where(LocalState.id == 1)).scalar_one()
+
+    # -- users and roles ------------------------------------------------------------------------------------
+    def user(self, login: str) -> User | None:
+        """The user with this login (active or not), or None."""
+        with self._reader() as s:
+            return s.execute(select(User).where(User.login == login)).scalar_one_or_none()
+
+    def role_of(self, actor: str) -> str | None:
+        """The role of an active user; None when `actor` is no active user here."""
+        u = self.user(actor)
+        return u.role if u is not None and u.active else None
+
+    def authorize(self, actor: str, permission: str) -> str | None:
+        """Refuse (PermissionDenied) unless `actor` may do `permission`; returns the actor's role."""
+        u = self.user(actor)
+        if u is None:
+            if self.strict_users:
+                raise PermissionDenied(actor, "", permission)
+            return None
+        if not u.active:
+            raise PermissionDenied(actor, u.role, permission)
+        if not allowed(u.role, permission):
+            raise PermissionDenied(actor, u.role, permission)
+        return u.role
+
+    def may(self, actor: str, permission: str) -> bool:
+        try:
+            self.authorize(actor, permission)
+            return True
+        except PermissionDenied:
+            return False
+
+    # -- sessions -------------------------------------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as s:
+            yield s
+
+    @contextmanager
+    def write(self, actor: str, *, source: str | None = None) -> Iterator[Writer]:
+        """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any exception."""
+        with self._writer() as s:
+            with s.begin():
+                s.execute(text("PRAGMA defer_foreign_keys=ON"))  # reset by SQLite at the end of the transaction
+                w = Writer(s, self.station_id, actor, source, authorize=lambda permission: self.authorize(actor, permission))
+                yield w
+
+    @contextmanager
+    def raw_write(self) -> Iterator[Session]:
+        """A write transaction without stamping: for setup, merges and restores that bring their own metadata."""
+        with self._writer() as s:
+            with s.begin():
+                yield s
+
+    def fetch(self, model: type[T], record_id: str) -> T:
+        """One live record by id (or unique id prefix), read in its own session."""
+        with self._reader() as s:
+            return self.get(s, model, record_id)
+
+    def tombstone(self, actor: str, model: type[T], record_id: str) -> ChangeSet:
+        """Delete one record that has no children (a tombstone and a history row)."""
+        with self.write(actor) as w:
+            w.delete(self.get(w.session, model, record_id))
+        return w.result
+
+    def get(self, session: Session, model: type[T], record_id: str, *, allow_deleted: bool = False) -> T:
+        obj = session.get(model, record_id)
+        if obj is None or (obj.deleted and not allow_deleted):
+            # Accept a unique id prefix too: people copy the first characters from a list.
+            if obj is None and len(record_id) >= 4:
+                matches = session.execute(
+                    select(model).where(model.id.like(record_id + "%"), model.deleted.is_(False)).limit(2)
+                ).scalars().all()
+                if len(matches) == 1:
+                    return matches[0]
+            raise NotFoundError(pick(f"找不到记录：{model.__tablename__} {record_id}",  # type: ignore[attr-defined]
+                                     f"no such record: {model.__tablename__} {record_id}"))  # type: ignore[attr-defined]
+        return obj
+
+
+def checkpoint(engine: Engine) -> None:
+    with engine.connect() as c:
+        c.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -1,0 +1,66 @@
+"""People's mediation (人民调解): case files. Confidential (人民调解法 §15): reading needs a role that may, and
+closing needs a mediator or an administrator (checked by the services)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from station_app.core.query import Query
+from station_app.services import details
+from station_app.services import mediation as md
+from station_app.services import queries as qs
+from station_app.services.base import ChangeSet
+from station_app.usecases.base import Area
+
+
+class Mediation(Area):
+    case_specs = md.CASE_SPECS
+    party_specs = md.PARTY_SPECS
+    session_specs = md.SESSION_SPECS
+    close_specs = md.CLOSE_SPECS
+    followup_specs = md.FOLLOWUP_SPECS
+
+    @staticmethod
+    def parse_party(text: str) -> dict[str, Any]:
+        """A party written as the command line takes it ("name=…,role=…,…")."""
+        return md.parse_party_spec(text)
+
+    def open(self, data: dict[str, Any], parties: list[dict[str, Any]]) -> ChangeSet:
+        return md.open_case(self.db, self.actor, data, parties)
+
+    def add_session(self, case_id: str, data: dict[str, Any]) -> ChangeSet:
+        return md.add_session(self.db, self.actor, case_id, data)
+
+    def close(self, case_id: str, data: dict[str, Any]) -> ChangeSet:
+        return md.close_case(self.db, self.actor, case_id, data)
+
+    def closing_notice(self, case_id: str) -> tuple[str, date | None]:
+        """What the parties are told on closing (judicial confirmation within 30 days) and the due date."""
+        c = md.get_case(self.db, case_id)
+        return md.closing_notice(c.outcome, c.judicial_confirmation_due_on), c.judicial_confirmation_due_on
+
+    def add_followup(self, case_id: str, data: dict[str, Any]) -> ChangeSet:
+        return md.add_followup(self.db, self.actor, case_id, data)
+
+    def set_document(self, case_id: str, item: str, *, present: bool = True, note: str | None = None) -> ChangeSet:
+        return md.set_document(self.db, self.actor, case_id, item, present=present, note=note)
+
+    def archive(self, case_id: str, on: date | str | None = None) -> ChangeSet:
+        return md.archive_case(self.db, self.actor, case_id, on)
+
+    def summary(self, case_id: str) -> dict[str, Any]:
+        """Case number, stage and outcome (what a command prints after a change)."""
+        self.app.require("mediation.read")
+        c = md.get_case(self.db, case_id)
+        return {"case_id": c.id, "case_no": c.case_no, "stage": c.stage, "outcome": c.outcome}
+
+    def list(self, query: Query | None = None) -> list[md.CaseRow]:
+        return qs.rows(self.db, self.actor, qs.CASES, query)
+
+    def count(self, query: Query | None = None) -> int:
+        return qs.count(self.db, self.actor, qs.CASES, query)
+
+    def get(self, case_id: str, *, reveal: bool = False) -> details.Details:
+        """The case file; `reveal` shows ID numbers and phones in full (mediator/admin; access-logged)."""
+        return details.case(self.db, self.actor, case_id, reveal=reveal)

@@ -1,0 +1,141 @@
+"""Records: consultations, advisers, duty shifts, 三务公开 postings, outreach events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from station_app.core.query import Query
+from station_app.services import advisers as ad
+from station_app.services import consultations as cs
+from station_app.services import details
+from station_app.services import duty as du
+from station_app.services import outreach as ou
+from station_app.services import postings as po
+from station_app.services import queries as qs
+from station_app.services.base import ChangeSet
+from station_app.services.fields import Spec
+from station_app.usecases.base import Area
+
+
+def field_labels(specs: Mapping[str, Spec]) -> dict[str, str]:
+    """key -> label in the current language (a form's captions; problems name the same keys)."""
+    return {k: s.label for k, s in specs.items()}
+
+
+class Consultations(Area):
+    specs = cs.SPECS
+
+    def labels(self) -> dict[str, str]:
+        return field_labels(cs.SPECS)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Check a form without writing (ValidationError lists every bad field by key)."""
+        return cs.validate_consultation(data)
+
+    def record(self, data: dict[str, Any]) -> ChangeSet:
+        return cs.record_consultation(self.db, self.actor, data)
+
+    def update(self, record_id: str, data: dict[str, Any]) -> ChangeSet:
+        return cs.update_consultation(self.db, self.actor, record_id, data)
+
+    def delete(self, record_id: str) -> ChangeSet:
+        return cs.delete_consultation(self.db, self.actor, record_id)
+
+    def list(self, query: Query | None = None) -> list[cs.ConsultationRow]:
+        return qs.rows(self.db, self.actor, qs.CONSULTATIONS, query)
+
+    def count(self, query: Query | None = None) -> int:
+        return qs.count(self.db, self.actor, qs.CONSULTATIONS, query)
+
+    def get(self, record_id: str, *, reveal: bool = False) -> details.Details:
+        """The consultation; `reveal` shows name and phone in full (role permitting; written to the access log)."""
+        return details.consultation(self.db, self.actor, record_id, reveal=reveal)
+
+
+class Advisers(Area):
+    specs = ad.SPECS
+
+    def record(self, data: dict[str, Any]) -> ChangeSet:
+        return ad.record_adviser(self.db, self.actor, data)
+
+    def update(self, adviser_id: str, data: dict[str, Any]) -> ChangeSet:
+        return ad.update_adviser(self.db, self.actor, adviser_id, data)
+
+    def delete(self, adviser_id: str) -> ChangeSet:
+        return ad.delete_adviser(self.db, self.actor, adviser_id)
+
+    def list(self, query: Query | None = None) -> list[ad.AdviserRow]:
+        return qs.rows(self.db, self.actor, qs.ADVISERS, query)
+
+    def count(self, query: Query | None = None) -> int:
+        return qs.count(self.db, self.actor, qs.ADVISERS, query)
+
+
+class Duty(Area):
+    specs = du.SPECS
+
+    def record(self, data: dict[str, Any], log: Iterable[Mapping[str, Any]] = ()) -> ChangeSet:
+        return du.record_shift(self.db, self.actor, data, log=log)
+
+    def update(self, shift_id: str, data: dict[str, Any]) -> ChangeSet:
+        return du.update_shift(self.db, self.actor, shift_id, data)
+
+    def add_log_entry(self, shift_id: str, entry: Mapping[str, Any]) -> ChangeSet:
+        return du.add_log_entry(self.db, self.actor, shift_id, entry)
+
+    def delete(self, shift_id: str) -> ChangeSet:
+        return du.delete_shift(self.db, self.actor, shift_id)
+
+    def list(self, query: Query | None = None) -> list[du.ShiftRow]:
+        return qs.rows(self.db, self.actor, qs.SHIFTS, query)
+
+    def count(self, query: Query | None = None) -> int:
+        return qs.count(self.db, self.actor, qs.SHIFTS, query)
+
+    def get(self, shift_id: str, *, reveal: bool = False) -> details.Details:
+        return details.shift(self.db, self.actor, shift_id, reveal=reveal)
+
+
+class Postings(Area):
+    specs = po.SPECS
+
+    def record(self, data: dict[str, Any], photos: Iterable[str | Path] = ()) -> ChangeSet:
+        return po.record_posting(self.db, self.actor, data, photos=photos)
+
+    def add_photos(self, posting_id: str, photos: Iterable[str | Path]) -> ChangeSet:
+        return po.add_posting_photos(self.db, self.actor, posting_id, photos)
+
+    def take_down(self, posting_id: str, on: date | str | None = None) -> ChangeSet:
+        return po.take_down(self.db, self.actor, posting_id, on or date.today())
+
+    def delete(self, posting_id: str) -> ChangeSet:
+        return po.delete_posting(self.db, self.actor, posting_id)
+
+    def due_for_takedown(self, today: date | None = None, days: int = po.DEFAULT_DISPLAY_DAYS) -> list[po.PostingRow]:
+        self.app.require("report.read")
+        return po.postings_due_for_takedown(self.db, today or date.today(), days=days)
+
+    def list(self, query: Query | None = None) -> list[po.PostingRow]:
+        return qs.rows(self.db, self.actor, qs.POSTINGS, query)
+
+    def count(self, query: Query | None = None) -> int:
+        return qs.count(self.db, self.actor, qs.POSTINGS, query)
+
+
+class Outreach(Area):
+    specs = ou.SPECS
+
+    def record(self, data: dict[str, Any]) -> ChangeSet:
+        return ou.record_event(self.db, self.actor, data)
+
+    def delete(self, event_id: str) -> ChangeSet:
+        return ou.delete_event(self.db, self.actor, event_id)
+
+    def list(self, query: Query | None = None) -> list[ou.EventRow]:
+        return qs.rows(self.db, self.actor, qs.OUTREACH, query)
+
+    def count(self, query: Query | None = None) -> int:
+        return qs.count(self.db, self.actor, qs.OUTREACH, query)
