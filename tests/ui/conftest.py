@@ -48,8 +48,13 @@ def station_paths(tmp_path):
     from station_app.core.codes import StationKind
     from station_app.core.query import Query
 
+    township, _info = Application.init(config.resolve(tmp_path / "T00"), kind=StationKind.CENTRE, code="T00",
+                                       name="小王庄镇公共法律服务中心", admin_password=ADMIN_PASSWORD,
+                                       passphrase=lambda purpose: None)
+    with township:
+        card, _ = township.keys.export_card(tmp_path / "T00.card.json")
     paths = config.resolve(tmp_path / "S01")
-    app, _info = Application.init(paths, kind=StationKind.VILLAGE, code="S01", name="小苏庄村",
+    app, _info = Application.init(paths, kind=StationKind.VILLAGE, code="S01", name="小苏庄村", township_card=card,
                                   admin_password=ADMIN_PASSWORD, passphrase=lambda purpose: None)
     with app:
         app.users.add(login="clerk", name="王秀英", role="调度员", password=PASSWORDS["clerk"])

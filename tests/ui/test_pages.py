@@ -97,3 +97,185 @@ def test_reveal_is_offered_only_to_roles_that_may_and_is_logged(window, open_app
     assert details.masked["phone"].label.text() == "13711112222"
     log = admin.access_log.list(Query(limit=None))
     assert any(getattr(e, "actor", None) == "adv" for e in log)
+
+
+def _fill_party(qtbot, form, name: str, id_number: str | None = None) -> None:
+    type_text(qtbot, form.widgets["name"], name)
+    if id_number:
+        type_text(qtbot, form.widgets["id_number"], id_number)
+
+
+def test_mediation_from_acceptance_to_follow_up_with_a_printed_agreement(window, open_app, qtbot):
+    w = window("med")
+    page = w.show_page("mediation")
+    qtbot.mouseClick(page.add_button, LEFT)
+    dialog = page.form_dialog
+    choose(dialog.form.widgets["source"], "当事人申请")
+    choose(dialog.form.widgets["dispute_type"], "邻里")
+    type_text(qtbot, dialog.form.widgets["summary"], "因排水沟发生争执")
+    _fill_party(qtbot, page.party_forms[0], "孙大山")
+    _fill_party(qtbot, page.party_forms[1], "周小河")
+    save(qtbot, dialog)
+    assert dialog.saved, dialog.form.summary.text()
+    assert page.model.total == 1
+    view = page.case_view
+    assert view.details["outcome"] == "调解中"
+    assert "孙" in view.text.toPlainText()
+    # A session, then closing with an agreement.
+    qtbot.mouseClick(view.session_button, LEFT)
+    type_text(qtbot, view.form_dialog.form.widgets["record"], "双方同意由孙某疏通排水沟")
+    save(qtbot, view.form_dialog)
+    assert view.form_dialog.saved, view.form_dialog.form.summary.text()
+    assert len(view.details["sessions"]) == 1
+    assert view.close_button.isEnabled()
+    qtbot.mouseClick(view.close_button, LEFT)
+    close = view.form_dialog
+    choose(close.form.widgets["outcome"], "调解成功")
+    choose(close.form.widgets["agreement_form"], "书面")
+    type_text(qtbot, close.form.widgets["agreement_terms"], "孙大山于一周内疏通排水沟，周小河不再堵塞")
+    close.form.widgets["signed_on"].setDate(close.form.widgets["closed_on"].date())
+    save(qtbot, close)
+    assert close.saved, close.form.summary.text()
+    assert view.details["outcome"] == "调解成功"
+    assert view.print_button.isEnabled()
+    pdf = view.print_agreement()
+    assert pdf.is_file() and pdf.stat().st_size > 1000
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "人民调解协议书" in text and "疏通排水沟" in text
+    # Follow-up after closing.
+    assert view.followup_button.isEnabled()
+    qtbot.mouseClick(view.followup_button, LEFT)
+    type_text(qtbot, view.form_dialog.form.widgets["performance"], "已履行")
+    save(qtbot, view.form_dialog)
+    assert view.form_dialog.saved, view.form_dialog.form.summary.text()
+    admin = open_app("admin")
+    case = admin.mediation.get(view.case_id)
+    assert case["outcome"] == "调解成功" and len(case["sessions"]) == 1 and len(case["followups"]) == 1
+    assert case["followups"][0]["performance"] == "已履行"
+
+
+def test_a_role_that_may_not_close_a_case_cannot(window, open_app, qtbot, runner):
+    admin = open_app("admin")
+    admin.mediation.open({"accepted_on": date.today().isoformat(), "source": "当事人申请", "dispute_type": "邻里",
+                          "summary": "院墙界线"}, [{"role": "申请人", "name": "甲某"}, {"role": "被申请人", "name": "乙某"}])
+    w = window("adv")  # a legal adviser may record sessions but not close
+    page = w.show_page("mediation")
+    page.view.selectRow(0)
+    view = page.case_view
+    assert view.details and view.session_button.isEnabled()
+    assert not view.close_button.isEnabled()
+    view.close_case()  # even when forced, the application refuses it
+    view.form_dialog.form.set_values({"outcome": "调解不成", "failure_reason": "双方分歧大"})
+    save(qtbot, view.form_dialog)
+    assert not view.form_dialog.saved
+    assert "无权" in view.form_dialog.form.summary.text()
+    assert admin.mediation.get(view.case_id)["outcome"] == "调解中"
+    # A dispatcher does not see the mediation page at all.
+    assert "mediation" not in [c.key for c in window("clerk").classes]
+
+
+def test_a_posting_with_a_photo(window, open_app, qtbot, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    photo = tmp_path / "公开栏.jpg"
+    img = QImage(64, 48, QImage.Format.Format_RGB32)
+    img.fill(QColor("#336699"))
+    assert img.save(str(photo), "JPG")
+    w = window("clerk")
+    page = w.show_page("postings")
+    qtbot.mouseClick(page.add_button, LEFT)
+    dialog = page.form_dialog
+    choose(dialog.form.widgets["category"], "财务")
+    month = date.today()  # this month's posting, put up today: on time
+    dialog.form.widgets["period"].clear()
+    type_text(qtbot, dialog.form.widgets["period"], f"{month.year}-{month.month:02d}")
+    type_text(qtbot, dialog.form.widgets["title"], f"{month.month}月财务收支公开")
+    type_text(qtbot, page.photo, str(photo))
+    save(qtbot, dialog)
+    assert dialog.saved, dialog.form.summary.text()
+    assert page.model.total == 1 and page.model.row(0).photos == 1
+    statuses = [page.grid.item(r, c).data(Qt.ItemDataRole.UserRole) for r in range(page.grid.rowCount())
+                for c in range(page.grid.columnCount()) if page.grid.item(r, c)]
+    assert "on_time" in statuses
+    admin = open_app("admin")
+    rows = admin.postings.list(Query(limit=None))
+    assert len(rows) == 1 and rows[0].photos == 1 and rows[0].category == "财务"
+
+
+def test_a_ledger_import_with_errors_then_fixed(window, open_app, qtbot, tmp_path, runner):
+    import csv
+
+    header = ["日期", "咨询人", "性别", "联系电话", "咨询方式", "咨询类别", "咨询内容", "解答意见", "解答人", "转介"]
+    bad = tmp_path / "咨询台账.csv"
+    with open(bad, "w", newline="", encoding="utf-8-sig") as fh:
+        wr = csv.writer(fh)
+        wr.writerow(header)
+        wr.writerow(["2026-03-02", "郑一", "男", "13800000001", "来访", "继承", "遗产如何分", "", "", "无"])
+        wr.writerow(["2026-13-40", "郑二", "男", "13800000002", "飞鸽", "继承", "日期错了", "", "", "无"])
+    w = window("clerk")
+    page = w.show_page("ledger")
+    choose(page.kind, "consultation")
+    type_text(qtbot, page.file, str(bad))
+    qtbot.mouseClick(page.check_button, LEFT)
+    assert runner.errors == []
+    assert page.report is not None and not page.report.ok
+    assert page.problems.rowCount() >= 2
+    rows = {page.problems.item(r, 0).text() for r in range(page.problems.rowCount())}
+    columns = {page.problems.item(r, 1).text() for r in range(page.problems.rowCount())}
+    assert rows == {"3"} and {"日期", "咨询方式"} <= columns
+    assert page.preview.rowCount() == 2
+    assert not page.import_button.isEnabled()
+    assert open_app("admin").consultations.count(Query(limit=None)) == 0  # nothing written
+    with open(bad, "w", newline="", encoding="utf-8-sig") as fh:
+        wr = csv.writer(fh)
+        wr.writerow(header)
+        wr.writerow(["2026-03-02", "郑一", "男", "13800000001", "来访", "继承", "遗产如何分", "", "", "无"])
+    qtbot.mouseClick(page.check_button, LEFT)
+    assert page.report.ok and page.import_button.isEnabled()
+    qtbot.mouseClick(page.import_button, LEFT)
+    assert page.report.imported == 1
+    assert open_app("admin").consultations.count(Query(limit=None)) == 1
+
+
+def test_a_bundle_export_to_a_chosen_folder(window, open_app, qtbot, tmp_path):
+    w = window("clerk")
+    page = w.show_page("sync")
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    page.export(str(stick))
+    files = list(stick.iterdir())
+    assert len(files) == 1, page.export_result.text()
+    assert str(files[0]) in page.export_result.text()
+    assert page.model.rowCount() == 1 and page.model.row(0)["number"] == 1
+    assert "第 1 号" in w.sent_label.text()
+    status = open_app("admin").bundles.status()
+    assert [b["number"] for b in status["exported"]] == [1]
+
+
+def test_idle_lock_hides_the_data_until_the_user_signs_in_again(window, qtbot, monkeypatch):
+    from station_app.ui.dialogs.signin import SignInDialog
+    from tests.ui.conftest import PASSWORDS
+
+    w = window("clerk")
+    w.idle.set_minutes(0.002)  # ~0.1 s
+    seen = {}
+
+    def fake_exec(dialog):  # the modal dialog, driven as a user would
+        seen["hidden"] = not w.centralWidget().isVisible()
+        seen["login"] = dialog.login.text()
+        type_text(qtbot, dialog.password, "wrong-pass")
+        dialog.try_sign_in()
+        seen["refused"] = dialog.message.text()
+        type_text(qtbot, dialog.password, PASSWORDS["clerk"])
+        dialog.try_sign_in()
+        w.idle.set_minutes(0)  # once is enough for the test
+        return dialog.result()
+
+    monkeypatch.setattr(SignInDialog, "exec", fake_exec)
+    qtbot.waitUntil(lambda: "hidden" in seen, timeout=5000)
+    assert seen["hidden"] and seen["login"] == "clerk" and seen["refused"]
+    assert w.centralWidget().isVisible()

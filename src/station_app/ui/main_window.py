@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
             return
         self._locked = True
         self.centralWidget().setVisible(False)
+        self.app.lock()  # unlocked keys are forgotten too: the next export asks for the passphrase again
         try:
             dialog = SignInDialog(self.app, parent=self, locked_user=self.app.user.login)
             self.lock_dialog = dialog

@@ -129,8 +129,20 @@ class LedgerPage(Page):
             report = self.app.ledgers.import_file(path, kind, dry_run=True, progress=progress, cancelled=cancelled)
             return headers, rows, report
 
+        def failed(error: BaseException) -> bool:
+            from station_app.core.errors import StationError
+
+            if isinstance(error, StationError):  # the file itself is wrong: say so here, where the user looks
+                self.report = None
+                self.import_button.setEnabled(False)
+                self.problems.setRowCount(0)
+                self.preview.setRowCount(0)
+                self.result.setText(str(error))
+                return True
+            return False
+
         self.runner.run(work, self._checked, title=pick("正在检查台账…", "Checking the ledger…"), cancellable=True,
-                        parent=self)
+                        parent=self, on_error=failed)
 
     def _checked(self, result: tuple[list[str], list[tuple[int, list[Any]]], Any]) -> None:
         headers, rows, report = result

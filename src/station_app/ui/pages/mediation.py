@@ -250,7 +250,7 @@ class CaseView(QWidget):
             self.close_button.setToolTip(pick("只有人民调解员或管理员可以结案", "Only a mediator or an administrator closes a case"))
         self.followup_button.setEnabled(bool(d) and not open_ and write)
         self.docs_button.setEnabled(bool(d) and write)
-        self.print_button.setEnabled(bool(d) and d.get("outcome") == MediationOutcome.SETTLED.value
+        self.print_button.setEnabled(bool(d) and d.get("outcome") == MediationOutcome.SUCCESS.value
                                      and bool(d.get("agreement_terms")))
         self.reveal_button.setEnabled(bool(d) and self.app.may("mediation.reveal"))
 
