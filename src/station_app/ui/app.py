@@ -70,6 +70,11 @@ def make_qapp(argv: list[str] | None = None, *, lang: str | None = None, large_f
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
+    from PySide6.QtCore import QLocale
+
+    # Calendars, date pickers and number formats follow the UI language.
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom) if language() == "en"
+                       else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     app.setApplicationName(pick("村公共法律服务工作室", "Village Legal Service Station"))
     app.setOrganizationName(ORG)
     apply_font(app, large=large_font)

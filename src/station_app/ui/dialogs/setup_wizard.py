@@ -201,5 +201,7 @@ class _DonePage(QWizardPage):
 
 def _grouped(fingerprint: str) -> str:
     """Read aloud in groups of four."""
+    if "-" in fingerprint:  # already grouped by the key code
+        return fingerprint.replace("-", " - ")
     clean = fingerprint.replace(":", "").replace(" ", "")
     return " ".join(clean[i:i + 4] for i in range(0, len(clean), 4))

@@ -30,6 +30,7 @@ class Column:
     sort: str | None = None
     fmt: Callable[[Any], str] | None = None
     align: Qt.AlignmentFlag | None = None
+    width: int | None = None  # in Chinese characters; None: the view's default
 
 
 def value_of(row: Any, key: str) -> Any:
@@ -150,8 +151,10 @@ class PagedTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
-        self._sort = self.columns[column].sort
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = self.columns[column].sort, order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self._sort, self._descending):
+            return  # the view announcing the order we already have: no second query
+        self._sort, self._descending = key, descending
         self.reload()  # a reset: the rows are new rows from SQL, not the loaded ones reordered
 
 

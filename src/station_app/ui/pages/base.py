@@ -22,6 +22,10 @@ class Page(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.heading = QLabel(self.title())
         self.heading.setObjectName("pageHeading")
+        f = self.heading.font()
+        f.setPointSizeF(f.pointSizeF() * 1.35)
+        f.setBold(True)
+        self.heading.setFont(f)
         self.layout_.addWidget(self.heading)
 
     @classmethod

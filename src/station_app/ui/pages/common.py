@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
 
 from station_app.core.i18n import pick
@@ -42,8 +43,17 @@ def table_view(model, *, stretch: int | None = None) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultSectionSize(110)
+    em = view.fontMetrics().horizontalAdvance("国")
+    for i, col in enumerate(getattr(model, "columns", [])):
+        if col.width:
+            caption = view.fontMetrics().horizontalAdvance(col.header()) + 30
+            header.resizeSection(i, max(em * col.width + 24, caption))
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    sort = getattr(model, "_sort", None)
+    for i, col in enumerate(getattr(model, "columns", [])):
+        if sort and col.sort == sort:  # the indicator says how the rows really are ordered
+            header.setSortIndicator(i, Qt.SortOrder.DescendingOrder if model._descending else Qt.SortOrder.AscendingOrder)
     return view
 
 

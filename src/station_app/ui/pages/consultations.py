@@ -23,13 +23,13 @@ from station_app.ui.widgets.search import SearchBox
 
 def columns() -> list[Column]:
     return [
-        Column("occurred_at", lambda: pick("咨询时间", "Time"), sort="occurred_at"),
-        Column("channel", lambda: pick("方式", "Channel"), sort="channel", fmt=lambda v: code_label(Channel, v)),
-        Column("consultant", lambda: pick("咨询人", "Consultant")),
-        Column("phone", lambda: pick("电话", "Phone")),
-        Column("category", lambda: pick("类别", "Category"), sort="category",
+        Column("occurred_at", lambda: pick("咨询时间", "Time"), width=9, sort="occurred_at"),
+        Column("channel", lambda: pick("方式", "Channel"), width=5, sort="channel", fmt=lambda v: code_label(Channel, v)),
+        Column("consultant", lambda: pick("咨询人", "Consultant"), width=4),
+        Column("phone", lambda: pick("电话", "Phone"), width=7),
+        Column("category", lambda: pick("类别", "Category"), width=8, sort="category",
                fmt=lambda v: code_label(ConsultationCategory, v)),
-        Column("referral", lambda: pick("转介", "Referral"), fmt=lambda v: code_label(Referral, v)),
+        Column("referral", lambda: pick("转介", "Referral"), width=4, fmt=lambda v: code_label(Referral, v)),
         Column("summary", lambda: pick("咨询内容", "Question")),
     ]
 

@@ -31,12 +31,12 @@ def standard_hours() -> float:
 
 
 def columns() -> list[Column]:
-    return [Column("start_at", lambda: pick("开始", "Start")),
-            Column("end_at", lambda: pick("结束", "End")),
-            Column("adviser", lambda: pick("法律顾问", "Adviser")),
-            Column("place", lambda: pick("地点", "Place")),
-            Column("hours", lambda: pick("时长（小时）", "Hours"), fmt=lambda v: f"{v:.1f}"),
-            Column("people_served", lambda: pick("服务人次", "Served")),
+    return [Column("start_at", lambda: pick("开始", "Start"), width=9),
+            Column("end_at", lambda: pick("结束", "End"), width=9),
+            Column("adviser", lambda: pick("法律顾问", "Adviser"), width=4),
+            Column("place", lambda: pick("地点", "Place"), width=6),
+            Column("hours", lambda: pick("时长（小时）", "Hours"), fmt=lambda v: f"{v:.1f}", width=5),
+            Column("people_served", lambda: pick("服务人次", "Served"), width=4),
             Column("summary", lambda: pick("值班情况", "Summary"))]
 
 
@@ -100,7 +100,18 @@ class DutyPage(Page):
         self.log_button.clicked.connect(self.add_log)
         self.add_button.clicked.connect(self.new_record)
         self._load_advisers()
+        self._open_at_latest()
         self.refresh()
+
+    def _open_at_latest(self) -> None:
+        """Open at this month, or at the month of the latest shift when this month has none yet."""
+        today = date.today()
+        latest = self.app.duty.list(Query(sort="start_at", descending=True, limit=1))
+        if latest and (latest[0].start_at.year, latest[0].start_at.month) < (today.year, today.month):
+            d = latest[0].start_at.date()
+            if not self.app.duty.list(Query(filters={"year": today.year}, limit=1)) or d.year == today.year:
+                self.calendar.setCurrentPage(d.year, d.month)
+                self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
 
     # -- data ----------------------------------------------------------------------------------------------
     def _load_advisers(self) -> None:

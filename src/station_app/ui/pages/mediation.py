@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from station_app.core.codes import (
     AgreementForm,
     CaseSource,
+    CaseStage,
     DisputeType,
     Gender,
     MediationOutcome,
@@ -53,15 +54,15 @@ def _flag(row: Any) -> str:
 
 def columns() -> list[Column]:
     return [
-        Column("case_no", lambda: pick("案号", "Case no."), sort="case_no"),
-        Column("accepted_on", lambda: pick("受理日期", "Accepted"), sort="accepted_on"),
-        Column("dispute_type", lambda: pick("纠纷类型", "Dispute"), fmt=lambda v: code_label(DisputeType, v)),
-        Column("parties", lambda: pick("当事人", "Parties")),
-        Column("mediator", lambda: pick("调解员", "Mediator")),
-        Column("stage", lambda: pick("阶段", "Stage")),
-        Column("outcome", lambda: pick("结果", "Outcome"), sort="outcome",
+        Column("case_no", lambda: pick("案号", "Case no."), width=8, sort="case_no"),
+        Column("accepted_on", lambda: pick("受理日期", "Accepted"), width=7, sort="accepted_on"),
+        Column("dispute_type", lambda: pick("纠纷类型", "Dispute"), width=5, fmt=lambda v: code_label(DisputeType, v)),
+        Column("parties", lambda: pick("当事人", "Parties"), width=6),
+        Column("mediator", lambda: pick("调解员", "Mediator"), width=4),
+        Column("stage", lambda: pick("阶段", "Stage"), fmt=lambda v: code_label(CaseStage, v), width=3),
+        Column("outcome", lambda: pick("结果", "Outcome"), width=4, sort="outcome",
                fmt=lambda v: code_label(MediationOutcome, v)),
-        Column("days_open", lambda: pick("已办天数", "Days open")),
+        Column("days_open", lambda: pick("已办天数", "Days open"), width=4),
         Column("flags", lambda: pick("提示", "Flags")),
     ]
 
@@ -388,7 +389,7 @@ def case_html(d: dict[str, Any]) -> str:
     dl = d.get("deadlines", {})
     parts = [f"<h3>{_esc(d.get('case_no'))}　{_esc(code_label(DisputeType, d.get('dispute_type')))}</h3>",
              "<p>" + pick("受理：", "Accepted: ") + _d(d.get("accepted_on")) + "　" + pick("来源：", "Source: ")
-             + _esc(code_label(CaseSource, d.get("source"))) + "　" + pick("阶段：", "Stage: ") + _esc(d.get("stage"))
+             + _esc(code_label(CaseSource, d.get("source"))) + "　" + pick("阶段：", "Stage: ") + _esc(code_label(CaseStage, d.get("stage")))
              + "　" + pick("结果：", "Outcome: ") + _esc(code_label(MediationOutcome, d.get("outcome"))) + "</p>",
              "<p>" + pick("调解期限：", "Due: ") + _d(dl.get("due_on")) + "　" + pick("已办", "open ")
              + _esc(dl.get("days_open")) + pick("天", " days")
@@ -397,11 +398,11 @@ def case_html(d: dict[str, Any]) -> str:
              "<p>" + _esc(d.get("summary")) + "</p>",
              "<h4>" + pick("当事人", "Parties") + "</h4><ul>"]
     for p in d.get("parties", []):
-        parts.append(f"<li>{_esc(code_label(PartyRole, p.get('role')))}：{_esc(p.get('name'))}　"
+        parts.append(f"<li>{_esc(code_label(PartyRole, p.get('role')))}{pick('：', ': ')}{_esc(p.get('name'))}　"
                      f"{_esc(p.get('id_number') or '')}　{_esc(p.get('phone') or '')}</li>")
     parts.append("</ul><h4>" + pick("调解、调查记录", "Sessions") + "</h4><ul>")
     for s in d.get("sessions", []):
-        parts.append(f"<li>{_d(s.get('held_at'))}　{_esc(s.get('kind'))}　{_esc(s.get('record'))}</li>")
+        parts.append(f"<li>{_d(s.get('held_at'))}　{_esc(code_label(CaseStage, s.get('kind')))}　{_esc(s.get('record'))}</li>")
     parts.append("</ul>")
     if d.get("outcome") != MediationOutcome.IN_PROGRESS.value:
         parts.append("<h4>" + pick("结案与协议", "Closing and agreement") + "</h4>")

@@ -17,13 +17,13 @@ from station_app.ui.widgets.form import Field, code_choices
 
 
 def columns() -> list[Column]:
-    return [Column("held_on", lambda: pick("日期", "Date"), sort="held_on"),
-            Column("kind", lambda: pick("类型", "Kind"), fmt=lambda v: code_label(OutreachKind, v)),
+    return [Column("held_on", lambda: pick("日期", "Date"), width=7, sort="held_on"),
+            Column("kind", lambda: pick("类型", "Kind"), width=5, fmt=lambda v: code_label(OutreachKind, v)),
             Column("topic", lambda: pick("主题", "Topic"), sort="topic"),
-            Column("speaker", lambda: pick("主讲人", "Speaker")),
+            Column("speaker", lambda: pick("主讲人", "Speaker"), width=4),
             Column("place", lambda: pick("地点", "Place")),
-            Column("attendees", lambda: pick("参加人次", "Attendees"), sort="attendees"),
-            Column("materials", lambda: pick("资料份数", "Materials"))]
+            Column("attendees", lambda: pick("参加人次", "Attendees"), width=4, sort="attendees"),
+            Column("materials", lambda: pick("资料份数", "Materials"), width=4)]
 
 
 class OutreachPage(Page):

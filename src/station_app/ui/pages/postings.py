@@ -82,14 +82,14 @@ def grid(schedule: dict[str, str | None], postings: list[Any], year: int, today:
 
 
 def columns() -> list[Column]:
-    return [Column("period", lambda: pick("期间", "Period"), sort="period"),
-            Column("category", lambda: pick("类别", "Category"), sort="category",
+    return [Column("period", lambda: pick("期间", "Period"), width=5, sort="period"),
+            Column("category", lambda: pick("类别", "Category"), width=3, sort="category",
                    fmt=lambda v: code_label(PostingCategory, v)),
             Column("title", lambda: pick("标题", "Title"), sort="title"),
-            Column("posted_on", lambda: pick("公开日期", "Posted"), sort="posted_on"),
-            Column("taken_down_on", lambda: pick("撤下日期", "Taken down")),
-            Column("medium", lambda: pick("形式", "Medium"), fmt=lambda v: code_label(PostingMedium, v)),
-            Column("photos", lambda: pick("照片", "Photos"))]
+            Column("posted_on", lambda: pick("公开日期", "Posted"), width=7, sort="posted_on"),
+            Column("taken_down_on", lambda: pick("撤下日期", "Taken down"), width=7),
+            Column("medium", lambda: pick("形式", "Medium"), width=4, fmt=lambda v: code_label(PostingMedium, v)),
+            Column("photos", lambda: pick("照片", "Photos"), width=3)]
 
 
 class PostingsPage(Page):

@@ -42,12 +42,16 @@ def removable_drives() -> list[tuple[str, str]]:
     return out
 
 
+def status_label(value: str | None) -> str:
+    return {"written": pick("已写出", "written"), "pending": pick("未完成", "unfinished")}.get(value or "", value or "")
+
+
 def bundle_columns() -> list[Column]:
-    return [Column("number", lambda: pick("编号", "No.")),
-            Column("created_at", lambda: pick("导出时间", "Exported"), fmt=lambda v: (v or "").replace("T", " ")[:16]),
-            Column("counter_to", lambda: pick("至计数", "Up to counter")),
-            Column("status", lambda: pick("状态", "Status")),
-            Column("confirmed", lambda: pick("镇里已收到", "Received")),
+    return [Column("number", lambda: pick("编号", "No."), width=3),
+            Column("created_at", lambda: pick("导出时间", "Exported"), width=9, fmt=lambda v: (v or "").replace("T", " ")[:16]),
+            Column("counter_to", lambda: pick("至计数", "Up to counter"), width=4),
+            Column("status", lambda: pick("状态", "Status"), width=4, fmt=status_label),
+            Column("confirmed", lambda: pick("镇里已收到", "Received"), width=4),
             Column("path", lambda: pick("文件", "File"))]
 
 
@@ -186,8 +190,8 @@ class SyncPage(Page):
         if paths is None:
             chosen, _ = QFileDialog.getOpenFileNames(self, pick("选择同步包", "Choose bundles"),
                                                      self.drive.currentData() or "",
-                                                     pick("同步包 (*.bundle *.zip *.age);;所有文件 (*)",
-                                                          "Bundles (*.bundle *.zip *.age);;All files (*)"))
+                                                     pick("同步包 (*.stbundle);;所有文件 (*)",
+                                                          "Bundles (*.stbundle);;All files (*)"))
             if not chosen:
                 return
             paths = chosen

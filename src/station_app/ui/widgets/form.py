@@ -97,6 +97,7 @@ class FormWidget(QWidget):
             col.addWidget(w)
             col.addWidget(err)
             self.form.addRow(caption, box)
+        outer.addStretch(1)  # extra height goes below the form, not between its rows
         # Tab order follows the form, top to bottom.
         ws = list(self.widgets.values())
         for a, b in zip(ws, ws[1:]):
