@@ -16,7 +16,7 @@ from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column, display
 from station_app.ui.pages.base import Page
 from station_app.ui.pages.common import area_model, code_combo, code_label, selected_row, table_view, year_combo
-from station_app.ui.widgets.form import Field, code_choices
+from station_app.ui.widgets.form import Field, caption, code_choices
 from station_app.ui.widgets.masked import MaskedValue
 from station_app.ui.widgets.search import SearchBox
 
@@ -151,6 +151,10 @@ class ConsultationsPage(Page):
         self.details_dialog.open()
 
 
+CODES = {"channel": Channel, "gender": Gender, "age_band": AgeBand, "category": ConsultationCategory,
+         "referral": Referral}
+
+
 class ConsultationDetails(QDialog):
     """One consultation, masked; 显示 asks the application to reveal (role permitting, written to the access log)."""
 
@@ -172,12 +176,13 @@ class ConsultationDetails(QDialog):
             if key in ("consultant_name", "phone"):
                 w = MaskedValue(display(value), (lambda k=key: self._reveal(k)) if may_reveal else None)
                 self.masked[key] = w
-                form.addRow(labels.get(key, key), w)
+                form.addRow(caption(labels.get(key, key)), w)
             else:
-                label = QLabel(display(_parsed(value)))
+                table = CODES.get(key)
+                label = QLabel(code_label(table, value) if table and value else display(_parsed(value)))
                 label.setWordWrap(True)
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                form.addRow(labels.get(key, key), label)
+                form.addRow(caption(labels.get(key, key)), label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(pick("关闭", "Close"))
         buttons.rejected.connect(self.reject)

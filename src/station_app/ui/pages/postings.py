@@ -128,6 +128,7 @@ class PostingsPage(Page):
         self.reminder.setObjectName("takedownReminder")
         self.reminder.setWordWrap(True)
         self.layout_.addWidget(self.reminder)
+        self._latest_year()
         self.model = area_model(app.postings, columns(), default_sort="posted_on",
                                 filters={"year": self.year.currentData()})
         self.view = table_view(self.model, stretch=2)
@@ -137,6 +138,16 @@ class PostingsPage(Page):
         self.add_button.clicked.connect(self.new_record)
         self.takedown_button.clicked.connect(self.take_down)
         self.refresh()
+
+    def _latest_year(self) -> None:
+        """Open at this year, or at the latest year with postings when this year has none yet."""
+        if self.app.postings.count(Query(filters={"year": self.year.currentData()}, limit=None)):
+            return
+        latest = self.app.postings.list(Query(sort="period", descending=True, limit=1))
+        if latest:
+            i = self.year.findData(int(latest[0].period[:4]))
+            if i >= 0:
+                self.year.setCurrentIndex(i)
 
     def refresh(self) -> None:
         year = self.year.currentData()

@@ -36,8 +36,15 @@ def user_columns() -> list[Column]:
             Column("active", lambda: pick("在用", "Active"))]
 
 
+def backup_kind(value: str | None) -> str:
+    return {"daily": pick("每日", "daily"), "weekly": pick("每周", "weekly"), "manual": pick("手动", "manual"),
+            "pre-migrate": pick("升级前", "before upgrade"), "pre-restore": pick("恢复前", "before restore")}.get(value or "", value or "")
+
+
 def backup_columns() -> list[Column]:
-    return [Column("name", lambda: pick("备份文件", "Backup")), Column("kind", lambda: pick("类型", "Kind")),
+    return [Column("path", lambda: pick("备份文件", "Backup"), fmt=lambda v: getattr(v, "name", str(v or ""))),
+            Column("modified", lambda: pick("时间", "Made")),
+            Column("kind", lambda: pick("类型", "Kind"), fmt=backup_kind),
             Column("size", lambda: pick("大小（KB）", "Size (KB)"), fmt=lambda v: f"{(v or 0) // 1024}")]
 
 
@@ -217,9 +224,9 @@ class SettingsPage(Page):
             return
         answer = QMessageBox.warning(
             self, pick("从备份恢复", "Restore a backup"),
-            pick(f"将用备份 {row.name} 替换现在的数据库。备份之后录入的记录会丢失（现在的数据库会先另存一份）。"
+            pick(f"将用备份 {row.path.name} 替换现在的数据库。备份之后录入的记录会丢失（现在的数据库会先另存一份）。"
                  "恢复后程序将关闭，请重新打开。确定恢复吗？",
-                 f"The database will be replaced by the backup {row.name}. Records entered after that backup will be "
+                 f"The database will be replaced by the backup {row.path.name}. Records entered after that backup will be "
                  "lost (the current database is kept aside first). The program closes afterwards. Restore?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:

@@ -53,6 +53,11 @@ class Field:
     default: Any = None
 
 
+def caption(label: str) -> str:
+    """A field's caption: the label as the specs give it, with a capital in English."""
+    return label[:1].upper() + label[1:] if label and label[0].isascii() else label
+
+
 def code_choices(table) -> list[tuple[str, str]]:
     """A code table's members in the glossary's order; labels in the current language."""
     return [(m.value, m.label) for m in table]
@@ -81,9 +86,9 @@ class FormWidget(QWidget):
             w = self._make(f)
             w.setObjectName(f"field_{f.key}")
             self.widgets[f.key] = w
-            caption = f.label or labels.get(f.key, f.key)
+            text = caption(f.label or labels.get(f.key, f.key))
             if f.required:
-                caption = f"{caption} *"
+                text = f"{text} *"
             err = QLabel()
             err.setObjectName(f"error_{f.key}")
             err.setStyleSheet("color: #b00020")
@@ -96,7 +101,7 @@ class FormWidget(QWidget):
             col.setSpacing(1)
             col.addWidget(w)
             col.addWidget(err)
-            self.form.addRow(caption, box)
+            self.form.addRow(text, box)
         outer.addStretch(1)  # extra height goes below the form, not between its rows
         # Tab order follows the form, top to bottom.
         ws = list(self.widgets.values())
