@@ -102,9 +102,14 @@ CONSULTATIONS = Listing(
         "station": _station(Consultation.station_id),
         "category": _equals(Consultation.category),
         "channel": _equals(Consultation.channel),
+        "referral": _equals(Consultation.referral),
+        # 约期答复: consultations promised an answer on a day in this range (the GUI's 今日 page)
+        "follow_up_from": lambda stmt, value, _s: stmt.where(Consultation.follow_up_on >= v.parse_date(value)),
+        "follow_up_to": lambda stmt, value, _s: stmt.where(Consultation.follow_up_on <= v.parse_date(value)),
     },
     sorts={"occurred_at": Consultation.occurred_at, "category": Consultation.category,
-           "channel": Consultation.channel, "created_at": Consultation.created_at},
+           "channel": Consultation.channel, "created_at": Consultation.created_at,
+           "follow_up_on": Consultation.follow_up_on},
     default_order=lambda: [Consultation.occurred_at.desc(), Consultation.id],
     build=lambda row, _s: cs._row(row[0]),
 )
