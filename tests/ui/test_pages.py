@@ -279,3 +279,44 @@ def test_idle_lock_hides_the_data_until_the_user_signs_in_again(window, qtbot, m
     qtbot.waitUntil(lambda: "hidden" in seen, timeout=5000)
     assert seen["hidden"] and seen["login"] == "clerk" and seen["refused"]
     assert w.centralWidget().isVisible()
+
+
+def test_today_lists_promised_answers_and_filters_by_referral(window, open_app, qtbot):
+    admin = open_app("admin")
+    due = date.today() + timedelta(days=2)
+    admin.consultations.record({"occurred_at": "2026-01-05T09:00", "channel": "电话", "category": "合同",
+                                "summary": "借条效力问题", "referral": "人民调解", "follow_up_on": due.isoformat()})
+    admin.consultations.record({"occurred_at": "2026-01-06T09:00", "channel": "来访", "category": "继承",
+                                "summary": "遗嘱问题"})
+    w = window("clerk")
+    today = w.page("today")
+    today.refresh()
+    text = today.boxes["answers"].text()
+    assert "借条效力问题" in text and f"{due.month}月{due.day}日" in text and "遗嘱问题" not in text
+    page = w.show_page("consultations")
+    assert page.model.total == 2
+    choose(page.referral, "人民调解")
+    assert page.model.total == 1 and page.model.row(0).summary == "借条效力问题"
+
+
+def test_models_over_the_application_pass_the_model_tester(open_app, qtmodeltester, runner):
+    from station_app.ui.pages import consultations, mediation, outreach
+    from station_app.ui.pages.common import area_model
+
+    admin = open_app("admin")
+    for n in range(5):
+        admin.consultations.record({"occurred_at": f"2026-02-0{n + 1}T10:00", "channel": "来访", "category": "合同",
+                                    "summary": f"问题{n}", "consultant_name": f"王{n}号"})
+    model = area_model(admin.consultations, consultations.columns(), default_sort="occurred_at", page=2)
+    assert model.rowCount() == 2 and model.total == 5
+    while model.canFetchMore():
+        model.fetchMore()
+    assert [model.row(i).summary for i in range(5)] == [f"问题{n}" for n in range(4, -1, -1)]
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.row(0).summary == "问题0"
+    paging = area_model(admin.consultations, consultations.columns(), default_sort="occurred_at", page=2)
+    qtmodeltester.check(paging)  # the tester pages through it itself
+    cases = area_model(mediation._FlagRows(admin.mediation), mediation.columns(), default_sort="accepted_on")
+    qtmodeltester.check(cases)
+    events = area_model(admin.outreach, outreach.columns(), default_sort="held_on")
+    qtmodeltester.check(events)

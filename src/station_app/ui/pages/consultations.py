@@ -90,6 +90,14 @@ class ConsultationsPage(Page):
         self.year = year_combo()
         self.channel = code_combo(Channel, pick("全部方式", "All channels"))
         self.category = code_combo(ConsultationCategory, pick("全部类别", "All categories"))
+        self.referral = code_combo(Referral, pick("全部转介", "All referrals"))
+        self.station = None
+        if app.station().is_township:  # the township sees every station's consultations: filter by station
+            from PySide6.QtWidgets import QLineEdit
+
+            self.station = QLineEdit()
+            self.station.setPlaceholderText(pick("站点编号", "Station code"))
+            self.station.setMaximumWidth(90)
         self.add_button = QPushButton(pick("新登记 (Ctrl+N)", "New (Ctrl+N)"))
         self.add_button.setObjectName("newConsultation")
         self.add_button.setEnabled(app.may("consultation.write"))
@@ -98,6 +106,10 @@ class ConsultationsPage(Page):
         bar.addWidget(self.year)
         bar.addWidget(self.channel)
         bar.addWidget(self.category)
+        bar.addWidget(self.referral)
+        if self.station is not None:
+            bar.addWidget(self.station)
+            self.station.editingFinished.connect(self.apply_filters)
         bar.addWidget(self.add_button)
         bar.addWidget(self.view_button)
         self.layout_.addLayout(bar)
@@ -109,7 +121,7 @@ class ConsultationsPage(Page):
         self.count.setObjectName("consultationCount")
         self.layout_.addWidget(self.count)
         self.search.search.connect(lambda _t: self.apply_filters())
-        for box in (self.year, self.channel, self.category):
+        for box in (self.year, self.channel, self.category, self.referral):
             box.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.add_button.clicked.connect(self.new_record)
         self.view_button.clicked.connect(self.open_selected)
@@ -118,7 +130,9 @@ class ConsultationsPage(Page):
 
     def apply_filters(self) -> None:
         self.model.set_filters(search=self.search.text().strip() or None, year=self.year.currentData(),
-                               channel=self.channel.currentData(), category=self.category.currentData())
+                               channel=self.channel.currentData(), category=self.category.currentData(),
+                               referral=self.referral.currentData(),
+                               station=self.station.text().strip() or None if self.station is not None else None)
         self._update_count()
 
     def _update_count(self) -> None:

@@ -67,16 +67,19 @@ class TodayPage(Page):
     def _answers(self, today: date) -> str:
         if not self.app.may("consultation.read"):
             return pick("（本角色不查看咨询）", "(not for this role)")
-        rows = self.app.consultations.list(Query(filters={"year": today.year}, sort="occurred_at", descending=True,
-                                                 limit=2000))
-        waiting = []
-        for r in rows:
-            d = getattr(r, "follow_up_on", None)
-            if d is not None and d >= today - timedelta(days=7):
-                waiting.append(r)
-        if not waiting:
+        # Promised for the past week (perhaps not yet answered) up to a week ahead.
+        query = Query(filters={"follow_up_from": (today - timedelta(days=7)).isoformat(),
+                               "follow_up_to": (today + timedelta(days=7)).isoformat()},
+                      sort="follow_up_on", limit=8)
+        rows = self.app.consultations.list(query)
+        if not rows:
             return pick("没有待答复的约期咨询。", "No consultation is awaiting an answer.")
-        return "<br>".join(escape(f"{zh_date(r.follow_up_on)}　{r.consultant}　{r.summary}") for r in waiting[:8])
+        lines = []
+        for r in rows:
+            due = self.app.consultations.get(r.id).values.get("follow_up_on")
+            lines.append(escape(pick(f"{zh_date(date.fromisoformat(str(due)[:10]))} 答复　{r.consultant}　{r.summary}",
+                                     f"answer by {zh_date(date.fromisoformat(str(due)[:10]))}: {r.consultant}, {r.summary}")))
+        return "<br>".join(lines)
 
     def _cases(self, today: date) -> str:
         if not self.app.may("mediation.read"):
