@@ -134,9 +134,12 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        page = self.page(self.classes[row].key)
+        key = self.classes[row].key
+        fresh = key not in self.pages  # a page loads its data when it is built
+        page = self.page(key)
         self.stack.setCurrentWidget(page)
-        page.refresh()
+        if not fresh:
+            page.refresh()
 
     def changed(self, tables: set[str]) -> None:
         """After a write: refresh the pages that show what changed, and the status bar."""
@@ -153,7 +156,8 @@ class MainWindow(QMainWindow):
         self.received_label = QLabel()
         for w in (self.station_label, self.user_label, self.sent_label, self.received_label):
             bar.addPermanentWidget(w)
-        self.update_status()
+        # Paint the window first; the bundle figures (a few queries) follow at once.
+        QTimer.singleShot(0, self.update_status)
 
     def update_status(self) -> None:
         station = self.app.station()

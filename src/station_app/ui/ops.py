@@ -99,12 +99,13 @@ class OpRunner(QObject):
 
     def run(self, work: Work, on_success: Callable[[Any], None] | None = None, *, title: str = "",
             cancellable: bool = False, parent: QWidget | None = None,
-            on_error: Callable[[BaseException], bool | None] | None = None, key: str | None = None) -> None:
+            on_error: Callable[[BaseException], bool | None] | None = None, key: str | None = None,
+            quiet: bool = False) -> None:
         """Run `work` in the background.
 
         `on_error(error)` may handle an error itself (e.g. mark the form's fields) and return True; otherwise the
         error dialog shows. With `key`, a newer op of the same key makes the older one's result stale: it is
-        dropped (search as you type).
+        dropped (search as you type). `quiet` ops never show the progress dialog (a search while typing).
         """
         generation = None
         if key is not None:
@@ -146,7 +147,8 @@ class OpRunner(QObject):
 
         signals.finished.connect(done, Qt.ConnectionType.QueuedConnection)
         self.busy_changed.emit(True)
-        QTimer.singleShot(SHOW_AFTER_MS, lambda: self._show_dialog(running))
+        if not quiet:
+            QTimer.singleShot(SHOW_AFTER_MS, lambda: self._show_dialog(running))
         self._pool.start(_Task(work, running, signals))
 
     def _failed(self, error: BaseException, running: _Running,

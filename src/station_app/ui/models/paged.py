@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from station_app.ui.widgets.dates import zh_date, zh_datetime
 
-PAGE = 200
+PAGE = 100
 
 #: fetch(filters, sort, descending, offset, limit) -> list of rows; count(filters) -> int
 Fetch = Callable[[dict[str, Any], str | None, bool, int, int], list[Any]]
@@ -76,8 +76,20 @@ class PagedTableModel(QAbstractTableModel):
 
     def set_filters(self, **filters: Any) -> None:
         """Replace the filters (None values are dropped) and start again from the first page."""
-        self._filters = {k: v for k, v in filters.items() if v not in (None, "")}
-        self.reload()
+        self.apply(self.query(**filters))
+
+    def query(self, **filters: Any) -> tuple[dict[str, Any], int, list[Any]]:
+        """Count and first page for `filters`, without touching the model: safe to run on the op runner's worker
+        (search as you type never blocks the window); `apply` the result on the GUI thread."""
+        f = {k: v for k, v in filters.items() if v not in (None, "")}
+        total = self._count(dict(f))
+        rows = list(self._fetch(dict(f), self._sort, self._descending, 0, min(self._page, total))) if total else []
+        return f, total, rows
+
+    def apply(self, result: tuple[dict[str, Any], int, list[Any]]) -> None:
+        self.beginResetModel()
+        self._filters, self._total, self._rows = result
+        self.endResetModel()
 
     def update_filters(self, **filters: Any) -> None:
         merged = dict(self._filters)

@@ -129,11 +129,18 @@ class ConsultationsPage(Page):
         self._update_count()
 
     def apply_filters(self) -> None:
-        self.model.set_filters(search=self.search.text().strip() or None, year=self.year.currentData(),
-                               channel=self.channel.currentData(), category=self.category.currentData(),
-                               referral=self.referral.currentData(),
-                               station=self.station.text().strip() or None if self.station is not None else None)
-        self._update_count()
+        filters = dict(search=self.search.text().strip() or None, year=self.year.currentData(),
+                       channel=self.channel.currentData(), category=self.category.currentData(),
+                       referral=self.referral.currentData(),
+                       station=self.station.text().strip() or None if self.station is not None else None)
+
+        def show(result) -> None:
+            self.model.apply(result)
+            self._update_count()
+
+        # Off the GUI thread; a newer search makes an older, slower one's result stale (dropped).
+        self.runner.run(lambda _p, _c: self.model.query(**filters), show, key="consultation-search",
+                        title=pick("正在查找…", "Searching…"), parent=self, quiet=True)
 
     def _update_count(self) -> None:
         self.count.setText(pick(f"共 {self.model.total} 条", f"{self.model.total} records"))
