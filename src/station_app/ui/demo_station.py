@@ -67,4 +67,41 @@ def build(root: Path, year: int, seed: int = 2021) -> None:
         reference = township.bundles.export_reference(root / "reference")
     with Application.open(config.resolve(s01_dir), passphrase=no_passphrase) as s01:
         s01.bundles.import_paths([reference["path"]])
+        this_year(s01)
     (root / READY).write_text(json.dumps({"year": year, "seed": seed}), encoding="utf-8")
+
+
+def this_year(app) -> None:
+    """A few things of this year and this week, so 今日 has something to show: today's duty, a consultation
+    promised an answer in a few days, a case open for almost 30 days, this year's postings until two months ago."""
+    from datetime import datetime, timedelta
+
+    from station_app.core.query import Query
+
+    today = date.today()
+    adviser = app.advisers.list(Query(filters={"active": True}, limit=1))[0]
+    start = datetime.combine(today, datetime.min.time()).replace(hour=9)
+    app.duty.record({"adviser_id": adviser.id, "start_at": start.isoformat(timespec="minutes"),
+                     "end_at": (start + timedelta(hours=3)).isoformat(timespec="minutes"), "people_served": 2,
+                     "summary": "坐班接待，解答婚姻家庭、土地承包咨询"})
+    app.consultations.record({"occurred_at": start.replace(hour=10).isoformat(timespec="minutes"), "channel": "来访",
+                              "consultant_name": "高玉兰", "gender": "女", "phone": "13512345678",
+                              "category": "土地承包", "summary": "承包地被邻村占用，需查阅确权登记后答复",
+                              "answered_by": adviser.name, "adviser_id": adviser.id,
+                              "follow_up_on": (today + timedelta(days=3)).isoformat()})
+    app.mediation.open({"accepted_on": (today - timedelta(days=26)).isoformat(), "source": "当事人申请",
+                        "dispute_type": "邻里", "summary": "两户因院墙排水发生争执，经村委会调解未果后申请调解",
+                        "mediator": "李桂兰"},
+                       [{"role": "申请人", "name": "马德福"}, {"role": "被申请人", "name": "冯春生"}])
+    for month in range(1, today.month - 1):
+        posted = date(today.year, month, 1) + timedelta(days=32)
+        posted = posted.replace(day=5)
+        app.postings.record({"category": "财务", "period": f"{today.year}-{month:02d}",
+                             "title": f"{today.year}年{month}月财务收支公开", "posted_on": posted.isoformat(),
+                             "taken_down_on": (posted + timedelta(days=10)).isoformat(), "reviewer": "民主理财小组王立"})
+    for quarter in range(1, (today.month - 1) // 3 + 1):
+        posted = date(today.year, 3 * quarter, 25)
+        for category in ("村务", "党务"):
+            app.postings.record({"category": category, "period": f"{today.year}-Q{quarter}",
+                                 "title": f"{today.year}年第{quarter}季度{category}公开", "posted_on": posted.isoformat(),
+                                 "taken_down_on": (posted + timedelta(days=10)).isoformat()})
