@@ -320,3 +320,40 @@ def test_models_over_the_application_pass_the_model_tester(open_app, qtmodeltest
     qtmodeltester.check(cases)
     events = area_model(admin.outreach, outreach.columns(), default_sort="held_on")
     qtmodeltester.check(events)
+
+
+def test_township_imports_a_station_bundle_and_sends_receipts(open_app, station_paths, qtbot, runner, tmp_path):
+    from station_app import config
+    from station_app.app import Application
+    from station_app.ui.main_window import MainWindow
+    from tests.ui.conftest import ADMIN_PASSWORD
+
+    s01 = open_app("clerk")
+    s01.consultations.record({"occurred_at": "2026-03-01T09:00", "channel": "来访", "category": "合同",
+                              "summary": "合同纠纷"})
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    bundle = s01.bundles.export(stick)
+    card, _ = open_app("admin").keys.export_card(tmp_path / "S01.card.json")
+    township = Application.open(config.resolve(station_paths.root.parent / "T00"), login="admin",
+                                password=ADMIN_PASSWORD, passphrase=lambda _p: None, backup=False)
+    try:
+        township.keys.enroll(card)
+        w = MainWindow(township, runner, idle_minutes=0)
+        qtbot.addWidget(w)
+        keys = [c.key for c in w.classes]
+        assert "postings" not in keys and "sync" in keys  # no 三务 board at the centre
+        page = w.show_page("sync")
+        page.import_bundles([str(bundle)])
+        assert "imported" in page.import_result.text() or "已导入" in page.import_result.text(), page.import_result.text()
+        assert township.consultations.count(Query(filters={"station": "S01"}, limit=None)) == 1
+        out = tmp_path / "back"
+        out.mkdir()
+        page.export(str(out))
+        assert runner.errors == []
+        reference = list(out.iterdir())
+        assert len(reference) == 1
+    finally:
+        township.close()
+    s01.bundles.import_paths([str(reference[0])])
+    assert s01.bundles.status()["confirmed"]["contiguous_number"] == 1
