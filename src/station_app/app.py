@@ -85,6 +85,9 @@ def os_account() -> str:
         return "unknown"
 
 
+_current_os_account = os_account  # `sign_in` has a parameter of that name
+
+
 class Application:
     """An opened installation and its signed-in user. Use `open` or `init`; close when done."""
 
@@ -200,6 +203,15 @@ class Application:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def switch_user(self, login: str, password: str) -> Principal:
+        """Sign another user in on the open installation (the GUI's lock screen); the keys are locked first so the
+        next user unlocks them again. A wrong password changes nothing."""
+        user = sign_in(self._db, login=login, password=password, os_account=None)
+        self.keyring.lock()
+        self.user = user
+        self._db.os_account = None
+        return user
+
     @staticmethod
     def backup_files(paths: Paths, query: Any = None) -> list[Any]:
         """The backups of an installation, newest first; works without opening it (a damaged database too)."""
@@ -253,7 +265,7 @@ def admin_of(db: StationDB) -> Principal:
 def sign_in(db: StationDB, *, login: str | None, password: str | None, os_account: str | None) -> Principal:
     if login is None:
         admin = admin_of(db)
-        return Principal(admin.login, admin.name, admin.role, os_account=os_account or globals()["os_account"]())
+        return Principal(admin.login, admin.name, admin.role, os_account=os_account or _current_os_account())
     if password is not None:
         from station_app.services.users import authenticate
 

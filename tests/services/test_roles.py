@@ -61,8 +61,13 @@ def test_dispatcher_is_refused_a_mediation_close_exit_2_nothing_written(home, ca
 
     code, out, err = _run(capsys, home, "--user", "li", "mediation", "close", case_id[:8], *CLOSE, "--json")
     assert code == 2 and out == ""
-    assert "li" in json.loads(err)["error"] and "结案" in json.loads(err)["error"]
+    assert "li" in json.loads(err)["error"] and "调解" in json.loads(err)["error"]
     assert _state(home) == before  # no counter used, no history row, the case still in progress
+
+    # A legal adviser helps mediate (sessions) but may not close: the store refuses setting the outcome.
+    code, out, err = _run(capsys, home, "--user", "zhao", "mediation", "close", case_id[:8], *CLOSE, "--json")
+    assert code == 2 and "结案" in json.loads(err)["error"]
+    assert _state(home) == before
 
     # The mediator may; the same command then closes it.
     code, out, _ = _run(capsys, home, "--user", "wang", "mediation", "close", case_id[:8], *CLOSE, "--json")
@@ -148,3 +153,19 @@ def test_roles_doc_matches_the_table():
         assert marks == ["✓" if c in who else "–" for c in cols], perm
     for table, perm in roles.TABLE_PERMISSIONS.items():
         assert f"| `{table}` |" in doc
+
+
+def test_user_commands_need_an_admin_and_never_hang_without_a_terminal(home, capsys, monkeypatch):
+    monkeypatch.setenv("NEWPW", "new-secret-9")
+    code, _, err = _run(capsys, home, "--user", "li", "user", "add", "--login", "x", "--name", "x", "--role", "管理员",
+                        "--password-env", "NEWPW")
+    assert code == 2 and "li" in err
+    code, _, err = _run(capsys, home, "user", "add", "--login", "sun", "--name", "孙", "--role", "镇工作人员")
+    assert code == 2 and "--password-env" in err  # no terminal in tests: a sentence, not EOFError
+    assert _run(capsys, home, "user", "password", "admin", "--password-env", "NEWPW")[0] == 0
+    with Application.open(_paths(home), login="admin", password="new-secret-9") as app:
+        assert app.user.role == "管理员"
+    code, _, _ = _run(capsys, home, "--user", "li", "user", "password", "li", "--password-env", "NEWPW")
+    assert code == 0  # everyone may set their own password
+    code, _, _ = _run(capsys, home, "--user", "li", "user", "password", "wang", "--password-env", "NEWPW")
+    assert code == 2

@@ -38,9 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=pick("数据目录（默认：STATION_APP_HOME 或系统用户数据目录）",
                              "data directory (default: STATION_APP_HOME or the user data directory)"))
     p.add_argument("--user", metavar="LOGIN", default=None,
-                   help=pick("以本机哪个用户的身份操作（须已存在；默认：本机管理员，操作系统账户记入访问日志）",
-                             "act as this user of the installation (must exist; default: its administrator, with "
-                             "the OS account written to the access log)"))
+                   help=pick("以哪个用户的名义记录（默认：操作系统用户名）", "record changes as this user (default: OS user)"))
     p.add_argument("--lang", choices=["zh_CN", "en"], help=pick("界面语言", "language of messages"))
     p.add_argument("-v", "--verbose", action="store_true", help=pick("显示详细日志", "verbose logging"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

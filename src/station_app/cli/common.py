@@ -74,8 +74,7 @@ def progress_bar(ctx: Context):
         if total and bar.total != total:
             bar.total = total
         bar.set_description_str(words[:40], refresh=False)
-        bar.n = done
-        bar.refresh()
+        bar.update(done - bar.n)  # tqdm draws only once `delay` has passed
         if total and done >= total:
             bar.close()
             state.pop("bar", None)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 
 from station_app.cli.common import Context, add_json, emit, table
 from station_app.core.codes import Role, StationKind
+from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
 from station_app.core.query import Query
 
@@ -41,6 +43,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls = us.add_parser("list", help=pick("列出用户", "list users"))
     add_json(ls)
     ls.set_defaults(handler=_user_list)
+    pw = us.add_parser("password", help=pick("设置用户密码（管理员可为任何人设置，用户可为自己设置）",
+                                             "set a user's password (an admin for anyone, a user for themself)"))
+    pw.add_argument("login")
+    pw.add_argument("--password-env", metavar="VAR",
+                    help=pick("从环境变量读取密码（不填则提示输入）", "read the password from this environment variable"))
+    add_json(pw)
+    pw.set_defaults(handler=_user_password)
 
     sc = sub.add_parser("schedule", help=pick("本村三务公开频率（默认：财务每月，村务、党务每季度）",
                                               "this village's 三务 posting schedule (default: 财务 monthly, 村务 and 党务 quarterly)"))
@@ -89,13 +98,29 @@ def _schedule_set(args: argparse.Namespace, ctx: Context) -> int:
 def _user_add(args: argparse.Namespace, ctx: Context) -> int:
     app = ctx.app()
     app.require("user.manage")  # before asking for a password
-    if args.password_env:
-        password = os.environ.get(args.password_env, "")
-    else:
-        password = getpass.getpass(pick("密码：", "Password: "))
+    password = _read_password(args)
     user = app.users.add(login=args.login, name=args.name, role=args.role, password=password)
     emit(ctx, {"login": user.login, "name": user.name, "role": user.role},
          pick(f"已添加用户 {user.login}（{user.role}）", f"added user {user.login} ({user.role})"))
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_env:
+        return os.environ.get(args.password_env, "")
+    if not sys.stdin or not sys.stdin.isatty():
+        raise ValidationError.single(pick("密码", "password"), pick(
+            "没有终端可输入密码：请用 --password-env 变量名 提供", "no terminal to type it: give --password-env VAR"),
+            key="password")
+    return getpass.getpass(pick("密码：", "Password: "))
+
+
+def _user_password(args: argparse.Namespace, ctx: Context) -> int:
+    app = ctx.app()
+    if args.login != app.login:
+        app.require("user.manage")  # before asking for a password
+    app.users.set_password(args.login, _read_password(args))
+    emit(ctx, {"login": args.login}, pick(f"已设置 {args.login} 的密码", f"password of {args.login} set"))
     return 0
 
 

@@ -61,6 +61,13 @@ TABLE_PERMISSIONS: dict[str, str] = {
     "stations": "station.settings",
     "record_history": "",  # written with every change: the change itself was checked
 }
+#: Setting these fields needs more than the table's permission (checked by the Writer on update, and on add when
+#: the value is not the column's default): closing and archiving a mediation case is a mediator's or an admin's.
+FIELD_PERMISSIONS: dict[str, dict[str, str]] = {
+    "mediation_cases": {"outcome": "mediation.close", "closed_on": "mediation.close",
+                        "archived_on": "mediation.close"},
+}
+
 #: Tables not listed above (added by later work) need this.
 DEFAULT_TABLE_PERMISSION = "records.write"
 

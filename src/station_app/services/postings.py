@@ -23,9 +23,10 @@ from station_app.core.i18n import pick
 from station_app.core.periods import parse_period
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, clean, code_of, text as text_of
+from station_app.store.atomic import write_atomic
+from station_app.store.models import Posting, PostingPhoto
 from station_app.store.photos import (MAX_PHOTO_BYTES, MEDIA_TYPES, PhotoFile, paths_of_writer, photo_path,  # noqa: F401
                                       read_photo, read_photos, store_photo)
-from station_app.store.models import Posting, PostingPhoto
 
 #: Practice: a posting stays up this many days, then is taken down and archived (configurable).
 DEFAULT_DISPLAY_DAYS = 15

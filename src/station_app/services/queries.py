@@ -64,9 +64,10 @@ def _year(value: Any) -> int:
     try:
         y = int(value)
     except (TypeError, ValueError):
-        raise ValidationError.single("year", pick(f"应为年份：{value}", f"must be a year: {value}")) from None
+        raise ValidationError.single(pick("年度", "year"), pick(f"应为年份：{value}", f"must be a year: {value}"),
+                                     key="year") from None
     if not 1949 <= y <= 2200:
-        raise ValidationError.single("year", pick(f"年份不合理：{y}", f"implausible year: {y}"))
+        raise ValidationError.single(pick("年度", "year"), pick(f"年份不合理：{y}", f"implausible year: {y}"), key="year")
     return y
 
 
@@ -88,7 +89,7 @@ def _code(table, key: str):
         try:
             return v.code(table, str(value)).value
         except ValidationError as e:
-            raise ValidationError([FieldProblem(key, p.message) for p in e.problems]) from None
+            raise ValidationError([FieldProblem(key, p.message, key=key) for p in e.problems]) from None
     return parse
 
 

@@ -22,7 +22,7 @@ from station_app.config import Paths
 from station_app.core.errors import NotFoundError, StateError
 from station_app.core.i18n import pick
 from station_app.store.db import open_database, session_factory
-from station_app.core.roles import PermissionDenied, allowed, table_permission
+from station_app.core.roles import FIELD_PERMISSIONS, PermissionDenied, allowed, table_permission
 from station_app.store.models import LocalState, RecordHistory, Station, Synced, User, new_id, utcnow
 from station_app.store.rowdata import json_value, record_values
 
@@ -71,11 +71,24 @@ class Writer:
             self._authorize(permission)
             self._granted.add(permission)
 
-    def _allow(self, table: str) -> None:
-        """The actor's role must allow writing this table (core/roles.py TABLE_PERMISSIONS)."""
+    def _allow(self, table: str, fields: Any = ()) -> None:
+        """The actor's role must allow writing this table, and setting these fields (core/roles.py)."""
         permission = table_permission(table)
         if permission:
             self.require(permission)
+        special = FIELD_PERMISSIONS.get(table)
+        if special:
+            for name in fields:
+                if name in special:
+                    self.require(special[name])
+
+    def _allow_new(self, obj: Synced) -> None:
+        """On add: fields with a special permission count when set to something other than their default."""
+        special = FIELD_PERMISSIONS.get(obj.__tablename__, {})  # type: ignore[attr-defined]
+        cols = obj.__table__.columns  # type: ignore[attr-defined]
+        self._allow(obj.__tablename__, [  # type: ignore[attr-defined]
+            k for k in special if getattr(obj, k, None) is not None
+            and not (cols[k].default is not None and cols[k].default.is_scalar and cols[k].default.arg == getattr(obj, k))])
 
     @property
     def counter(self) -> int:
@@ -115,7 +128,7 @@ class Writer:
                                   "this record belongs to another station; only the station that created it may change it"))
 
     def add(self, obj: T) -> T:
-        self._allow(obj.__tablename__)  # type: ignore[attr-defined]
+        self._allow_new(obj)
         self._stamp(obj, creating=True)
         _apply_defaults(obj)
         # No flush here: the session batches inserts (autoflush before a query, flush at commit), which keeps bulk
@@ -129,7 +142,7 @@ class Writer:
 
     def update(self, obj: T, **values: Any) -> dict[str, list[Any]]:
         """Apply `values`; record only real changes. Returns {field: [old, new]} (empty when nothing changed)."""
-        self._allow(obj.__tablename__)  # type: ignore[attr-defined]
+        self._allow(obj.__tablename__, [k for k, new in values.items() if getattr(obj, k) != new])  # type: ignore[attr-defined]
         self._check_owner(obj)
         if obj.deleted:
             raise StateError(pick("记录已删除，不能修改", "the record has been deleted and cannot be changed"))

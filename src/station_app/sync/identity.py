@@ -457,7 +457,7 @@ def _trust_info(row: TrustedKey, status: str) -> dict[str, Any]:
             "name": row.station_name, "key_id": row.key_id, "fingerprint": row.fingerprint}
 
 
-def township_key(db: StationDB) -> TrustedKey | None:
+def township_key(db) -> TrustedKey | None:
     with db.read() as s:
         return s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
                                                   TrustedKey.superseded_at.is_(None))).scalar_one_or_none()
@@ -518,7 +518,7 @@ def enroll_station(db: StationDB, card: Card) -> dict[str, Any]:
     return _trust_info(row, "enrolled")
 
 
-def enroll_replacement(db: StationDB, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
+def enroll_replacement(db, card: Card | Path | str, station_code: str, *, reason: str, actor: str) -> dict[str, Any]:
     """At the township, for a restore: enroll the new installation's card for an enrolled station whose PC was
     replaced, under the station's existing id (the restore hands that id to the new installation), and revoke every
     other key of that station (the old PC may be in anyone's hands)."""

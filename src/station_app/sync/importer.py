@@ -12,11 +12,11 @@ from pathlib import Path
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import pick
-from station_app.core.progress import NO_TASK, Task
 from station_app.sync.bundle import LIMITS, SUFFIX, check_signature, open_bundle
 from station_app.sync.exporter import sync_logger
 from station_app.sync.merge import already_imported
 from station_app.sync.results import REFUSED, BundleRefused, ImportResult
+from station_app.core.progress import NO_TASK, Task
 from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)

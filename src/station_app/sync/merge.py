@@ -191,7 +191,7 @@ def log_bundle(s: Session, bundle, counts: dict[str, int]) -> None:
         imported_at=utcnow(), counts=counts, file_name=Path(str(bundle.path)).name[:255] if bundle.path else None))
 
 
-def flag_fork(db: StationDB, bundle, fork: Fork) -> None:
+def flag_fork(db, bundle, fork: Fork) -> None:
     """Record the fork for review (once per offered file and reason) in its own small transaction."""
     h = bundle.header
     with db.raw_write() as s:

@@ -23,7 +23,6 @@ from station_app.core.i18n import pick
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE, PostingPhoto
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync.results import BundleRefused
-from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def read_photo_files(paths, photo_rows: list[dict]) -> dict[str, bytes]:
     return files
 
 
-def collect_changes(db: StationDB, after: int, upto: int) -> Payload:
+def collect_changes(db, after: int, upto: int) -> Payload:
     """This installation's own rows with after < counter <= upto (tombstones and record_history included) and the
     posting photos those rows reference."""
     sid = db.station_id

@@ -11,10 +11,11 @@ from station_app.core.query import Page, Query
 from station_app.services import audit
 from station_app.services import queries as qs
 from station_app.services import users as us
-from station_app.usecases.base import Area
+from station_app.usecases.base import Area, Listed
 
 
-class Users(Area):
+class Users(Listed):
+    listing = qs.USERS
     def add(self, *, login: str, name: str, role: str, password: str) -> qs.UserRow:
         u = us.add_user(self.db, login=login, display_name=name, role=role, password=password, actor=self.actor)
         return qs.UserRow(u.login, u.display_name, u.role, u.active)
@@ -25,11 +26,7 @@ class Users(Area):
     def set_active(self, login: str, active: bool) -> None:
         us.set_active(self.db, self.actor, login, active)
 
-    def list(self, query: Query | None = None) -> list[qs.UserRow]:
-        return qs.rows(self.db, self.actor, qs.USERS, query)
 
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.USERS, query)
 
 
 class AccessLogArea(Area):

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from station_app.core.query import Query
 from station_app.services import details
 from station_app.services import mediation as md
 from station_app.services import queries as qs
 from station_app.services.base import ChangeSet
-from station_app.usecases.base import Area
+from station_app.usecases.base import Listed
 
 
-class Mediation(Area):
+class Mediation(Listed):
+    listing = qs.CASES
+    specs = md.CASE_SPECS
     case_specs = md.CASE_SPECS
     party_specs = md.PARTY_SPECS
     session_specs = md.SESSION_SPECS
@@ -55,11 +56,7 @@ class Mediation(Area):
         c = md.get_case(self.db, case_id)
         return {"case_id": c.id, "case_no": c.case_no, "stage": c.stage, "outcome": c.outcome}
 
-    def list(self, query: Query | None = None) -> list[md.CaseRow]:
-        return qs.rows(self.db, self.actor, qs.CASES, query)
 
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.CASES, query)
 
     def get(self, case_id: str, *, reveal: bool = False) -> details.Details:
         """The case file; `reveal` shows ID numbers and phones in full (mediator/admin; access-logged)."""

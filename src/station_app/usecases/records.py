@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from station_app.core.query import Query
 from station_app.services import advisers as ad
 from station_app.services import consultations as cs
 from station_app.services import details
@@ -16,27 +15,19 @@ from station_app.services import outreach as ou
 from station_app.services import postings as po
 from station_app.services import queries as qs
 from station_app.services.base import ChangeSet
-from station_app.services.fields import Spec
-from station_app.usecases.base import Area
+from station_app.usecases.base import Listed
 
 
-def field_labels(specs: Mapping[str, Spec]) -> dict[str, str]:
-    """key -> label in the current language (a form's captions; problems name the same keys)."""
-    return {k: s.label for k, s in specs.items()}
-
-
-class Consultations(Area):
+class Consultations(Listed):
+    listing = qs.CONSULTATIONS
     specs = cs.SPECS
-
-    def labels(self) -> dict[str, str]:
-        return field_labels(cs.SPECS)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         """Check a form without writing (ValidationError lists every bad field by key)."""
         return cs.validate_consultation(data)
 
-    def record(self, data: dict[str, Any]) -> ChangeSet:
-        return cs.record_consultation(self.db, self.actor, data)
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        return cs.record_consultation(self.db, self.actor, data, **options)
 
     def update(self, record_id: str, data: dict[str, Any]) -> ChangeSet:
         return cs.update_consultation(self.db, self.actor, record_id, data)
@@ -44,22 +35,19 @@ class Consultations(Area):
     def delete(self, record_id: str) -> ChangeSet:
         return cs.delete_consultation(self.db, self.actor, record_id)
 
-    def list(self, query: Query | None = None) -> list[cs.ConsultationRow]:
-        return qs.rows(self.db, self.actor, qs.CONSULTATIONS, query)
 
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.CONSULTATIONS, query)
 
     def get(self, record_id: str, *, reveal: bool = False) -> details.Details:
         """The consultation; `reveal` shows name and phone in full (role permitting; written to the access log)."""
         return details.consultation(self.db, self.actor, record_id, reveal=reveal)
 
 
-class Advisers(Area):
+class Advisers(Listed):
+    listing = qs.ADVISERS
     specs = ad.SPECS
 
-    def record(self, data: dict[str, Any]) -> ChangeSet:
-        return ad.record_adviser(self.db, self.actor, data)
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        return ad.record_adviser(self.db, self.actor, data, **options)
 
     def update(self, adviser_id: str, data: dict[str, Any]) -> ChangeSet:
         return ad.update_adviser(self.db, self.actor, adviser_id, data)
@@ -67,14 +55,11 @@ class Advisers(Area):
     def delete(self, adviser_id: str) -> ChangeSet:
         return ad.delete_adviser(self.db, self.actor, adviser_id)
 
-    def list(self, query: Query | None = None) -> list[ad.AdviserRow]:
-        return qs.rows(self.db, self.actor, qs.ADVISERS, query)
-
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.ADVISERS, query)
 
 
-class Duty(Area):
+
+class Duty(Listed):
+    listing = qs.SHIFTS
     specs = du.SPECS
 
     def record(self, data: dict[str, Any], log: Iterable[Mapping[str, Any]] = ()) -> ChangeSet:
@@ -89,17 +74,14 @@ class Duty(Area):
     def delete(self, shift_id: str) -> ChangeSet:
         return du.delete_shift(self.db, self.actor, shift_id)
 
-    def list(self, query: Query | None = None) -> list[du.ShiftRow]:
-        return qs.rows(self.db, self.actor, qs.SHIFTS, query)
 
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.SHIFTS, query)
 
     def get(self, shift_id: str, *, reveal: bool = False) -> details.Details:
         return details.shift(self.db, self.actor, shift_id, reveal=reveal)
 
 
-class Postings(Area):
+class Postings(Listed):
+    listing = qs.POSTINGS
     specs = po.SPECS
 
     def record(self, data: dict[str, Any], photos: Iterable[str | Path] = ()) -> ChangeSet:
@@ -118,24 +100,18 @@ class Postings(Area):
         self.app.require("report.read")
         return po.postings_due_for_takedown(self.db, today or date.today(), days=days)
 
-    def list(self, query: Query | None = None) -> list[po.PostingRow]:
-        return qs.rows(self.db, self.actor, qs.POSTINGS, query)
-
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.POSTINGS, query)
 
 
-class Outreach(Area):
+
+class Outreach(Listed):
+    listing = qs.OUTREACH
     specs = ou.SPECS
 
-    def record(self, data: dict[str, Any]) -> ChangeSet:
-        return ou.record_event(self.db, self.actor, data)
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        """Options are the service's (e.g. `source`; photos where the service takes them)."""
+        return ou.record_event(self.db, self.actor, data, **options)
 
     def delete(self, event_id: str) -> ChangeSet:
         return ou.delete_event(self.db, self.actor, event_id)
 
-    def list(self, query: Query | None = None) -> list[ou.EventRow]:
-        return qs.rows(self.db, self.actor, qs.OUTREACH, query)
 
-    def count(self, query: Query | None = None) -> int:
-        return qs.count(self.db, self.actor, qs.OUTREACH, query)

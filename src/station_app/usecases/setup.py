@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ def init_installation_with_keys(app_class: type["Application"], paths: Paths, *,
                                 os_account: str | None, passphrase: "PassphraseProvider | None"
                                 ) -> tuple["Application", dict[str, Any]]:
     from station_app.app import admin_of
+    from station_app.app import os_account as current_os_account
     from station_app.services.setup import init_installation
     from station_app.sync import identity
     from station_app.sync.keyring import KeyRing
@@ -35,12 +37,8 @@ def init_installation_with_keys(app_class: type["Application"], paths: Paths, *,
                                               f"card {card.code} is a village station's, not the township's"))
     db = init_installation(paths, kind=kind, code=code, name=name, actor="setup", admin_password=admin_password)
     try:
-        admin = admin_of(db)
-        from dataclasses import replace
-
-        from station_app.app import os_account as current_os_account
-
-        app = app_class(db, replace(admin, os_account=os_account or current_os_account()), KeyRing(passphrase))
+        admin = replace(admin_of(db), os_account=os_account or current_os_account())
+        app = app_class(db, admin, KeyRing(passphrase))
         db.strict_users = True
         info = after_init(db, township_card=card)
     except BaseException:
