@@ -109,13 +109,20 @@ class Row:
     n: int
     name: str
 
+    @property
+    def id(self) -> str:
+        return f"id{self.n:05d}"
+
 
 def _source(total: int):
     rows = [Row(i, f"张{i}") for i in range(total)]
 
-    def fetch(filters, sort, descending, offset, limit):
+    def fetch(filters, sort, descending, offset, limit, after=None):
         data = [r for r in rows if filters.get("q", "") in r.name]
         data.sort(key=lambda r: r.n, reverse=descending)
+        if after is not None:  # keyset: seek past the last row shown, ignore the offset
+            data = [r for r in data if (r.n < after[0] if descending else r.n > after[0])]
+            return data[:limit]
         return data[offset:offset + limit]
 
     def count(filters):
@@ -132,8 +139,11 @@ def test_paged_model_fetches_pages_sorts_and_filters_in_the_query(qtmodeltester)
     assert model.canFetchMore()
     model.fetchMore()
     assert model.rowCount() == 200
+    assert model._after() == (800, "id00800")  # the next page seeks past the last row loaded
     model.sort(0, Qt.SortOrder.AscendingOrder)
     assert model.rowCount() == 100 and model.data(model.index(0, 1)) == "张0"
+    model.fetchMore()
+    assert [model.row(i).n for i in range(200)] == list(range(200))
     model.sort(1, Qt.SortOrder.AscendingOrder)  # not sortable: nothing happens
     assert model.data(model.index(0, 1)) == "张0"
     model.set_filters(q="张99")

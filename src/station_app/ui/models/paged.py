@@ -18,8 +18,10 @@ from station_app.ui.widgets.dates import zh_date, zh_datetime
 
 PAGE = 100
 
-#: fetch(filters, sort, descending, offset, limit) -> list of rows; count(filters) -> int
-Fetch = Callable[[dict[str, Any], str | None, bool, int, int], list[Any]]
+#: fetch(filters, sort, descending, offset, limit, after) -> list of rows; count(filters) -> int.
+#: `after` is (sort value, id) of the last row loaded, when the rows have both: the source may seek past it
+#: (keyset paging) instead of skipping `offset` rows, so the last page of 100,000 costs what the first does.
+Fetch = Callable[[dict[str, Any], str | None, bool, int, int, tuple[Any, str] | None], list[Any]]
 Count = Callable[[dict[str, Any]], int]
 
 
@@ -83,7 +85,7 @@ class PagedTableModel(QAbstractTableModel):
         (search as you type never blocks the window); `apply` the result on the GUI thread."""
         f = {k: v for k, v in filters.items() if v not in (None, "")}
         total = self._count(dict(f))
-        rows = list(self._fetch(dict(f), self._sort, self._descending, 0, min(self._page, total))) if total else []
+        rows = list(self._fetch(dict(f), self._sort, self._descending, 0, min(self._page, total), None)) if total else []
         return f, total, rows
 
     def apply(self, result: tuple[dict[str, Any], int, list[Any]]) -> None:
@@ -97,11 +99,18 @@ class PagedTableModel(QAbstractTableModel):
         self.set_filters(**merged)
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self._total = self._count(dict(self._filters))
-        self._rows = list(self._fetch(dict(self._filters), self._sort, self._descending, 0,
-                                      min(self._page, self._total)) if self._total else [])
-        self.endResetModel()
+        # Query first, then reset: a failing query leaves the model as it was.
+        self.apply(self.query(**self._filters))
+
+    def _after(self) -> tuple[Any, str] | None:
+        """(sort value, id) of the last loaded row, for keyset paging; None when unknown."""
+        if not self._rows or self._sort is None:
+            return None
+        key = next((c.key for c in self.columns if c.sort == self._sort), None)
+        last = self._rows[-1]
+        ident = value_of(last, "id")
+        value = value_of(last, key) if key else None
+        return (value, ident) if value is not None and ident is not None else None
 
     def row(self, n: int) -> Any:
         return self._rows[n]
@@ -129,7 +138,7 @@ class PagedTableModel(QAbstractTableModel):
     def _fetch_page(self) -> None:
         start = len(self._rows)
         more = list(self._fetch(dict(self._filters), self._sort, self._descending, start,
-                                min(self._page, self._total - start)))
+                                min(self._page, self._total - start), self._after()))
         if not more:
             self._total = start  # the table shrank under us: stop asking
             return
@@ -175,5 +184,5 @@ class ListModel(PagedTableModel):
 
     def __init__(self, columns: list[Column], rows: Callable[[], list[Any]], parent=None):
         self._source = rows
-        super().__init__(columns, lambda f, s, d, o, n: self._source()[o:o + n], lambda f: len(self._source()),
+        super().__init__(columns, lambda f, s, d, o, n, a: self._source()[o:o + n], lambda f: len(self._source()),
                          page=10_000, parent=parent)

@@ -17,8 +17,12 @@ def area_model(area: Any, columns: list[Column], *, default_sort: str | None = N
                filters: dict[str, Any] | None = None, page: int = 100) -> PagedTableModel:
     """A paged model over `area.list(query)` / `area.count(query)` (the application's uniform queries)."""
 
-    def fetch(f: dict[str, Any], sort: str | None, desc: bool, offset: int, limit: int) -> list[Any]:
-        return area.list(Query(filters=f, sort=sort, descending=desc, offset=offset, limit=max(1, limit)))
+    def fetch(f: dict[str, Any], sort: str | None, desc: bool, offset: int, limit: int,
+              after: tuple[Any, str] | None) -> list[Any]:
+        # Keyset paging when sorted: every page ordered by (sort key, id); later pages seek past the last row.
+        keyset = sort is not None
+        return area.list(Query(filters=f, sort=sort, descending=desc, offset=0 if keyset and after else offset,
+                               limit=max(1, limit), keyset=keyset, after=after if keyset else None))
 
     def count(f: dict[str, Any]) -> int:
         return area.count(Query(filters=f, limit=None))
