@@ -205,4 +205,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip PySide's teardown at interpreter exit (it can crash after the figures are written)
