@@ -357,3 +357,57 @@ def test_township_imports_a_station_bundle_and_sends_receipts(open_app, station_
         township.close()
     s01.bundles.import_paths([str(reference[0])])
     assert s01.bundles.status()["confirmed"]["contiguous_number"] == 1
+
+
+def test_closing_with_an_unsaved_form_asks_first(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    w = window("clerk")
+    page = w.show_page("consultations")
+    page.new_record()
+    type_text(qtbot, page.form_dialog.form.widgets["summary"], "还没保存的内容")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No)
+    w.close()
+    assert asked and w.isVisible()  # the user said no: the window stays
+    page.form_dialog.keep_draft()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    w.close()
+    assert not w.isVisible()
+
+
+def test_protected_keys_ask_for_the_passphrase_from_the_worker_thread(qtbot, tmp_path):
+    """Exporting runs on the op runner's worker; the passphrase is asked on the GUI thread and the export works."""
+    from station_app import config
+    from station_app.app import Application
+    from station_app.core.codes import StationKind
+    from station_app.ui.dialogs.passphrase import PassphraseProvider
+    from station_app.ui.main_window import MainWindow
+    from station_app.ui.ops import OpRunner
+
+    township, _ = Application.init(config.resolve(tmp_path / "T00"), kind=StationKind.CENTRE, code="T00",
+                                   name="镇中心", admin_password="admin-pass-1", passphrase=lambda _p: None)
+    with township:
+        card, _ = township.keys.export_card(tmp_path / "T00.card.json")
+    paths = config.resolve(tmp_path / "S02")
+    app, _ = Application.init(paths, kind=StationKind.VILLAGE, code="S02", name="南和顺村", township_card=card,
+                              admin_password="admin-pass-1", passphrase=lambda _p: "口令-secret")
+    app.close()
+    provider = PassphraseProvider()
+    asked: list[str] = []
+    provider.prompt = lambda purpose: asked.append(purpose) or "口令-secret"
+    app = Application.open(paths, login="admin", password="admin-pass-1", passphrase=provider, backup=False)
+    runner = OpRunner()  # a real worker thread
+    errors: list = []
+    runner.show_error = lambda parent, e: errors.append(e)
+    w = MainWindow(app, runner, idle_minutes=0)
+    qtbot.addWidget(w)
+    page = w.show_page("sync")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    page.export(str(stick))
+    qtbot.waitUntil(lambda: bool(list(stick.iterdir())) or bool(errors), timeout=20000)
+    assert errors == [] and asked, errors
+    qtbot.waitUntil(lambda: "S02" in page.export_result.text(), timeout=5000)
+    runner.wait()
+    app.close()

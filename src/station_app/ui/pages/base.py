@@ -58,4 +58,7 @@ class Page(QWidget):
         """Ctrl+F on this page."""
 
     def has_unsaved(self) -> bool:
-        return False
+        """A form opened from this page is showing typed values that are not saved."""
+        from station_app.ui.dialogs.form_dialog import FormDialog
+
+        return any(d.isVisible() and not d.saved and d.dirty() for d in self.findChildren(FormDialog))
