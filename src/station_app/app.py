@@ -181,6 +181,14 @@ class Application:
     def may(self, permission: str) -> bool:
         return self._db.may(self.login, permission)
 
+    def unlock(self, login: str, password: str) -> Principal:
+        """The GUI's lock screen: the signed-in user proves it is still them with the password; anyone else is
+        refused (they sign in through a new window instead)."""
+        if login != self.user.login:
+            raise SignInError(pick(f"屏幕已由 {self.user.login} 锁定，只能由本人解锁",
+                                   f"the screen was locked by {self.user.login}; only they can unlock it"))
+        return sign_in(self._db, login=login, password=password, os_account=self.user.os_account)
+
     def lock(self) -> None:
         """Forget unlocked keys and the remembered passphrase (the GUI's "lock" and idle timeout)."""
         self.keyring.lock()

@@ -30,6 +30,7 @@ MODULES = (
     "station_app.cli.recovery_cmds",
     "station_app.cli.records_cmds",
     "station_app.cli.screening_cmds",
+    "station_app.cli.gui_cmd",
 )
 
 #: Each top-level command: the module that registers it and its one-line help (English msgid; shown by `--help`
@@ -63,10 +64,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
              N_("fork review (township): see both versions, keep one with a reason")),
     "settings": ("station_app.cli.records_cmds", N_("settings: 三务 grace days, advisers' standards")),
     "screening": ("station_app.cli.screening_cmds", N_("dispute screening register (矛盾纠纷排查)")),
+    "gui": ("station_app.cli.gui_cmd", N_("open the desktop app")),
 }
 
 #: Commands that make their installation (or none) rather than open an existing one.
-NO_INSTALLATION_NEEDED = {("init", None), ("demo", None), ("backup", "restore")}
+NO_INSTALLATION_NEEDED = {("init", None), ("demo", None), ("backup", "restore"), ("gui", None)}
 
 #: Global options that take a value (to find the command word in argv).
 _VALUED = ("--data-dir", "--user", "--lang")

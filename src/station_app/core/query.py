@@ -24,6 +24,11 @@ class Query:
     descending: bool = False
     offset: int = 0
     limit: int | None = DEFAULT_LIMIT  # None = everything (exports, counts)
+    # Keyset paging for long scrolls: with `keyset`, rows are ordered by (sort key, id) only, and `after` = (sort
+    # value, id) of the last row already shown starts the page right after it, so the database seeks instead of
+    # skipping `offset` rows (a list's 1000th page costs what its first does).
+    keyset: bool = False
+    after: tuple[Any, str] | None = None
 
     def page_at(self, offset: int, limit: int | None = None) -> "Query":
         return replace(self, offset=offset, limit=self.limit if limit is None else limit)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from station_app.core import validators as v
 from station_app.core.codes import MediationOutcome
@@ -103,9 +103,14 @@ CONSULTATIONS = Listing(
         "station": _station(Consultation.station_id),
         "category": _equals(Consultation.category),
         "channel": _equals(Consultation.channel),
+        "referral": _equals(Consultation.referral),
+        # 约期答复: consultations promised an answer on a day in this range (the GUI's 今日 page)
+        "follow_up_from": lambda stmt, value, _s: stmt.where(Consultation.follow_up_on >= v.parse_date(value)),
+        "follow_up_to": lambda stmt, value, _s: stmt.where(Consultation.follow_up_on <= v.parse_date(value)),
     },
     sorts={"occurred_at": Consultation.occurred_at, "category": Consultation.category,
-           "channel": Consultation.channel, "created_at": Consultation.created_at},
+           "channel": Consultation.channel, "created_at": Consultation.created_at,
+           "follow_up_on": Consultation.follow_up_on},
     default_order=lambda: [Consultation.occurred_at.desc(), Consultation.id],
     build=lambda row, _s: cs._row(row[0]),
 )
@@ -251,7 +256,9 @@ def rows(db: StationDB, actor: str, listing: Listing, q: Query | None = None) ->
     with db.read() as s:
         stmt = _filtered(listing, listing.base(), q, s)
         order = listing.default_order()
-        if q.sort is not None:
+        if q.sort is not None and q.keyset:
+            stmt, order = _keyset(stmt, listing.sorts[q.sort], q)
+        elif q.sort is not None:
             col = listing.sorts[q.sort]
             order = [col.desc() if q.descending else col.asc()] + order
         stmt = stmt.order_by(*order).offset(q.offset)
@@ -261,6 +268,17 @@ def rows(db: StationDB, actor: str, listing: Listing, q: Query | None = None) ->
         if listing.after is not None:
             out = listing.after(out, s)
         return out
+
+
+def _keyset(stmt: Select, col: Any, q: Query) -> tuple[Select, list[Any]]:
+    """Order by (sort column, id) and, given the last row's (value, id), seek past it."""
+    ident = stmt.column_descriptions[0]["entity"].id
+    order = [col.desc() if q.descending else col.asc(), ident.asc()]
+    if q.after is not None and q.after[0] is not None:
+        value, last_id = q.after
+        beyond = col < value if q.descending else col > value
+        stmt = stmt.where(or_(beyond, and_(col == value, ident > last_id)))
+    return stmt, order
 
 
 def count(db: StationDB, actor: str, listing: Listing, q: Query | None = None) -> int:

@@ -108,6 +108,24 @@ class Ledgers(Area):
         return import_ledger(self.db, path, kind, actor=self.actor, dry_run=dry_run,
                              task=task_of(progress, cancelled))
 
+    @staticmethod
+    def kinds() -> list[tuple[str, str]]:
+        """The ledger layouts as (kind, label in the current language), for a front end's chooser."""
+        from station_app.ledger.layouts import LAYOUTS
+
+        return [(kind, lay.label) for kind, lay in LAYOUTS.items()]
+
+    def preview(self, path: str | Path, kind: str, *, limit: int = 200) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+        """The first rows of a ledger file as the import will read them: (headers, [(row number, cells)]).
+        Reads only; the dry run (`import_file(..., dry_run=True)`) says what is wrong."""
+        self.app.require("ledger.import")
+        from station_app.ledger.layouts import layout
+        from station_app.ledger.read import read_ledger
+
+        lay = layout(kind)
+        table = read_ledger(path, lay.headers)
+        return table.headers, [(r.number, [r.values.get(h) for h in table.headers]) for r in table.rows[:limit]]
+
     def export_file(self, kind: str, year: int, out: str | Path, *, station: str | None = None,
                     progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> Any:
         """Write a 台账 file atomically (a cancelled export leaves no file)."""

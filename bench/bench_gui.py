@@ -1,0 +1,210 @@
+"""GUI figures at 100k consultations, each against a baseline measured in the same run.
+
+    .venv/bin/python bench/bench_gui.py                # 100k; the first run generates the data (several minutes)
+    .venv/bin/python bench/bench_gui.py --n 20000      # smaller
+
+| measure | how | goal |
+| --- | --- | --- |
+| `cold_start` | wall time from starting a process to the first paint of the signed-in main window (offscreen), median of 5, against a bare PySide6 window started the same way | ≤ 5x the bare window |
+| `filter` | typing a search in the consultation list: `set_filters(search=q)` = count + first page, per kind of query | ≤ 100 ms |
+| `scroll` | scrolling the list to the end, each step = scrollbar to the bottom + the page fetched + events processed | no step > 50 ms |
+| `peak_memory` | the process's peak RSS after scrolling all 100k rows into the list | ≤ 250 MB |
+
+The machine is shared (load average recorded): read the ratios, not the absolute times.
+Writes bench/results/gui.json; exit code 1 when a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+PASSWORD = "bench-admin-1"
+GOALS = {"cold_start_ratio": 5.0, "filter_ms": 100.0, "scroll_step_ms": 50.0, "peak_memory_mb": 250.0}
+QUERIES = {"name_3": ["王秀英", "李建国", "张桂兰"], "name_2": ["张伟", "王芳", "刘洋"],
+           "phone": ["1381234", "5678", "13900"], "word_3": ["宅基地", "抚养费", "承包地"],
+           "word_2": ["工资", "继承", "离婚"]}
+
+
+def dataset(n: int) -> Path:
+    home = HERE / "out" / f"gui-{n // 1000}k"
+    if not (home / "station.sqlite3").is_file():
+        from gen_records import generate
+
+        generate(home, n, progress=True).close()
+    if not (home / ".bench-ready").is_file():
+        from station_app import config
+        from station_app.app import Application
+
+        with Application.open(config.resolve(home), passphrase=lambda _p: None) as app:
+            app.users.set_password(app.login, PASSWORD)
+            (home / ".bench-ready").write_text(app.login, encoding="utf-8")
+    return home
+
+
+# -- child processes (cold start) --------------------------------------------------------------------------------
+def child_bare() -> None:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication([])
+    w = QMainWindow()
+    w.setCentralWidget(QLabel("村公共法律服务工作室"))
+    w.resize(1200, 760)
+    _paint_then_exit(app, w, QEvent, QObject)
+
+
+def child_app(home: str, login: str) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    from station_app import config
+    from station_app.app import Application
+    from station_app.ui.app import make_qapp
+    from station_app.ui.main_window import MainWindow
+    from station_app.ui.ops import OpRunner
+
+    qapp = make_qapp()
+    application = Application.open(config.resolve(home), login=login, password=PASSWORD,
+                                   passphrase=lambda _p: None, backup=False)
+    w = MainWindow(application, OpRunner(), idle_minutes=0)
+    _paint_then_exit(qapp, w, QEvent, QObject)
+
+
+def _paint_then_exit(app, window, QEvent, QObject) -> None:  # noqa: N803 (Qt classes passed in)
+    class Painted(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if obj is window and event.type() == QEvent.Type.Paint:
+                print("painted", flush=True)
+                os._exit(0)  # the first paint is what we measure; skip teardown
+            return False
+
+    f = Painted()
+    window.installEventFilter(f)
+    window.show()
+    window.repaint()  # offscreen: ask for the first paint now
+    app.exec()
+
+
+def cold_start(home: Path, login: str, runs: int = 5) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+
+    def once(args: list[str]) -> float:
+        t0 = time.perf_counter()
+        r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, timeout=300)
+        ms = (time.perf_counter() - t0) * 1000
+        if "painted" not in r.stdout:
+            raise RuntimeError(r.stderr[-2000:])
+        return ms
+
+    bare, app = [], []
+    for _ in range(runs):  # interleaved, so machine load hits both alike
+        bare.append(once(["--child", "bare"]))
+        app.append(once(["--child", "app", "--home", str(home), "--login", login]))
+    b, a = statistics.median(bare), statistics.median(app)
+    return {"bare_ms": round(b), "app_ms": round(a), "ratio": round(a / b, 2), "bare_runs": [round(x) for x in bare],
+            "app_runs": [round(x) for x in app]}
+
+
+# -- in-process: filter, scroll, memory --------------------------------------------------------------------------
+def in_process(home: Path, login: str) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from station_app import config
+    from station_app.app import Application
+    from station_app.ui.app import make_qapp
+    from station_app.ui.ops import OpRunner
+    from station_app.ui.pages.consultations import ConsultationsPage
+
+    make_qapp()
+    application = Application.open(config.resolve(home), login=login, password=PASSWORD,
+                                   passphrase=lambda _p: None, backup=False)
+    page = ConsultationsPage(application, OpRunner(synchronous=True))
+    page.resize(1200, 760)
+    page.show()
+    QApplication.processEvents()
+    model = page.model
+    filters: dict[str, dict] = {}
+    for kind, qs in QUERIES.items():
+        times = []
+        for q in qs:
+            for _ in range(3):
+                t0 = time.perf_counter()
+                model.set_filters(search=q)
+                QApplication.processEvents()
+                times.append((time.perf_counter() - t0) * 1000)
+        filters[kind] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
+                         "rows_found": model.total}
+    # baseline: the same count + first page with no filter (what opening the list costs)
+    base = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        model.set_filters()
+        QApplication.processEvents()
+        base.append((time.perf_counter() - t0) * 1000)
+    view = page.view
+    bar = view.verticalScrollBar()
+    steps = []
+    while True:
+        t0 = time.perf_counter()
+        bar.setValue(bar.maximum())
+        QApplication.processEvents()
+        steps.append((time.perf_counter() - t0) * 1000)
+        if not model.canFetchMore():
+            break
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    application.close()
+    s = sorted(steps)
+    return {"filter": filters, "unfiltered_list_ms": round(statistics.median(base), 1),
+            "scroll": {"steps": len(steps), "rows": model.rowCount(), "median_ms": round(statistics.median(s), 1),
+                       "p99_ms": round(s[int(len(s) * 0.99) - 1], 1), "max_ms": round(s[-1], 1)},
+            "peak_memory_mb": round(rss_mb, 1)}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--n", type=int, default=100_000)
+    p.add_argument("--child", choices=["bare", "app"])
+    p.add_argument("--home")
+    p.add_argument("--login")
+    args = p.parse_args()
+    if args.child == "bare":
+        child_bare()
+        return 0
+    if args.child == "app":
+        child_app(args.home, args.login)
+        return 0
+    from bench_store import machine
+
+    home = dataset(args.n)
+    login = (home / ".bench-ready").read_text(encoding="utf-8").strip()
+    result = {"n": args.n, "machine": machine(), "cold_start": cold_start(home, login)}
+    result.update(in_process(home, login))
+    result["machine"]["load_avg_end"] = list(os.getloadavg())
+    worst_filter = max(v["median_ms"] for v in result["filter"].values())
+    result["goals"] = {
+        "cold_start_ratio": [result["cold_start"]["ratio"], GOALS["cold_start_ratio"]],
+        "filter_ms (worst median)": [worst_filter, GOALS["filter_ms"]],
+        "scroll_step_ms (max)": [result["scroll"]["max_ms"], GOALS["scroll_step_ms"]],
+        "peak_memory_mb": [result["peak_memory_mb"], GOALS["peak_memory_mb"]],
+    }
+    out = HERE / "results" / "gui.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if all(v <= goal for v, goal in result["goals"].values()) else 1
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # skip PySide's teardown at interpreter exit (it can crash after the figures are written)

@@ -1,0 +1,25 @@
+"""`station-app gui`: opens the desktop app. Qt is imported only when the command runs."""
+
+from __future__ import annotations
+
+import argparse
+
+from station_app.cli.common import Context
+from station_app.core.i18n import pick
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help=pick("打开桌面程序", "open the desktop app"))
+    p.add_argument("--demo", action="store_true",
+                   help=pick("打开演示站点（第一次使用时自动生成）", "open the demo station (built on first use)"))
+    p.add_argument("--screenshot-dir", metavar="DIR",
+                   help=pick("把每个页面和主要对话框截图保存到该目录后退出", "save a PNG of every page and main dialog, then exit"))
+    p.add_argument("--large-font", action="store_true", default=None, help=pick("使用大号字体", "use larger text"))
+    p.set_defaults(handler=_gui)
+
+
+def _gui(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.ui.app import run
+
+    return run(data_dir=args.data_dir, demo=args.demo, screenshot_dir=args.screenshot_dir,
+               lang=getattr(args, "lang", None), large_font=args.large_font)

@@ -1,0 +1,210 @@
+"""QApplication setup: the bundled Chinese font, language, high-DPI, a larger-font setting.
+
+The bundled TrueType font is registered before the first window so text renders on a PC that has no Chinese fonts
+(a fresh 统信UOS or an English Windows). It becomes the application font family with the system's fonts as
+fallback, so Latin text still uses the platform's UI font where it has one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from station_app.core.i18n import language, pick, set_language
+from station_app.resources import cjk_font_path
+
+log = logging.getLogger(__name__)
+
+ORG = "station_app"
+BASE_POINT_SIZE = 10
+LARGE_POINT_SIZE = 13
+
+_font_family: str | None = None
+
+
+def register_cjk_font() -> str:
+    """Register the bundled font once; return its family name."""
+    global _font_family
+    if _font_family is None:
+        font_id = QFontDatabase.addApplicationFont(str(cjk_font_path()))
+        if font_id < 0:
+            raise RuntimeError(f"cannot load the bundled font {cjk_font_path()}")
+        _font_family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    return _font_family
+
+
+def settings() -> QSettings:
+    """Per-user settings (font size, idle lock, last folders); tests point them at an ini file in tmp."""
+    path = os.environ.get("STATION_APP_GUI_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, "gui")
+
+
+def large_font_enabled() -> bool:
+    return str(settings().value("ui/large_font", "false")).lower() in ("1", "true")
+
+
+def apply_font(app: QApplication, *, large: bool | None = None) -> QFont:
+    family = register_cjk_font()
+    large = large_font_enabled() if large is None else large
+    font = QFont(app.font())
+    # The bundled family first; the platform's families after it serve whatever the bundled font lacks.
+    font.setFamilies([family] + [f for f in font.families() if f != family])
+    font.setPointSize(LARGE_POINT_SIZE if large else BASE_POINT_SIZE)
+    app.setFont(font)
+    return font
+
+
+def make_qapp(argv: list[str] | None = None, *, lang: str | None = None, large_font: bool | None = None) -> QApplication:
+    """The one QApplication, set up; reused when it already exists (tests)."""
+    if lang:
+        set_language(lang)
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    from PySide6.QtCore import QLocale
+
+    # Calendars, date pickers and number formats follow the UI language.
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom) if language() == "en"
+                       else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    app.setApplicationName(pick("村公共法律服务工作室", "Village Legal Service Station"))
+    app.setOrganizationName(ORG)
+    apply_font(app, large=large_font)
+    return app  # type: ignore[return-value]
+
+
+def log_file(data_root: Path) -> Path:
+    return data_root / "logs" / "gui.log"
+
+
+def setup_logging(data_root: Path) -> Path:
+    """Details of every error go to the log file (the help menu opens it); the user sees one sentence."""
+    path = log_file(data_root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path for h in root.handlers):
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    return path
+
+
+def current_language() -> str:
+    return language()
+
+
+# -- start-up ----------------------------------------------------------------------------------------------------
+def build_parser():
+    import argparse
+
+    p = argparse.ArgumentParser(prog="station-app-gui",
+                                description=pick("村公共法律服务工作室（桌面版）", "Village legal service station (desktop)"))
+    add_arguments(p)
+    p.add_argument("--data-dir", metavar="DIR", help=pick("数据目录", "data directory"))
+    p.add_argument("--lang", dest="gui_lang", choices=["zh_CN", "en"], help=pick("界面语言", "language"))
+    return p
+
+
+def add_arguments(p) -> None:
+    """The GUI's own options (shared by `station-app gui` and `station-app-gui`)."""
+    p.add_argument("--demo", action="store_true",
+                   help=pick("打开演示站点（第一次使用时自动生成）", "open the demo station (built on first use)"))
+    p.add_argument("--screenshot-dir", metavar="DIR",
+                   help=pick("把每个页面和主要对话框截图保存到该目录后退出", "save a PNG of every page and main dialog, then exit"))
+    p.add_argument("--large-font", action="store_true", default=None, help=pick("使用大号字体", "use larger text"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`station-app-gui` (no console window on Windows)."""
+    args = build_parser().parse_args(argv)
+    return run(data_dir=args.data_dir, demo=args.demo, screenshot_dir=args.screenshot_dir, lang=args.gui_lang,
+               large_font=args.large_font)
+
+
+def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str | None = None,
+        lang: str | None = None, large_font: bool | None = None) -> int:
+    from station_app import config
+    from station_app.ui.ops import OpRunner
+
+    if lang:
+        set_language(lang)
+    if screenshot_dir:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    qapp = make_qapp(lang=lang, large_font=large_font)
+    credentials: tuple[str, str] | None = None
+    if demo:
+        from station_app.ui.demo_station import ensure_demo
+
+        paths, credentials = ensure_demo(data_dir)
+    else:
+        paths = config.resolve(data_dir)
+    setup_logging(paths.root)
+    from station_app.ui.dialogs.passphrase import PassphraseProvider
+
+    provider = PassphraseProvider()
+    runner = OpRunner(synchronous=bool(screenshot_dir))
+    app = open_installation(paths, provider, credentials=credentials, screenshot=bool(screenshot_dir))
+    if app is None:
+        return 1
+    from station_app.ui.main_window import MainWindow
+
+    idle = float(settings().value("ui/idle_minutes", 10) or 0)
+    window = MainWindow(app, runner, idle_minutes=0 if screenshot_dir else idle)
+    window.show()
+    if screenshot_dir:
+        from station_app.ui.screenshots import take_all
+
+        take_all(window, Path(screenshot_dir), language())
+        window.close()
+        app.close()
+        return 0
+    code = qapp.exec()
+    runner.wait()
+    app.close()
+    return code
+
+
+def open_installation(paths, provider, *, credentials: tuple[str, str] | None = None, screenshot: bool = False):
+    """The first-run wizard when there is no installation yet; then sign-in. Returns the application or None."""
+    from station_app.app import Application
+
+    if not paths.database.exists():
+        if screenshot:
+            raise SystemExit(pick(f"{paths.root} 还没有数据，无法截图", f"{paths.root} has no installation to screenshot"))
+        from station_app.ui.dialogs.setup_wizard import SetupWizard
+
+        def init(kind, code, name, card, admin_password, passphrase):
+            return Application.init(paths, kind=kind, code=code, name=name, township_card=card,
+                                    admin_password=admin_password, passphrase=lambda _purpose: passphrase)
+
+        wizard = SetupWizard(paths, init)
+        if wizard.exec() != wizard.DialogCode.Accepted.value and wizard.app is None:
+            return None
+        if wizard.app is not None:
+            wizard.app.keyring.provider = provider
+            return wizard.app
+    if credentials is None and screenshot:
+        login = os.environ.get("STATION_APP_GUI_LOGIN", "admin")
+        password = os.environ.get("STATION_APP_PASSWORD")
+        if not password:
+            raise SystemExit(pick("截图模式需要 STATION_APP_PASSWORD（以及可选的 STATION_APP_GUI_LOGIN）",
+                                  "screenshot mode needs STATION_APP_PASSWORD (and optionally STATION_APP_GUI_LOGIN)"))
+        credentials = (login, password)
+    if credentials is not None:
+        return Application.open(paths, login=credentials[0], password=credentials[1], passphrase=provider)
+    from station_app.ui.dialogs.signin import SignInDialog
+
+    dialog = SignInDialog(opener=lambda login, password: Application.open(
+        paths, login=login, password=password, passphrase=provider))
+    if dialog.exec() != dialog.DialogCode.Accepted.value:
+        return None
+    return dialog.signed_in

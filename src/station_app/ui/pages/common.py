@@ -1,0 +1,96 @@
+"""Shared bits of the pages: a paged model over an application area, a table view, filter combos."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
+
+from station_app.core.i18n import pick
+from station_app.core.query import Query
+from station_app.ui.models.paged import Column, PagedTableModel
+
+
+def area_model(area: Any, columns: list[Column], *, default_sort: str | None = None, descending: bool = True,
+               filters: dict[str, Any] | None = None, page: int = 100) -> PagedTableModel:
+    """A paged model over `area.list(query)` / `area.count(query)` (the application's uniform queries)."""
+
+    def fetch(f: dict[str, Any], sort: str | None, desc: bool, offset: int, limit: int,
+              after: tuple[Any, str] | None) -> list[Any]:
+        # Keyset paging when sorted: every page ordered by (sort key, id); later pages seek past the last row.
+        keyset = sort is not None
+        return area.list(Query(filters=f, sort=sort, descending=desc, offset=0 if keyset and after else offset,
+                               limit=max(1, limit), keyset=keyset, after=after if keyset else None))
+
+    def count(f: dict[str, Any]) -> int:
+        return area.count(Query(filters=f, limit=None))
+
+    model = PagedTableModel(columns, fetch, count, default_sort=default_sort, descending=descending, page=page)
+    if filters:
+        model.set_filters(**filters)
+    return model
+
+
+def table_view(model, *, stretch: int | None = None) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(True)
+    view.horizontalHeader().setSortIndicatorShown(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setDefaultSectionSize(110)
+    em = view.fontMetrics().horizontalAdvance("国")
+    for i, col in enumerate(getattr(model, "columns", [])):
+        if col.width:
+            caption = view.fontMetrics().horizontalAdvance(col.header()) + 30
+            header.resizeSection(i, max(em * col.width + 24, caption))
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    sort = getattr(model, "_sort", None)
+    for i, col in enumerate(getattr(model, "columns", [])):
+        if sort and col.sort == sort:  # the indicator says how the rows really are ordered
+            header.setSortIndicator(i, Qt.SortOrder.DescendingOrder if model._descending else Qt.SortOrder.AscendingOrder)
+    return view
+
+
+def code_combo(table, all_text: str | None = None) -> QComboBox:
+    box = QComboBox()
+    box.addItem(all_text or pick("全部", "All"), None)
+    for m in table:
+        box.addItem(m.label, m.value)
+    return box
+
+
+def year_combo(years: int = 6, *, today: date | None = None, include_all: bool = True) -> QComboBox:
+    box = QComboBox()
+    if include_all:
+        box.addItem(pick("全部年份", "All years"), None)
+    y = (today or date.today()).year
+    for n in range(years):
+        box.addItem(pick(f"{y - n}年", str(y - n)), y - n)
+    return box
+
+
+def selected_row(view: QTableView) -> Any | None:
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not rows:
+        index = view.currentIndex()
+        if not index.isValid():
+            return None
+        return view.model().row(index.row())
+    return view.model().row(rows[0].row())
+
+
+def code_label(table, value: Any) -> str:
+    try:
+        return table(value).label
+    except ValueError:
+        return "" if value is None else str(value)

@@ -1,0 +1,134 @@
+"""今日: what needs doing today: the duty, consultations awaiting an answer (约期答复), mediations near the 30-day
+mark or the confirmation deadline, 三务 periods coming due, bundles not yet sent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
+
+from station_app.core.i18n import pick
+from station_app.core.query import Query
+from station_app.ui.pages.base import Page
+from station_app.ui.widgets.dates import zh_date, zh_datetime
+
+
+class TodayPage(Page):
+    key = "today"
+    tables = frozenset()  # everything: refresh on any change
+
+    @classmethod
+    def title(cls) -> str:
+        return pick("今日", "Today")
+
+    def __init__(self, app: Any, runner, parent=None):
+        super().__init__(app, runner, parent)
+        self.heading.setText(pick(f"今日　{zh_date(date.today())}", f"Today　{zh_date(date.today())}"))
+        grid = QGridLayout()
+        self.boxes: dict[str, QLabel] = {}
+        spec = [("duty", pick("今日值班", "Today's duty")), ("answers", pick("待约期答复的咨询", "Consultations awaiting an answer")),
+                ("cases", pick("需关注的调解案件", "Mediation cases to watch")),
+                ("postings", pick("三务公开", "三务 postings")), ("bundles", pick("同步", "Sync"))]
+        for n, (key, title) in enumerate(spec):
+            box = QGroupBox(title)
+            col = QVBoxLayout(box)
+            label = QLabel()
+            label.setObjectName(f"today_{key}")
+            label.setWordWrap(True)
+            label.setTextFormat(label.textFormat().RichText)
+            col.addWidget(label)
+            col.addStretch(1)
+            self.boxes[key] = label
+            grid.addWidget(box, n // 2, n % 2)
+        self.layout_.addLayout(grid, 1)
+        # The first page of the window: paint it first, fill it straight after (start-up feels instant).
+        for label in self.boxes.values():
+            label.setText(pick("正在读取…", "Loading…"))
+        QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        today = date.today()
+        for key, fn in (("duty", self._duty), ("answers", self._answers), ("cases", self._cases),
+                        ("postings", self._postings), ("bundles", self._bundles)):
+            try:
+                text = fn(today)
+            except Exception as e:  # one box failing (a role without the right) must not blank the page
+                from station_app.core.errors import StationError
+
+                text = escape(str(e)) if isinstance(e, StationError) else pick("暂时无法显示", "not available")
+            self.boxes[key].setText(text)
+
+    def _duty(self, today: date) -> str:
+        rows = self.app.duty.list(Query(filters={"year": today.year}, sort="start_at", descending=True, limit=50))
+        todays = [r for r in rows if r.start_at.date() == today]
+        if not todays:
+            return pick("今天没有登记值班。", "No duty recorded today.")
+        return "<br>".join(escape(f"{r.adviser}　{zh_datetime(r.start_at)}–{r.end_at:%H:%M}　{r.place}") for r in todays)
+
+    def _answers(self, today: date) -> str:
+        if not self.app.may("consultation.read"):
+            return pick("（本角色不查看咨询）", "(not for this role)")
+        # Promised for the past week (perhaps not yet answered) up to a week ahead.
+        query = Query(filters={"follow_up_from": (today - timedelta(days=7)).isoformat(),
+                               "follow_up_to": (today + timedelta(days=7)).isoformat()},
+                      sort="follow_up_on", limit=8)
+        rows = self.app.consultations.list(query)
+        if not rows:
+            return pick("没有待答复的约期咨询。", "No consultation is awaiting an answer.")
+        lines = []
+        for r in rows:
+            due = self.app.consultations.get(r.id).values.get("follow_up_on")
+            lines.append(escape(pick(f"{zh_date(date.fromisoformat(str(due)[:10]))} 答复　{r.consultant}　{r.summary}",
+                                     f"answer by {zh_date(date.fromisoformat(str(due)[:10]))}: {r.consultant}, {r.summary}")))
+        return "<br>".join(lines)
+
+    def _cases(self, today: date) -> str:
+        if not self.app.may("mediation.read"):
+            return pick("（本角色不查看调解案卷）", "(not for this role)")
+        rows = self.app.mediation.list(Query(filters={"outcome": "调解中"}, sort="accepted_on", limit=200))
+        near = [r for r in rows if r.days_open >= 20]
+        closed = self.app.mediation.list(Query(filters={"outcome": "调解成功"}, sort="closed_on", descending=True,
+                                               limit=200))
+        confirm = [r for r in closed if r.judicial_confirmation_due_on is not None
+                   and 0 <= (r.judicial_confirmation_due_on - today).days <= 10]
+        lines = [escape(pick(f"{r.case_no}　已办 {r.days_open} 天" + ("（已超30天）" if r.overdue else "（将满30天）"),
+                             f"{r.case_no}: open {r.days_open} days" + (" (over 30)" if r.overdue else " (near 30)")))
+                 for r in near]
+        lines += [escape(pick(f"{r.case_no}　司法确认申请期限 {zh_date(r.judicial_confirmation_due_on)}",
+                              f"{r.case_no}: judicial confirmation by {zh_date(r.judicial_confirmation_due_on)}"))
+                  for r in confirm]
+        open_n = len(rows)
+        head = pick(f"在办案件 {open_n} 件。", f"{open_n} cases open.")
+        return head + ("<br>" + "<br>".join(lines) if lines else pick("<br>没有临近期限的案件。", "<br>No deadline is near."))
+
+    def _postings(self, today: date) -> str:
+        if self.app.station().is_township:
+            return pick("镇中心：各村公开情况见统计。", "Township: see the figures for the villages.")
+        from station_app.ui.pages.postings import LATE, NOT_DUE, OPEN, OVERDUE, grid, period_text, status_text
+        from station_app.core.codes import PostingCategory
+        from station_app.ui.pages.common import code_label
+
+        rows = self.app.postings.list(Query(filters={"year": today.year}, limit=None))
+        cells = grid(self.app.stations.schedule(), rows, today.year, today)
+        lines = []
+        for category, row in cells.items():
+            for period, status, _p in row:
+                if status in (OVERDUE, OPEN) or (status == NOT_DUE and period.start <= today <= period.end):
+                    lines.append(escape(f"{code_label(PostingCategory, category)} {period_text(period)}：{status_text(status)}"))
+        return "<br>".join(lines[-8:]) or pick("三务公开都已按时完成。", "All postings are up to date.")
+
+    def _bundles(self, today: date) -> str:
+        status = self.app.bundles.status()
+        c = status.get("confirmed") or {}
+        exported = status.get("exported", [])
+        last = max((b["number"] for b in exported), default=0)
+        text = pick(f"已导出 {last} 个同步包。", f"{last} bundles exported. ")
+        if c.get("unconfirmed"):
+            text += pick(f"镇里尚未确认：第 {'、'.join(map(str, c['unconfirmed']))} 号。",
+                         f"Not yet confirmed: {', '.join(map(str, c['unconfirmed']))}.")
+        elif last:
+            text += pick("镇里已全部收到。", "The township has them all.")
+        return escape(text) + "<br>" + escape(c.get("text") or "")
