@@ -14,7 +14,7 @@ from station_app.cli import main
 from station_app.core import roles
 from station_app.core.codes import StationKind
 from station_app.core.roles import PermissionDenied
-from station_app.store.models import AccessLog, MediationCase, RecordHistory
+from station_app.store.models import MediationCase, RecordHistory
 
 CASE = {"accepted_on": "2021-03-01", "source": "当事人申请", "dispute_type": "邻里", "summary": "院墙排水纠纷"}
 PARTIES = [{"role": "申请人", "name": "张三", "id_number": "11010519491231002X", "phone": "13812341234"},

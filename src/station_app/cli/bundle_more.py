@@ -6,7 +6,6 @@ Registered by cli/sync_cmds.py under `bundle` (see docs/dev/sync-interfaces.md).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from station_app.cli.common import Context, add_json, emit, progress_bar
 from station_app.core.i18n import pick

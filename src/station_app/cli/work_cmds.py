@@ -11,7 +11,6 @@ from station_app.core.errors import ValidationError
 from station_app.core.i18n import pick
 from station_app.core.query import Query
 from station_app.services import advisers as ad
-from station_app.services import duty as du
 from station_app.services import outreach as ou
 from station_app.services import postings as po
 

@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import re
-import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
