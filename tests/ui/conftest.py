@@ -15,6 +15,18 @@ def _gui_settings(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_blind_modal_boxes(monkeypatch):
+    """A message box left open would block the test run forever: answer them (Yes/OK) and keep what was asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[tuple] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Ok)
+    yield asked
+
+
 @pytest.fixture(scope="session")
 def qapp_args():
     return ["station-app-test"]

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from station_app.ui.widgets.dates import zh_date, zh_datetime
 
-PAGE = 100
+PAGE = 50
 
 #: fetch(filters, sort, descending, offset, limit, after) -> list of rows; count(filters) -> int.
 #: `after` is (sort value, id) of the last row loaded, when the rows have both: the source may seek past it

@@ -14,7 +14,7 @@ from station_app.ui.models.paged import Column, PagedTableModel
 
 
 def area_model(area: Any, columns: list[Column], *, default_sort: str | None = None, descending: bool = True,
-               filters: dict[str, Any] | None = None, page: int = 100) -> PagedTableModel:
+               filters: dict[str, Any] | None = None, page: int = 50) -> PagedTableModel:
     """A paged model over `area.list(query)` / `area.count(query)` (the application's uniform queries)."""
 
     def fetch(f: dict[str, Any], sort: str | None, desc: bool, offset: int, limit: int,
