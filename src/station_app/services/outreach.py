@@ -91,7 +91,8 @@ def _resolve(w: Writer, values: dict[str, Any]) -> dict[str, Any]:
 
 def add_event(w: Writer, values: dict[str, Any], photos: Iterable[Any] = (), *, paths=None) -> OutreachEvent:
     """Insert validated values (and photo evidence, stored like posting photos) inside an open write."""
-    from station_app.services.postings import _paths_of, read_photos, store_photo
+    from station_app.services.postings import read_photos, store_photo
+    from station_app.store.photos import paths_of_writer as _paths_of
 
     files = read_photos(photos)
     event = w.add(OutreachEvent(**_resolve(w, values)))
