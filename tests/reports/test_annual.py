@@ -148,3 +148,50 @@ def test_a_bad_output_name_writes_nothing(township_db, tmp_path):
     with pytest.raises(ValidationError):
         print_report(township_db, "annual", tmp_path / "a.pdf", xlsx=tmp_path / "a.csv", year=2021, as_of=AS_OF)
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the other reports, on the same demo township -------------------------------------------------------------------
+def test_postings_report_lists_equal_stats_and_a_notice_per_village_behind(township_db, tmp_path):
+    from station_app.reports.printing import print_report
+
+    as_of = date(2021, 12, 31)
+    stats = township_stats(township_db, 2021, today=as_of)
+    r = print_report(township_db, "postings", tmp_path / "p.pdf", xlsx=tmp_path / "p.xlsx", as_of=as_of)
+    report = r["report_obj"]
+    overdue = report.table("postings_overdue")
+    assert [(x[0], x[3]) for x in overdue.rows] == [(x["station"], x["period"]) for x in stats["postings"]["overdue"]]
+    assert [(x[0], x[3], x[6]) for x in report.table("postings_late").rows] == [
+        (x["station"], x["period"], x["posted_on"]) for x in stats["postings"]["late"]]
+    behind = sorted({x["station"] for x in stats["postings"]["overdue"]})
+    assert [t.key for t in report.tables() if t.key.startswith("notice_")] == [f"notice_{c}" for c in behind]
+    text = subprocess.run(["pdftotext", r["out"], "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("三务公开逾期督办通知") == len(behind) and "村民委员会：" in text
+    wb = load_workbook(r["xlsx"], read_only=True)
+    assert "逾期未公开" in wb.sheetnames
+
+
+def test_adviser_hours_below_standard_equals_stats(township_db, tmp_path):
+    from station_app.reports.printing import print_report
+
+    stats = township_stats(township_db, 2021, today=AS_OF)
+    r = print_report(township_db, "adviser-hours", tmp_path / "h.pdf", year=2021, as_of=AS_OF)
+    below = r["report_obj"].table("adviser_below_standard")
+    assert [(x[0], x[1], x[3], x[4]) for x in below.rows] == [
+        (b["adviser"], b["station"], b["month"], b["hours"]) for b in stats["duty"]["below_standard"]]
+    grid = r["report_obj"].table("adviser_hours")
+    # Village shifts' hours summed over the grid are the villages' hours in stats.
+    village_hours = sum(v["hours"] for k, v in stats["duty"]["by_station"].items() if k != "T00")
+    assert abs(sum(row[14] for row in grid.rows) - village_hours) < 0.05 * len(grid.rows)
+    text = subprocess.run(["pdftotext", r["out"], "-"], capture_output=True, text=True, check=True).stdout
+    assert "村法律顾问服务时长统计表" in text and "村确认情况" in text
+
+
+def test_twelve_monthly_reports_add_up_to_the_years_stats(township_db):
+    from station_app.reports.monthly import build_monthly
+
+    stats = township_stats(township_db, 2021, today=date(2021, 12, 31))
+    months = [build_monthly(township_db, "S05", f"2021-{m:02d}").figures for m in range(1, 13)]
+    assert sum(m["duty"]["shifts"] for m in months) == stats["duty"]["by_station"]["S05"]["shifts"]
+    assert sum(m["consultations"] for m in months) == stats["consultations"]["by_station"]["S05"]
+    assert sum(m["mediations"] for m in months) == stats["mediations"]["by_station"].get("S05", 0)
+    assert abs(sum(m["duty"]["hours"] for m in months) - stats["duty"]["by_station"]["S05"]["hours"]) < 0.15

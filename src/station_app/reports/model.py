@@ -65,7 +65,12 @@ class Report:
     number: str = ""
 
     def tables(self) -> list[ReportTable]:
-        return [t for s in self.sections for t in s.tables]
+        out = []
+        for s in self.sections:
+            out += s.tables
+            if s.letter and s.letter.get("table") is not None:
+                out.append(s.letter["table"])
+        return out
 
     def table(self, key: str) -> ReportTable:
         for t in self.tables():

@@ -22,6 +22,8 @@ from station_app.reports.model import Chart, Report, ReportTable, Section
 NUM = pdf._style("report_num", 10, 14, alignment=TA_RIGHT)
 CELL = pdf._style("report_cell", 10, 14)
 HEAD = pdf._style("report_head", 10, 14, alignment=1)
+NUM_SMALL = pdf._style("report_num_small", 7.5, 10, alignment=TA_RIGHT)
+CELL_SMALL = pdf._style("report_cell_small", 7.5, 10)
 NOTE = pdf._style("report_note", 8.5, 12, textColor=colors.Color(0.3, 0.3, 0.3))
 PASTE = pdf._style("report_paste", 11, 19, firstLineIndent=22, backColor=colors.Color(0.96, 0.96, 0.93),
                    borderPadding=6, spaceBefore=4, spaceAfter=8)
@@ -36,27 +38,31 @@ def chart_label(value: str) -> tuple[str, str]:
     return pdf.FONT, out
 
 
-def _cell(value, numeric: bool) -> Paragraph:
+def _cell(value, numeric: bool, compact: bool = False) -> Paragraph:
     # The Chinese font has no bold face: a total row is shaded instead.
-    return Paragraph(pdf.mixed("" if value is None else str(value)), NUM if numeric else CELL)
+    style = (NUM_SMALL if numeric else CELL_SMALL) if compact else (NUM if numeric else CELL)
+    return Paragraph(pdf.mixed("" if value is None else str(value)), style)
 
 
 def table_flowable(t: ReportTable) -> list:
     widths = t.widths or [1] * len(t.header)
     scale = pdf.BODY_W / sum(widths)
+    compact = len(t.header) > 8  # a month grid: twelve narrow number columns
     numeric = [bool(t.rows) and all(isinstance(r[i], (int, float)) for r in t.rows) for i in range(len(t.header))]
     data = [[Paragraph(pdf.mixed(h), HEAD) for h in t.header]]
     for row in t.rows:
-        data.append([_cell(v, numeric[i] or isinstance(v, (int, float))) for i, v in enumerate(row)])
+        data.append([_cell(v, numeric[i] or isinstance(v, (int, float)), compact) for i, v in enumerate(row)])
     if not t.rows:
         data.append([Paragraph(pick("（无）", "(none)"), CELL)] + [""] * (len(t.header) - 1))
     if t.total is not None:
-        data.append([_cell(v, isinstance(v, (int, float))) for v in t.total])
+        data.append([_cell(v, isinstance(v, (int, float)), compact) for v in t.total])
     style = [("FONTNAME", (0, 0), (-1, -1), pdf.FONT), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.92, 0.95)),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     if not t.rows:
         style.append(("SPAN", (0, 1), (-1, 1)))
+    if compact:
+        style += [("LEFTPADDING", (0, 0), (-1, -1), 1.5), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5)]
     if t.total is not None:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
     grid = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
