@@ -195,3 +195,12 @@ def test_twelve_monthly_reports_add_up_to_the_years_stats(township_db):
     assert sum(m["consultations"] for m in months) == stats["consultations"]["by_station"]["S05"]
     assert sum(m["mediations"] for m in months) == stats["mediations"]["by_station"].get("S05", 0)
     assert abs(sum(m["duty"]["hours"] for m in months) - stats["duty"]["by_station"]["S05"]["hours"]) < 0.15
+
+
+def test_the_demo_writes_the_annual_report_with_its_headline(demo):
+    assert demo.report_pdf == demo.out / "annual-report-2021.pdf" and demo.report_pdf.read_bytes().startswith(b"%PDF")
+    assert load_workbook(demo.report_xlsx, read_only=True).sheetnames[0] == "说明"
+    st = demo.stats
+    assert demo.headline["village_shifts"] == st["duty"]["shifts"]["village"] == 145
+    assert demo.headline["mediations"] == st["mediations"]["accepted"]
+    assert demo.headline["consultation_persons"] == st["consultations"]["persons"]

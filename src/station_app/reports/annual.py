@@ -167,7 +167,7 @@ def _consultations(st: dict[str, Any]) -> Section:
     chart = Chart("hbar", pick("咨询类别（条）", "Consultations by category"),
                   [label(ConsultationCategory, k) for k in c["by_category"]], list(c["by_category"].values()))
     return Section(pick("二、法律咨询", "2. Legal consultations"), tables=[summary, channel, category, referral],
-                   charts=[chart], page_break_before=True)
+                   charts=[chart])
 
 
 def _outreach(st: dict[str, Any]) -> Section:
@@ -224,7 +224,7 @@ def _mediations(st: dict[str, Any]) -> Section:
                   [label(DisputeType, k) for k, v in m["by_type"].items() if v],
                   [v for v in m["by_type"].values() if v])
     return Section(pick("四、人民调解", "4. People's mediation"), tables=[summary, by_outcome, by_type, by_source],
-                   charts=[chart], page_break_before=True)
+                   charts=[chart])
 
 
 def _screening(st: dict[str, Any]) -> Section:

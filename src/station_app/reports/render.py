@@ -7,6 +7,7 @@ its own still says what its numbers mean. Charts are reportlab.graphics charts; 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -27,6 +28,7 @@ CELL_SMALL = pdf._style("report_cell_small", 7.5, 10)
 NOTE = pdf._style("report_note", 8.5, 12, textColor=colors.Color(0.3, 0.3, 0.3))
 PASTE = pdf._style("report_paste", 11, 19, firstLineIndent=22, backColor=colors.Color(0.96, 0.96, 0.93),
                    borderPadding=6, spaceBefore=4, spaceAfter=8)
+_NUMBER = re.compile(r"-?[\d,]+(\.\d+)?%?|—")
 BLUE = colors.Color(0.27, 0.45, 0.7)
 
 
@@ -44,6 +46,11 @@ def _cell(value, numeric: bool, compact: bool = False) -> Paragraph:
     return Paragraph(pdf.mixed("" if value is None else str(value)), style)
 
 
+def _numeric(value) -> bool:
+    """Numbers and number-like text (a rate "98.0%", an amount "1127600.00") line up on the right."""
+    return isinstance(value, (int, float)) or bool(_NUMBER.fullmatch(str(value)))
+
+
 def table_flowable(t: ReportTable) -> list:
     widths = t.widths or [1] * len(t.header)
     scale = pdf.BODY_W / sum(widths)
@@ -51,7 +58,7 @@ def table_flowable(t: ReportTable) -> list:
     numeric = [bool(t.rows) and all(isinstance(r[i], (int, float)) for r in t.rows) for i in range(len(t.header))]
     data = [[Paragraph(pdf.mixed(h), HEAD) for h in t.header]]
     for row in t.rows:
-        data.append([_cell(v, numeric[i] or isinstance(v, (int, float)), compact) for i, v in enumerate(row)])
+        data.append([_cell(v, numeric[i] or _numeric(v), compact) for i, v in enumerate(row)])
     if not t.rows:
         data.append([Paragraph(pick("（无）", "(none)"), CELL)] + [""] * (len(t.header) - 1))
     if t.total is not None:
