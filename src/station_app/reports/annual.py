@@ -69,7 +69,7 @@ def build_annual(db: StationDB, year: int, as_of: date | None = None) -> Report:
     upto = cut_off(year, as_of)
     report = Report(title=pick(f"{year}年度公共法律服务统计表", f"Public legal service statistics {year}"),
                     body=body, as_of=as_of, period=pick(f"{year}-01-01至{upto.isoformat()}",
-                                                        f"1 January {year} to {upto.isoformat()}"),
+                                                        f"{year}-01-01 to {upto.isoformat()}"),
                     sections=[], figures=st)
     report.sections.append(Section(pick("综述（可直接粘贴入年度报告）", "Summary (to paste into the annual report)"),
                                    paragraphs=paragraph(st, body)))

@@ -98,5 +98,5 @@ def build_monthly(db: StationDB, code: str, month: str) -> Report:
     return Report(pick(f"{name}{p.year}年{p.index}月工作情况", f"{name}: {p}"), body, end,
                   f"{p.start.isoformat()} – {end.isoformat()}",
                   [Section(pick("本月情况", "The month"), paragraphs=[text], tables=[summary, adv])]
-                  + ([Section(pick("三务公开", "Postings"), tables=[post])] if code in names else []),
+                  + [Section(pick("三务公开", "Postings"), tables=[post])],
                   figures={"station": code, "month": str(p), **f})
