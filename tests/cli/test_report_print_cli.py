@@ -51,4 +51,6 @@ def test_each_kind_writes_its_pdf(township, cli, tmp_path):
                 data_dir=data)
         assert r.returncode == 0, r.stderr
         assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        fonts = subprocess.run(["pdffonts", str(tmp_path / f"{name}.pdf")], capture_output=True, text=True).stdout
+        assert all(row.split()[-5] == "yes" for row in fonts.strip().splitlines()[2:]), fonts
         assert load_workbook(tmp_path / f"{name}.xlsx").sheetnames

@@ -10,6 +10,7 @@ import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from station_app.core.i18n import pick
 from station_app.reports.model import Report
@@ -60,7 +61,7 @@ def render_xlsx(report: Report) -> bytes:
         sh.append([pick("口径", "Definition"), t.definition])
         sh.append([pick("截止日期", "Cut-off date"), report.as_of.isoformat()])
         for i, _h in enumerate(t.header):
-            sh.column_dimensions[chr(ord("A") + i)].width = 28 if i == 0 else 14
+            sh.column_dimensions[get_column_letter(i + 1)].width = 28 if i == 0 else 14
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
