@@ -106,6 +106,8 @@ def test_pdf_text_has_the_figures_the_definitions_and_the_paragraph(printed):
     assert f"各村法律顾问共现场值班{st['duty']['shifts']['village']}次" in flat
     assert f"解答法律咨询共{st['consultations']['persons']}人次" in flat
     assert "调解成功率" in text and "口径" in text and "调解成功件数÷" in flat
+    # Every table's note carries the cut-off date, so a page copied alone still says it.
+    assert flat.count("截止日期：2022-01-01") >= len(printed["report_obj"].tables())
     assert "三务公开（按村）" in text and "逾期未公开" in text and "矛盾纠纷排查" in text
     for x in st["postings"]["overdue"]:
         assert x["period"] in text

@@ -51,7 +51,7 @@ def _numeric(value) -> bool:
     return isinstance(value, (int, float)) or bool(_NUMBER.fullmatch(str(value)))
 
 
-def table_flowable(t: ReportTable) -> list:
+def table_flowable(t: ReportTable, as_of: date | None = None) -> list:
     widths = t.widths or [1] * len(t.header)
     scale = pdf.BODY_W / sum(widths)
     compact = len(t.header) > 8  # a month grid: twelve narrow number columns
@@ -75,7 +75,8 @@ def table_flowable(t: ReportTable) -> list:
     grid = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
     grid.setStyle(TableStyle(style))
     title = Paragraph(pdf.mixed(t.title), pdf.HEADING)
-    note = Paragraph(pdf.mixed(pick("口径：", "Definition: ") + t.definition), NOTE)
+    cut = pick(f"；截止日期：{as_of.isoformat()}", f"; cut-off date: {as_of.isoformat()}") if as_of else ""
+    note = Paragraph(pdf.mixed(pick("口径：", "Definition: ") + t.definition + cut), NOTE)
     if len(t.rows) <= 25:
         return [KeepTogether([title, grid, note]), pdf.Spacer(1, 2 * pdf.mm)]
     return [title, grid, note, pdf.Spacer(1, 2 * pdf.mm)]
@@ -126,30 +127,30 @@ def chart_drawing(ch: Chart) -> Drawing:
     return d
 
 
-def section_flowables(sec: Section) -> list:
+def section_flowables(sec: Section, as_of: date | None = None) -> list:
     out: list = []
     if sec.page_break_before:
         out.append(pdf.PageBreak())
     if sec.letter is not None:
-        return out + letter_flowables(sec.letter)
+        return out + letter_flowables(sec.letter, as_of)
     out.append(Paragraph(pdf.mixed(sec.heading), pdf._style("report_h1", 14, 22, spaceBefore=6, spaceAfter=4)))
     for text in sec.paragraphs:
         out.append(Paragraph(pdf.mixed(text), PASTE))
     for t in sec.tables:
-        out += table_flowable(t)
+        out += table_flowable(t, as_of)
     for ch in sec.charts:
         out.append(KeepTogether([chart_drawing(ch), pdf.Spacer(1, 3 * pdf.mm)]))
     return out
 
 
-def letter_flowables(letter: dict) -> list:
+def letter_flowables(letter: dict, as_of: date | None = None) -> list:
     """A 督办通知: title, number, addressee, body, the list it is about, signer and date, seal place."""
     out = pdf.doc_head(letter["body"], letter["title"], letter.get("number"))
     out.append(Paragraph(pdf.mixed(letter["to"]), pdf.BODY))
     for text in letter["paragraphs"]:
         out.append(Paragraph(pdf.mixed(text), pdf.LETTER))
     if letter.get("table") is not None:
-        out += table_flowable(letter["table"])
+        out += table_flowable(letter["table"], as_of)
     out.append(pdf.SealPlace(letter["body"]))
     return out
 
@@ -164,5 +165,5 @@ def render_report(report: Report, printed_on: date | None = None) -> bytes:
                                           f"(records that existed on that day; overdue judged on it)")), pdf.SMALL))
     story.append(pdf.Spacer(1, 3 * pdf.mm))
     for sec in report.sections:
-        story += section_flowables(sec)
+        story += section_flowables(sec, report.as_of)
     return pdf.render(story, frame)
