@@ -7,7 +7,7 @@ made from. Nothing here counts records on its own.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -285,7 +285,3 @@ def headline(st: dict[str, Any]) -> dict[str, Any]:
             "success_rate": m["success_rate"], "lectures": o["lectures"],
             "screening_found": (st.get("screening") or {}).get("found", 0),
             "postings_overdue": len(st["postings"]["overdue"])}
-
-
-def day_before(d: date) -> date:
-    return d - timedelta(days=1)
