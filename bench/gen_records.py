@@ -111,8 +111,8 @@ def consultation(rng: random.Random, when: datetime) -> dict:
         "consultant_name": None if anonymous else person_name(rng),
         "gender": rng.choice(["男", "女"]),
         "age_band": rng.choice(AGE_BANDS),
-        "phone": phone(rng),
-        "address": f"{village}{rng.randint(1, 9)}组",
+        "phone": None if anonymous else phone(rng),
+        "address": None if anonymous else f"{village}{rng.randint(1, 9)}组",  # an anonymous consultant gives none
         "special_groups": rng.choice([None] * 6 + ["老年人", "妇女", "农民工", "残疾人", "老年人,残疾人"]),
         "category": category,
         "summary": question,

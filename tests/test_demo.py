@@ -53,6 +53,9 @@ def test_demo_runs_twice_to_the_same_figures(cli, tmp_path):
     # 21 bundles, one per village, went into the township's database; nothing was written there directly.
     assert len(list((tmp_path / "a" / "bundles").glob("*.stbundle"))) == 21
     assert "各村法律顾问共现场值班145次" in first.stdout and "镇公共法律服务中心法律顾问现场值班16次" in first.stdout
+    # Issue 12: the annual report (PDF and XLSX) with its headline figures.
+    assert f"年度报告：{tmp_path / 'a' / 'annual-report-2021.pdf'}" in first.stdout and "各村值班145次" in first.stdout
+    assert (tmp_path / "a" / "annual-report-2021.xlsx").is_file()
     d, c, m, o, p = (stats[k] for k in ("duty", "consultations", "mediations", "outreach", "postings"))
     assert d["shifts"] == {"village": 145, "centre": 16}
     assert 300 <= d["hours"] <= 700 and d["people_served"] > 500

@@ -579,6 +579,20 @@ class DemoResult:
     stats: dict[str, Any]
     text: str
     stats_file: Path
+    report_pdf: Path | None = None
+    report_xlsx: Path | None = None
+    headline: dict[str, Any] | None = None
+
+
+def write_annual_report(out: Path, year: int) -> tuple[Path, Path, dict[str, Any]]:
+    """The annual report of the township (PDF and XLSX) as of the first day after the year, like the figures."""
+    from station_app.reports.annual import headline
+    from station_app.reports.printing import print_report
+
+    pdf, xlsx = out / f"annual-report-{year}.pdf", out / f"annual-report-{year}.xlsx"
+    with StationDB.open(config.resolve(out / TOWNSHIP[0])) as township:
+        r = print_report(township, "annual", pdf, xlsx=xlsx, year=year, as_of=date(year + 1, 1, 1))
+    return pdf, xlsx, headline(r["figures"])
 
 
 def run_demo(out: Path | str = "demo-out", *, year: int = 2021, seed: int = 2021, workers: int | None = None,
@@ -591,4 +605,5 @@ def run_demo(out: Path | str = "demo-out", *, year: int = 2021, seed: int = 2021
     stats, text = township_figures(out, year)
     stats_file = out / f"stats-{year}.json"
     write_atomic(stats_file, json.dumps(stats, ensure_ascii=False, indent=2).encode("utf-8"))
-    return DemoResult(out, dirs, stats, text, stats_file)
+    pdf, xlsx, head = write_annual_report(out, year)
+    return DemoResult(out, dirs, stats, text, stats_file, pdf, xlsx, head)

@@ -31,6 +31,7 @@ MODULES = (
     "station_app.cli.records_cmds",
     "station_app.cli.screening_cmds",
     "station_app.cli.gui_cmd",
+    "station_app.cli.report_print_cmds",
 )
 
 #: Each top-level command: the module that registers it and its one-line help (English msgid; shown by `--help`
@@ -50,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("station_app.cli.report_cmds", N_("yearly figures, as in the township report")),
     "demo": ("station_app.cli.report_cmds",
              N_("build a demo township year (a centre and 21 villages) and print its figures")),
+    "report": ("station_app.cli.report_print_cmds",
+               N_("printed reports (PDF, optional Excel): annual, monthly, adviser hours, postings")),
     "check": ("station_app.cli.maintenance", N_("check the database (integrity, schema version, search index, counter)")),
     "backup": ("station_app.cli.maintenance", N_("back up and restore")),
     "identity": ("station_app.cli.sync_cmds", N_("this installation's keys and public card")),

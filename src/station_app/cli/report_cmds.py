@@ -76,5 +76,18 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
         print()
         print(pick(f"统计已写入 {result.stats_file}；各站点数据目录在 {result.out}",
                    f"figures written to {result.stats_file}; the installations are in {result.out}"))
+        if result.report_pdf is not None:
+            h = result.headline or {}
+            rate = "—" if h.get("success_rate") is None else f"{h['success_rate'] * 100:.1f}%"
+            print(pick(f"年度报告：{result.report_pdf}；表格：{result.report_xlsx}",
+                       f"annual report: {result.report_pdf}; tables: {result.report_xlsx}"))
+            print(pick(f"  各村值班{h.get('village_shifts')}次、镇中心值班{h.get('centre_shifts')}次，"
+                       f"解答咨询{h.get('consultation_persons')}人次，受理调解{h.get('mediations')}件（成功率{rate}），"
+                       f"法治讲座{h.get('lectures')}场次，排查纠纷{h.get('screening_found')}起，"
+                       f"三务逾期未公开{h.get('postings_overdue')}期",
+                       f"  village shifts {h.get('village_shifts')}, centre shifts {h.get('centre_shifts')}, "
+                       f"{h.get('consultation_persons')} people answered, {h.get('mediations')} mediations "
+                       f"(success {rate}), {h.get('lectures')} lectures, {h.get('screening_found')} disputes "
+                       f"screened, {h.get('postings_overdue')} postings overdue"))
     return 0
 

@@ -97,6 +97,14 @@ class Reports(Area):
 
         return format_stats(stats)
 
+    def print_report(self, kind: str, out: str | Path, *, xlsx: str | Path | None = None,
+                     **params: Any) -> dict[str, Any]:
+        """Write a printed report (annual, monthly, adviser-hours, postings) as PDF and optionally XLSX, atomically."""
+        self.app.require("report.read")
+        from station_app.reports.printing import print_report
+
+        return print_report(self.db, kind, out, xlsx=xlsx, **params)
+
 
 class Ledgers(Area):
     def import_file(self, path: str | Path, kind: str, *, dry_run: bool = False, progress: ProgressFn | None = None,
