@@ -24,6 +24,7 @@ MODULES = (
     "station_app.cli.maintenance",
     "station_app.cli.sync_cmds",
     "station_app.cli.ledger_cmds",
+    "station_app.cli.selftest_cmd",
 )
 
 
