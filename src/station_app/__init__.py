@@ -1,3 +1,5 @@
 """station_app: offline-first records for village public legal service stations."""
 
-__version__ = "0.1.0"
+#: The one place the version lives: pyproject.toml, `--version`, the GUI's about box, bundle headers and the
+#: installers all read it from here.
+__version__ = "0.2.0"

@@ -32,6 +32,7 @@ MODULES = (
     "station_app.cli.screening_cmds",
     "station_app.cli.gui_cmd",
     "station_app.cli.report_print_cmds",
+    "station_app.cli.selftest_cmd",
 )
 
 #: Each top-level command: the module that registers it and its one-line help (English msgid; shown by `--help`
@@ -68,10 +69,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "settings": ("station_app.cli.records_cmds", N_("settings: 三务 grace days, advisers' standards")),
     "screening": ("station_app.cli.screening_cmds", N_("dispute screening register (矛盾纠纷排查)")),
     "gui": ("station_app.cli.gui_cmd", N_("open the desktop app")),
+    "selftest": ("station_app.cli.selftest_cmd",
+                 N_("self-test: database, keys, Chinese font, PDF, bundles, GUI")),
 }
 
 #: Commands that make their installation (or none) rather than open an existing one.
-NO_INSTALLATION_NEEDED = {("init", None), ("demo", None), ("backup", "restore"), ("gui", None)}
+NO_INSTALLATION_NEEDED = {("init", None), ("demo", None), ("backup", "restore"), ("gui", None),
+                          ("selftest", None)}
 
 #: Global options that take a value (to find the command word in argv).
 _VALUED = ("--data-dir", "--user", "--lang")
