@@ -136,7 +136,7 @@ def check_bundle(scratch: Path) -> str:
         station_card = identity.export_card(station, root / "station.card")
         consultations.record_consultation(station, "selftest", {
             "occurred_at": "2021-03-05 09:30", "channel": "来访", "category": "婚姻家庭",
-            "summary": "自检咨询", "answer": "自检答复"})
+            "summary": "自检咨询", "answer": "自检答复", "anonymous": True})
         bundle = export_bundle(station, root / "usb")
     if bundle is None:
         raise RuntimeError(pick("没有导出同步包", "no bundle was exported"))
