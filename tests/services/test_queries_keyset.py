@@ -21,7 +21,8 @@ def _all(station, **kw):
 def test_keyset_pages_cover_every_row_once_in_order(station):
     for n in range(30):  # three rows share each time: ties are broken by id
         record_consultation(station, "tester", {"occurred_at": f"2026-03-{n // 3 + 1:02d}T09:00", "channel": "来访",
-                                                "category": ["合同", "继承", "婚姻家庭"][n % 3], "summary": f"问题{n}"})
+                                                "category": ["合同", "继承", "婚姻家庭"][n % 3], "summary": f"问题{n}",
+                                                "anonymous": True})
     for sort, descending in (("occurred_at", True), ("occurred_at", False), ("category", False)):
         whole = qs.rows(station, "tester", qs.CONSULTATIONS,
                         Query(sort=sort, descending=descending, keyset=True, limit=None))

@@ -194,6 +194,10 @@ def test_a_posting_with_a_photo(window, open_app, qtbot, tmp_path):
     dialog.form.widgets["period"].clear()
     type_text(qtbot, dialog.form.widgets["period"], f"{month.year}-{month.month:02d}")
     type_text(qtbot, dialog.form.widgets["title"], f"{month.month}月财务收支公开")
+    # 财务 is reviewed before it is posted (村委会组织法 §32): reviewer, date and opinion.
+    type_text(qtbot, dialog.form.widgets["reviewer"], "村务监督委员会")
+    dialog.form.widgets["reviewed_on"].setDate(dialog.form.widgets["posted_on"].date())
+    type_text(qtbot, dialog.form.widgets["review_opinion"], "收支属实，同意公开")
     type_text(qtbot, page.photo, str(photo))
     save(qtbot, dialog)
     assert dialog.saved, dialog.form.summary.text()
@@ -285,9 +289,10 @@ def test_today_lists_promised_answers_and_filters_by_referral(window, open_app, 
     admin = open_app("admin")
     due = date.today() + timedelta(days=2)
     admin.consultations.record({"occurred_at": "2026-01-05T09:00", "channel": "电话", "category": "合同",
-                                "summary": "借条效力问题", "referral": "人民调解", "follow_up_on": due.isoformat()})
+                                "summary": "借条效力问题", "referral": "人民调解", "follow_up_on": due.isoformat(),
+                                "anonymous": True})
     admin.consultations.record({"occurred_at": "2026-01-06T09:00", "channel": "来访", "category": "继承",
-                                "summary": "遗嘱问题"})
+                                "summary": "遗嘱问题", "anonymous": True})
     w = window("clerk")
     today = w.page("today")
     today.refresh()
@@ -330,7 +335,7 @@ def test_township_imports_a_station_bundle_and_sends_receipts(open_app, station_
 
     s01 = open_app("clerk")
     s01.consultations.record({"occurred_at": "2026-03-01T09:00", "channel": "来访", "category": "合同",
-                              "summary": "合同纠纷"})
+                              "summary": "合同纠纷", "anonymous": True})
     stick = tmp_path / "stick"
     stick.mkdir()
     bundle = s01.bundles.export(stick)

@@ -199,7 +199,12 @@ class PostingsPage(Page):
                   Field("period", "text", required=True, default=f"{today.year}-{today.month:02d}"),
                   Field("title", "text", required=True), Field("content", "multiline"),
                   Field("posted_on", "date", required=True),
-                  Field("medium", "choice", code_choices(PostingMedium)), Field("reviewer", "text")]
+                  Field("medium", "choice", code_choices(PostingMedium)),
+                  # 财务: reviewed by the 民主理财小组 / 村务监督委员会 before posting; 党务: 审核 then 审批.
+                  Field("reviewer", "text"), Field("reviewed_on", "optdate"), Field("review_opinion", "text"),
+                  Field("audited_by", "text"), Field("audited_on", "optdate"),
+                  Field("approved_by", "text"), Field("approved_on", "optdate"),
+                  Field("immediate", "bool")]
         labels = {k: s.label for k, s in self.app.postings.specs.items()}
 
         def submit(values: dict[str, Any]):
