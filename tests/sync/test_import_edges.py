@@ -73,3 +73,23 @@ def test_a_second_import_waits_with_a_message_then_refuses_cleanly(pair, tmp_pat
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.slow
+def test_a_database_held_by_another_program_is_a_clean_refusal(pair, tmp_path):
+    """Another program keeps the township database write-locked past the busy timeout: this bundle is refused
+    with a message (import it again later), no traceback, nothing written."""
+    import sqlite3
+
+    station, township = pair
+    path = exporter.export_bundle(station, tmp_path / "usb")
+    other = sqlite3.connect(township.paths.database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        [r] = importer.import_paths(township, [path])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.status == "refused" and "busy" in r.message, r
+    [r] = importer.import_paths(township, [path])
+    assert r.status == "imported", r
