@@ -24,7 +24,7 @@ from tests.sync.transport import make_pair
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")]
 
 CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
-           "anonymous": True}
+           "consultant_name": "张三"}
 
 
 def fill(db, n: int, tag: str) -> None:
