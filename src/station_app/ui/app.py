@@ -130,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
                large_font=args.large_font)
 
 
+#: Set by benchmarks: paint the signed-in main window once, then exit.
+ENV_EXIT_AFTER_PAINT = "STATION_APP_EXIT_AFTER_FIRST_PAINT"
+
+
 def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str | None = None,
         lang: str | None = None, large_font: bool | None = None) -> int:
     from station_app import config
@@ -160,6 +164,12 @@ def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str 
     idle = float(settings().value("ui/idle_minutes", 10) or 0)
     window = MainWindow(app, runner, idle_minutes=0 if screenshot_dir else idle)
     window.show()
+    if os.environ.get(ENV_EXIT_AFTER_PAINT):
+        # bench/bench_install.py: start-up to the first painted main window, frozen build against source.
+        window.repaint()
+        qapp.processEvents()
+        app.close()
+        return 0
     if screenshot_dir:
         from station_app.ui.screenshots import take_all
 
