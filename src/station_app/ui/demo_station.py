@@ -98,10 +98,16 @@ def this_year(app) -> None:
         posted = posted.replace(day=5)
         app.postings.record({"category": "财务", "period": f"{today.year}-{month:02d}",
                              "title": f"{today.year}年{month}月财务收支公开", "posted_on": posted.isoformat(),
-                             "taken_down_on": (posted + timedelta(days=10)).isoformat(), "reviewer": "民主理财小组王立"})
+                             "taken_down_on": (posted + timedelta(days=10)).isoformat(), "reviewer": "民主理财小组王立",
+                             # 财务 is reviewed before it is posted
+                             "reviewed_on": (posted - timedelta(days=2)).isoformat(), "review_opinion": "收支属实，同意公开"})
     for quarter in range(1, (today.month - 1) // 3 + 1):
         posted = date(today.year, 3 * quarter, 25)
         for category in ("村务", "党务"):
+            # 党务 goes 提出 → 审核 → 审批 → 公开 (党务公开条例)
+            approval = {"audited_by": "村党支部纪检委员", "audited_on": (posted - timedelta(days=3)).isoformat(),
+                        "approved_by": "村党支部书记", "approved_on": (posted - timedelta(days=1)).isoformat()
+                        } if category == "党务" else {}
             app.postings.record({"category": category, "period": f"{today.year}-Q{quarter}",
                                  "title": f"{today.year}年第{quarter}季度{category}公开", "posted_on": posted.isoformat(),
-                                 "taken_down_on": (posted + timedelta(days=10)).isoformat()})
+                                 "taken_down_on": (posted + timedelta(days=10)).isoformat(), **approval})
