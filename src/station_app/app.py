@@ -27,7 +27,7 @@ from typing import Any
 from station_app.config import Paths
 from station_app.core.codes import Role, StationKind
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.progress import CancelFn, ProgressFn, task_of
 from station_app.core.roles import PermissionDenied, allowed, role_label
 from station_app.store.stationdb import StationDB
@@ -126,19 +126,19 @@ class Application:
         - neither: the installation's administrator acts; `os_account` is written to the access log.
         A missing database is refused before any folder is made."""
         task = task_of(progress)
-        task.step(0, 3, pick("检查数据库", "checking the database"))
+        task.step(0, 3, _("checking the database"))
         db = StationDB.open(paths, migrate=lambda cur, head: task.step(
             1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")))
         try:
-            _ = db.station_id  # a clear message when init has not run
+            _unused = db.station_id  # a clear message when init has not run
             user = sign_in(db, login=login, password=password, os_account=os_account)
             if backup:
-                task.step(2, 3, pick("每日备份", "daily backup"))
+                task.step(2, 3, _("daily backup"))
                 from station_app.store.backups import rolling_backup
 
                 rolling_backup(db)
             db.strict_users = True
-            task.step(3, 3, pick("已打开", "opened"))
+            task.step(3, 3, _("opened"))
             return cls(db, user, KeyRing(passphrase))
         except BaseException:
             db.close()
@@ -185,8 +185,7 @@ class Application:
         """The GUI's lock screen: the signed-in user proves it is still them with the password; anyone else is
         refused (they sign in through a new window instead)."""
         if login != self.user.login:
-            raise SignInError(pick(f"屏幕已由 {self.user.login} 锁定，只能由本人解锁",
-                                   f"the screen was locked by {self.user.login}; only they can unlock it"))
+            raise SignInError(_("the screen was locked by {login}; only they can unlock it", login=self.user.login))
         return sign_in(self._db, login=login, password=password, os_account=self.user.os_account)
 
     def lock(self) -> None:
@@ -282,8 +281,7 @@ def admin_of(db: StationDB) -> Principal:
         u = s.execute(select(User).where(User.role == Role.ADMIN.value, User.active.is_(True))
                       .order_by(User.created_at, User.login).limit(1)).scalar_one_or_none()
     if u is None:
-        raise SignInError(pick("本机没有可用的管理员账户；请用 station-app user add --role 管理员 添加",
-                               "this installation has no active administrator; add one with station-app user add"))
+        raise SignInError(_("this installation has no active administrator; add one with station-app user add"))
     return Principal(u.login, u.display_name, u.role)
 
 
@@ -296,12 +294,11 @@ def sign_in(db: StationDB, *, login: str | None, password: str | None, os_accoun
 
         u = authenticate(db, login, password)
         if u is None:
-            raise SignInError(pick("用户名或密码不正确", "wrong login or password"))
+            raise SignInError(_("wrong login or password"))
         return Principal(u.login, u.display_name, u.role, os_account=os_account)
     u = db.user(login)
     if u is None or not u.active:
-        raise SignInError(pick(f"用户 {login} 不存在或已停用（station-app user list 列出本机用户）",
-                               f"no active user {login} here (station-app user list shows the users)"))
+        raise SignInError(_("no active user {login} here (station-app user list shows the users)", login=login))
     return Principal(u.login, u.display_name, u.role, os_account=os_account)
 
 

@@ -42,7 +42,7 @@ from sqlalchemy import select
 from station_app import config
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.validators import id_check_digit
 from station_app.services.base import StationDB
 from station_app.store.models import Adviser, DutyShift
@@ -170,12 +170,10 @@ def prepare_out(out: Path) -> Path:
     out = Path(out).expanduser().resolve()
     if out.exists():
         if not out.is_dir():
-            raise StateError(pick(f"输出位置不是文件夹：{out}", f"the output is not a folder: {out}"))
+            raise StateError(_("the output is not a folder: {out}", out=out))
         if any(out.iterdir()):
             if not (out / MARKER).is_file():
-                raise StateError(pick(f"文件夹 {out} 不是空的，也不是以前生成的演示目录；为防止误删，请换一个 --out 目录",
-                                      f"{out} is not empty and is not a previous demo; choose another --out folder "
-                                      "(nothing was deleted)"))
+                raise StateError(_("{out} is not empty and is not a previous demo; choose another --out folder (nothing was deleted)", out=out))
             shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text(json.dumps({"created_by": "station-app demo"}), encoding="utf-8")
@@ -292,7 +290,7 @@ def record_year(db: StationDB, plan: Plan, year: int, seed: int) -> None:
         # Keep this station's advisers and shifts loaded: the session's identity map holds them weakly, and the
         # reference checks would otherwise reload them for every consultation.
         loaded = [*w.session.execute(select(Adviser)).scalars(), *w.session.execute(select(DutyShift)).scalars()]
-        for _ in range(plan.consultations):
+        for _unused in range(plan.consultations):
             channel = _weighted(rng, CHANNEL_WEIGHTS)
             category = _weighted(rng, CATEGORY_WEIGHTS)
             adviser_id, adviser_name = rng.choice(staff_ids)
@@ -503,7 +501,7 @@ def build_installations(out: Path, year: int = 2021, seed: int = 2021, *, worker
     with _init(out / township_plan.code, township_plan, None) as township:
         township_card = identity.export_card(township, out / "cards" / f"{township_plan.code}.card.json")
         record_year(township, township_plan, year, seed)
-    say(pick(f"已建立 {township_plan.code} {township_plan.name}", f"set up {township_plan.code} {township_plan.name}"))
+    say(_("set up {code} {name}", code=township_plan.code, name=township_plan.name))
     jobs = [(out, plan, year, seed, township_card) for plan in plans[1:]]
     workers = workers or default_workers()
     built: list[tuple[Path, Path]] = []
@@ -511,11 +509,11 @@ def build_installations(out: Path, year: int = 2021, seed: int = 2021, *, worker
         with ProcessPoolExecutor(workers, mp_context=_mp_context()) as pool:
             for plan, result in zip(plans[1:], pool.map(_build_station, jobs)):
                 built.append(result)
-                say(pick(f"已建立 {plan.code} {plan.name}", f"set up {plan.code} {plan.name}"))
+                say(_("set up {code} {name}", code=plan.code, name=plan.name))
     else:
         for plan, job in zip(plans[1:], jobs):
             built.append(_build_station(job))
-            say(pick(f"已建立 {plan.code} {plan.name}", f"set up {plan.code} {plan.name}"))
+            say(_("set up {code} {name}", code=plan.code, name=plan.name))
     with StationDB.open(config.resolve(out / township_plan.code)) as township:
         for _dir, card in built:
             identity.enroll(township, card)
@@ -552,13 +550,13 @@ def send_to_township(out: Path, dirs: list[Path], *, workers: int | None = None,
     missing = [d.name for d, path in zip(station_dirs, exported) if path is None]
     if missing:
         raise StateError(pick(f"这些站点没有导出同步包：{'、'.join(missing)}", f"no bundle from: {', '.join(missing)}"))
-    say(pick(f"{len(exported)} 个村工作室已导出同步包（bundles/）", f"{len(exported)} stations exported their bundles (bundles/)"))
+    say(_("{len} stations exported their bundles (bundles/)", len=len(exported)))
     with StationDB.open(config.resolve(township_dir)) as township:
         results = import_paths(township, [bundles])
     failed = [r for r in results if r.status != "imported"]
-    say(pick(f"镇中心导入同步包 {len(results) - len(failed)} 个", f"the township imported {len(results) - len(failed)} bundles"))
+    say(_("the township imported {value} bundles", value=len(results) - len(failed)))
     if failed or len(results) != len(exported):
-        raise StateError(pick("镇中心未能导入全部同步包：", "the township did not import every bundle: ")
+        raise StateError(_("the township did not import every bundle: ")
                          + "; ".join(f"{r.station_code or r.path}: {r.status} {r.message}" for r in failed))
     return results
 

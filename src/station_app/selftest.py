@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station_app import __version__, config
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 @dataclass
@@ -49,7 +49,7 @@ def check_installation(paths: config.Paths) -> str:
 
     db_file = paths.database
     if not db_file.exists():
-        return pick(f"本机尚无站点数据（{paths.root}），跳过", f"no installation yet at {paths.root}; skipped")
+        return _("no installation yet at {root}; skipped", root=paths.root)
     # Read-only: a self-test never migrates or writes the station's own data.
     con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
@@ -58,12 +58,11 @@ def check_installation(paths: config.Paths) -> str:
     finally:
         con.close()
     if bad != ["ok"]:
-        raise RuntimeError(pick(f"数据库损坏：{'; '.join(bad[:3])}", f"database damaged: {'; '.join(bad[:3])}"))
+        raise RuntimeError(_("database damaged: {join}", join='; '.join(bad[:3])))
     head = head_revision()
     if rev and rev[0] != head:
-        return pick(f"{db_file} 完好；架构版本 {rev[0]}，打开时将升级到 {head}（升级前自动备份）",
-                    f"{db_file} is sound; schema {rev[0]} will be upgraded to {head} on open (backed up first)")
-    return pick(f"{db_file} 完好，架构版本 {head}", f"{db_file} is sound, schema {head}")
+        return _("{db_file} is sound; schema {value} will be upgraded to {head} on open (backed up first)", db_file=db_file, value=rev[0], head=head)
+    return _("{db_file} is sound, schema {head}", db_file=db_file, head=head)
 
 
 def _make(root: Path, code: str, name: str, kind, township_card: Path | None = None):
@@ -84,7 +83,7 @@ def check_database(scratch: Path) -> str:
     problems = integrity_check(path)
     if problems:
         raise RuntimeError("; ".join(problems[:3]))
-    return pick(f"新建数据库并迁移到 {head_revision()}", f"created a database and migrated it to {head_revision()}")
+    return _("created a database and migrated it to {head_revision}", head_revision=head_revision())
 
 
 def check_keys(scratch: Path) -> str:
@@ -95,9 +94,8 @@ def check_keys(scratch: Path) -> str:
         own = identity.own_key(db)
         identity.load_signing_key(db)
         if not identity.age_identities(db):
-            raise RuntimeError(pick("读不出解密密钥", "the decryption key cannot be read"))
-        return pick(f"签名与加密密钥可生成、可读取（指纹 {own.fingerprint}）",
-                    f"signing and encryption keys made and read back (fingerprint {own.fingerprint})")
+            raise RuntimeError(_("the decryption key cannot be read"))
+        return _("signing and encryption keys made and read back (fingerprint {fingerprint})", fingerprint=own.fingerprint)
 
 
 def check_pdf(scratch: Path) -> str:
@@ -117,9 +115,8 @@ def check_pdf(scratch: Path) -> str:
     c.save()
     data = out.read_bytes()
     if not data.startswith(b"%PDF") or b"/FontFile2" not in data:
-        raise RuntimeError(pick("PDF 未嵌入中文字体", "the PDF does not embed the Chinese font"))
-    return pick(f"写出 PDF 并嵌入中文字体（{font.name}，{len(data)} 字节）",
-                f"wrote a PDF with the Chinese font embedded ({font.name}, {len(data)} bytes)")
+        raise RuntimeError(_("the PDF does not embed the Chinese font"))
+    return _("wrote a PDF with the Chinese font embedded ({name}, {len} bytes)", name=font.name, len=len(data))
 
 
 def check_bundle(scratch: Path) -> str:
@@ -139,15 +136,13 @@ def check_bundle(scratch: Path) -> str:
             "summary": "自检咨询", "answer": "自检答复", "anonymous": True})
         bundle = export_bundle(station, root / "usb")
     if bundle is None:
-        raise RuntimeError(pick("没有导出同步包", "no bundle was exported"))
+        raise RuntimeError(_("no bundle was exported"))
     with _open(root / "T99") as township:
         identity.enroll(township, station_card)
         results = import_paths(township, [bundle])
     if [r.status for r in results] != ["imported"]:
         raise RuntimeError("; ".join(f"{r.status}: {r.message}" for r in results))
-    return pick(f"同步包签名、加密、导出并在临时镇中心导入成功（{bundle.stat().st_size} 字节）",
-                f"a bundle was signed, encrypted, exported and imported at a temporary township "
-                f"({bundle.stat().st_size} bytes)")
+    return _("a bundle was signed, encrypted, exported and imported at a temporary township ({st_size} bytes)", st_size=bundle.stat().st_size)
 
 
 def _open(root: Path):
@@ -158,11 +153,11 @@ def _open(root: Path):
 
 def checks(paths: config.Paths, *, gui: bool = True) -> list[tuple[str, Callable[[Path], str]]]:
     items: list[tuple[str, Callable[[Path], str]]] = [
-        (pick("本机站点数据", "this PC's installation"), lambda _s: check_installation(paths)),
-        (pick("数据库建立与迁移", "database create and migrate"), check_database),
-        (pick("密钥", "keys"), check_keys),
-        (pick("PDF 与中文字体", "PDF with the Chinese font"), check_pdf),
-        (pick("同步包往返", "bundle round trip"), check_bundle),
+        (_("this PC's installation"), lambda _s: check_installation(paths)),
+        (_("database create and migrate"), check_database),
+        (_("keys"), check_keys),
+        (_("PDF with the Chinese font"), check_pdf),
+        (_("bundle round trip"), check_bundle),
     ]
     if gui:
         def qt_font(s: Path) -> str:
@@ -175,8 +170,8 @@ def checks(paths: config.Paths, *, gui: bool = True) -> list[tuple[str, Callable
 
             return check_gui_starts(s)
 
-        items += [(pick("中文字体显示", "Chinese font renders"), qt_font),
-                  (pick("图形界面启动", "GUI starts"), qt_gui)]
+        items += [(_("Chinese font renders"), qt_font),
+                  (_("GUI starts"), qt_gui)]
     return items
 
 

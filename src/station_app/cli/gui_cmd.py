@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import Context
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gui", help=pick("打开桌面程序", "open the desktop app"))
+    p = sub.add_parser("gui", help=_("open the desktop app"))
     p.add_argument("--demo", action="store_true",
-                   help=pick("打开演示站点（第一次使用时自动生成）", "open the demo station (built on first use)"))
+                   help=_("open the demo station (built on first use)"))
     p.add_argument("--screenshot-dir", metavar="DIR",
-                   help=pick("把每个页面和主要对话框截图保存到该目录后退出", "save a PNG of every page and main dialog, then exit"))
-    p.add_argument("--large-font", action="store_true", default=None, help=pick("使用大号字体", "use larger text"))
+                   help=_("save a PNG of every page and main dialog, then exit"))
+    p.add_argument("--large-font", action="store_true", default=None, help=_("use larger text"))
     p.set_defaults(handler=_gui)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from station_app.cli.common import Context, add_json, emit, fail, table
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.roles import PermissionDenied
 
 CHECK_LABELS = {
@@ -26,28 +26,22 @@ CHECK_LABELS = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("check", help=pick("检查数据库（完整性、结构版本、检索索引、变更计数）",
-                                          "check the database (integrity, schema version, search index, counter)"))
+    c = sub.add_parser("check", help=_("check the database (integrity, schema version, search index, counter)"))
     add_json(c)
     c.set_defaults(handler=_check)
 
-    b = sub.add_parser("backup", help=pick("备份与恢复", "back up and restore"))
+    b = sub.add_parser("backup", help=_("back up and restore"))
     bs = b.add_subparsers(dest="action", metavar="ACTION", required=True)
-    now = bs.add_parser("now", help=pick("立即备份", "back up now"))
+    now = bs.add_parser("now", help=_("back up now"))
     add_json(now)
     now.set_defaults(handler=_backup_now)
-    ls = bs.add_parser("list", help=pick("列出备份", "list backups"))
+    ls = bs.add_parser("list", help=_("list backups"))
     add_json(ls)
     ls.set_defaults(handler=_backup_list)
-    rs = bs.add_parser("restore", help=pick("从备份恢复（当前数据库另存到备份目录）",
-                                            "restore a backup (the current database is kept in backups/)"))
-    rs.add_argument("file", metavar="FILE", help=pick("备份文件（见 backup list）", "backup file (see backup list)"))
-    rs.add_argument("--dry-run", action="store_true", help=pick("只说明恢复会丢失什么、镇中心已有什么，不恢复",
-                                                                "only say what would be lost and what the township "
-                                                                "has; restore nothing"))
-    rs.add_argument("--yes", action="store_true", help=pick("不再询问（records 会丢失时，终端上默认先确认）",
-                                                            "do not ask (at a terminal, a restore that loses records "
-                                                            "asks first)"))
+    rs = bs.add_parser("restore", help=_("restore a backup (the current database is kept in backups/)"))
+    rs.add_argument("file", metavar="FILE", help=_("backup file (see backup list)"))
+    rs.add_argument("--dry-run", action="store_true", help=_("only say what would be lost and what the township has; restore nothing"))
+    rs.add_argument("--yes", action="store_true", help=_("do not ask (at a terminal, a restore that loses records asks first)"))
     add_json(rs)
     rs.set_defaults(handler=_backup_restore)
 
@@ -66,17 +60,16 @@ def _check(args, ctx: Context) -> int:
 
     def status(i) -> str:
         if not i.ok:
-            return pick("异常", "FAILED")
-        return pick("已修复", "repaired") if i.repaired else pick("正常", "ok")
+            return _("FAILED")
+        return _("repaired") if i.repaired else _("ok")
 
-    lines = [pick(f"数据库：{ctx.paths.database}", f"database: {ctx.paths.database}"),
+    lines = [_("database: {database}", database=ctx.paths.database),
              table([[_label(i.name), status(i), i.detail] for i in items],
-                   [pick("检查项", "check"), pick("结果", "result"), pick("说明", "detail")])]
+                   [_("check"), _("result"), _("detail")])]
     if ok:
-        lines.append(pick("结论：数据库完好。", "verdict: the database is sound."))
+        lines.append(_("verdict: the database is sound."))
     else:
-        lines.append(pick("结论：发现问题。可用 station-app backup list 查看备份，用 station-app backup restore FILE 恢复。",
-                          "verdict: problems found. See station-app backup list and station-app backup restore FILE."))
+        lines.append(_("verdict: problems found. See station-app backup list and station-app backup restore FILE."))
     emit(ctx, data, lines)
     return 0 if ok else 1
 
@@ -85,7 +78,7 @@ def _backup_now(args, ctx: Context) -> int:
     path = ctx.app().backups.now()
     size = path.stat().st_size
     emit(ctx, {"path": str(path), "size": size},
-         pick(f"已备份到 {path}（{size // 1024} KB）", f"backed up to {path} ({size // 1024} KB)"))
+         _("backed up to {path} ({value} KB)", path=path, value=size // 1024))
     return 0
 
 
@@ -98,8 +91,8 @@ def _backup_list(args, ctx: Context) -> int:
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.modified.strftime("%Y-%m-%d %H:%M"), pick(*kinds.get(r.kind, (r.kind, r.kind))),
           f"{r.size // 1024} KB", str(r.path)] for r in rows],
-        [pick("时间", "time"), pick("类型", "kind"), pick("大小", "size"), pick("文件", "file")])
-        if rows else pick(f"{ctx.paths.backups} 中还没有备份", f"no backups in {ctx.paths.backups} yet"))
+        [_("time"), _("kind"), _("size"), _("file")])
+        if rows else _("no backups in {backups} yet", backups=ctx.paths.backups))
     return 0
 
 
@@ -117,7 +110,7 @@ def _confirmed(warning: list[str]) -> bool:
     if not _interactive():
         return True
     print("\n".join(warning), file=sys.stderr)
-    print(pick("继续恢复吗？输入 yes 确认：", "restore anyway? type yes to confirm: "), end="", file=sys.stderr, flush=True)
+    print(_("restore anyway? type yes to confirm: "), end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes", "是")
 
@@ -126,7 +119,7 @@ def _backup_restore(args, ctx: Context) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         # A mistyped name is bad input (exit 2); a file that is refused after reading it is a failed restore (1).
-        raise StationError(pick(f"备份文件：找不到 {source}", f"backup file: no such file {source}"))
+        raise StationError(_("backup file: no such file {source}", source=source))
     # Nothing of this process may hold the database while its file is swapped.
     ctx.close()
     from station_app.app import Application, SignInError
@@ -140,7 +133,7 @@ def _backup_restore(args, ctx: Context) -> int:
         emit(ctx, {"dry_run": True, **public}, warning)
         return 0
     if plan["behind"] and not args.yes and not _confirmed(warning):
-        return fail(ctx, StationError(pick("未恢复（未确认）", "nothing restored (not confirmed)")), code=1)
+        return fail(ctx, StationError(_("nothing restored (not confirmed)")), code=1)
     try:
         done = Application.restore_backup(ctx.paths, source, login=ctx.login)
     except (PermissionDenied, SignInError):
@@ -149,16 +142,13 @@ def _backup_restore(args, ctx: Context) -> int:
         return fail(ctx, e, code=1)
     epoch = Application.continue_after_restore(ctx.paths, plan, done.aside, login=ctx.login)
     text = warning if plan["behind"] else []
-    text.append(pick(f"已从 {done.source} 恢复数据库。", f"restored the database from {done.source}."))
+    text.append(_("restored the database from {source}.", source=done.source))
     if epoch:
-        text.append(pick(f"本站进入新纪元 {epoch['epoch']}（变更计数从 {epoch['counter']} 起），镇中心会接受之后的同步包。",
-                         f"this station continues in epoch {epoch['epoch']} (change counter from {epoch['counter']}); "
-                         f"the township accepts its next bundles."))
+        text.append(_("this station continues in epoch {epoch} (change counter from {counter}); the township accepts its next bundles.", epoch=epoch['epoch'], counter=epoch['counter']))
     if done.aside:
-        text.append(pick(f"原数据库已另存为 {done.aside}", f"the replaced database was kept as {done.aside}"))
+        text.append(_("the replaced database was kept as {aside}", aside=done.aside))
     if done.counter_raised:
-        text.append(pick(f"变更计数保持为 {done.counter}（不回退，避免重复编号）",
-                         f"the change counter stays at {done.counter} (never goes back, so no number is reused)"))
+        text.append(_("the change counter stays at {counter} (never goes back, so no number is reused)", counter=done.counter))
     emit(ctx, {**done.as_dict(), "dry_run": False, "new_epoch": epoch["epoch"] if epoch else None,
                "next_counter": epoch["counter"] if epoch else None, **public}, text)
     return 0

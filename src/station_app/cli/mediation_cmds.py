@@ -9,142 +9,135 @@ import argparse
 from typing import Any
 
 from station_app.cli.common import Context, add_json, collect, emit, table
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.codes import CaseDocument, CaseSource, MediationOutcome, TerminationReason
 from station_app.core.query import Query
 from station_app.services import mediation as md
 
-CASE_HELP = pick("案件：案号、编号或编号前几位", "case: case number, id, or the first characters of the id")
+CASE_HELP = _("case: case number, id, or the first characters of the id")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    m = sub.add_parser("mediation", help=pick("人民调解案件", "people's mediation cases"))
+    m = sub.add_parser("mediation", help=_("people's mediation cases"))
     ms = m.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    o = ms.add_parser("open", help=pick("受理一件调解案件", "register (accept) a case"))
-    o.add_argument("--accepted-on", dest="accepted_on", required=True, help=pick("受理日期", "date accepted"))
+    o = ms.add_parser("open", help=_("register (accept) a case"))
+    o.add_argument("--accepted-on", dest="accepted_on", required=True, help=_("date accepted"))
     o.add_argument("--source", required=True, help="/".join(CaseSource.values()))
-    o.add_argument("--type", dest="dispute_type", required=True, help=pick("纠纷类型，例：邻里", "dispute type, e.g. 邻里"))
-    o.add_argument("--summary", required=True, help=pick("纠纷简要情况", "summary of the dispute"))
+    o.add_argument("--type", dest="dispute_type", required=True, help=_("dispute type, e.g. 邻里"))
+    o.add_argument("--summary", required=True, help=_("summary of the dispute"))
     o.add_argument("--mediator", action="append", metavar="NAME",
-                   help=pick("调解员（可重复：一案可有多名调解员）", "mediator (repeatable: a case may have several)"))
+                   help=_("mediator (repeatable: a case may have several)"))
     o.add_argument("--transferring-body", dest="transferring_body",
-                   help=pick("移交、委托或委派单位名称（如某某县人民法院）", "the body that handed the case over, by name"))
-    o.add_argument("--consent-on", dest="consent_on", help=pick("当事人同意调解的日期", "date the parties consented"))
-    o.add_argument("--consent", dest="consent_note", help=pick("同意调解情况（如：双方签字同意）", "how the parties consented"))
-    o.add_argument("--registered-by", dest="registered_by", help=pick("登记人", "registered by"))
-    o.add_argument("--accepted-by", dest="accepted_by", help=pick("受理人", "accepted by"))
-    o.add_argument("--amount", dest="amount_fen", metavar="YUAN", help=pick("涉及金额（元）", "amount involved (yuan)"))
-    o.add_argument("--case-no", dest="case_no", help=pick("案号（默认自动编号，如 S01-2021-007）",
-                                                          "case number (default: next number, e.g. S01-2021-007)"))
+                   help=_("the body that handed the case over, by name"))
+    o.add_argument("--consent-on", dest="consent_on", help=_("date the parties consented"))
+    o.add_argument("--consent", dest="consent_note", help=_("how the parties consented"))
+    o.add_argument("--registered-by", dest="registered_by", help=_("registered by"))
+    o.add_argument("--accepted-by", dest="accepted_by", help=_("accepted by"))
+    o.add_argument("--amount", dest="amount_fen", metavar="YUAN", help=_("amount involved (yuan)"))
+    o.add_argument("--case-no", dest="case_no", help=_("case number (default: next number, e.g. S01-2021-007)"))
     o.add_argument("--party", action="append", default=[],
                    metavar="ROLE|NAME|GENDER|ID|PHONE|ADDRESS|ETHNICITY|BIRTH|OCCUPATION",
-                   help=pick("自然人当事人：身份|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业或工作单位（可重复；空项可省略）",
-                             "a person: role|name|gender|ID number|phone|address|ethnicity|date of birth|occupation "
-                             "(repeatable; parts may be empty)"))
+                   help=_("a person: role|name|gender|ID number|phone|address|ethnicity|date of birth|occupation (repeatable; parts may be empty)"))
     o.add_argument("--org", action="append", default=[], metavar="ROLE|NAME|DOMICILE|LEGAL_REP|PHONE",
-                   help=pick("组织当事人：身份|名称|住所|法定代表人或负责人|电话（可重复）",
-                             "an organisation: role|name|domicile|legal representative|phone (repeatable)"))
+                   help=_("an organisation: role|name|domicile|legal representative|phone (repeatable)"))
     add_json(o)
     o.set_defaults(handler=_open)
 
-    s = ms.add_parser("session", help=pick("记录一次调查或调解", "record an investigation or mediation session"))
+    s = ms.add_parser("session", help=_("record an investigation or mediation session"))
     s.add_argument("case", help=CASE_HELP)
-    s.add_argument("--at", dest="held_at", required=True, help=pick("时间，例：2021-03-05 09:30", "time, e.g. 2021-03-05 09:30"))
-    s.add_argument("--record", required=True, help=pick("记录内容", "what happened"))
-    s.add_argument("--kind", help=pick("调解（默认）或调查", "调解 (default) or 调查"))
+    s.add_argument("--at", dest="held_at", required=True, help=_("time, e.g. 2021-03-05 09:30"))
+    s.add_argument("--record", required=True, help=_("what happened"))
+    s.add_argument("--kind", help=_("调解 (default) or 调查"))
     s.add_argument("--place")
-    s.add_argument("--mediator", action="append", metavar="NAME", help=pick("调解员（可重复）", "mediator (repeatable)"))
+    s.add_argument("--mediator", action="append", metavar="NAME", help=_("mediator (repeatable)"))
     s.add_argument("--present", dest="parties_present", action="append", metavar="NAME",
-                   help=pick("到场当事人（可重复）", "party present (repeatable)"))
+                   help=_("party present (repeatable)"))
     s.add_argument("--invited", action="append", metavar="NAME",
-                   help=pick("邀请参加调解的人员（人民调解法第二十条；可重复）", "invited participant (§20; repeatable)"))
-    s.add_argument("--recorder", help=pick("记录人", "recorder"))
-    s.add_argument("--statements", help=pick("当事人陈述", "the parties' statements"))
-    s.add_argument("--process", help=pick("调解过程", "how the session went"))
-    s.add_argument("--result", help=pick("调解结果（口头协议应完整记录）", "result (an oral agreement in full)"))
+                   help=_("invited participant (§20; repeatable)"))
+    s.add_argument("--recorder", help=_("recorder"))
+    s.add_argument("--statements", help=_("the parties' statements"))
+    s.add_argument("--process", help=_("how the session went"))
+    s.add_argument("--result", help=_("result (an oral agreement in full)"))
     add_json(s)
     s.set_defaults(handler=_session)
 
-    c = ms.add_parser("close", help=pick("结案：调解成功或调解不成", "close a case: settled or not"))
+    c = ms.add_parser("close", help=_("close a case: settled or not"))
     c.add_argument("case", help=CASE_HELP)
     c.add_argument("--outcome", required=True, help="调解成功/调解不成")
-    c.add_argument("--on", dest="closed_on", required=True, help=pick("结案日期", "date closed"))
-    c.add_argument("--form", dest="agreement_form", help=pick("协议形式：书面（默认）或口头", "agreement: 书面 (written, default) or 口头 (oral)"))
-    c.add_argument("--terms", dest="agreement_terms", help=pick("协议内容", "agreed terms"))
-    c.add_argument("--performance-method", dest="performance_method", help=pick("履行方式", "how it is performed"))
-    c.add_argument("--performance-due", dest="performance_due_on", help=pick("履行期限", "performed by"))
-    c.add_argument("--signed-on", dest="signed_on", help=pick("协议生效日期（默认为结案日期）", "agreement signed on (default: the closing date)"))
-    c.add_argument("--reason", dest="failure_reason", help=pick("调解不成的原因", "why it was not settled"))
+    c.add_argument("--on", dest="closed_on", required=True, help=_("date closed"))
+    c.add_argument("--form", dest="agreement_form", help=_("agreement: 书面 (written, default) or 口头 (oral)"))
+    c.add_argument("--terms", dest="agreement_terms", help=_("agreed terms"))
+    c.add_argument("--performance-method", dest="performance_method", help=_("how it is performed"))
+    c.add_argument("--performance-due", dest="performance_due_on", help=_("performed by"))
+    c.add_argument("--signed-on", dest="signed_on", help=_("agreement signed on (default: the closing date)"))
+    c.add_argument("--reason", dest="failure_reason", help=_("why it was not settled"))
     c.add_argument("--termination-reason", dest="termination_reason",
-                   help=pick("终止调解原因：", "reason code for ending mediation: ") + "/".join(TerminationReason.values()))
+                   help=_("reason code for ending mediation: ") + "/".join(TerminationReason.values()))
     c.add_argument("--agreement-no", dest="agreement_no",
-                   help=pick("协议书编号（默认自动编号，如〔2021〕小王庄调字第7号）", "agreement number (default: the next one)"))
-    c.add_argument("--facts", help=pick("纠纷主要事实", "main facts"))
-    c.add_argument("--matters", help=pick("争议事项", "matters in dispute"))
-    c.add_argument("--responsibility", help=pick("各方责任", "each side's responsibility"))
-    c.add_argument("--copies", dest="agreement_copies", help=pick("协议书份数（默认当事人数加一）", "copies (default: parties + 1)"))
+                   help=_("agreement number (default: the next one)"))
+    c.add_argument("--facts", help=_("main facts"))
+    c.add_argument("--matters", help=_("matters in dispute"))
+    c.add_argument("--responsibility", help=_("each side's responsibility"))
+    c.add_argument("--copies", dest="agreement_copies", help=_("copies (default: parties + 1)"))
     c.add_argument("--obligation", action="append", default=[], metavar="OBLIGOR|OBLIGEE|WHAT|HOW|DUE|AMOUNT",
-                   help=pick("协议义务：义务人|权利人|履行内容|履行方式|履行期限|金额（可重复）",
-                             "an agreed obligation: obligor|obligee|what|how|by when|amount (repeatable)"))
+                   help=_("an agreed obligation: obligor|obligee|what|how|by when|amount (repeatable)"))
     add_json(c)
     c.set_defaults(handler=_close)
 
-    r = ms.add_parser("refuse", help=pick("不予受理（调解开始前，如一方明确拒绝调解）",
-                                          "not accepted (before mediating, e.g. one party clearly refuses)"))
+    r = ms.add_parser("refuse", help=_("not accepted (before mediating, e.g. one party clearly refuses)"))
     r.add_argument("case", help=CASE_HELP)
-    r.add_argument("--on", dest="closed_on", required=True, help=pick("不予受理日期", "date refused"))
-    r.add_argument("--reason", required=True, help=pick("不予受理原因", "why it is not accepted"))
+    r.add_argument("--on", dest="closed_on", required=True, help=_("date refused"))
+    r.add_argument("--reason", required=True, help=_("why it is not accepted"))
     add_json(r)
     r.set_defaults(handler=_refuse)
 
-    f = ms.add_parser("followup", help=pick("记录一次回访", "record a follow-up visit"))
+    f = ms.add_parser("followup", help=_("record a follow-up visit"))
     f.add_argument("case", help=CASE_HELP)
-    f.add_argument("--on", dest="visited_on", required=True, help=pick("回访日期", "date of the visit"))
-    f.add_argument("--visitor", required=True, help=pick("回访人", "who visited"))
-    f.add_argument("--performance", help=pick("协议履行情况", "how the agreement is performed"))
-    f.add_argument("--satisfaction", help=pick("当事人满意度", "satisfaction"))
-    f.add_argument("--sued", help=pick("是否已起诉：是/否", "whether a party has sued: yes/no"))
-    f.add_argument("--risk", dest="escalation_risk", help=pick("矛盾激化风险", "risk of escalation"))
-    f.add_argument("--measures", help=pick("采取的措施", "measures taken"))
-    f.add_argument("--method", help=pick("回访方式：上门/电话/其他", "how: 上门 (visit) / 电话 (phone) / 其他"))
-    f.add_argument("--person", dest="person_visited", help=pick("回访对象", "person visited"))
+    f.add_argument("--on", dest="visited_on", required=True, help=_("date of the visit"))
+    f.add_argument("--visitor", required=True, help=_("who visited"))
+    f.add_argument("--performance", help=_("how the agreement is performed"))
+    f.add_argument("--satisfaction", help=_("satisfaction"))
+    f.add_argument("--sued", help=_("whether a party has sued: yes/no"))
+    f.add_argument("--risk", dest="escalation_risk", help=_("risk of escalation"))
+    f.add_argument("--measures", help=_("measures taken"))
+    f.add_argument("--method", help=_("how: 上门 (visit) / 电话 (phone) / 其他"))
+    f.add_argument("--person", dest="person_visited", help=_("person visited"))
     add_json(f)
     f.set_defaults(handler=_followup)
 
-    d = ms.add_parser("document", help=pick("卷宗材料清单：登记某项材料已归入（或缺失）", "case file checklist: mark an item present (or absent)"))
+    d = ms.add_parser("document", help=_("case file checklist: mark an item present (or absent)"))
     d.add_argument("case", help=CASE_HELP)
     d.add_argument("item", help="、".join(CaseDocument.values()))
-    d.add_argument("--absent", action="store_true", help=pick("标记为缺失", "mark it absent"))
+    d.add_argument("--absent", action="store_true", help=_("mark it absent"))
     d.add_argument("--note")
     add_json(d)
     d.set_defaults(handler=_document)
 
-    a = ms.add_parser("archive", help=pick("立卷归档（须已结案且必备材料齐全）",
-                                           "archive the case file (closed, with every required item)"))
+    a = ms.add_parser("archive", help=_("archive the case file (closed, with every required item)"))
     a.add_argument("case", help=CASE_HELP)
-    a.add_argument("--on", dest="on", help=pick("归档日期（默认今天）", "date archived (default: today)"))
-    a.add_argument("--retention", dest="retention_period", help=pick("保管期限（如：永久、长期、短期）", "retention period"))
-    a.add_argument("--filed-by", dest="filed_by", help=pick("立卷人", "filed by"))
-    a.add_argument("--checked-by", dest="checked_by", help=pick("检查人", "checked by"))
-    a.add_argument("--note", dest="file_note", help=pick("备考", "file note"))
+    a.add_argument("--on", dest="on", help=_("date archived (default: today)"))
+    a.add_argument("--retention", dest="retention_period", help=_("retention period"))
+    a.add_argument("--filed-by", dest="filed_by", help=_("filed by"))
+    a.add_argument("--checked-by", dest="checked_by", help=_("checked by"))
+    a.add_argument("--note", dest="file_note", help=_("file note"))
     add_json(a)
     a.set_defaults(handler=_archive)
 
-    ls = ms.add_parser("list", help=pick("案件列表（当事人姓名已脱敏）", "list cases (party names masked)"))
-    ls.add_argument("--year", type=int, help=pick("受理年度", "year accepted"))
+    ls = ms.add_parser("list", help=_("list cases (party names masked)"))
+    ls.add_argument("--year", type=int, help=_("year accepted"))
     ls.add_argument("--outcome", help="调解中/调解成功/调解不成")
     ls.add_argument("--overdue", action="store_true",
-                    help=pick(f"只列超过{md.MEDIATION_DUE_DAYS}天未结的案件", f"only open cases older than {md.MEDIATION_DUE_DAYS} days"))
+                    help=_("only open cases older than {mediation_due_days} days", mediation_due_days=md.MEDIATION_DUE_DAYS))
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--offset", type=int, default=0)
     add_json(ls)
     ls.set_defaults(handler=_list)
 
-    sh = ms.add_parser("show", help=pick("查看案件卷宗", "show a case file"))
+    sh = ms.add_parser("show", help=_("show a case file"))
     sh.add_argument("case", help=CASE_HELP)
     sh.add_argument("--reveal", action="store_true",
-                    help=pick("显示完整身份证号码和电话（记入访问日志）", "show full ID numbers and phones (logged)"))
+                    help=_("show full ID numbers and phones (logged)"))
     add_json(sh)
     sh.set_defaults(handler=_show)
 
@@ -189,7 +182,7 @@ def _close(args, ctx: Context) -> int:
     result = app.mediation.close(args.case, data)
     case = app.mediation.summary(args.case)
     notice, due = app.mediation.closing_notice(args.case)
-    return _result(ctx, result, case["case_id"], pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case["outcome"]).label + pick("）\n", ")\n") + notice,
+    return _result(ctx, result, case["case_id"], pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case["outcome"]).label + _(")\n") + notice,
                    notice=notice, judicial_confirmation_due_on=due)
 
 
@@ -206,7 +199,7 @@ def _followup(args, ctx: Context) -> int:
 
 def _document(args, ctx: Context) -> int:
     result = ctx.app().mediation.set_document(args.case, args.item, present=not args.absent, note=args.note)
-    state = pick("缺失", "absent") if args.absent else pick("已归入", "present")
+    state = _("absent") if args.absent else _("present")
     return _result(ctx, result, args.case, "{no}: " + f"{args.item} {state}")
 
 
@@ -223,11 +216,11 @@ def _list(args, ctx: Context) -> int:
                                           limit=args.limit, offset=args.offset))
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.case_no, r.accepted_on.isoformat(), r.dispute_type, r.parties, r.stage, r.outcome, r.days_open,
-          pick("超期", "overdue") if r.overdue else "",
+          _("overdue") if r.overdue else "",
           r.judicial_confirmation_due_on.isoformat() if r.judicial_confirmation_due_on else ""] for r in rows],
-        [pick("案号", "case no"), pick("受理日期", "accepted"), pick("类型", "type"), pick("当事人", "parties"),
-         pick("阶段", "stage"), pick("结果", "outcome"), pick("天数", "days"), pick("超期", "overdue"),
-         pick("司法确认期限", "confirm by")]))
+        [_("case no"), _("accepted"), _("type"), _("parties"),
+         _("stage"), _("outcome"), _("days"), _("overdue"),
+         _("confirm by")]))
     return 0
 
 
@@ -238,50 +231,50 @@ def _show(args, ctx: Context) -> int:
 
 
 def _show_text(d: dict[str, Any]) -> list[str]:
-    yes, no = pick("有", "yes"), pick("缺", "no")
-    lines = [f"{pick('案号', 'case no')}: {d['case_no']}  ({d['id']})",
-             f"{pick('受理日期', 'accepted')}: {d['accepted_on']}  {pick('来源', 'source')}: {d['source']}  "
-             f"{pick('类型', 'type')}: {d['dispute_type']}",
-             f"{pick('阶段', 'stage')}: {d['stage']}  {pick('结果', 'outcome')}: {d['outcome']}  "
-             f"{pick('调解员', 'mediator')}: {'、'.join(d['mediators'] or []) or d['mediator'] or ''}",
-             f"{pick('纠纷简要情况', 'summary')}: {d['summary']}"]
+    yes, no = pgettext("station_app.cli.mediation_cmds", "yes"), pgettext("station_app.cli.mediation_cmds", "no")
+    lines = [f"{_('case no')}: {d['case_no']}  ({d['id']})",
+             f"{_('accepted')}: {d['accepted_on']}  {_('source')}: {d['source']}  "
+             f"{_('type')}: {d['dispute_type']}",
+             f"{_('stage')}: {d['stage']}  {_('outcome')}: {d['outcome']}  "
+             f"{_('mediator')}: {'、'.join(d['mediators'] or []) or d['mediator'] or ''}",
+             f"{_('summary')}: {d['summary']}"]
     if d.get("transferring_body"):
-        lines.append(f"{pick('移交单位', 'transferred by')}: {d['transferring_body']}")
+        lines.append(f"{_('transferred by')}: {d['transferring_body']}")
     if d["amount_yuan"] is not None:
-        lines.append(f"{pick('涉及金额', 'amount')}: {d['amount_yuan']:.2f}")
+        lines.append(f"{_('amount')}: {d['amount_yuan']:.2f}")
     dl = d["deadlines"]
-    lines.append(f"{pick('应结日期', 'due')}: {dl['due_on']}  {pick('已用天数', 'days')}: {dl['days_open']}"
-                 + (f"  {pick('【超期】', '[OVERDUE]')}" if dl["overdue"] else ""))
+    lines.append(f"{_('due')}: {dl['due_on']}  {pgettext('station_app.cli.mediation_cmds', 'days')}: {dl['days_open']}"
+                 + (f"  {_('[OVERDUE]')}" if dl["overdue"] else ""))
     if d["outcome"] == MediationOutcome.SUCCESS.value:
-        lines.append(f"{pick('协议', 'agreement')} {d.get('agreement_no') or ''} ({d['agreement_form']}, {d['signed_on']}): "
+        lines.append(f"{_('agreement')} {d.get('agreement_no') or ''} ({d['agreement_form']}, {d['signed_on']}): "
                      f"{d['agreement_terms']}")
         for o in d.get("obligations", []):
             done = any(p["complete"] for p in o["performances"])
             lines.append(f"  {o['seq']}. {o['obligor']} → {o['obligee'] or ''}: {o['content']} {o['method'] or ''} "
-                         f"{pick('期限', 'by')} {o['due_on'] or ''}" + (f" {o['amount_yuan']:.2f}" if o["amount_yuan"] else "")
-                         + (pick(" 【已履行】", " [performed]") if done else ""))
-        lines.append(f"{pick('履行', 'performance')}: {d['performance_method'] or ''} {pick('期限', 'by')} "
-                     f"{dl['performance_due_on'] or ''}  {pick('司法确认申请期限', 'judicial confirmation by')}: "
+                         f"{_('by')} {o['due_on'] or ''}" + (f" {o['amount_yuan']:.2f}" if o["amount_yuan"] else "")
+                         + (_(" [performed]") if done else ""))
+        lines.append(f"{_('performance')}: {d['performance_method'] or ''} {_('by')} "
+                     f"{dl['performance_due_on'] or ''}  {_('judicial confirmation by')}: "
                      f"{dl['judicial_confirmation_due_on']}")
     elif d["outcome"] == MediationOutcome.FAILURE.value:
-        lines.append(f"{pick('调解不成原因', 'not settled because')}: {d.get('termination_reason') or ''} "
+        lines.append(f"{_('not settled because')}: {d.get('termination_reason') or ''} "
                      f"{d['failure_reason']}")
     elif d["outcome"] == MediationOutcome.REFUSED.value:
-        lines.append(f"{pick('不予受理原因', 'not accepted because')}: {d['failure_reason']}")
-    lines.append(pick("当事人：", "parties:"))
+        lines.append(f"{_('not accepted because')}: {d['failure_reason']}")
+    lines.append(_("parties:"))
     for p in d["parties"]:
         lines.append("  " + " ".join(str(p[k]) for k in ("role", "name", "gender", "id_number", "phone", "address") if p[k]))
     if d["sessions"]:
-        lines.append(pick("调查与调解记录：", "sessions:"))
+        lines.append(_("sessions:"))
         for x in d["sessions"]:
             lines.append(f"  {x['held_at']} {x['kind']} {x['place'] or ''} {x['mediator'] or ''}: {x['record']}")
     if d["followups"]:
-        lines.append(pick("回访：", "follow-ups:"))
+        lines.append(_("follow-ups:"))
         for x in d["followups"]:
             lines.append(f"  {x['visited_on']} {x['visitor']}: {x['performance'] or ''} {x['satisfaction'] or ''}")
-    lines.append(pick("卷宗材料：", "case file:"))
+    lines.append(_("case file:"))
     for c in d["checklist"]:
         mark = yes if c["present"] else (no if c["required"] else "-")
-        lines.append(f"  [{mark}] {c['label']}" + (pick("（必备）", " (required)") if c["required"] else "")
+        lines.append(f"  [{mark}] {c['label']}" + (_(" (required)") if c["required"] else "")
                      + (f"  {c['note']}" if c["note"] else ""))
     return lines

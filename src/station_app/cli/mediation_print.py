@@ -5,18 +5,17 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import Context, add_json, emit
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 
 
 def register(ms: argparse._SubParsersAction) -> None:
     from station_app.documents.kinds import KINDS  # not documents.mediation: that loads ReportLab and the fonts
 
     kinds = ", ".join(f"{k} ({v[0]})" for k, v in KINDS.items())
-    p = ms.add_parser("print", help=pick("打印调解文书（PDF，A4；含完整个人信息，记入访问日志）",
-                                         "print a mediation document (PDF, A4; full personal data, logged)"))
-    p.add_argument("case", help=pick("案件：案号、编号或编号前几位", "case: case number, id, or the first characters of the id"))
-    p.add_argument("--doc", required=True, metavar="KIND", help=pick("文书：", "document: ") + kinds)
-    p.add_argument("--out", required=True, metavar="FILE.pdf", help=pick("输出的 PDF 文件", "the PDF file to write"))
+    p = ms.add_parser("print", help=_("print a mediation document (PDF, A4; full personal data, logged)"))
+    p.add_argument("case", help=_("case: case number, id, or the first characters of the id"))
+    p.add_argument("--doc", required=True, metavar="KIND", help=_("document: ") + kinds)
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help=_("the PDF file to write"))
     add_json(p)
     p.set_defaults(handler=_print)
 

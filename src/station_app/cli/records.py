@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import Context, add_json, collect, emit, record_text, table
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.query import Query
 from station_app.services import consultations as cs
 
@@ -18,13 +18,13 @@ CONSULT_FIELDS = list(cs.SPECS)
 
 
 def _register_consult(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("consult", help=pick("法律咨询登记", "legal consultations"))
+    c = sub.add_parser("consult", help=_("legal consultations"))
     cs_ = c.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    a = cs_.add_parser("add", help=pick("登记一次咨询", "record a consultation"))
-    a.add_argument("--at", dest="occurred_at", required=True, help=pick("咨询时间，例：2021-03-05 09:30", "time, e.g. 2021-03-05 09:30"))
+    a = cs_.add_parser("add", help=_("record a consultation"))
+    a.add_argument("--at", dest="occurred_at", required=True, help=pgettext("station_app.cli.records", "time, e.g. 2021-03-05 09:30"))
     a.add_argument("--channel", required=True, help="来访/电话/微信/网络/上门/信函/普法活动现场")
-    a.add_argument("--anonymous", action="store_const", const=True, help=pick("咨询人不愿透露身份", "the consultant declines to give identity"))
+    a.add_argument("--anonymous", action="store_const", const=True, help=_("the consultant declines to give identity"))
     a.add_argument("--name", dest="consultant_name")
     a.add_argument("--gender")
     a.add_argument("--age-band", dest="age_band")
@@ -32,36 +32,36 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--address")
     a.add_argument("--special-groups", dest="special_groups", help="老年人,妇女 ...")
     a.add_argument("--category", required=True)
-    a.add_argument("--summary", required=True, help=pick("咨询内容", "the question"))
+    a.add_argument("--summary", required=True, help=_("the question"))
     a.add_argument("--answer")
     a.add_argument("--answered-by", dest="answered_by")
-    a.add_argument("--adviser", dest="adviser_id", help=pick("法律顾问姓名或编号（可只写前几位）", "adviser name or id (a unique prefix is enough)"))
-    a.add_argument("--shift", dest="duty_shift_id", help=pick("值班记录编号（可只写前几位）", "duty shift id (a unique prefix is enough)"))
+    a.add_argument("--adviser", dest="adviser_id", help=_("adviser name or id (a unique prefix is enough)"))
+    a.add_argument("--shift", dest="duty_shift_id", help=_("duty shift id (a unique prefix is enough)"))
     a.add_argument("--referral")
-    a.add_argument("--follow-up", dest="follow_up_on", help=pick("约期答复日期", "date of a deferred answer"))
-    a.add_argument("--persons", help=pick("人次（集体来访填人数，默认1）", "persons in the visit (default 1)"))
-    a.add_argument("--referral-to", dest="referral_to", help=pick("转介接收单位", "body the matter was referred to"))
-    a.add_argument("--referral-result", dest="referral_result", help=pick("转介结果", "result of the referral"))
-    a.add_argument("--answered-on", dest="answered_on", help=pick("约期答复的答复日期", "date the deferred answer was given"))
+    a.add_argument("--follow-up", dest="follow_up_on", help=_("date of a deferred answer"))
+    a.add_argument("--persons", help=_("persons in the visit (default 1)"))
+    a.add_argument("--referral-to", dest="referral_to", help=_("body the matter was referred to"))
+    a.add_argument("--referral-result", dest="referral_result", help=_("result of the referral"))
+    a.add_argument("--answered-on", dest="answered_on", help=_("date the deferred answer was given"))
     add_json(a)
     a.set_defaults(handler=_consult_add)
 
-    ls = cs_.add_parser("list", help=pick("咨询列表（个人信息已脱敏）", "list consultations (personal data masked)"))
+    ls = cs_.add_parser("list", help=_("list consultations (personal data masked)"))
     ls.add_argument("--year", type=int)
-    ls.add_argument("--search", help=pick("按姓名、电话、内容查找", "find by name, phone or content"))
+    ls.add_argument("--search", help=_("find by name, phone or content"))
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--offset", type=int, default=0)
     add_json(ls)
     ls.set_defaults(handler=_consult_list)
 
-    sh = cs_.add_parser("show", help=pick("查看一次咨询", "show one consultation"))
+    sh = cs_.add_parser("show", help=_("show one consultation"))
     sh.add_argument("id")
     sh.add_argument("--reveal", action="store_true",
-                    help=pick("显示完整姓名和电话（记入访问日志）", "show full name and phone (logged)"))
+                    help=_("show full name and phone (logged)"))
     add_json(sh)
     sh.set_defaults(handler=_consult_show)
 
-    up = cs_.add_parser("update", help=pick("更正一次咨询", "correct a consultation"))
+    up = cs_.add_parser("update", help=_("correct a consultation"))
     up.add_argument("id")
     for action in a._actions:
         if action.dest in CONSULT_FIELDS:
@@ -74,7 +74,7 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
 
     register_consult_extras(cs_)
 
-    rm = cs_.add_parser("delete", help=pick("删除（保留删除记录）", "delete (a tombstone is kept)"))
+    rm = cs_.add_parser("delete", help=_("delete (a tombstone is kept)"))
     rm.add_argument("id")
     add_json(rm)
     rm.set_defaults(handler=_consult_delete)
@@ -108,13 +108,13 @@ def _consult_list(args, ctx: Context) -> int:
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.occurred_at.strftime("%Y-%m-%d %H:%M"), r.channel, r.consultant, r.phone, r.category, r.summary]
          for r in rows],
-        [pick("编号", "id"), pick("时间", "time"), pick("方式", "channel"), pick("咨询人", "consultant"),
-         pick("电话", "phone"), pick("类别", "category"), pick("内容", "question")]))
+        [_("id"), _("time"), _("channel"), _("consultant"),
+         _("phone"), _("category"), _("question")]))
     return 0
 
 
 def _consult_show(args, ctx: Context) -> int:
     det = ctx.app().consultations.get(args.id, reveal=args.reveal)  # a reveal is access-logged by the service
     d = det.values
-    emit(ctx, d, record_text(pick(f"法律咨询 {det.id[:8]}", f"consultation {det.id[:8]}"), d, cs.SPECS))
+    emit(ctx, d, record_text(_("consultation {value}", value=det.id[:8]), d, cs.SPECS))
     return 0

@@ -9,19 +9,18 @@ from datetime import date
 from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core import validators as v
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("settings", help=pick("本机设置：三务公开宽限天数、法律顾问服务标准",
-                                             "settings: 三务 grace days, advisers' standards"))
+    p = sub.add_parser("settings", help=_("settings: 三务 grace days, advisers' standards"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    show = s.add_parser("show", help=pick("查看", "show"))
+    show = s.add_parser("show", help=_("show"))
     add_json(show)
     show.set_defaults(handler=_settings_show)
-    st = s.add_parser("set", help=pick("修改一项（写 default 恢复默认）", "change one (default restores the default)"))
+    st = s.add_parser("set", help=_("change one (default restores the default)"))
     st.add_argument("key", help="posting_grace_days / adviser_hours_per_month / adviser_lectures_per_quarter")
-    st.add_argument("value", help=pick("新的值（数字），或 default", "the new value (a number), or default"))
+    st.add_argument("value", help=_("the new value (a number), or default"))
     add_json(st)
     st.set_defaults(handler=_settings_set)
 
@@ -62,26 +61,26 @@ def _settings_set(args, ctx: Context) -> int:
 # -- adviser assign / assignments / confirm / standards ------------------------------------------------------------
 def register_adviser_extras(s: argparse._SubParsersAction, cmd) -> None:
     a = cmd(s, "assign", "法律顾问服务某村（合同起止日期）", "an adviser serves a village (contract dates)", _assign)
-    a.add_argument("--adviser", dest="adviser_id", required=True, help=pick("法律顾问编号或姓名", "adviser id or name"))
-    a.add_argument("--village", dest="village_station_id", required=True, help=pick("村站点编号，如 S01", "village code, e.g. S01"))
-    a.add_argument("--from", dest="starts_on", required=True, help=pick("合同开始日期", "contract start"))
-    a.add_argument("--to", dest="ends_on", help=pick("合同结束日期（空表示未定）", "contract end (empty: open)"))
-    a.add_argument("--contract-no", dest="contract_no", help=pick("合同编号", "contract number"))
+    a.add_argument("--adviser", dest="adviser_id", required=True, help=_("adviser id or name"))
+    a.add_argument("--village", dest="village_station_id", required=True, help=_("village code, e.g. S01"))
+    a.add_argument("--from", dest="starts_on", required=True, help=_("contract start"))
+    a.add_argument("--to", dest="ends_on", help=_("contract end (empty: open)"))
+    a.add_argument("--contract-no", dest="contract_no", help=_("contract number"))
     ls = cmd(s, "assignments", "法律顾问服务的村", "which villages advisers serve", _assignments)
-    ls.add_argument("--on", help=pick("只列出该日有效的合同", "only contracts in force on this date"))
+    ls.add_argument("--on", help=_("only contracts in force on this date"))
     c = cmd(s, "confirm", "村对法律顾问某月工作日志的确认（签字/盖章）",
             "the village confirms an adviser's month of work log", _confirm)
-    c.add_argument("--adviser", dest="adviser_id", required=True, help=pick("法律顾问编号或姓名", "adviser id or name"))
-    c.add_argument("--village", dest="place_station_id", help=pick("村站点编号（默认本站）", "village code (default: this station)"))
-    c.add_argument("--month", required=True, help=pick("月份，如 2021-03", "month, e.g. 2021-03"))
-    c.add_argument("--on", dest="confirmed_on", required=True, help=pick("确认日期", "date confirmed"))
-    c.add_argument("--by", dest="confirmed_by", required=True, help=pick("确认人（村委会签字人）", "who confirmed"))
+    c.add_argument("--adviser", dest="adviser_id", required=True, help=_("adviser id or name"))
+    c.add_argument("--village", dest="place_station_id", help=_("village code (default: this station)"))
+    c.add_argument("--month", required=True, help=_("month, e.g. 2021-03"))
+    c.add_argument("--on", dest="confirmed_on", required=True, help=_("date confirmed"))
+    c.add_argument("--by", dest="confirmed_by", required=True, help=_("who confirmed"))
     c.add_argument("--method", help="签字/盖章/签字盖章")
     std = cmd(s, "standards", "法律顾问每村每月服务时长、每季度讲座与标准对照",
               "hours per village per month and lectures per quarter against the standards", _standards)
     std.add_argument("--year", required=True)
-    std.add_argument("--as-of", dest="as_of", help=pick("按此日期计算（默认今天）", "as of this date (default: today)"))
-    std.add_argument("--below", action="store_true", help=pick("只列出未达标的", "only those below the standard"))
+    std.add_argument("--as-of", dest="as_of", help=_("as of this date (default: today)"))
+    std.add_argument("--below", action="store_true", help=_("only those below the standard"))
 
 
 def _changed(ctx: Context, result, zh: str, en: str) -> int:
@@ -104,8 +103,8 @@ def _assignments(args, ctx: Context) -> int:
     rows = sd.list_assignments(ctx.db(), on=_date_option(args.on, "--on") if args.on else None)
     emit(ctx, rows, table([[r["id"][:8], r["adviser"], r["village"], r["starts_on"], r["ends_on"] or "",
                             r["contract_no"] or ""] for r in rows],
-                          [pick("编号", "id"), pick("法律顾问", "adviser"), pick("村", "village"),
-                           pick("开始", "from"), pick("结束", "to"), pick("合同编号", "contract")]))
+                          [_("id"), _("adviser"), _("village"),
+                           _("from"), _("to"), _("contract")]))
     return 0
 
 
@@ -123,33 +122,33 @@ def _standards(args, ctx: Context) -> int:
     if args.below:
         report["months"] = [m for m in report["months"] if m["below_standard"]]
         report["quarters"] = [q for q in report["quarters"] if q["below_standard"]]
-    yes, no = pick("是", "yes"), pick("否", "no")
+    yes, no = _("yes"), _("no")
     months = table([[m["adviser"], m["station"], m["month"], f"{m['hours']:g}", f"{m['standard']:g}",
-                     (pick("未达标", "below") if m["below_standard"] else
-                      pick("达标", "met") if m["complete"] else pick("本月未完", "month not over")),
+                     (_("below") if m["below_standard"] else
+                      _("met") if m["complete"] else _("month not over")),
                      yes if m["confirmed"] else no] for m in report["months"]],
-                   [pick("法律顾问", "adviser"), pick("村", "village"), pick("月份", "month"), pick("小时", "hours"),
-                    pick("标准", "standard"), pick("结果", "result"), pick("村已确认", "confirmed")])
+                   [_("adviser"), _("village"), _("month"), _("hours"),
+                    _("standard"), _("result"), _("confirmed")])
     quarters = table([[q["adviser"], q["station"], q["quarter"], q["lectures"], q["standard"],
-                       pick("未达标", "below") if q["below_standard"] else
-                       pick("达标", "met") if q["complete"] else pick("本季未完", "quarter not over")]
+                       _("below") if q["below_standard"] else
+                       _("met") if q["complete"] else _("quarter not over")]
                       for q in report["quarters"]],
-                     [pick("法律顾问", "adviser"), pick("村", "village"), pick("季度", "quarter"),
-                      pick("讲座", "lectures"), pick("标准", "standard"), pick("结果", "result")])
+                     [_("adviser"), _("village"), _("quarter"),
+                      _("lectures"), _("standard"), _("result")])
     emit(ctx, report, months + "\n\n" + quarters)
     return 0
 
 
 # -- consult pending / answer --------------------------------------------------------------------------------------
 def register_consult_extras(s: argparse._SubParsersAction) -> None:
-    p = s.add_parser("pending", help=pick("尚未答复的约期答复", "deferred answers still owed"))
-    p.add_argument("--as-of", dest="as_of", help=pick("按此日期（默认今天）", "as of this date (default: today)"))
+    p = s.add_parser("pending", help=_("deferred answers still owed"))
+    p.add_argument("--as-of", dest="as_of", help=pgettext("station_app.cli.records_cmds", "as of this date (default: today)"))
     add_json(p)
     p.set_defaults(handler=_consult_pending)
-    a = s.add_parser("answer", help=pick("登记约期答复已答复", "record that a deferred answer was given"))
+    a = s.add_parser("answer", help=_("record that a deferred answer was given"))
     a.add_argument("id")
-    a.add_argument("--on", required=True, help=pick("答复日期", "date answered"))
-    a.add_argument("--answer", help=pick("答复内容", "the answer"))
+    a.add_argument("--on", required=True, help=_("date answered"))
+    a.add_argument("--answer", help=_("the answer"))
     add_json(a)
     a.set_defaults(handler=_consult_answer)
 
@@ -159,11 +158,11 @@ def _consult_pending(args, ctx: Context) -> int:
 
     rows = cs.pending_answers(ctx.db(), as_of=_date_option(args.as_of, "--as-of"))
     emit(ctx, rows, table([[r["id"][:8], r["occurred_at"][:16].replace("T", " "), r["consultant"], r["phone"],
-                            r["category"], r["follow_up_on"], pick("已过期", "overdue") if r["overdue"] else ""]
+                            r["category"], r["follow_up_on"], pgettext("station_app.cli.records_cmds", "overdue") if r["overdue"] else ""]
                            for r in rows],
-                          [pick("编号", "id"), pick("咨询时间", "time"), pick("咨询人", "consultant"),
-                           pick("电话", "phone"), pick("类别", "category"), pick("约定答复日期", "promised by"),
-                           pick("状态", "state")]))
+                          [_("id"), pgettext("station_app.cli.records_cmds", "time"), _("consultant"),
+                           _("phone"), _("category"), _("promised by"),
+                           _("state")]))
     return 0
 
 
@@ -205,6 +204,6 @@ def _posting_status(args, ctx: Context) -> int:
                 if wanted is None or r.status == wanted]
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.station, r.category, r.period, r.due_on, r.posted_on or "", r.status] for r in rows],
-        [pick("村", "village"), pick("类别", "category"), pick("期间", "period"), pick("应公开日期", "due by"),
-         pick("公开日期", "posted"), pick("状态", "status")]))
+        [_("village"), _("category"), _("period"), _("due by"),
+         _("posted"), _("status")]))
     return 0

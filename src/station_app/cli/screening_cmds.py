@@ -6,7 +6,7 @@ import argparse
 
 from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core.codes import DisputeType, RiskLevel, ScreeningAction
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.services import screening as sc
 
 FIELDS = list(sc.SPECS)
@@ -20,42 +20,42 @@ def _cmd(parent, name: str, zh: str, en: str, handler) -> argparse.ArgumentParse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("screening", help=pick("矛盾纠纷排查登记", "dispute screening register (矛盾纠纷排查)"))
+    p = sub.add_parser("screening", help=_("dispute screening register (矛盾纠纷排查)"))
     s = p.add_subparsers(dest="action_", metavar="ACTION", required=True)
     a = _cmd(s, "add", "登记一起排查发现的纠纷", "record a dispute found in screening", _add)
-    a.add_argument("--date", dest="found_on", required=True, help=pick("排查日期", "date found"))
-    a.add_argument("--village", dest="village_station_id", help=pick("村站点编号（默认本站）", "village code (default: this station)"))
-    a.add_argument("--found-by", dest="found_by", required=True, help=pick("排查人", "who found it"))
-    a.add_argument("--parties", help=pick("当事人（可不填）", "parties (optional)"))
+    a.add_argument("--date", dest="found_on", required=True, help=_("date found"))
+    a.add_argument("--village", dest="village_station_id", help=_("village code (default: this station)"))
+    a.add_argument("--found-by", dest="found_by", required=True, help=_("who found it"))
+    a.add_argument("--parties", help=_("parties (optional)"))
     a.add_argument("--type", dest="dispute_type", required=True, help="/".join(DisputeType.values()))
-    a.add_argument("--description", required=True, help=pick("纠纷情况", "what the dispute is"))
+    a.add_argument("--description", required=True, help=_("what the dispute is"))
     a.add_argument("--risk", dest="risk_level", help="/".join(RiskLevel.values()))
     a.add_argument("--action", dest="action", help="/".join(ScreeningAction.values()))
-    a.add_argument("--handed-to", dest="handed_to", help=pick("移交单位", "body it was handed to"))
-    a.add_argument("--case", dest="mediation_case_id", help=pick("调解案号或编号（转人民调解时）", "mediation case number or id"))
-    a.add_argument("--resolved-on", dest="resolved_on", help=pick("化解日期", "date resolved"))
-    a.add_argument("--result", help=pick("处置结果", "result"))
+    a.add_argument("--handed-to", dest="handed_to", help=_("body it was handed to"))
+    a.add_argument("--case", dest="mediation_case_id", help=_("mediation case number or id"))
+    a.add_argument("--resolved-on", dest="resolved_on", help=_("date resolved"))
+    a.add_argument("--result", help=pgettext("station_app.cli.screening_cmds", "result"))
 
     ls = _cmd(s, "list", "排查登记列表", "list the register", _list)
     ls.add_argument("--year", type=int)
-    ls.add_argument("--unresolved", action="store_true", help=pick("只列出未化解的", "only those not resolved"))
+    ls.add_argument("--unresolved", action="store_true", help=_("only those not resolved"))
 
     lk = _cmd(s, "link", "关联已受理的调解案件（转人民调解）", "link the mediation case it became", _link)
     lk.add_argument("id")
-    lk.add_argument("--case", required=True, help=pick("调解案号或编号", "mediation case number or id"))
+    lk.add_argument("--case", required=True, help=pgettext("station_app.cli.screening_cmds", "mediation case number or id"))
 
     oc = _cmd(s, "open-case", "以此纠纷受理人民调解案件并关联（调委会主动调解）",
               "open a mediation case from it (committee's own initiative) and link it", _open_case)
     oc.add_argument("id")
-    oc.add_argument("--accepted-on", dest="accepted_on", help=pick("受理日期（默认排查日期）", "accepted on (default: date found)"))
+    oc.add_argument("--accepted-on", dest="accepted_on", help=_("accepted on (default: date found)"))
     oc.add_argument("--party", action="append", default=[], metavar="ROLE|NAME[|...]",
-                    help=pick("当事人：申请人|姓名（可重复，至少两方）", "a party: role|name (repeatable, two at least)"))
-    oc.add_argument("--mediator", help=pick("调解员", "mediator"))
+                    help=_("a party: role|name (repeatable, two at least)"))
+    oc.add_argument("--mediator", help=_("mediator"))
 
     rs = _cmd(s, "resolve", "登记化解（就地化解或移交单位反馈已化解）", "record that it was resolved", _resolve)
     rs.add_argument("id")
-    rs.add_argument("--on", required=True, help=pick("化解日期", "date resolved"))
-    rs.add_argument("--result", help=pick("处置结果", "result"))
+    rs.add_argument("--on", required=True, help=_("date resolved"))
+    rs.add_argument("--result", help=pgettext("station_app.cli.screening_cmds", "result"))
 
     rm = _cmd(s, "delete", "删除误录的登记（保留删除记录）", "delete a mistaken entry (a tombstone is kept)", _delete)
     rm.add_argument("id")
@@ -80,10 +80,10 @@ def _list(args, ctx: Context) -> int:
     rows = sc.list_items(ctx.db(), year=args.year, unresolved=args.unresolved)
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.found_on, r.village, r.dispute_type, r.risk_level, r.action, r.handed_to or r.case_no or "",
-          r.resolved_on or pick("未化解", "open"), r.description[:30]] for r in rows],
-        [pick("编号", "id"), pick("排查日期", "found"), pick("村", "village"), pick("类型", "type"),
-         pick("风险", "risk"), pick("处置", "action"), pick("移交/案号", "to / case"), pick("化解", "resolved"),
-         pick("情况", "description")]))
+          r.resolved_on or _("open"), r.description[:30]] for r in rows],
+        [_("id"), _("found"), _("village"), _("type"),
+         _("risk"), pgettext("station_app.cli.screening_cmds", "action"), _("to / case"), _("resolved"),
+         _("description")]))
     return 0
 
 

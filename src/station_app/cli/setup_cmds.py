@@ -10,54 +10,52 @@ import sys
 from station_app.cli.common import Context, add_json, emit, table
 from station_app.core.codes import Role, StationKind
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.query import Query
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help=pick("初始化本机（村工作室或镇中心）", "set up this installation"))
+    p = sub.add_parser("init", help=_("set up this installation"))
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
-    t = kinds.add_parser("township", help=pick("镇公共法律服务中心", "the township centre"))
+    t = kinds.add_parser("township", help=_("the township centre"))
     t.add_argument("--code", required=True, help="T00")
     t.add_argument("--name", required=True)
     add_json(t)
     t.set_defaults(handler=_init, station_kind=StationKind.CENTRE)
-    s = kinds.add_parser("station", help=pick("村公共法律服务工作室", "a village station"))
+    s = kinds.add_parser("station", help=_("a village station"))
     s.add_argument("--code", required=True, help="S01")
     s.add_argument("--name", required=True)
     s.add_argument("--township-card", metavar="FILE",
-                   help=pick("镇中心的公钥名片（用于加密同步包）", "the township's public card (bundles are encrypted to it)"))
+                   help=_("the township's public card (bundles are encrypted to it)"))
     add_json(s)
     s.set_defaults(handler=_init, station_kind=StationKind.VILLAGE)
 
-    u = sub.add_parser("user", help=pick("用户管理", "users"))
+    u = sub.add_parser("user", help=_("users"))
     us = u.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = us.add_parser("add", help=pick("添加用户", "add a user"))
+    a = us.add_parser("add", help=_("add a user"))
     a.add_argument("--login", required=True)
     a.add_argument("--name", required=True)
     a.add_argument("--role", required=True, help="/".join(Role.values()))
     a.add_argument("--password-env", metavar="VAR",
-                   help=pick("从环境变量读取密码（不填则提示输入）", "read the password from this environment variable"))
+                   help=_("read the password from this environment variable"))
     add_json(a)
     a.set_defaults(handler=_user_add)
-    ls = us.add_parser("list", help=pick("列出用户", "list users"))
+    ls = us.add_parser("list", help=_("list users"))
     add_json(ls)
     ls.set_defaults(handler=_user_list)
-    pw = us.add_parser("password", help=pick("设置用户密码（管理员可为任何人设置，用户可为自己设置）",
-                                             "set a user's password (an admin for anyone, a user for themself)"))
+    pw = us.add_parser("password", help=_("set a user's password (an admin for anyone, a user for themself)"))
     pw.add_argument("login")
     pw.add_argument("--password-env", metavar="VAR",
-                    help=pick("从环境变量读取密码（不填则提示输入）", "read the password from this environment variable"))
+                    help=_("read the password from this environment variable"))
     add_json(pw)
     pw.set_defaults(handler=_user_password)
 
-    sc = sub.add_parser("schedule", help=pick("本村三务公开频率（默认：财务每月，村务、党务每季度）",
-                                              "this village's 三务 posting schedule (default: 财务 monthly, 村务 and 党务 quarterly)"))
+    sc = sub.add_parser("schedule", help=_("this village's 三务 posting schedule (default: 财务 monthly, 村务 and 党务 quarterly)"))
     scs = sc.add_subparsers(dest="action", metavar="ACTION", required=True)
-    show = scs.add_parser("show", help=pick("查看", "show"))
+    show = scs.add_parser("show", help=_("show"))
     add_json(show)
     show.set_defaults(handler=_schedule_show)
-    st = scs.add_parser("set", help=pick("设置某一类别的公开频率", "set how often a category is published"))
+    st = scs.add_parser("set", help=_("set how often a category is published"))
     st.add_argument("category", help="党务/村务/财务")
     st.add_argument("unit", help="month/quarter/year/none（每月/每季度/每年/不要求）")
     add_json(st)
@@ -69,13 +67,12 @@ def _init(args: argparse.Namespace, ctx: Context) -> int:
 
     card = getattr(args, "township_card", None)
     if card and not os.path.isfile(card):  # inputs first: a failed init must leave no database and no keys behind
-        raise ValidationError.single("--township-card", pick(f"找不到文件 {card}", f"no such file: {card}"))
+        raise ValidationError.single("--township-card", _("no such file: {card}", card=card))
     app, result = Application.init(ctx.paths, kind=args.station_kind, code=args.code, name=args.name,
                                    township_card=getattr(args, "township_card", None))
     ctx.adopt(app)
     code, name = result["code"], result["name"]
-    emit(ctx, result, pick(f"已初始化 {code} {name}（{StationKind(result['kind']).label}），数据目录 {ctx.paths.root}",
-                           f"set up {code} {name} ({StationKind(result['kind']).label}) in {ctx.paths.root}"))
+    emit(ctx, result, _("set up {code} {name} ({label}) in {root}", code=code, name=name, label=StationKind(result['kind']).label, root=ctx.paths.root))
     return 0
 
 
@@ -86,8 +83,8 @@ def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
 
     schedule = ctx.app().stations.schedule()
     # Each category's basis: §30 covers 村务 and 财务 only; 党务 follows the 党务公开条例 (issue 10).
-    emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else pick('不要求', 'not required')}"
-                                  f"    {pick('依据', 'basis')}: {pick(*POSTING_BASIS[cat])}"
+    emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else _('not required')}"
+                                  f"    {_('basis')}: {pick(*POSTING_BASIS[cat])}"
                                   for cat, unit in schedule.items()))
     return 0
 
@@ -97,7 +94,7 @@ def _schedule_set(args: argparse.Namespace, ctx: Context) -> int:
 
     unit = {"每月": "month", "每季度": "quarter", "每年": "year", "不要求": "none"}.get(args.unit, args.unit)
     schedule = ctx.app().stations.set_schedule(args.category, unit)
-    emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(u).label if u else pick('不要求', 'not required')}"
+    emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(u).label if u else _('not required')}"
                                   for cat, u in schedule.items()))
     return 0
 
@@ -108,7 +105,7 @@ def _user_add(args: argparse.Namespace, ctx: Context) -> int:
     password = _read_password(args)
     user = app.users.add(login=args.login, name=args.name, role=args.role, password=password)
     emit(ctx, {"login": user.login, "name": user.name, "role": user.role},
-         pick(f"已添加用户 {user.login}（{user.role}）", f"added user {user.login} ({user.role})"))
+         _("added user {login} ({role})", login=user.login, role=user.role))
     return 0
 
 
@@ -116,10 +113,9 @@ def _read_password(args: argparse.Namespace) -> str:
     if args.password_env:
         return os.environ.get(args.password_env, "")
     if not sys.stdin or not sys.stdin.isatty():
-        raise ValidationError.single(pick("密码", "password"), pick(
-            "没有终端可输入密码：请用 --password-env 变量名 提供", "no terminal to type it: give --password-env VAR"),
+        raise ValidationError.single(_("password"), _("no terminal to type it: give --password-env VAR"),
             key="password")
-    return getpass.getpass(pick("密码：", "Password: "))
+    return getpass.getpass(_("Password: "))
 
 
 def _user_password(args: argparse.Namespace, ctx: Context) -> int:
@@ -127,7 +123,7 @@ def _user_password(args: argparse.Namespace, ctx: Context) -> int:
     if args.login != app.login:
         app.require("user.manage")  # before asking for a password
     app.users.set_password(args.login, _read_password(args))
-    emit(ctx, {"login": args.login}, pick(f"已设置 {args.login} 的密码", f"password of {args.login} set"))
+    emit(ctx, {"login": args.login}, _("password of {login} set", login=args.login))
     return 0
 
 
@@ -135,5 +131,5 @@ def _user_list(args: argparse.Namespace, ctx: Context) -> int:
     rows = ctx.app().users.list(Query(limit=None))
     data = [u.as_dict() for u in rows]
     emit(ctx, data, table([[u.login, u.name, u.role] for u in rows],
-                          [pick("登录名", "login"), pick("姓名", "name"), pick("角色", "role")]))
+                          [_("login"), pgettext("station_app.cli.setup_cmds", "name"), _("role")]))
     return 0

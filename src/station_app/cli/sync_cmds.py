@@ -6,75 +6,66 @@ import argparse
 from pathlib import Path
 
 from station_app.cli.common import Context, add_json, emit, progress_bar, table
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.timefmt import local_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    ident = sub.add_parser("identity", help=pick("本机密钥与公钥名片", "this installation's keys and public card"))
+    ident = sub.add_parser("identity", help=_("this installation's keys and public card"))
     isub = ident.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = isub.add_parser("export", help=pick("导出本机公钥名片", "write this installation's public card"))
+    p = isub.add_parser("export", help=_("write this installation's public card"))
     p.add_argument("--out", required=True, metavar="FILE")
     add_json(p)
     p.set_defaults(handler=_identity_export)
-    p = isub.add_parser("show", help=pick("显示本机密钥指纹", "show this installation's key and fingerprint"))
+    p = isub.add_parser("show", help=_("show this installation's key and fingerprint"))
     add_json(p)
     p.set_defaults(handler=_identity_show)
-    p = isub.add_parser("rotate", help=pick("更换本机密钥（生成轮换声明）", "replace this installation's keys (writes a rotation statement)"))
-    p.add_argument("--out", metavar="DIR", help=pick("轮换声明和新名片的保存目录", "where to write the statement and the new card"))
+    p = isub.add_parser("rotate", help=_("replace this installation's keys (writes a rotation statement)"))
+    p.add_argument("--out", metavar="DIR", help=_("where to write the statement and the new card"))
     add_json(p)
     p.set_defaults(handler=_identity_rotate)
-    p = isub.add_parser("escrow", help=pick("离线托管密钥（镇中心）：生成托管包、密钥被盗时用它更换密钥",
-                                            "the offline escrow kit (township): make it; replace a stolen key with it"))
+    p = isub.add_parser("escrow", help=_("the offline escrow kit (township): make it; replace a stolen key with it"))
     p.add_argument("recipient", metavar="AGE-RECIPIENT", nargs="?",
-                   help=pick("只设置托管 age 公钥：age1… 公钥，或 none", "set only an escrow age recipient: age1…, or none"))
-    p.add_argument("--new-kit", metavar="DIR", help=pick("生成托管包（签名密钥和 age 密钥）到此文件夹，离线保存",
-                                                         "make the escrow kit (signing and age keys) in DIR; keep it offline"))
+                   help=_("set only an escrow age recipient: age1…, or none"))
+    p.add_argument("--new-kit", metavar="DIR", help=_("make the escrow kit (signing and age keys) in DIR; keep it offline"))
     p.add_argument("--replace-key", action="store_true",
-                   help=pick("镇中心密钥被盗：用托管包生成新密钥和更换声明", "the township key was stolen: new keys and a "
-                             "replacement statement signed by the kit"))
-    p.add_argument("--kit", metavar="DIR", help=pick("托管包所在文件夹", "the escrow kit's folder"))
-    p.add_argument("--out", metavar="DIR", help=pick("更换声明和新名片的保存目录", "where to write the statement and the new card"))
+                   help=_("the township key was stolen: new keys and a replacement statement signed by the kit"))
+    p.add_argument("--kit", metavar="DIR", help=_("the escrow kit's folder"))
+    p.add_argument("--out", metavar="DIR", help=pgettext("station_app.cli.sync_cmds", "where to write the statement and the new card"))
     add_json(p)
     p.set_defaults(handler=_identity_escrow)
 
-    p = sub.add_parser("enroll", help=pick("登记站点名片 / 信任镇中心名片 / 接受密钥轮换声明",
-                                           "enroll a station card / trust the township card / accept a rotation statement"))
+    p = sub.add_parser("enroll", help=_("enroll a station card / trust the township card / accept a rotation statement"))
     p.add_argument("file", metavar="FILE")
     add_json(p)
     p.set_defaults(handler=_enroll)
 
-    p = sub.add_parser("stations", help=pick("已登记的站点、同步进度与吊销的密钥", "enrolled stations, sync progress, revoked keys"))
+    p = sub.add_parser("stations", help=_("enrolled stations, sync progress, revoked keys"))
     add_json(p)
     p.set_defaults(handler=_stations)
 
-    p = sub.add_parser("revoke", help=pick("吊销站点密钥（电脑丢失等）", "revoke a station key (a lost PC)"))
+    p = sub.add_parser("revoke", help=_("revoke a station key (a lost PC)"))
     p.add_argument("target", metavar="CODE|KEYID")
     p.add_argument("--reason", required=True)
     add_json(p)
     p.set_defaults(handler=_revoke)
 
-    b = sub.add_parser("bundle", help=pick("同步包", "sync bundles"))
+    b = sub.add_parser("bundle", help=_("sync bundles"))
     bsub = b.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = bsub.add_parser("export", help=pick("导出本站变更的同步包", "export this station's changes as a bundle"))
+    p = bsub.add_parser("export", help=_("export this station's changes as a bundle"))
     p.add_argument("--out", required=True, metavar="DIR")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--full", action="store_true", help=pick("导出全部记录", "export everything"))
+    g.add_argument("--full", action="store_true", help=_("export everything"))
     g.add_argument("--from", dest="from_counter", type=int, metavar="N",
-                   help=pick("导出变更计数 ≥ N 的变更（新包号；要原样重发某号包请用 --resend）",
-                             "export changes with change counter >= N (a new bundle; to send bundle N again as it "
-                             "was, use --resend)"))
-    g.add_argument("--resend", metavar="N|N-M", help=pick(
-        "原样重发本站导出过的第 N 号（或 N–M 号）同步包（镇中心报告缺包时用）",
-        "write exported bundle N (or N-M) again exactly as it was (when the township reports it missing)"))
+                   help=_("export changes with change counter >= N (a new bundle; to send bundle N again as it was, use --resend)"))
+    g.add_argument("--resend", metavar="N|N-M", help=_("write exported bundle N (or N-M) again exactly as it was (when the township reports it missing)"))
     add_json(p)
     p.set_defaults(handler=_bundle_export)
-    p = bsub.add_parser("import", help=pick("导入同步包（文件或文件夹）", "import bundles (files or folders)"))
+    p = bsub.add_parser("import", help=_("import bundles (files or folders)"))
     p.add_argument("paths", nargs="+", metavar="PATH")
     add_json(p)
     p.set_defaults(handler=_bundle_import)
-    p = bsub.add_parser("status", help=pick("本站导出过的同步包，以及镇中心已确认收到哪些",
-                                            "bundles this station exported, and which the township has confirmed"))
+    p = bsub.add_parser("status", help=_("bundles this station exported, and which the township has confirmed"))
     add_json(p)
     p.set_defaults(handler=_bundle_status)
     from station_app.cli import bundle_more
@@ -85,31 +76,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _identity_export(args: argparse.Namespace, ctx: Context) -> int:
     path, card = ctx.app().keys.export_card(args.out)
     emit(ctx, {"path": str(path), **card.as_dict()},
-         pick(f"已写出公钥名片 {path}\n指纹：{card.fingerprint}（请通过电话向对方核对）",
-              f"wrote the public card {path}\nfingerprint: {card.fingerprint} (read it to the other side by phone)"))
+         _("wrote the public card {path}\nfingerprint: {fingerprint} (read it to the other side by phone)", path=path, fingerprint=card.fingerprint))
     return 0
 
 
 def _identity_show(args: argparse.Namespace, ctx: Context) -> int:
     data = ctx.app().keys.show()
-    lines = [f"{data['code']} {data['name']}", pick(f"密钥 ID：{data['key_id']}", f"key id: {data['key_id']}"),
-             pick(f"指纹：{data['fingerprint']}", f"fingerprint: {data['fingerprint']}"),
-             pick(f"age 公钥：{data['age_recipient']}", f"age recipient: {data['age_recipient']}")]
+    lines = [f"{data['code']} {data['name']}", _("key id: {key_id}", key_id=data['key_id']),
+             _("fingerprint: {fingerprint}", fingerprint=data['fingerprint']),
+             _("age recipient: {age_recipient}", age_recipient=data['age_recipient'])]
     township = data["township"]
     if township is not None:
-        lines.append(pick(f"信任的镇中心：{township['code']} {township['name']}（指纹 {township['fingerprint']}）",
-                          f"trusted township: {township['code']} {township['name']} (fingerprint {township['fingerprint']})"))
+        lines.append(_("trusted township: {code} {name} (fingerprint {fingerprint})", code=township['code'], name=township['name'], fingerprint=township['fingerprint']))
     emit(ctx, data, lines)
     return 0
 
 
 def _identity_rotate(args: argparse.Namespace, ctx: Context) -> int:
     info = ctx.app().keys.rotate(args.out)
-    emit(ctx, info, pick(
-        f"已更换密钥 {info['old_key_id']} → {info['key_id']}（新指纹 {info['fingerprint']}）\n"
-        f"请把轮换声明 {info['statement']} 交给对方，对方运行 station-app enroll 该文件",
-        f"replaced key {info['old_key_id']} -> {info['key_id']} (new fingerprint {info['fingerprint']})\n"
-        f"give the rotation statement {info['statement']} to the other side; they run station-app enroll FILE"))
+    emit(ctx, info, _("replaced key {old_key_id} -> {key_id} (new fingerprint {fingerprint})\ngive the rotation statement {statement} to the other side; they run station-app enroll FILE", old_key_id=info['old_key_id'], key_id=info['key_id'], fingerprint=info['fingerprint'], statement=info['statement']))
     return 0
 
 
@@ -120,17 +105,13 @@ def _identity_escrow(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.new_kit:
         info = escrow.make_kit(ctx.db(), Path(args.new_kit))
-        emit(ctx, info, pick(
-            f"托管包已写入 {info['kit']}：请离线保存（口令另行保管）。新指纹 {info['fingerprint']}，请把新名片交给各站点"
-            "（已信任旧名片的站点在下次密钥轮换时得知）",
-            f"escrow kit written to {info['kit']}: keep it offline, the passphrase apart. New fingerprint "
-            f"{info['fingerprint']}; hand out the card (stations that trust the old card learn it at the next rotation)"))
+        emit(ctx, info, _("escrow kit written to {kit}: keep it offline, the passphrase apart. New fingerprint {fingerprint}; hand out the card (stations that trust the old card learn it at the next rotation)", kit=info['kit'], fingerprint=info['fingerprint']))
         return 0
     if args.replace_key:
         if not args.kit:
             from station_app.core.errors import ValidationError
 
-            raise ValidationError.single("--kit", pick("请指定托管包文件夹", "give the escrow kit's folder"))
+            raise ValidationError.single("--kit", _("give the escrow kit's folder"))
         info = escrow.replace_key(ctx.db(), Path(args.kit), Path(args.out) if args.out else None)
         emit(ctx, info, pick(
             f"已用托管包更换密钥 {'、'.join(info['replaced_key_ids'])} → {info['key_id']}（新指纹 {info['fingerprint']}）\n"
@@ -142,12 +123,10 @@ def _identity_escrow(args: argparse.Namespace, ctx: Context) -> int:
     if not args.recipient:
         from station_app.core.errors import ValidationError
 
-        raise ValidationError.single("recipient", pick("请给出 age 公钥、none、--new-kit 或 --replace-key",
-                                                       "give an age recipient, none, --new-kit or --replace-key"))
+        raise ValidationError.single("recipient", _("give an age recipient, none, --new-kit or --replace-key"))
     recipient = None if args.recipient.lower() == "none" else args.recipient
     card = ctx.app().keys.set_escrow(recipient)
-    emit(ctx, card.as_dict(), pick(f"托管公钥已设置；新指纹 {card.fingerprint}。请重新分发名片",
-                                   f"escrow recipient set; new fingerprint {card.fingerprint}. Hand out the card again"))
+    emit(ctx, card.as_dict(), _("escrow recipient set; new fingerprint {fingerprint}. Hand out the card again", fingerprint=card.fingerprint))
     return 0
 
 
@@ -155,11 +134,10 @@ def _enroll(args: argparse.Namespace, ctx: Context) -> int:
     info = ctx.app().keys.enroll(args.file)
     who = f"{info['code']} {info['name']}"
     text = {
-        "enrolled": pick(f"已登记站点 {who}，指纹 {info['fingerprint']}", f"enrolled station {who}, fingerprint {info['fingerprint']}"),
-        "trusted": pick(f"已信任镇中心 {who}，指纹 {info['fingerprint']}", f"now trusting township {who}, fingerprint {info['fingerprint']}"),
-        "rotated": pick(f"已接受 {who} 的新密钥 {info['key_id']}，指纹 {info['fingerprint']}",
-                        f"accepted the new key {info['key_id']} of {who}, fingerprint {info['fingerprint']}"),
-        "already": pick(f"{who} 的这把密钥早已登记，未做改动", f"this key of {who} is already known; nothing changed"),
+        "enrolled": _("enrolled station {who}, fingerprint {fingerprint}", who=who, fingerprint=info['fingerprint']),
+        "trusted": _("now trusting township {who}, fingerprint {fingerprint}", who=who, fingerprint=info['fingerprint']),
+        "rotated": _("accepted the new key {key_id} of {who}, fingerprint {fingerprint}", who=who, key_id=info['key_id'], fingerprint=info['fingerprint']),
+        "already": _("this key of {who} is already known; nothing changed", who=who),
         "replaced": pick(f"已用托管密钥更换镇中心 {who} 的密钥：新密钥 {info['key_id']}，指纹 {info['fingerprint']}；"
                          f"已吊销 {'、'.join(info.get('revoked', [])) or '-'}",
                          f"replaced township {who}'s key from escrow: new key {info['key_id']}, fingerprint "
@@ -174,20 +152,20 @@ def _stations(args: argparse.Namespace, ctx: Context) -> int:
     rows = []
     for e in data["stations"]:
         last = e["last_imported_at"]
-        rows.append([e["code"], e["name"], e["fingerprint"] or pick("（无有效密钥）", "(no valid key)"),
+        rows.append([e["code"], e["name"], e["fingerprint"] or _("(no valid key)"),
                      e["last_number"] or "-", local_text(last) if last else "-",
                      ",".join(str(a) if a == b else f"{a}-{b}" for a, b in e["missing_ranges"]) or "-",
                      sum(1 for f in e["forks"] if not f["resolved"]) or "-"])
-    text = table(rows, [pick("编号", "code"), pick("名称", "name"), pick("指纹", "fingerprint"),
-                        pick("最后包号", "last bundle"), pick("最后导入", "last import"),
-                        pick("缺少的包", "missing"), pick("分叉", "forks")])
+    text = table(rows, [_("code"), _("name"), _("fingerprint"),
+                        _("last bundle"), _("last import"),
+                        _("missing"), _("forks")])
     from station_app.cli.recovery_cmds import gap_lines
 
     text += "".join("\n" + line for line in gap_lines(data["stations"]))
     if data["revoked"]:
-        text += "\n\n" + pick("已吊销的密钥：", "revoked keys:") + "\n" + table(
+        text += "\n\n" + _("revoked keys:") + "\n" + table(
             [[r["code"], r["key_id"], r["revoked_at"][:10], r["reason"]] for r in data["revoked"]],
-            [pick("编号", "code"), pick("密钥 ID", "key id"), pick("日期", "date"), pick("原因", "reason")])
+            [_("code"), _("key id"), _("date"), _("reason")])
     emit(ctx, data, text)
     return 0
 
@@ -196,10 +174,10 @@ def _bundle_status(args: argparse.Namespace, ctx: Context) -> int:
     status = ctx.app().bundles.status()
     exported, confirmed = status["exported"], status["confirmed"]
     rows = [[e["number"], f"{e['counter_from']}–{e['counter_to']}", local_text(e["created_at"]),
-             pick("未确认", "not confirmed") if e["number"] in confirmed["unconfirmed"] else pick("已确认", "confirmed")]
+             _("not confirmed") if e["number"] in confirmed["unconfirmed"] else pgettext("station_app.cli.sync_cmds", "confirmed")]
             for e in exported]
-    text = table(rows, [pick("包号", "number"), pick("计数范围", "counter range"), pick("导出时间", "exported"),
-                        pick("镇中心", "township")]) if rows else pick("本站还没有导出过同步包", "no bundle exported yet")
+    text = table(rows, [_("number"), _("counter range"), _("exported"),
+                        _("township")]) if rows else _("no bundle exported yet")
     emit(ctx, {"exported": exported, "confirmed": confirmed}, text + "\n" + confirmed["text"])
     return 0
 
@@ -222,16 +200,13 @@ def _bundle_export(args: argparse.Namespace, ctx: Context) -> int:
     path = ctx.app().bundles.export(args.out, full=args.full, from_counter=args.from_counter,
                                     progress=progress_bar(ctx))
     if path is None:
-        emit(ctx, {"path": None}, pick("没有新的变更，未写出同步包", "nothing new since the last export; no bundle written"))
+        emit(ctx, {"path": None}, _("nothing new since the last export; no bundle written"))
         return 0
     data, text = recovery_cmds.export_summary(ctx.db(), path)
     entry = next((e for e in reversed(ctx.app().bundles.status()["exported"]) if e["path"] == str(path)), None)
     size = (entry or {}).get("size") or 0
     data["size"] = size
-    head = pick(f"第 {data['number']} 号同步包：变更计数 {data['counter_from']}–{data['counter_to']}，"
-                f"{size // 1024} KB，已加密给镇中心",
-                f"bundle number {data['number']}: change counter {data['counter_from']}-{data['counter_to']}, "
-                f"{size // 1024} KB, encrypted to the township")
+    head = _("bundle number {number}: change counter {counter_from}-{counter_to}, {value} KB, encrypted to the township", number=data['number'], counter_from=data['counter_from'], counter_to=data['counter_to'], value=size // 1024)
     # A re-send by counter also says which earlier bundles it covers; the path stays the last line (scripts take
     # it from there).
     extra = text[1:] if args.full or args.from_counter else []
@@ -251,11 +226,11 @@ def _bundle_import(args: argparse.Namespace, ctx: Context) -> int:
     results = ctx.app().bundles.import_paths(args.paths, progress=progress_bar(ctx),
                                              on_wait=lambda msg: print(msg, file=sys.stderr))
     if not results:
-        emit(ctx, [], pick("没有找到同步包（*.stbundle）", "no bundles (*.stbundle) found"))
+        emit(ctx, [], _("no bundles (*.stbundle) found"))
         return 1
-    labels = {"imported": pick("已导入", "imported"), "already": pick("已导入过", "already imported"),
-              "gap": pick("缺包", "gap"), "refused": pick("拒绝", "refused")}
-    fork = pick("拒绝（分叉，待核查）", "refused (fork, for review)")
+    labels = {"imported": _("imported"), "already": _("already imported"),
+              "gap": _("gap"), "refused": _("refused")}
+    fork = _("refused (fork, for review)")
     lines = [f"{Path(r.path).name}: {fork if r.fork else labels.get(r.status, r.status)} — {r.message}"
              for r in results]
     emit(ctx, [r.as_dict() for r in results], lines)

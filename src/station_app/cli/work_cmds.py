@@ -8,7 +8,7 @@ from datetime import date
 from station_app.cli.common import Context, add_json, collect, emit, table
 from station_app.core.codes import OutreachKind, PostingCategory, PostingMedium
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.query import Query
 from station_app.services import advisers as ad
 from station_app.services import outreach as ou
@@ -37,7 +37,7 @@ def _cmd(parent: argparse._SubParsersAction, name: str, zh: str, en: str, handle
 
 
 def _id_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", help=pick("记录编号（可只写前几位）", "record id (a unique prefix is enough)"))
+    p.add_argument("id", help=_("record id (a unique prefix is enough)"))
 
 
 # -- adviser ---------------------------------------------------------------------------------------------------
@@ -45,29 +45,27 @@ ADVISER_FIELDS = list(ad.SPECS)
 
 
 def _adviser_options(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--name", required=required, help=pick("姓名", "name"))
-    p.add_argument("--law-firm", dest="law_firm", help=pick("律师事务所", "law firm"))
-    p.add_argument("--phone", help=pick("联系电话", "phone"))
-    p.add_argument("--licence-no", dest="licence_no", help=pick(
-        "执业证号（律师17位数字；基层法律服务工作者6到20位数字或字母）",
-        "licence number (a lawyer's 17 digits; a legal worker's 6 to 20 digits or letters)"))
-    p.add_argument("--kind", help="律师/基层法律服务工作者/其他" + pick("（默认律师）", " (default 律师)"))
+    p.add_argument("--name", required=required, help=pgettext("station_app.cli.work_cmds", "name"))
+    p.add_argument("--law-firm", dest="law_firm", help=_("law firm"))
+    p.add_argument("--phone", help=pgettext("station_app.cli.work_cmds", "phone"))
+    p.add_argument("--licence-no", dest="licence_no", help=_("licence number (a lawyer's 17 digits; a legal worker's 6 to 20 digits or letters)"))
+    p.add_argument("--kind", help="律师/基层法律服务工作者/其他" + _(" (default 律师)"))
 
 
 def _register_adviser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("adviser", help=pick("村法律顾问", "legal advisers"))
+    p = sub.add_parser("adviser", help=_("legal advisers"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = _cmd(s, "add", "添加法律顾问", "add an adviser", _adviser_add)
     _adviser_options(a, required=True)
     ls = _cmd(s, "list", "法律顾问列表（电话已脱敏）", "list advisers (phones masked)", _adviser_list)
-    ls.add_argument("--all", action="store_true", help=pick("包括已离任的", "include inactive advisers"))
+    ls.add_argument("--all", action="store_true", help=_("include inactive advisers"))
     up = _cmd(s, "update", "更正法律顾问信息", "correct an adviser", _adviser_update)
     _id_arg(up)
     _adviser_options(up, required=False)
     state = up.add_mutually_exclusive_group()
-    state.add_argument("--active", dest="active", action="store_const", const=True, help=pick("在岗", "active"))
+    state.add_argument("--active", dest="active", action="store_const", const=True, help=_("active"))
     state.add_argument("--inactive", dest="active", action="store_const", const=False,
-                       help=pick("已离任（保留历史记录）", "no longer serving (history is kept)"))
+                       help=_("no longer serving (history is kept)"))
     rm = _cmd(s, "delete", "删除误录的法律顾问（保留删除记录）", "delete a mistaken entry (a tombstone is kept)",
               _adviser_delete)
     _id_arg(rm)
@@ -94,41 +92,38 @@ def _adviser_list(args, ctx: Context) -> int:
     rows = ctx.app().advisers.list(Query(filters={} if args.all else {"active": True}, limit=None))
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.name, r.law_firm, r.phone, r.licence_no,
-          pick("在岗", "yes") if r.active else pick("离任", "no")] for r in rows],
-        [pick("编号", "id"), pick("姓名", "name"), pick("律师事务所", "law firm"), pick("电话", "phone"),
-         pick("执业证号", "licence no."), pick("在岗", "active")]))
+          pgettext("station_app.cli.work_cmds", "yes") if r.active else pgettext("station_app.cli.work_cmds", "no")] for r in rows],
+        [_("id"), pgettext("station_app.cli.work_cmds", "name"), _("law firm"), _("phone"),
+         _("licence no."), _("active")]))
     return 0
 
 
 # -- duty ------------------------------------------------------------------------------------------------------
 def _register_duty(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("duty", help=pick("法律顾问值班与工作日志", "advisers' duty shifts and work log"))
+    p = sub.add_parser("duty", help=_("advisers' duty shifts and work log"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = _cmd(s, "add", "登记一次值班", "record a duty shift", _duty_add)
     a.add_argument("--adviser", dest="adviser_id", required=True,
-                   help=pick("法律顾问编号或姓名", "adviser id or name"))
-    a.add_argument("--start", dest="start_at", required=True, help=pick("开始时间，例：2021-03-05 09:00", "start, e.g. 2021-03-05 09:00"))
-    a.add_argument("--end", dest="end_at", required=True, help=pick("结束时间，例：2021-03-05 12:00", "end, e.g. 2021-03-05 12:00"))
+                   help=_("adviser id or name"))
+    a.add_argument("--start", dest="start_at", required=True, help=_("start, e.g. 2021-03-05 09:00"))
+    a.add_argument("--end", dest="end_at", required=True, help=_("end, e.g. 2021-03-05 12:00"))
     a.add_argument("--place", dest="place_station_id", metavar="STATION_CODE",
-                   help=pick("值班地点的站点编号（默认本站）", "station code of the place (default: this station)"))
-    a.add_argument("--people", dest="people_served", required=True, help=pick("服务人次", "people served"))
-    a.add_argument("--summary", help=pick("值班情况", "summary"))
+                   help=_("station code of the place (default: this station)"))
+    a.add_argument("--people", dest="people_served", required=True, help=_("people served"))
+    a.add_argument("--summary", help=pgettext("station_app.cli.work_cmds", "summary"))
     a.add_argument("--log", action="append", default=[], metavar="SERVED|CONTENT|RESULT[|TYPE[|MODE]]",
-                   help=pick("工作日志一条：服务对象|工作内容|处理结果|服务类型|服务方式（可重复；服务类型默认“其他”，"
-                             "方式默认“现场”）",
-                             "one work-log entry: served|content|result|service type|mode (repeatable; type "
-                             "defaults to 其他, mode to 现场)"))
+                   help=_("one work-log entry: served|content|result|service type|mode (repeatable; type defaults to 其他, mode to 现场)"))
 
     ls = _cmd(s, "list", "值班列表", "list duty shifts", _duty_list)
     ls.add_argument("--year", type=int)
-    ls.add_argument("--adviser", help=pick("法律顾问编号或姓名", "adviser id or name"))
+    ls.add_argument("--adviser", help=_("adviser id or name"))
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--offset", type=int, default=0)
 
     sh = _cmd(s, "show", "查看一次值班及其工作日志", "show a shift and its work log", _duty_show)
     _id_arg(sh)
     sh.add_argument("--reveal", action="store_true",
-                    help=pick("显示服务对象全名（记入访问日志）", "show who was served in full (logged)"))
+                    help=_("show who was served in full (logged)"))
 
     lg = _cmd(s, "log", "为一次值班补记工作日志", "add a work-log entry to a shift", _duty_log)
     _id_arg(lg)
@@ -169,8 +164,8 @@ def _duty_list(args, ctx: Context) -> int:
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.adviser, r.place, r.start_at.strftime("%Y-%m-%d %H:%M"), r.end_at.strftime("%H:%M"),
           f"{r.hours:g}", r.people_served, r.summary] for r in rows],
-        [pick("编号", "id"), pick("法律顾问", "adviser"), pick("地点", "place"), pick("开始", "start"),
-         pick("结束", "end"), pick("小时", "hours"), pick("人次", "people"), pick("值班情况", "summary")]))
+        [_("id"), _("adviser"), _("place"), _("start"),
+         _("end"), _("hours"), _("people"), pgettext("station_app.cli.work_cmds", "summary")]))
     return 0
 
 
@@ -178,48 +173,47 @@ def _duty_show(args, ctx: Context) -> int:
     d = ctx.app().duty.get(args.id, reveal=args.reveal).values  # a reveal is access-logged by the service
     head = [f"{k}: {'' if d[k] is None else d[k]}" for k in d if k != "log"]
     log = table([[e["position"], e["served"], e["content"], e["result"]] for e in d["log"]],
-                [pick("序号", "no."), pick("服务对象", "served"), pick("工作内容", "content"), pick("处理结果", "result")])
+                [_("no."), _("served"), pgettext("station_app.cli.work_cmds", "content"), pgettext("station_app.cli.work_cmds", "result")])
     emit(ctx, d, "\n".join(head) + "\n\n" + log)
     return 0
 
 
 # -- posting ---------------------------------------------------------------------------------------------------
 def _register_posting(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("posting", help=pick("三务公开（党务、村务、财务）", "三务 postings (Party, village, finances)"))
+    p = sub.add_parser("posting", help=_("三务 postings (Party, village, finances)"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = _cmd(s, "add", "登记一次公开", "record a posting", _posting_add)
     a.add_argument("--category", required=True, help="/".join(PostingCategory.values()))
     a.add_argument("--title", required=True)
-    a.add_argument("--period", help=pick("所属期间：2021-03、2021-Q1 或 2021", "period: 2021-03, 2021-Q1 or 2021"))
-    a.add_argument("--posted-on", dest="posted_on", required=True, help=pick("公开日期", "date posted"))
+    a.add_argument("--period", help=_("period: 2021-03, 2021-Q1 or 2021"))
+    a.add_argument("--posted-on", dest="posted_on", required=True, help=_("date posted"))
     a.add_argument("--medium", help="/".join(PostingMedium.values()))
-    a.add_argument("--reviewer", help=pick("审核人（民主理财小组/村务监督委员会）", "reviewer"))
-    a.add_argument("--reviewed-on", dest="reviewed_on", help=pick("财务审核日期（财务必填）", "date of the finance review (财务)"))
-    a.add_argument("--review-opinion", dest="review_opinion", help=pick("审核意见（财务必填）", "review opinion (财务)"))
-    a.add_argument("--audited-by", dest="audited_by", help=pick("党务审核人（含保密审查）", "who audited (党务)"))
-    a.add_argument("--audited-on", dest="audited_on", help=pick("党务审核日期", "date audited (党务)"))
-    a.add_argument("--approved-by", dest="approved_by", help=pick("党务审批人", "who approved (党务)"))
-    a.add_argument("--approved-on", dest="approved_on", help=pick("党务审批日期", "date approved (党务)"))
+    a.add_argument("--reviewer", help=_("reviewer"))
+    a.add_argument("--reviewed-on", dest="reviewed_on", help=_("date of the finance review (财务)"))
+    a.add_argument("--review-opinion", dest="review_opinion", help=_("review opinion (财务)"))
+    a.add_argument("--audited-by", dest="audited_by", help=_("who audited (党务)"))
+    a.add_argument("--audited-on", dest="audited_on", help=_("date audited (党务)"))
+    a.add_argument("--approved-by", dest="approved_by", help=_("who approved (党务)"))
+    a.add_argument("--approved-on", dest="approved_on", help=_("date approved (党务)"))
     a.add_argument("--immediate", action="store_const", const=True,
-                   help=pick("随时公开（重大事项，不属于定期公开；可不填期间）",
-                             "随时公开: a major matter posted at once, outside the schedule (period optional)"))
+                   help=_("随时公开: a major matter posted at once, outside the schedule (period optional)"))
     a.add_argument("--content")
     a.add_argument("--photo", action="append", default=[], metavar="FILE",
-                   help=pick("公开栏照片 jpg/png（可重复）", "photo of the board, jpg/png (repeatable)"))
+                   help=_("photo of the board, jpg/png (repeatable)"))
 
     td = _cmd(s, "takedown", "撤下公开（归档保存）", "take a posting down (it is archived)", _posting_takedown)
     _id_arg(td)
-    td.add_argument("--on", help=pick("撤下日期（默认今天）", "date taken down (default: today)"))
+    td.add_argument("--on", help=_("date taken down (default: today)"))
 
     ls = _cmd(s, "list", "公开列表", "list postings", _posting_list)
-    ls.add_argument("--year", type=int, help=pick("所属期间的年份", "year of the period covered"))
+    ls.add_argument("--year", type=int, help=_("year of the period covered"))
     ls.add_argument("--category")
-    ls.add_argument("--current", action="store_true", help=pick("只列出仍在公开的", "only postings still up"))
+    ls.add_argument("--current", action="store_true", help=_("only postings still up"))
 
     due = _cmd(s, "due", "到期应撤下的公开", "postings due to be taken down", _posting_due)
     due.add_argument("--days", type=int, default=po.DEFAULT_DISPLAY_DAYS,
-                     help=pick("公开天数（默认15天）", "days a posting stays up (default 15)"))
-    due.add_argument("--today", help=pick("按哪一天计算（默认今天）", "as of this date (default: today)"))
+                     help=_("days a posting stays up (default 15)"))
+    due.add_argument("--today", help=pgettext("station_app.cli.work_cmds", "as of this date (default: today)"))
 
     rm = _cmd(s, "delete", "删除误录的公开（保留删除记录）", "delete a mistaken posting (a tombstone is kept)",
               _posting_delete)
@@ -248,11 +242,11 @@ def _posting_delete(args, ctx: Context) -> int:
 
 def _posting_table(rows: list[po.PostingRow]) -> str:
     return table(
-        [[r.id[:8], r.category, r.period, r.title, r.posted_on, r.taken_down_on or pick("公开中", "up"), r.medium,
+        [[r.id[:8], r.category, r.period, r.title, r.posted_on, r.taken_down_on or _("up"), r.medium,
           r.reviewer, r.photos] for r in rows],
-        [pick("编号", "id"), pick("类别", "category"), pick("期间", "period"), pick("标题", "title"),
-         pick("公开日期", "posted"), pick("撤下日期", "taken down"), pick("形式", "medium"), pick("审核人", "reviewer"),
-         pick("照片", "photos")])
+        [_("id"), _("category"), _("period"), _("title"),
+         _("posted"), _("taken down"), _("medium"), pgettext("station_app.cli.work_cmds", "reviewer"),
+         _("photos")])
 
 
 def _posting_list(args, ctx: Context) -> int:
@@ -281,25 +275,24 @@ OUTREACH_FIELDS = list(ou.SPECS)
 
 
 def _register_outreach(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("outreach", help=pick("普法活动", "outreach events"))
+    p = sub.add_parser("outreach", help=_("outreach events"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = _cmd(s, "add", "登记一次普法活动", "record an outreach event", _outreach_add)
     a.add_argument("--kind", required=True, help="/".join(OutreachKind.values()))
     a.add_argument("--date", dest="held_on", required=True)
     a.add_argument("--topic", required=True)
     a.add_argument("--speaker")
-    a.add_argument("--adviser", dest="adviser_id", help=pick("法律顾问编号或姓名", "adviser id or name"))
+    a.add_argument("--adviser", dest="adviser_id", help=_("adviser id or name"))
     a.add_argument("--place")
-    a.add_argument("--attendees", required=True, help=pick("参加人次", "attendees"))
-    a.add_argument("--materials", required=True, help=pick("发放资料份数", "materials handed out"))
-    a.add_argument("--organiser", help=pick("组织单位：村法律顾问/镇司法所/村委会/其他（有法律顾问时默认村法律顾问）",
-                                           "organiser: 村法律顾问/镇司法所/村委会/其他 (default 村法律顾问 with --adviser)"))
-    a.add_argument("--theme", help=pick("宣讲主题，如 习近平法治思想", "campaign theme, e.g. 习近平法治思想"))
+    a.add_argument("--attendees", required=True, help=_("attendees"))
+    a.add_argument("--materials", required=True, help=_("materials handed out"))
+    a.add_argument("--organiser", help=_("organiser: 村法律顾问/镇司法所/村委会/其他 (default 村法律顾问 with --adviser)"))
+    a.add_argument("--theme", help=_("campaign theme, e.g. 习近平法治思想"))
     a.add_argument("--occasion", help="3·15/4·15/6·26/12·4/两会/其他")
-    a.add_argument("--audience", help=pick("法律六进：机关/乡村/社区/学校/企业/单位", "法律六进: 机关/乡村/社区/学校/企业/单位"))
-    a.add_argument("--villages", help=pick("覆盖的村（站点编号，用逗号分开）", "villages covered (station codes, comma-separated)"))
+    a.add_argument("--audience", help=_("法律六进: 机关/乡村/社区/学校/企业/单位"))
+    a.add_argument("--villages", help=_("villages covered (station codes, comma-separated)"))
     a.add_argument("--photo", action="append", default=[], metavar="FILE",
-                   help=pick("活动照片 jpg/png（可重复）", "photo of the event, jpg/png (repeatable)"))
+                   help=_("photo of the event, jpg/png (repeatable)"))
 
     ls = _cmd(s, "list", "普法活动列表", "list outreach events", _outreach_list)
     ls.add_argument("--year", type=int)
@@ -323,6 +316,6 @@ def _outreach_list(args, ctx: Context) -> int:
     emit(ctx, [r.as_dict() for r in rows], table(
         [[r.id[:8], r.held_on, r.kind, r.topic, r.speaker or r.adviser, r.place, r.attendees, r.materials]
          for r in rows],
-        [pick("编号", "id"), pick("日期", "date"), pick("类型", "kind"), pick("主题", "topic"),
-         pick("主讲人", "speaker"), pick("地点", "place"), pick("人次", "attendees"), pick("资料份数", "materials")]))
+        [_("id"), _("date"), _("kind"), _("topic"),
+         _("speaker"), _("place"), pgettext("station_app.cli.work_cmds", "attendees"), _("materials")]))
     return 0

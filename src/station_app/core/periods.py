@@ -8,7 +8,7 @@ from datetime import date
 
 from station_app.core.codes import PeriodUnit
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 _CN_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -67,8 +67,7 @@ def parse_period(value: str) -> Period:
     if m:
         return Period(int(m[1]), PeriodUnit.YEAR, 1)
     raise ValidationError.single(
-        "", pick(f"无法识别的期间：{value}（例：2021-03、2021-Q1、2021）",
-                 f"unrecognised period: {value} (e.g. 2021-03, 2021-Q1, 2021)"))
+        "", _("unrecognised period: {value} (e.g. 2021-03, 2021-Q1, 2021)", value=value))
 
 
 def periods_of_year(year: int, unit: PeriodUnit) -> list[Period]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -21,7 +21,7 @@ class Cancelled(StationError):
     """The person cancelled; nothing was written."""
 
     def __init__(self, message: str | None = None):
-        super().__init__(message or pick("已取消，没有写入任何内容", "cancelled; nothing was written"))
+        super().__init__(message or _("cancelled; nothing was written"))
 
 
 @dataclass

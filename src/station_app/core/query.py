@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 10_000
@@ -42,14 +42,14 @@ class Query:
 
     def check(self, filters: frozenset[str] | set[str], sorts: Mapping[str, Any] | set[str]) -> None:
         """Refuse unknown filter/sort keys and bad pages, naming the key (a front end marks the right control)."""
-        bad = [FieldProblem(k, pick("不是可用的筛选条件", "is not a filter of this list"), key=k)
+        bad = [FieldProblem(k, _("is not a filter of this list"), key=k)
                for k in self.filters if k not in filters]
         if self.sort is not None and self.sort not in sorts:
-            bad.append(FieldProblem("sort", pick(f"不能按“{self.sort}”排序", f"cannot sort by {self.sort!r}"), key="sort"))
+            bad.append(FieldProblem("sort", _("cannot sort by {sort!r}", sort=self.sort), key="sort"))
         if self.offset < 0:
-            bad.append(FieldProblem("offset", pick("不能为负数", "cannot be negative"), key="offset"))
+            bad.append(FieldProblem("offset", _("cannot be negative"), key="offset"))
         if self.limit is not None and not 0 < self.limit <= MAX_LIMIT:
-            bad.append(FieldProblem("limit", pick(f"应在 1 到 {MAX_LIMIT} 之间", f"must be 1 to {MAX_LIMIT}"), key="limit"))
+            bad.append(FieldProblem("limit", _("must be 1 to {max_limit}", max_limit=MAX_LIMIT), key="limit"))
         if bad:
             raise ValidationError(bad)
 

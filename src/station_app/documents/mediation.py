@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from station_app.core.codes import AgreementForm, CaseDocument, CaseSource, MediationOutcome, PartyKind, PartyRole
 from station_app.core.errors import StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.documents.kinds import KINDS
 from station_app.documents.pdf import (
     BODY,
@@ -203,7 +203,7 @@ def _investigations(d: dict) -> list[dict]:
 def investigation(d: dict, body: str) -> list:
     records = _investigations(d)
     if not records:
-        raise StateError(pick(f"案件{d['case_no']}没有调查记录", f"case {d['case_no']} has no investigation record"))
+        raise StateError(_("case {case_no} has no investigation record", case_no=d['case_no']))
     out: list = []
     for i, x in enumerate(records):
         if i:
@@ -224,7 +224,7 @@ def investigation(d: dict, body: str) -> list:
 def session(d: dict, body: str) -> list:
     records = [s for s in d["sessions"] if s["kind"] != "调查"]
     if not records:
-        raise StateError(pick(f"案件{d['case_no']}还没有调解记录", f"case {d['case_no']} has no mediation record yet"))
+        raise StateError(_("case {case_no} has no mediation record yet", case_no=d['case_no']))
     oral = d["outcome"] == MediationOutcome.SUCCESS.value and d.get("agreement_form") == AgreementForm.ORAL.value
     out: list = []
     for i, s in enumerate(records):
@@ -258,9 +258,7 @@ def _obligations(d: dict) -> list:
 
 def agreement(d: dict, body: str) -> list:
     if d["outcome"] != MediationOutcome.SUCCESS.value or d.get("agreement_form") != AgreementForm.WRITTEN.value:
-        raise StateError(pick(f"案件{d['case_no']}没有书面调解协议（口头协议记入调解记录，打印 --doc session）",
-                              f"case {d['case_no']} has no written agreement (an oral one is in the session record: "
-                              "--doc session)"))
+        raise StateError(_("case {case_no} has no written agreement (an oral one is in the session record: --doc session)", case_no=d['case_no']))
     out = doc_head(body, KINDS["agreement"][0], d.get("agreement_no") or f"编号{EMPTY}")
     out += _parties_block(d)
     out.append(markup("一、纠纷主要事实、争议事项及各方责任", HEADING))
@@ -290,8 +288,7 @@ def agreement(d: dict, body: str) -> list:
 
 def termination(d: dict, body: str) -> list:
     if d["outcome"] != MediationOutcome.FAILURE.value:
-        raise StateError(pick(f"案件{d['case_no']}不是调解不成（终止调解）的案件",
-                              f"case {d['case_no']} was not closed as 调解不成 (terminated)"))
+        raise StateError(_("case {case_no} was not closed as 调解不成 (terminated)", case_no=d['case_no']))
     out = doc_head(body, KINDS["termination"][0], f"案号：{d['case_no']}")
     names = "、".join(p["name"] for p in d["parties"])
     out.append(para(f"{names}："))
@@ -308,7 +305,7 @@ def termination(d: dict, body: str) -> list:
 
 def refusal(d: dict, body: str) -> list:
     if d["outcome"] != MediationOutcome.REFUSED.value:
-        raise StateError(pick(f"案件{d['case_no']}不是不予受理的案件", f"case {d['case_no']} was not refused at intake"))
+        raise StateError(_("case {case_no} was not refused at intake", case_no=d['case_no']))
     out = doc_head(body, KINDS["refusal"][0], f"案号：{d['case_no']}")
     names = "、".join(p["name"] for p in d["parties"])
     out.append(para(f"{names}："))
@@ -324,7 +321,7 @@ def refusal(d: dict, body: str) -> list:
 
 def followup(d: dict, body: str) -> list:
     if not d["followups"]:
-        raise StateError(pick(f"案件{d['case_no']}还没有回访记录", f"case {d['case_no']} has no follow-up yet"))
+        raise StateError(_("case {case_no} has no follow-up yet", case_no=d['case_no']))
     out: list = []
     for i, f in enumerate(d["followups"]):
         if i:
@@ -499,9 +496,9 @@ def print_document(db, actor: str, case_ref: str, kind: str, out: str | Path, *,
 
     path = Path(out)
     if path.suffix.lower() != ".pdf":
-        raise ValidationError.single("--out", pick(f"输出文件应以 .pdf 结尾：{path}", f"the output file must end in .pdf: {path}"))
+        raise ValidationError.single("--out", _("the output file must end in .pdf: {path}", path=path))
     if not path.parent.is_dir():
-        raise ValidationError.single("--out", pick(f"目录不存在：{path.parent}", f"no such folder: {path.parent}"))
+        raise ValidationError.single("--out", _("no such folder: {parent}", parent=path.parent))
     d = md.case_details(db, case_ref, reveal=True)
     data = build_pdf(d, kind, printed_on=printed_on)
     write_atomic(path, data)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.progress import NO_TASK, Task
 from station_app.ledger.importer import fingerprints, known_fingerprints
 from station_app.ledger.layouts import Layout, RowError, layout
@@ -53,17 +53,16 @@ def export_ledger(db: StationDB, kind: str, year: int, out_path: str | Path, *, 
     out = Path(out_path)
     fmt = out.suffix.lower()
     if fmt not in (".xlsx", ".csv"):
-        raise ValidationError.single(pick("输出文件", "output file"), pick(
-            f"文件名应以 .xlsx 或 .csv 结尾：{out.name}", f"the file name must end in .xlsx or .csv: {out.name}"))
+        raise ValidationError.single(_("output file"), _("the file name must end in .xlsx or .csv: {name}", name=out.name))
     if not 1900 <= year <= 2100:
-        raise ValidationError.single(pick("年度", "year"), pick(f"不是有效年度：{year}", f"not a valid year: {year}"))
+        raise ValidationError.single(_("year"), _("not a valid year: {year}", year=year))
     with db.read() as s:
         st = _station(s, db, station)
         rows = list(lay.export_rows(s, st.id, year))
     cells = [values for _, values in rows]
-    task.step(0, 2, pick("生成文件", "building the file"))
+    task.step(0, 2, _("building the file"))
     data = _xlsx(lay, year, cells) if fmt == ".xlsx" else _csv(lay, cells)
-    task.step(1, 2, pick("写入文件", "writing the file"))  # cancelling here leaves no file
+    task.step(1, 2, _("writing the file"))  # cancelling here leaves no file
     digest = write_atomic(out, data)
     task.report(2, 2, out.name)
     _remember(db, lay, out.name, rows)
@@ -81,7 +80,7 @@ def _station(session, db: StationDB, ref: str | None) -> Station:
     st = session.execute(select(Station).where(Station.code == key.upper())).scalar_one_or_none()
     st = st or session.execute(select(Station).where(Station.name == key)).scalar_one_or_none()
     if st is None:
-        raise ValidationError.single(pick("站点", "station"), pick(f"找不到站点：{key}", f"no such station: {key}"))
+        raise ValidationError.single(_("station"), _("no such station: {key}", key=key))
     return st
 
 
@@ -97,7 +96,7 @@ def _remember(db: StationDB, lay: Layout, file_name: str, rows: list[tuple[str, 
     fps = fingerprints(lay, (c for _, _, c in readable))
     with db.raw_write() as s:
         known = known_fingerprints(s, fps)
-        for (number, record_id, _), fp in zip(readable, fps):
+        for (number, record_id, _unused), fp in zip(readable, fps):
             if fp not in known:
                 s.add(LedgerRow(kind=lay.kind, fingerprint=fp, record_table=lay.table, record_id=record_id,
                                 file_name=f"export:{file_name}"[:255], sheet=None, row_number=number))

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.progress import NO_TASK, Task
 from station_app.ledger.layouts import ImportContext, Layout, RowError, RowProblem, layout
 from station_app.ledger.read import Row, read_ledger
@@ -67,26 +67,22 @@ class LedgerReport:
     def lines(self) -> list[str]:
         """The report as township staff read it."""
         lay = layout(self.kind)
-        where = f"{self.file_name}（{lay.label}）" if pick("zh", "en") == "zh" else f"{self.file_name} ({lay.label})"
-        out = [pick(f"台账 {where}：共 {self.rows} 行数据", f"ledger {where}: {self.rows} data rows")]
+        where = f"{self.file_name}（{lay.label}）" if _("en") == "zh" else f"{self.file_name} ({lay.label})"
+        out = [_("ledger {where}: {rows} data rows", where=where, rows=self.rows)]
         if self.encoding:
-            out.append(pick(f"文字编码：{self.encoding}", f"text encoding: {self.encoding}"))
+            out.append(_("text encoding: {encoding}", encoding=self.encoding))
         if self.problems:
-            out.append(pick(f"有 {self.bad_rows} 行不合格，本次没有导入任何记录。请改正以下各行后重新导入：",
-                            f"{self.bad_rows} rows are wrong; nothing was imported. Correct these rows and import again:"))
+            out.append(_("{bad_rows} rows are wrong; nothing was imported. Correct these rows and import again:", bad_rows=self.bad_rows))
             out.extend("  " + str(p) for p in self.problems)
         elif self.dry_run:
-            out.append(pick(f"试导入：全部合格，将导入 {self.new} 行（未写入任何数据）",
-                            f"dry run: all rows are fine; {self.new} rows would be imported (nothing was written)"))
+            out.append(_("dry run: all rows are fine; {new} rows would be imported (nothing was written)", new=self.new))
         elif self.imported or not self.already_imported:
-            out.append(pick(f"已导入 {self.imported} 行", f"imported {self.imported} rows"))
+            out.append(_("imported {imported} rows", imported=self.imported))
         if self.already_imported:
             if self.new == 0 and not self.problems:
-                out.append(pick(f"这些行此前都已导入过（{self.already_imported} 行），本次没有重复导入",
-                                f"all {self.already_imported} rows were imported before; nothing was imported twice"))
+                out.append(_("all {already_imported} rows were imported before; nothing was imported twice", already_imported=self.already_imported))
             else:
-                out.append(pick(f"另有 {self.already_imported} 行此前已导入过，已跳过",
-                                f"{self.already_imported} rows were imported before and were skipped"))
+                out.append(_("{already_imported} rows were imported before and were skipped", already_imported=self.already_imported))
         if self.advisers_created:
             names = "、".join(self.advisers_created)
             if self.imported:
@@ -172,7 +168,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
     # 1. every cell of every row
     parsed: list[tuple[Row, dict[str, Any]]] = []
     total = len(table.rows)
-    task.step(0, total, pick("检查各行", "checking rows"))
+    task.step(0, total, _("checking rows"))
     for row in table.rows:
         try:
             parsed.append((row, lay.parse_cells(row.values)))
@@ -205,7 +201,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
                 ctx.staged = staged = StagedAdds(w)  # type: ignore[attr-defined]
                 for n, x in enumerate(fresh, start=1):
                     if n % FLUSH_EVERY == 0:
-                        task.step(n, len(fresh), pick("写入记录", "writing records"))
+                        task.step(n, len(fresh), _("writing records"))
                         # Writer.add flushes each record alone while its history rows (and our fingerprints) wait
                         # for the commit; every such flush scans all pending objects, so without this a big file
                         # costs O(rows²). Flushing now and then keeps it linear; it is still one transaction.
@@ -219,7 +215,7 @@ def import_ledger(db: StationDB, path: str | Path, kind: str, *, actor: str, dry
                                       record_id=obj.id, file_name=p.name[:255],
                                       sheet=x.row.sheet[:64] if x.row.sheet else None, row_number=x.row.number)
                 report.advisers_created = list(ctx.advisers_created)
-                task.step(len(fresh), len(fresh), pick("提交", "committing"))  # the last point to cancel
+                task.step(len(fresh), len(fresh), _("committing"))  # the last point to cancel
                 if report.problems or dry_run:
                     raise _Rollback
                 staged.write()

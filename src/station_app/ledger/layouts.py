@@ -46,7 +46,7 @@ from station_app.core.codes import (
     Organiser,
 )
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.periods import Period, parse_period
 from station_app.services.base import Writer
 from station_app.store.models import (
@@ -234,10 +234,10 @@ class RowProblem:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        where = pick(f"第{self.row}行", f"row {self.row}")
+        where = _("row {row}", row=self.row)
         if self.sheet:
-            where = pick(f"工作表“{self.sheet}”", f"sheet '{self.sheet}'") + " " + where
-        colon = pick("：", ": ")
+            where = _("sheet '{sheet}'", sheet=self.sheet) + " " + where
+        colon = _(": ")
         return f"{where} / {self.column}{colon}{self.message}" if self.column else f"{where}{colon}{self.message}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -293,9 +293,7 @@ class ImportContext:
             if found:
                 break
         if len(found) > 1:
-            raise ValidationError.single(label, pick(
-                f"有{len(found)}位名为“{key}”的法律顾问，无法区分：请先在顾问名单中改名（如加律所简称）",
-                f"{len(found)} advisers are called '{key}' and cannot be told apart; rename one in the adviser list"))
+            raise ValidationError.single(label, _("{len} advisers are called '{key}' and cannot be told apart; rename one in the adviser list", len=len(found), key=key))
         if found:
             self._advisers[key] = found[0].id
         elif create:
@@ -320,9 +318,7 @@ class ImportContext:
             if not found:
                 found = list(self.session.execute(select(Station).where(Station.name == key, live)).scalars())
             if len(found) != 1:
-                raise ValidationError.single(label, pick(
-                    f"找不到站点“{key}”（填站点编号如 S01 或站点名称；留空表示本站）",
-                    f"no station '{key}' (give a station code such as S01 or its name; leave empty for this station)"))
+                raise ValidationError.single(label, _("no station '{key}' (give a station code such as S01 or its name; leave empty for this station)", key=key))
             self._stations[key] = found[0].id
         return self._stations[key]
 
@@ -365,7 +361,7 @@ class Layout:
             value = raw.get(col.header)
             if value is None:
                 if col.required:
-                    problems.append((col.header, pick("不能为空", "is required")))
+                    problems.append((col.header, _("is required")))
                 out[col.key] = col.default
                 continue
             try:
@@ -825,8 +821,7 @@ class OutreachLayout(Layout):
         if not values.get("organiser"):
             values["organiser"] = Org.ADVISER.value if values.get("adviser_id") else Org.OTHER.value
         elif values["organiser"] == Org.ADVISER.value and not values.get("adviser_id"):
-            raise RowError([("主讲人", pick("由村法律顾问组织的活动，主讲人应为顾问名单中的法律顾问",
-                                            "an event organised by a village adviser needs an adviser as speaker"))])
+            raise RowError([("主讲人", _("an event organised by a village adviser needs an adviser as speaker"))])
         return _in_write(self, outreach.SPECS, lambda: outreach.add_event(ctx.w, values))
 
     def export_rows(self, session, station_id, year):
@@ -932,7 +927,7 @@ def layout(kind: str) -> Layout:
     try:
         return LAYOUTS[kind]
     except KeyError:
-        raise ValidationError.single(pick("台账类型", "kind"), pick(
+        raise ValidationError.single(pgettext("station_app.ledger.layouts", "kind"), pick(
             f"“{kind}”不是台账类型（可选：{'、'.join(LAYOUTS)}）", f"'{kind}' is not a ledger kind: {', '.join(LAYOUTS)}")) from None
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 
 #: Larger files are refused: a village ledger of many years is a few MB; this keeps a stray file from eating memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -78,20 +78,17 @@ def read_ledger(path: str | Path, headers: Sequence[str], optional: Sequence[str
     ones (columns added in a later version: an older ledger without them still reads)."""
     p = Path(path)
     if not p.is_file():
-        raise LedgerFileError(pick(f"找不到文件：{p}", f"no such file: {p}"))
+        raise LedgerFileError(_("no such file: {p}", p=p))
     if p.stat().st_size > MAX_FILE_BYTES:
-        raise LedgerFileError(pick(f"文件过大（上限 {MAX_FILE_BYTES // 1048576} MB）：{p.name}",
-                                   f"the file is too large (limit {MAX_FILE_BYTES // 1048576} MB): {p.name}"))
+        raise LedgerFileError(_("the file is too large (limit {value} MB): {name}", value=MAX_FILE_BYTES // 1048576, name=p.name))
     ext = p.suffix.lower()
     if ext in (".xlsx", ".xlsm"):
         return read_xlsx(p, headers, optional)
     if ext in (".csv", ".txt"):
         return read_csv(p, headers, optional)
     if ext in (".xls", ".et", ".wps", ".ods"):
-        raise LedgerFileError(pick(
-            f"不支持 {ext} 格式：请在 Excel 或 WPS 中“另存为” .xlsx（Excel 工作簿）或 .csv 后再导入：{p.name}",
-            f"{ext} files are not supported: save the file as .xlsx or .csv in Excel or WPS first: {p.name}"))
-    raise LedgerFileError(pick(f"只能导入 .xlsx 或 .csv 文件：{p.name}", f"only .xlsx and .csv files can be imported: {p.name}"))
+        raise LedgerFileError(_("{ext} files are not supported: save the file as .xlsx or .csv in Excel or WPS first: {name}", ext=ext, name=p.name))
+    raise LedgerFileError(_("only .xlsx and .csv files can be imported: {name}", name=p.name))
 
 
 # -- header matching ----------------------------------------------------------------------------------------
@@ -165,8 +162,7 @@ def read_xlsx(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) 
         wb = CalamineWorkbook.from_path(str(path))
         sheets = [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in wb.sheet_names]
     except Exception as e:  # calamine raises its own error types (zip, xml, format) for a damaged file
-        raise LedgerFileError(pick(f"无法打开 Excel 文件 {path.name}：文件已损坏或不是 .xlsx 格式（{e}）",
-                                   f"cannot open the Excel file {path.name}: it is damaged or not .xlsx ({e})")) from None
+        raise LedgerFileError(_("cannot open the Excel file {name}: it is damaged or not .xlsx ({e})", name=path.name, e=e)) from None
     table = Table(path.name, list(headers), [])
     first_bad: tuple[str, _HeaderMatch] | None = None
     for title, rows in sheets:
@@ -188,8 +184,8 @@ def read_xlsx(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) 
     if not table.sheets:
         if first_bad is not None:
             sheet, m = first_bad
-            raise _header_error(path.name, m, headers, pick(f"（工作表“{sheet}”）", f" (sheet '{sheet}')"))
-        raise LedgerFileError(pick(f"{path.name} 是空的：没有表头和数据", f"{path.name} is empty: no header and no data"))
+            raise _header_error(path.name, m, headers, _(" (sheet '{sheet}')", sheet=sheet))
+        raise LedgerFileError(_("{name} is empty: no header and no data", name=path.name))
     if len(table.sheets) == 1:
         # One sheet: row numbers alone say where a problem is.
         for r in table.rows:
@@ -272,14 +268,10 @@ def _parse_csv(text: str) -> list[list[str]]:
 def read_csv(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) -> Table:
     data = path.read_bytes()
     if not data.strip():
-        raise LedgerFileError(pick(f"{path.name} 是空的：没有表头和数据", f"{path.name} is empty: no header and no data"))
+        raise LedgerFileError(_("{name} is empty: no header and no data", name=path.name))
     candidates = _decodings(data)
     if not candidates:
-        raise LedgerFileError(pick(
-            f"{path.name} 的文字编码无法识别（既不是 UTF-8 也不是 GB18030/GBK）。请在 Excel 或 WPS 中另存为"
-            f"“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。",
-            f"cannot tell the text encoding of {path.name} (neither UTF-8 nor GB18030/GBK). Save it again as "
-            f"\"CSV UTF-8\" or .xlsx in Excel or WPS, then import it."))
+        raise LedgerFileError(_("cannot tell the text encoding of {name} (neither UTF-8 nor GB18030/GBK). Save it again as \"CSV UTF-8\" or .xlsx in Excel or WPS, then import it.", name=path.name))
     first_failure: tuple[str, _HeaderMatch] | None = None
     for label, text in candidates:
         rows = _parse_csv(text)
@@ -311,12 +303,7 @@ def read_csv(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) -
 
 
 def _mojibake(file_name: str, encodings: str) -> LedgerFileError:
-    return LedgerFileError(pick(
-        f"{file_name} 的内容是乱码（按 {encodings} 读取后出现“锟斤拷”“鍙”一类字符），不能导入：文件可能曾被用错误的编码"
-        f"打开后又保存过。请找到原始文件，或在 Excel/WPS 中确认文字显示正常后另存为 .xlsx 再导入。",
-        f"{file_name} is garbled (read as {encodings} it shows mojibake such as 锟斤拷 or 鍙) and cannot be imported: it "
-        f"was probably opened with the wrong encoding and saved again. Use the original file, or check that the text "
-        f"looks right in Excel/WPS and save it as .xlsx."))
+    return LedgerFileError(_("{file_name} is garbled (read as {encodings} it shows mojibake such as 锟斤拷 or 鍙) and cannot be imported: it was probably opened with the wrong encoding and saved again. Use the original file, or check that the text looks right in Excel/WPS and save it as .xlsx.", file_name=file_name, encodings=encodings))
 
 
 _FORMULA_GUARD = re.compile(r"^'[=+\-@]")

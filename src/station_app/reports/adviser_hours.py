@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.reports.annual import station_names
 from station_app.reports.model import Report, ReportTable, Section
 from station_app.services.base import StationDB
@@ -42,29 +42,23 @@ def build_adviser_hours(db: StationDB, year: int, as_of: date | None = None) -> 
                  f"只有已结束的月份判断是否达标；合同期内无值班的月份记0；截止{as_of.isoformat()}",
                  f"hours on site per adviser, village and month (leaving minus arrival); standard {standard:g} h per "
                  f"village per month; only finished months are judged; contract months without shifts count 0")
-    hours = ReportTable("adviser_hours", pick("法律顾问服务时长（小时）", "Advisers' hours"),
-                        [pick("顾问", "Adviser"), pick("村", "Village"), *[str(m) for m in months],
-                         pick("合计", "Total"), pick("未达标月数", "Months below")], hours_rows, basis,
+    hours = ReportTable("adviser_hours", _("Advisers' hours"),
+                        [_("Adviser"), _("Village"), *[str(m) for m in months],
+                         _("Total"), _("Months below")], hours_rows, basis,
                         widths=[1.6, 1, *[0.85] * 12, 1.1, 1.1])
     below = [[r.adviser, r.station, names.get(r.station, ""), r.month, r.hours, r.standard,
-              pick("已确认", "yes") if r.confirmed else pick("未确认", "no")] for r in rows if r.below]
-    below_t = ReportTable("adviser_below_standard", pick("未达标准明细", "Months below the standard"),
-                          [pick("顾问", "Adviser"), pick("村", "Village"), pick("名称", "Name"), pick("月份", "Month"),
-                           pick("时长", "Hours"), pick("标准", "Standard"), pick("村确认", "Confirmed")], below, basis,
+              pgettext("station_app.reports.adviser_hours", "yes") if r.confirmed else pgettext("station_app.reports.adviser_hours", "no")] for r in rows if r.below]
+    below_t = ReportTable("adviser_below_standard", _("Months below the standard"),
+                          [_("Adviser"), _("Village"), _("Name"), _("Month"),
+                           _("Hours"), _("Standard"), _("Confirmed")], below, basis,
                           widths=[1.2, 0.8, 1.5, 1, 0.9, 0.9, 1])
-    confirm = ReportTable("adviser_confirmations", pick("村确认情况", "Village confirmations"),
-                          [pick("顾问", "Adviser"), pick("村", "Village"), pick("已确认月份", "Confirmed"),
-                           pick("已结束未确认月份", "Finished, not confirmed")], confirm_rows,
-                          pick("村对顾问当月工作日志的签字或盖章确认（截止日前）；确认后当月值班记录锁定",
-                               "the village's signed or stamped confirmation of the month's work log by the cut-off "
-                               "date; confirmed months are locked"), widths=[1, 1.4, 2.2, 2.2])
-    text = pick(f"{year}年共{len(hours_rows)}个“顾问×村”服务关系，每村每月标准{standard:g}小时，"
-                f"已结束月份中未达标准{len(below)}项；截止{as_of.isoformat()}。",
-                f"{len(hours_rows)} adviser-village pairs in {year}; standard {standard:g} h per village per month; "
-                f"{len(below)} finished months below it; as of {as_of.isoformat()}.")
-    return Report(pick(f"{year}年度村法律顾问服务时长统计表", f"Village legal advisers' hours {year}"), body, as_of,
-                  pick(f"{year}-01-01至{min(as_of, date(year, 12, 31)).isoformat()}",
-                       f"{year}-01-01 to {min(as_of, date(year, 12, 31)).isoformat()}"),
-                  [Section(pick("服务时长", "Hours"), paragraphs=[text], tables=[hours, below_t, confirm])],
+    confirm = ReportTable("adviser_confirmations", _("Village confirmations"),
+                          [_("Adviser"), _("Village"), pgettext("station_app.reports.adviser_hours", "Confirmed"),
+                           _("Finished, not confirmed")], confirm_rows,
+                          _("the village's signed or stamped confirmation of the month's work log by the cut-off date; confirmed months are locked"), widths=[1, 1.4, 2.2, 2.2])
+    text = _("{len} adviser-village pairs in {year}; standard {standard:g} h per village per month; {len2} finished months below it; as of {isoformat}.", year=year, len=len(hours_rows), standard=standard, len2=len(below), isoformat=as_of.isoformat())
+    return Report(_("Village legal advisers' hours {year}", year=year), body, as_of,
+                  _("{year}-01-01 to {isoformat}", year=year, isoformat=min(as_of, date(year, 12, 31)).isoformat()),
+                  [Section(pgettext("station_app.reports.adviser_hours", "Hours"), paragraphs=[text], tables=[hours, below_t, confirm])],
                   figures={"below_standard": st["duty"]["below_standard"], "hours_standard": standard,
                            "months": [r.as_dict() for r in rows]})

@@ -25,7 +25,7 @@ from station_app.core.codes import (
     ScreeningAction,
     StationKind,
 )
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.reports.model import Chart, Report, ReportTable, Section
 from station_app.services.base import StationDB
 from station_app.store.models import Station
@@ -67,11 +67,10 @@ def build_annual(db: StationDB, year: int, as_of: date | None = None) -> Report:
         statuses = posting_statuses(s, year, as_of, read_setting(s, "posting_grace_days"))
     body, names = station_names(db)
     upto = cut_off(year, as_of)
-    report = Report(title=pick(f"{year}年度公共法律服务统计表", f"Public legal service statistics {year}"),
-                    body=body, as_of=as_of, period=pick(f"{year}-01-01至{upto.isoformat()}",
-                                                        f"{year}-01-01 to {upto.isoformat()}"),
+    report = Report(title=_("Public legal service statistics {year}", year=year),
+                    body=body, as_of=as_of, period=_("{year}-01-01 to {isoformat}", year=year, isoformat=upto.isoformat()),
                     sections=[], figures=st)
-    report.sections.append(Section(pick("综述（可直接粘贴入年度报告）", "Summary (to paste into the annual report)"),
+    report.sections.append(Section(_("Summary (to paste into the annual report)"),
                                    paragraphs=paragraph(st, body)))
     report.sections += [_duty(st, names), _consultations(st), _outreach(st), _mediations(st), _screening(st),
                         _postings(st, statuses, names)]
@@ -85,7 +84,7 @@ def paragraph(st: dict[str, Any], body: str) -> list[str]:
     sc = st.get("screening") or {}
     p = st["postings"]
     overdue, late = len(p["overdue"]), len(p.get("late", []))
-    if pick("zh", "en") == "en":
+    if _("en") == "en":
         return [
             f"This year the legal advisers of {body} held {d['shifts']['centre']} on-site duty shifts and the village "
             f"legal advisers {d['shifts']['village']}, {d['hours']:g} hours in all, serving {d['people_served']} people; "
@@ -117,136 +116,123 @@ def _counts_table(key: str, title: str, first: str, counts: dict[str, int], tabl
                   definition: str, unit: str) -> ReportTable:
     rows = [[label(table, k) if table else k, n] for k, n in counts.items()]
     return ReportTable(key, title, [first, unit], rows, definition, widths=[3, 1],
-                       total=[pick("合计", "Total"), sum(counts.values())])
+                       total=[_("Total"), sum(counts.values())])
 
 
 def _duty(st: dict[str, Any], names: dict[str, str]) -> Section:
     d = st["duty"]
-    summary = ReportTable("duty", pick("法律顾问值班", "Advisers' duty"), [pick("项目", "Item"), pick("数值", "Value")], [
-        [pick("各村法律顾问现场值班（次）", "Village advisers' on-site shifts"), d["shifts"]["village"]],
-        [pick("镇公共法律服务中心现场值班（次）", "Township centre's on-site shifts"), d["shifts"]["centre"]],
-        [pick("累计值班时长（小时）", "Hours on duty"), d["hours"]],
-        [pick("值班服务群众（人次）", "People served on duty"), d["people_served"]],
-        [pick(f"未达每村每月{d.get('hours_standard', 4):g}小时标准（顾问×村×月）",
-              f"Adviser-village-months below {d.get('hours_standard', 4):g} h"), len(d.get("below_standard", []))],
-    ], pick("值班按开始时间计入年度，时长为各次离开时间减到达时间之和（四舍五入到0.1小时）；服务群众为值班记录所填人次；"
-            "村/镇中心按值班地点区分；未达标准只计已结束的月份",
-            "shifts count in the year they start; hours are leaving minus arrival time, summed (rounded half up to "
-            "0.1 h); people served as entered on each shift; village or centre by where the shift took place; "
-            "only finished months are checked against the standard"), widths=[3, 1])
+    summary = ReportTable("duty", _("Advisers' duty"), [_("Item"), _("Value")], [
+        [_("Village advisers' on-site shifts"), d["shifts"]["village"]],
+        [_("Township centre's on-site shifts"), d["shifts"]["centre"]],
+        [_("Hours on duty"), d["hours"]],
+        [_("People served on duty"), d["people_served"]],
+        [_("Adviser-village-months below {get:g} h", get=d.get('hours_standard', 4)), len(d.get("below_standard", []))],
+    ], _("shifts count in the year they start; hours are leaving minus arrival time, summed (rounded half up to 0.1 h); people served as entered on each shift; village or centre by where the shift took place; only finished months are checked against the standard"), widths=[3, 1])
     by_station = ReportTable(
-        "duty_by_station", pick("各站点值班", "Duty by station"),
-        [pick("站点", "Station"), pick("名称", "Name"), pick("值班（次）", "Shifts"), pick("时长（小时）", "Hours"),
-         pick("服务群众（人次）", "People served")],
+        "duty_by_station", _("Duty by station"),
+        [_("Station"), _("Name"), _("Shifts"), pgettext("station_app.reports.annual", "Hours"),
+         _("People served")],
         [[code, names.get(code, ""), v["shifts"], v["hours"], v["people_served"]] for code, v in d["by_station"].items()],
-        pick("同上；按值班地点", "as above, by where the shift took place"), widths=[1, 2.2, 1, 1, 1.3],
-        total=[pick("合计", "Total"), "", sum(d["shifts"].values()), d["hours"], d["people_served"]])
-    chart = Chart("bar", pick("各站点值班次数", "Duty shifts by station"), list(d["by_station"]),
+        _("as above, by where the shift took place"), widths=[1, 2.2, 1, 1, 1.3],
+        total=[_("Total"), "", sum(d["shifts"].values()), d["hours"], d["people_served"]])
+    chart = Chart("bar", _("Duty shifts by station"), list(d["by_station"]),
                   [v["shifts"] for v in d["by_station"].values()])
-    return Section(pick("一、法律服务值班", "1. Duty shifts"), tables=[summary, by_station], charts=[chart])
+    return Section(_("1. Duty shifts"), tables=[summary, by_station], charts=[chart])
 
 
 def _consultations(st: dict[str, Any]) -> Section:
     c = st["consultations"]
-    basis = pick("咨询按发生时间计入年度；“人次”为各条咨询登记所填人数之和，“条”为登记条数",
-                 "consultations count in the year they happened; persons is the sum of the people on each record, "
-                 "records the number of records")
-    summary = ReportTable("consultations", pick("法律咨询", "Consultations"), [pick("项目", "Item"), pick("数值", "Value")], [
-        [pick("解答法律咨询（人次）", "People answered"), c.get("persons", c["total"])],
-        [pick("咨询登记（条）", "Records"), c["total"]],
-        [pick("约期答复未办结（条）", "Follow-up answers still owed"), c.get("pending_answers", 0)],
+    basis = _("consultations count in the year they happened; persons is the sum of the people on each record, records the number of records")
+    summary = ReportTable("consultations", _("Consultations"), [_("Item"), _("Value")], [
+        [_("People answered"), c.get("persons", c["total"])],
+        [pgettext("station_app.reports.annual", "Records"), c["total"]],
+        [_("Follow-up answers still owed"), c.get("pending_answers", 0)],
     ], basis, widths=[3, 1])
-    channel = _counts_table("consultations_by_channel", pick("咨询方式", "By channel"), pick("方式", "Channel"),
-                            c["by_channel"], Channel, basis, pick("条", "Records"))
-    category = _counts_table("consultations_by_category", pick("咨询类别", "By category"), pick("类别", "Category"),
-                             c["by_category"], ConsultationCategory, basis, pick("条", "Records"))
-    referral = _counts_table("consultations_by_referral", pick("转介引导", "Referrals"), pick("转介去向", "Referred to"),
+    channel = _counts_table("consultations_by_channel", _("By channel"), _("Channel"),
+                            c["by_channel"], Channel, basis, _("Records"))
+    category = _counts_table("consultations_by_category", _("By category"), _("Category"),
+                             c["by_category"], ConsultationCategory, basis, _("Records"))
+    referral = _counts_table("consultations_by_referral", _("Referrals"), _("Referred to"),
                              c.get("by_referral", {}), Referral,
-                             pick("每条咨询登记的转介去向；“无”为当场解答", "each record's referral; 'none' = answered there"),
-                             pick("条", "Records"))
-    chart = Chart("hbar", pick("咨询类别（条）", "Consultations by category"),
+                             _("each record's referral; 'none' = answered there"),
+                             _("Records"))
+    chart = Chart("hbar", _("Consultations by category"),
                   [label(ConsultationCategory, k) for k in c["by_category"]], list(c["by_category"].values()))
-    return Section(pick("二、法律咨询", "2. Legal consultations"), tables=[summary, channel, category, referral],
+    return Section(_("2. Legal consultations"), tables=[summary, channel, category, referral],
                    charts=[chart])
 
 
 def _outreach(st: dict[str, Any]) -> Section:
     o = st["outreach"]
-    basis = pick("活动按举办日期计入年度；参加人数、资料份数为活动记录所填之和",
-                 "events count in the year they were held; attendees and materials summed as entered")
-    summary = ReportTable("outreach", pick("普法宣传", "Outreach"), [pick("项目", "Item"), pick("数值", "Value")], [
-        [pick("法治讲座（场次）", "Law lectures"), o["lectures"]],
-        [pick("其中村法律顾问开展（场次）", "of which by village legal advisers"), o.get("adviser_lectures", 0)],
-        [pick("普法宣传活动（次）", "Awareness campaigns"), o["campaigns"]],
-        [pick("现场咨询日（次）", "Consultation days"), o["consultation_days"]],
-        [pick("参加群众（人次）", "Attendees"), o["attendees"]],
-        [pick("发放宣传资料（份）", "Materials handed out"), o["materials"]],
-        [pick("活动覆盖行政村（个）", "Villages covered"), o.get("villages_covered", 0)],
+    basis = _("events count in the year they were held; attendees and materials summed as entered")
+    summary = ReportTable("outreach", _("Outreach"), [_("Item"), _("Value")], [
+        [_("Law lectures"), o["lectures"]],
+        [_("of which by village legal advisers"), o.get("adviser_lectures", 0)],
+        [_("Awareness campaigns"), o["campaigns"]],
+        [_("Consultation days"), o["consultation_days"]],
+        [_("Attendees"), o["attendees"]],
+        [_("Materials handed out"), o["materials"]],
+        [_("Villages covered"), o.get("villages_covered", 0)],
     ], basis, widths=[3, 1])
     tables = [summary]
     if o.get("by_organiser"):
-        tables.append(_counts_table("outreach_by_organiser", pick("组织者", "By organiser"), pick("组织者", "Organiser"),
-                                    o["by_organiser"], Organiser, basis, pick("次", "Events")))
+        tables.append(_counts_table("outreach_by_organiser", _("By organiser"), _("Organiser"),
+                                    o["by_organiser"], Organiser, basis, _("Events")))
     if o.get("by_theme"):
-        tables.append(_counts_table("outreach_by_theme", pick("宣讲主题", "By theme"), pick("主题", "Theme"),
-                                    o["by_theme"], None, basis, pick("次", "Events")))
-    return Section(pick("三、普法宣传", "3. Outreach"), tables=tables)
+        tables.append(_counts_table("outreach_by_theme", _("By theme"), _("Theme"),
+                                    o["by_theme"], None, basis, _("Events")))
+    return Section(_("3. Outreach"), tables=tables)
 
 
 def _mediations(st: dict[str, Any]) -> Section:
     m = st["mediations"]
-    basis = pick("按受理日期计入年度；不予受理不计入受理件数", "cases count in the year they were accepted; 不予受理 not counted")
+    basis = _("cases count in the year they were accepted; 不予受理 not counted")
     co = m.get("carried_over", {})
-    summary = ReportTable("mediations", pick("人民调解", "People's mediation"), [pick("项目", "Item"), pick("数值", "Value")], [
-        [pick("受理（件）", "Accepted"), m["accepted"]],
-        [pick("调解成功（件）", "Settled"), m["by_outcome"]["调解成功"]],
-        [pick("调解不成（件）", "Not settled"), m["by_outcome"]["调解不成"]],
-        [pick("正在调解（件）", "In progress"), m["by_outcome"]["调解中"]],
-        [pick("调解成功率", "Success rate"), pct(m["success_rate"])],
-        [pick("上年结转（件）", "Carried over"), co.get("cases", 0)],
-        [pick("其中本年调解成功（件）", "of which settled this year"), co.get("settled", 0)],
-        [pick("含结转合计（件）", "Cases incl. carried over"), m.get("cases_incl_carried_over", m["accepted"])],
-        [pick("超过30天仍在调解（件）", "Open more than 30 days"), m["overdue_open"]],
-        [pick("不予受理（件）", "Not accepted"), m.get("refused", {}).get("cases", 0)],
-        [pick("涉及金额（元）", "Amount (CNY)"), f"{m['amount_fen'] / 100:.2f}"],
+    summary = ReportTable("mediations", _("People's mediation"), [_("Item"), _("Value")], [
+        [_("Accepted"), m["accepted"]],
+        [pgettext("station_app.reports.annual", "Settled"), m["by_outcome"]["调解成功"]],
+        [pgettext("station_app.reports.annual", "Not settled"), m["by_outcome"]["调解不成"]],
+        [pgettext("station_app.reports.annual", "In progress"), m["by_outcome"]["调解中"]],
+        [_("Success rate"), pct(m["success_rate"])],
+        [_("Carried over"), co.get("cases", 0)],
+        [_("of which settled this year"), co.get("settled", 0)],
+        [_("Cases incl. carried over"), m.get("cases_incl_carried_over", m["accepted"])],
+        [_("Open more than 30 days"), m["overdue_open"]],
+        [_("Not accepted"), m.get("refused", {}).get("cases", 0)],
+        [_("Amount (CNY)"), f"{m['amount_fen'] / 100:.2f}"],
     ], m.get("success_rate_definition") or basis, widths=[3, 1])
-    by_type = _counts_table("mediations_by_type", pick("纠纷类型", "By dispute type"), pick("类型", "Type"),
-                            m["by_type"], DisputeType, basis, pick("件", "Cases"))
-    by_source = _counts_table("mediations_by_source", pick("案件来源", "By source"), pick("来源", "Source"),
-                              m.get("by_source", {}), CaseSource, basis, pick("件", "Cases"))
-    outcome_rows = [[pick("调解成功", "Settled"), m["by_outcome"]["调解成功"]],
-                    [pick("调解不成", "Not settled"), m["by_outcome"]["调解不成"]],
-                    [pick("调解中", "In progress"), m["by_outcome"]["调解中"]]]
-    by_outcome = ReportTable("mediations_by_outcome", pick("调解结果", "By outcome"),
-                             [pick("结果", "Outcome"), pick("件", "Cases")], outcome_rows, basis, widths=[3, 1],
-                             total=[pick("合计", "Total"), m["accepted"]])
-    chart = Chart("hbar", pick("纠纷类型（件）", "Cases by dispute type"),
+    by_type = _counts_table("mediations_by_type", _("By dispute type"), _("Type"),
+                            m["by_type"], DisputeType, basis, _("Cases"))
+    by_source = _counts_table("mediations_by_source", _("By source"), _("Source"),
+                              m.get("by_source", {}), CaseSource, basis, _("Cases"))
+    outcome_rows = [[_("Settled"), m["by_outcome"]["调解成功"]],
+                    [_("Not settled"), m["by_outcome"]["调解不成"]],
+                    [_("In progress"), m["by_outcome"]["调解中"]]]
+    by_outcome = ReportTable("mediations_by_outcome", _("By outcome"),
+                             [_("Outcome"), _("Cases")], outcome_rows, basis, widths=[3, 1],
+                             total=[_("Total"), m["accepted"]])
+    chart = Chart("hbar", _("Cases by dispute type"),
                   [label(DisputeType, k) for k, v in m["by_type"].items() if v],
                   [v for v in m["by_type"].values() if v])
-    return Section(pick("四、人民调解", "4. People's mediation"), tables=[summary, by_outcome, by_type, by_source],
+    return Section(_("4. People's mediation"), tables=[summary, by_outcome, by_type, by_source],
                    charts=[chart])
 
 
 def _screening(st: dict[str, Any]) -> Section:
     sc = st.get("screening") or {"found": 0, "resolved": 0, "resolution_rate": None, "by_action": {}}
-    summary = ReportTable("screening", pick("矛盾纠纷排查", "Dispute screening"), [pick("项目", "Item"), pick("数值", "Value")], [
-        [pick("排查矛盾纠纷（起）", "Disputes found"), sc["found"]],
-        [pick("化解（起）", "Resolved"), sc["resolved"]],
-        [pick("化解率", "Resolution rate"), pct(sc["resolution_rate"])],
+    summary = ReportTable("screening", _("Dispute screening"), [_("Item"), _("Value")], [
+        [_("Disputes found"), sc["found"]],
+        [_("Resolved"), sc["resolved"]],
+        [_("Resolution rate"), pct(sc["resolution_rate"])],
         *[[label(ScreeningAction, k), n] for k, n in sc["by_action"].items()],
-    ], pick("按发现日期计入年度；化解＝截止日前当场化解或移交后注明化解日期，或转入调解的案件已调解成功；化解率＝化解÷排查",
-            "items count in the year found; resolved = resolved on the spot or after hand-over by the cut-off date, "
-            "or the mediation case it became was settled; rate = resolved ÷ found"), widths=[3, 1])
-    return Section(pick("五、矛盾纠纷排查", "5. Dispute screening"), tables=[summary])
+    ], _("items count in the year found; resolved = resolved on the spot or after hand-over by the cut-off date, or the mediation case it became was settled; rate = resolved ÷ found"), widths=[3, 1])
+    return Section(_("5. Dispute screening"), tables=[summary])
 
 
 def _postings(st: dict[str, Any], statuses, names: dict[str, str]) -> Section:
     p = st["postings"]
     grace = p.get("grace_days", 10)
-    basis = pick(f"各村按公开周期应公开的期数（截止日前已开始的期）；按时＝期末后{grace}天内公开；逾期公开＝超过宽限期后公开；"
-                 f"逾期未公开＝宽限期已过仍未公开；“期”按期间计，一期分次公开计一期",
-                 f"required periods per village that began by the cut-off date; on time = posted within {grace} days "
-                 f"after the period ends; late = posted after that; overdue = not posted and the grace period is over")
+    basis = _("required periods per village that began by the cut-off date; on time = posted within {grace} days after the period ends; late = posted after that; overdue = not posted and the grace period is over", grace=grace)
     per: dict[str, dict[str, int]] = {}
     for x in statuses:
         row = per.setdefault(x.station, {k: 0 for k in PostingStatus.values()})
@@ -254,26 +240,25 @@ def _postings(st: dict[str, Any], statuses, names: dict[str, str]) -> Section:
     keys = PostingStatus.values()
     rows = [[code, names.get(code, ""), *[v[k] for k in keys]] for code, v in sorted(per.items())]
     by_village = ReportTable(
-        "postings_by_village", pick("三务公开（按村）", "Public postings by village"),
-        [pick("村", "Village"), pick("名称", "Name"), *[label(PostingStatus, k) for k in keys]], rows, basis,
-        widths=[1, 2, 1, 1, 1, 1], total=[pick("合计", "Total"), "", *[p.get("by_status", {}).get(k, 0) for k in keys]])
+        "postings_by_village", _("Public postings by village"),
+        [_("Village"), _("Name"), *[label(PostingStatus, k) for k in keys]], rows, basis,
+        widths=[1, 2, 1, 1, 1, 1], total=[_("Total"), "", *[p.get("by_status", {}).get(k, 0) for k in keys]])
     cat_rows = [[label(PostingCategory, k), p.get("periods", {}).get(k, 0), p["by_category"].get(k, 0)]
                 for k in PostingCategory.values()]
-    by_cat = ReportTable("postings_by_category", pick("三务公开（按类别）", "Postings by category"),
-                         [pick("类别", "Category"), pick("期数", "Periods"), pick("公开次数", "Postings")], cat_rows,
-                         pick("截止日前公开的本年度各期；期数不含随时公开", "postings of the year's periods made by the cut-off "
-                              "date; periods leave out immediate items"), widths=[2, 1, 1],
-                         total=[pick("合计", "Total"), sum(p.get("periods", {}).values()), p["total"]])
+    by_cat = ReportTable("postings_by_category", _("Postings by category"),
+                         [_("Category"), _("Periods"), _("Postings")], cat_rows,
+                         _("postings of the year's periods made by the cut-off date; periods leave out immediate items"), widths=[2, 1, 1],
+                         total=[_("Total"), sum(p.get("periods", {}).values()), p["total"]])
     behind = [[x["station"], names.get(x["station"], ""), label(PostingCategory, x["category"]), x["period"],
-               pick("逾期公开", "late"), x.get("posted_on", "")] for x in p.get("late", [])]
+               _("late"), x.get("posted_on", "")] for x in p.get("late", [])]
     behind += [[x["station"], names.get(x["station"], ""), label(PostingCategory, x["category"]), x["period"],
-                pick("逾期未公开", "overdue"), ""] for x in p["overdue"]]
+                pgettext("station_app.reports.annual", "overdue"), ""] for x in p["overdue"]]
     behind.sort(key=lambda r: (r[0], r[2], r[3]))
-    late_list = ReportTable("postings_behind", pick("逾期公开与逾期未公开明细", "Late and overdue periods"),
-                            [pick("村", "Village"), pick("名称", "Name"), pick("类别", "Category"), pick("期间", "Period"),
-                             pick("状态", "Status"), pick("公开日期", "Posted on")], behind, basis,
+    late_list = ReportTable("postings_behind", _("Late and overdue periods"),
+                            [_("Village"), _("Name"), _("Category"), _("Period"),
+                             _("Status"), _("Posted on")], behind, basis,
                             widths=[0.8, 1.6, 1, 1, 1.2, 1.2])
-    return Section(pick("六、三务公开", "6. Public postings (三务公开)"), tables=[by_cat, by_village, late_list],
+    return Section(_("6. Public postings (三务公开)"), tables=[by_cat, by_village, late_list],
                    page_break_before=True)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from station_app.core.codes import AgreementForm, CaseSource, MediationOutcome, PartyKind, TerminationReason
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.models import (
     MediationCase,
     MediationFollowUp,
@@ -30,11 +30,7 @@ SUCCESS, FAILURE, OPEN, REFUSED = (MediationOutcome.SUCCESS.value, MediationOutc
 
 
 def success_rate_definition() -> str:
-    return pick("调解成功率＝调解成功件数÷（调解成功件数＋调解不成件数），按受理日期计入年度；"
-                "不予受理不计入受理件数，正在调解的案件不计入分母，上年结转案件单独统计",
-                "success rate = settled ÷ (settled + not settled), cases counted in the year they were accepted; "
-                "cases not accepted (不予受理) are not counted, open cases are left out of the denominator, cases "
-                "carried over from earlier years are counted apart")
+    return _("success rate = settled ÷ (settled + not settled), cases counted in the year they were accepted; cases not accepted (不予受理) are not counted, open cases are left out of the denominator, cases carried over from earlier years are counted apart")
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -98,7 +94,7 @@ def mediation_figures(s, year: int, today: date) -> dict[str, Any]:
             # Migration 0008's rule for records made before reasons were coded.
             key = c.termination_reason or TerminationReason.NO_AGREEMENT.value
             reasons[key] = reasons.get(key, 0) + 1
-    refusal_reasons = Counter((c.failure_reason or "").strip() or pick("未注明", "not given") for c in refused)
+    refusal_reasons = Counter((c.failure_reason or "").strip() or _("not given") for c in refused)
 
     persons = organisations = 0
     ids = [c.id for c in accepted]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.reports.model import Report
 from station_app.services.base import StationDB
 
@@ -28,15 +28,15 @@ def build(db: StationDB, kind: str, **params: Any) -> Report:
         from station_app.reports.postings_report import build_postings
 
         return build_postings(db, params["as_of"], params.get("year"))
-    raise ValidationError.single(pick("报表", "report"), pick(f"没有这种报表：{kind}", f"no such report: {kind}"))
+    raise ValidationError.single(_("report"), _("no such report: {kind}", kind=kind))
 
 
 def _checked_out(path: str | Path, suffix: str, option: str) -> Path:
     p = Path(path)
     if p.suffix.lower() != suffix:
-        raise ValidationError.single(option, pick(f"文件名应以 {suffix} 结尾：{p}", f"the file name must end in {suffix}: {p}"))
+        raise ValidationError.single(option, _("the file name must end in {suffix}: {p}", suffix=suffix, p=p))
     if p.exists() and not p.is_file():
-        raise ValidationError.single(option, pick(f"不是普通文件：{p}", f"not a regular file: {p}"))
+        raise ValidationError.single(option, _("not a regular file: {p}", p=p))
     return p
 
 

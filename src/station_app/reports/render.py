@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.documents import pdf
 from station_app.reports.model import Chart, Report, ReportTable, Section
 
@@ -60,7 +60,7 @@ def table_flowable(t: ReportTable, as_of: date | None = None) -> list:
     for row in t.rows:
         data.append([_cell(v, numeric[i] or _numeric(v), compact) for i, v in enumerate(row)])
     if not t.rows:
-        data.append([Paragraph(pick("（无）", "(none)"), CELL)] + [""] * (len(t.header) - 1))
+        data.append([Paragraph(_("(none)"), CELL)] + [""] * (len(t.header) - 1))
     if t.total is not None:
         data.append([_cell(v, isinstance(v, (int, float)), compact) for v in t.total])
     style = [("FONTNAME", (0, 0), (-1, -1), pdf.FONT), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -75,8 +75,8 @@ def table_flowable(t: ReportTable, as_of: date | None = None) -> list:
     grid = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
     grid.setStyle(TableStyle(style))
     title = Paragraph(pdf.mixed(t.title), pdf.HEADING)
-    cut = pick(f"；截止日期：{as_of.isoformat()}", f"; cut-off date: {as_of.isoformat()}") if as_of else ""
-    note = Paragraph(pdf.mixed(pick("口径：", "Definition: ") + t.definition + cut), NOTE)
+    cut = _("; cut-off date: {isoformat}", isoformat=as_of.isoformat()) if as_of else ""
+    note = Paragraph(pdf.mixed(_("Definition: ") + t.definition + cut), NOTE)
     if len(t.rows) <= 25:
         return [KeepTogether([title, grid, note]), pdf.Spacer(1, 2 * pdf.mm)]
     return [title, grid, note, pdf.Spacer(1, 2 * pdf.mm)]
@@ -159,10 +159,7 @@ def render_report(report: Report, printed_on: date | None = None) -> bytes:
     frame = pdf.Frame(body=report.body, printed_on=printed_on or date.today(), title=report.title,
                       number=report.number)
     story = pdf.doc_head(report.body, report.title, None)
-    story.append(Paragraph(pdf.mixed(pick(f"统计期间：{report.period}　截止日期：{report.as_of.isoformat()}"
-                                          f"（计入截止日前已有的记录，逾期按截止日判断）",
-                                          f"Period: {report.period}. Cut-off date: {report.as_of.isoformat()} "
-                                          f"(records that existed on that day; overdue judged on it)")), pdf.SMALL))
+    story.append(Paragraph(pdf.mixed(_("Period: {period}. Cut-off date: {isoformat} (records that existed on that day; overdue judged on it)", period=report.period, isoformat=report.as_of.isoformat())), pdf.SMALL))
     story.append(pdf.Spacer(1, 3 * pdf.mm))
     for sec in report.sections:
         story += section_flowables(sec, report.as_of)

@@ -34,7 +34,7 @@ from station_app.core.codes import (
     StationKind,
 )
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.reports.mediation_stats import lines_en, lines_zh, mediation_figures
 from station_app.services.base import StationDB
 from station_app.store.models import (
@@ -51,7 +51,7 @@ OUTCOME_KEYS = (MediationOutcome.SUCCESS.value, MediationOutcome.FAILURE.value, 
 
 def _check_year(year: int) -> int:
     if not isinstance(year, int) or not 1949 <= year <= 2200:
-        raise ValidationError.single(pick("年度", "year"), pick(f"年度应为四位数字：{year}", f"not a year: {year}"))
+        raise ValidationError.single(_("year"), _("not a year: {year}", year=year))
     return year
 
 
@@ -240,7 +240,7 @@ def _top(counts: dict[str, int], n: int, label=lambda k: k) -> list[tuple[str, i
 
 def format_stats(stats: dict[str, Any]) -> str:
     """A readable summary in the township report's style (English when the language is English)."""
-    return _format_en(stats) if pick("zh", "en") == "en" else _format_zh(stats)
+    return _format_en(stats) if _("en") == "en" else _format_zh(stats)
 
 
 def _format_zh(st: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.reports.model import Report
 
 _BAD = re.compile(r"[\[\]:*?/\\]")
@@ -31,12 +31,12 @@ def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
     ws = wb.active
     used: set[str] = set()
-    ws.title = sheet_name(pick("说明", "About"), used)
+    ws.title = sheet_name(_("About"), used)
     ws.append([report.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([report.body])
-    ws.append([pick("统计期间", "Period"), report.period])
-    ws.append([pick("截止日期", "Cut-off date"), report.as_of.isoformat()])
+    ws.append([pgettext("station_app.reports.xlsx", "Period"), report.period])
+    ws.append([_("Cut-off date"), report.as_of.isoformat()])
     for sec in report.sections:
         for text in sec.paragraphs:
             ws.append([text])
@@ -58,8 +58,8 @@ def render_xlsx(report: Report) -> bytes:
             for cell in sh[sh.max_row]:
                 cell.font = Font(bold=True)
         sh.append([])
-        sh.append([pick("口径", "Definition"), t.definition])
-        sh.append([pick("截止日期", "Cut-off date"), report.as_of.isoformat()])
+        sh.append([_("Definition"), t.definition])
+        sh.append([_("Cut-off date"), report.as_of.isoformat()])
         for i, _h in enumerate(t.header):
             sh.column_dimensions[get_column_letter(i + 1)].width = 28 if i == 0 else 14
     buf = io.BytesIO()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station_app.core import validators as v
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.masking import mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.core.codes import AdviserKind
@@ -142,8 +142,8 @@ def _by_name(session: Session, name: str, *, active_only: bool) -> list[Adviser]
 
 def _ambiguous(name: str, n: int) -> ValidationError:
     return ValidationError.single(
-        pick("法律顾问", "adviser"),
-        pick(f"有{n}位名为“{name.strip()}”的法律顾问，请改用编号", f"{n} advisers are called '{name.strip()}'; give the id"))
+        _("adviser"),
+        _("{n} advisers are called '{strip}'; give the id", n=n, strip=name.strip()))
 
 
 def resolve_adviser(session: Session, ref: str, *, field: str | None = None) -> Adviser:
@@ -152,12 +152,12 @@ def resolve_adviser(session: Session, ref: str, *, field: str | None = None) -> 
     Names match active advisers first; an inactive one (contract ended) is still found by name so older
     ledgers import.
     """
-    label = field or pick("法律顾问", "adviser")
+    label = field or _("adviser")
     ref = (ref or "").strip()
     obj = session.get(Adviser, ref) if ref else None
     if obj is not None:
         if obj.deleted:
-            raise ValidationError.single(label, pick(f"该法律顾问已删除：{ref}", f"that adviser was deleted: {ref}"))
+            raise ValidationError.single(label, _("that adviser was deleted: {ref}", ref=ref))
         return obj
     if len(ref) >= 4 and re.fullmatch(r"[0-9a-f-]+", ref):
         matches = list(session.execute(select(Adviser).where(Adviser.id.like(ref + "%"), Adviser.deleted.is_(False))
@@ -172,7 +172,7 @@ def resolve_adviser(session: Session, ref: str, *, field: str | None = None) -> 
                 raise ValidationError.single(label, e.problems[0].message)
             if found:
                 return found[0]
-    raise ValidationError.single(label, pick(f"找不到该法律顾问：{ref}", f"no such adviser: {ref}"))
+    raise ValidationError.single(label, _("no such adviser: {ref}", ref=ref))
 
 
 @dataclass(frozen=True)

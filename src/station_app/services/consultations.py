@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from station_app.core import validators as v
 from station_app.core.codes import AgeBand, Channel, ConsultationCategory, Gender, Referral, SpecialGroup
 from station_app.core.errors import Problems, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
@@ -69,21 +69,18 @@ def _finish(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
     if values.get("anonymous"):
         for key in _IDENTITY:
             if values.get(key):
-                problems.add(SPECS[key].label, pick("咨询人不愿透露身份（匿名）时不记录姓名、电话和住址",
-                                                    "an anonymous consultant's record keeps no name, phone or address"))
+                problems.add(SPECS[key].label, _("an anonymous consultant's record keeps no name, phone or address"))
         values["consultant_name"] = None
     elif not values.get("consultant_name") and not paper:
-        problems.add(SPECS["consultant_name"].label, pick("请填写咨询人姓名；咨询人不愿透露身份时请注明匿名",
-                                                          "give the consultant's name, or mark the record anonymous"))
+        problems.add(SPECS["consultant_name"].label, _("give the consultant's name, or mark the record anonymous"))
     if values.get("referral_to") and values.get("referral", Referral.NONE.value) == Referral.NONE.value:
-        problems.add(SPECS["referral_to"].label, pick("没有转介时不填接收单位", "there is no referral to receive it"))
+        problems.add(SPECS["referral_to"].label, _("there is no referral to receive it"))
     if values.get("answered_on"):
         if not values.get("follow_up_on"):
-            problems.add(SPECS["answered_on"].label, pick("只有约期答复的咨询才有答复日期",
-                                                          "only a deferred answer (约期答复) has an answered date"))
+            problems.add(SPECS["answered_on"].label, _("only a deferred answer (约期答复) has an answered date"))
         occurred = values.get("occurred_at")
         if occurred is not None and values["answered_on"] < occurred.date():
-            problems.add(SPECS["answered_on"].label, pick("早于咨询日期", "is before the consultation"))
+            problems.add(SPECS["answered_on"].label, _("is before the consultation"))
     problems.raise_if_any()
     return values
 
@@ -156,7 +153,7 @@ class ConsultationRow:
 
 
 def _row(c: Consultation) -> ConsultationRow:
-    consultant = pick("匿名", "anonymous") if c.anonymous else mask_name(c.consultant_name)
+    consultant = _("anonymous") if c.anonymous else mask_name(c.consultant_name)
     return ConsultationRow(c.id, c.occurred_at, c.channel, consultant, mask_phone(c.phone), c.category,
                            c.summary if len(c.summary) <= 60 else c.summary[:59] + "…", c.referral)
 
@@ -228,7 +225,7 @@ def answer_deferred(db: StationDB, actor: str, record_id: str, on: Any, answer: 
     with db.write(actor) as w:
         obj = db.get(w.session, Consultation, record_id)
         if obj.answered_on is not None:
-            raise StateError(pick(f"该咨询已于{obj.answered_on}答复", f"this consultation was answered on {obj.answered_on}"))
+            raise StateError(_("this consultation was answered on {answered_on}", answered_on=obj.answered_on))
         _finish({k: getattr(obj, k) for k in SPECS} | values)
         w.update(obj, **values)
     return w.result

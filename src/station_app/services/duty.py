@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from station_app.core import validators as v
 from station_app.core.errors import FieldProblem, Problems, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.masking import mask_name
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB, Writer
@@ -77,19 +77,14 @@ def check_plausible(raw: Mapping[str, Any], values: Mapping[str, Any], *, today:
     for key in ("start_at", "end_at"):
         text = raw.get(key)
         if isinstance(text, str) and len(text.strip().replace("T", " ").split()) == 1:
-            problems.add(SPECS[key].label, pick(f"请写上时刻，例：{text.strip()} 09:00（只写日期会当成零点）",
-                                                f"give the time of day too, e.g. {text.strip()} 09:00 (a date alone "
-                                                f"would mean midnight)"))
+            problems.add(SPECS[key].label, _("give the time of day too, e.g. {strip} 09:00 (a date alone would mean midnight)", strip=text.strip()))
     start, end = values.get("start_at"), values.get("end_at")
     if isinstance(start, datetime) and isinstance(end, datetime) and end > start:
         hours = (end - start).total_seconds() / 3600
         if hours > MAX_SHIFT_HOURS:
-            problems.add(SPECS["end_at"].label, pick(
-                f"一次值班{hours:g}小时，超过{MAX_SHIFT_HOURS}小时：请检查开始和结束时间",
-                f"a {hours:g}-hour shift is longer than {MAX_SHIFT_HOURS} hours: check the start and end"))
+            problems.add(SPECS["end_at"].label, _("a {hours:g}-hour shift is longer than {max_shift_hours} hours: check the start and end", hours=hours, max_shift_hours=MAX_SHIFT_HOURS))
     if isinstance(start, datetime) and not (now.year - 10 <= start.year and start <= now.replace(year=now.year + 1)):
-        problems.add(SPECS["start_at"].label, pick(f"年份 {start.year} 不对吧？（今年是 {now.year} 年）",
-                                                   f"is the year {start.year} right? (this is {now.year})"))
+        problems.add(SPECS["start_at"].label, _("is the year {year} right? (this is {year2})", year=start.year, year2=now.year))
     problems.raise_if_any()
 
 
@@ -100,7 +95,7 @@ def validate_log_entry(entry: Mapping[str, Any], position: int | None = None) ->
     except ValidationError as e:
         if position is None:
             raise
-        prefix = pick(f"工作日志第{position}条", f"work log entry {position}")
+        prefix = _("work log entry {position}", position=position)
         raise ValidationError([FieldProblem(f"{prefix} / {p.field}", p.message) for p in e.problems]) from None
 
 
@@ -128,7 +123,7 @@ def resolve_station(session: Session, ref: str, *, field: str | None = None) -> 
         named = session.execute(select(Station).where(Station.name == ref).limit(2)).scalars().all()
         obj = named[0] if len(named) == 1 else None
     if obj is None or obj.deleted:
-        raise ValidationError.single(label, pick(f"找不到该站点：{ref}", f"no such station: {ref}"))
+        raise ValidationError.single(label, _("no such station: {ref}", ref=ref))
     return obj
 
 
@@ -224,10 +219,7 @@ def _check_not_confirmed(session: Session, adviser_id: str, place_id: str, start
         DutyConfirmation.adviser_id == adviser_id, DutyConfirmation.place_station_id == place_id,
         DutyConfirmation.month == month, DutyConfirmation.deleted.is_(False)).limit(1)).scalar_one_or_none()
     if found is not None:
-        raise StateError(pick(f"{month}的工作日志已于{found.confirmed_on}经村确认（{found.confirmed_by}），不能再改动；"
-                              f"如确需更正，请先撤销该月确认",
-                              f"the work log of {month} was confirmed by the village on {found.confirmed_on} "
-                              f"({found.confirmed_by}) and cannot change; withdraw that confirmation first"))
+        raise StateError(_("the work log of {month} was confirmed by the village on {confirmed_on} ({confirmed_by}) and cannot change; withdraw that confirmation first", month=month, confirmed_on=found.confirmed_on, confirmed_by=found.confirmed_by))
 
 
 def add_log_entry(db: StationDB, actor: str, shift_id: str, entry: Mapping[str, Any]) -> ChangeSet:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station_app.core.errors import Problems, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,14 @@ def clean(specs: Mapping[str, Spec], data: Mapping[str, Any], *, partial: bool =
     out: dict[str, Any] = {}
     for key in data:
         if key not in specs:
-            problems.add(key, pick("不是可填写的字段", "is not a field of this record"), key=key)
+            problems.add(key, _("is not a field of this record"), key=key)
     for key, spec in specs.items():
         if partial and key not in data:
             continue
         raw = data.get(key)
         if _blank(raw):
             if spec.required:
-                problems.add(spec.label, pick("不能为空", "is required"), key=key)
+                problems.add(spec.label, _("is required"), key=key)
             else:
                 out[key] = spec.default
             continue

@@ -36,7 +36,7 @@ from station_app.core.codes import (
     TerminationReason,
 )
 from station_app.core.errors import FieldProblem, NotFoundError, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.masking import mask_id_number, mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
@@ -62,7 +62,7 @@ CASE_NO_MAX = 32
 def _case_no(raw: Any) -> str:
     value = v.required_text(str(raw), CASE_NO_MAX)
     if any(ch.isspace() for ch in value):
-        raise ValidationError.single("", pick("案号不能包含空格", "a case number cannot contain spaces"))
+        raise ValidationError.single("", _("a case number cannot contain spaces"))
     return value
 
 
@@ -198,9 +198,7 @@ def parse_obligation_spec(text: str) -> dict[str, Any]:
     """`义务人|权利人|履行内容|履行方式|履行期限|金额` as typed on the command line."""
     parts = [p.strip() for p in text.split("|")]
     if len(parts) > len(OBLIGATION_CLI_FIELDS):
-        raise ValidationError.single(pick("协议义务", "obligation"), pick(
-            f"最多6项（义务人|权利人|履行内容|履行方式|履行期限|金额），实际{len(parts)}项：{text}",
-            f"at most 6 parts (obligor|obligee|content|method|due|amount), got {len(parts)}: {text}"))
+        raise ValidationError.single(_("obligation"), _("at most 6 parts (obligor|obligee|content|method|due|amount), got {len}: {text}", len=len(parts), text=text))
     return {k: p for k, p in zip(OBLIGATION_CLI_FIELDS, parts) if p}
 
 
@@ -213,7 +211,7 @@ def validate_obligations(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         try:
             out.append(clean(OBLIGATION_SPECS, data))
         except ValidationError as e:
-            who = pick(f"协议义务{i}", f"obligation {i}")
+            who = _("obligation {i}", i=i)
             problems.extend(FieldProblem(f"{who} {p.field}", p.message) for p in e.problems)
     if problems:
         raise ValidationError(problems)
@@ -256,12 +254,10 @@ def validate_party(data: dict[str, Any]) -> dict[str, Any]:
     if values.get("kind") == PartyKind.ORGANISATION.value:
         person_only = [k for k in ("gender", "id_number", "ethnicity", "birth_date") if values.get(k)]
         if person_only:
-            raise ValidationError([FieldProblem(PARTY_SPECS[k].label, pick("组织当事人不填写此项",
-                                                                          "an organisation has no such field"))
+            raise ValidationError([FieldProblem(PARTY_SPECS[k].label, _("an organisation has no such field"))
                                    for k in person_only])
     elif values.get("legal_rep"):
-        raise ValidationError.single(PARTY_SPECS["legal_rep"].label, pick("只有组织当事人才有法定代表人",
-                                                                         "only an organisation has one"))
+        raise ValidationError.single(PARTY_SPECS["legal_rep"].label, _("only an organisation has one"))
     return values
 
 
@@ -326,7 +322,7 @@ def validate_close(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _party_problems(index: int, error: ValidationError) -> list[FieldProblem]:
-    who = pick(f"当事人{index}", f"party {index}")
+    who = _("party {index}", index=index)
     return [FieldProblem(f"{who} {p.field}", p.message) for p in error.problems]
 
 
@@ -351,7 +347,7 @@ def parse_party_spec(text: str, *, organisation: bool = False) -> dict[str, Any]
     shape = "身份|名称|住所|法定代表人|电话" if organisation else "身份|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业"
     parts = [p.strip() for p in text.split("|")]
     if len(parts) > len(fields):
-        raise ValidationError.single(pick("当事人", "party"), pick(
+        raise ValidationError.single(_("party"), pick(
             f"最多{len(fields)}项（{shape}），实际{len(parts)}项：{text}",
             f"at most {len(fields)} parts ({'|'.join(fields)}), got {len(parts)}: {text}"))
     out = {k: p for k, p in zip(fields, parts) if p}
@@ -361,12 +357,11 @@ def parse_party_spec(text: str, *, organisation: bool = False) -> dict[str, Any]
 
 
 def _check_party_roles(source: str, parties: list[dict[str, Any]]) -> None:
-    field = pick("当事人", "parties")
+    field = _("parties")
     if source == CaseSource.OWN_INITIATIVE.value:
         # The committee steps in on its own: nobody applied, but a dispute still has two sides.
         if len(parties) < 2:
-            raise ValidationError.single(field, pick("调委会主动调解的案件至少应有两方当事人",
-                                                     "a case taken up on the committee's own initiative needs at least two parties"))
+            raise ValidationError.single(field, _("a case taken up on the committee's own initiative needs at least two parties"))
         return
     roles = {p["role"] for p in parties}
     if source in TRANSFERRED_SOURCES and PartyRole.PARTY.value in roles and len(parties) >= 2:
@@ -374,8 +369,7 @@ def _check_party_roles(source: str, parties: list[dict[str, Any]]) -> None:
     missing = [r for r in (PartyRole.APPLICANT, PartyRole.RESPONDENT) if r.value not in roles]
     if missing:
         names = "、".join(r.label for r in missing)
-        raise ValidationError.single(field, pick(f"至少应有一名申请人和一名被申请人（缺少：{names}）",
-                                                 f"at least one applicant and one respondent are needed (missing: {names})"))
+        raise ValidationError.single(field, _("at least one applicant and one respondent are needed (missing: {names})", names=names))
 
 
 # -- finding a case -----------------------------------------------------------------------------------------
@@ -401,23 +395,21 @@ def find_case(db: StationDB, session: Session, ref: str, *, allow_deleted: bool 
         if len(by_prefix) == 1:
             return by_prefix[0]
         if len(by_prefix) > 1:
-            raise NotFoundError(pick(f"编号前缀“{ref}”对应多个调解案件，请多输入几位",
-                                     f"more than one mediation case starts with '{ref}'; type more characters"))
+            raise NotFoundError(_("more than one mediation case starts with '{ref}'; type more characters", ref=ref))
     if len(by_no) > 1:
-        raise NotFoundError(pick(f"案号“{ref}”对应多个站点的案件，请用案件编号（UUID）",
-                                 f"case number '{ref}' exists at several stations; use the case id (UUID)"))
-    raise NotFoundError(pick(f"找不到调解案件：{ref}", f"no such mediation case: {ref}"))
+        raise NotFoundError(_("case number '{ref}' exists at several stations; use the case id (UUID)", ref=ref))
+    raise NotFoundError(_("no such mediation case: {ref}", ref=ref))
 
 
 def _open_for_change(case: MediationCase) -> None:
     if case.archived_on is not None:
-        raise StateError(pick(f"案件{case.case_no}已立卷归档，不能再修改", f"case {case.case_no} is archived and cannot change"))
+        raise StateError(_("case {case_no} is archived and cannot change", case_no=case.case_no))
 
 
 def _require_open(case: MediationCase) -> None:
     _open_for_change(case)
     if case.outcome != MediationOutcome.IN_PROGRESS.value:
-        raise StateError(pick(f"案件{case.case_no}已结案（{case.outcome}）", f"case {case.case_no} is already closed ({case.outcome})"))
+        raise StateError(_("case {case_no} is already closed ({outcome})", case_no=case.case_no, outcome=case.outcome))
 
 
 #: The workflow's order (glossary): a case's stage only moves forward along it.
@@ -463,7 +455,7 @@ def _check_case_no_free(session: Session, station_id: str, case_no: str, except_
         stmt = stmt.where(MediationCase.id != except_id)
     if session.execute(stmt.limit(1)).first() is not None:
         raise ValidationError.single(CASE_SPECS["case_no"].label,
-                                     pick(f"本站已有案号为{case_no}的案件", f"this station already has a case {case_no}"))
+                                     _("this station already has a case {case_no}", case_no=case_no))
 
 
 # -- checklist ----------------------------------------------------------------------------------------------
@@ -535,9 +527,7 @@ def open_case(db: StationDB, actor: str, data: dict[str, Any], parties: list[dic
         values = validate_case(data)
         if values["source"] in TRANSFERRED_SOURCES and not values.get("transferring_body"):
             # Glossary: a transferred case names the body that handed it over (court, police station, 信访部门).
-            problems.append(FieldProblem(CASE_SPECS["transferring_body"].label, pick(
-                f"“{values['source']}”的案件应填写移交（委托、委派）单位名称",
-                f"a case with source {values['source']} names the body that handed it over")))
+            problems.append(FieldProblem(CASE_SPECS["transferring_body"].label, _("a case with source {source} names the body that handed it over", source=values['source'])))
     except ValidationError as e:
         problems.extend(e.problems)
     try:
@@ -553,12 +543,12 @@ def open_case(db: StationDB, actor: str, data: dict[str, Any], parties: list[dic
 
 def _before_accepted(case: MediationCase) -> str:
     d = case.accepted_on.isoformat()
-    return pick(f"不能早于受理日期{d}", f"cannot be before the case was accepted ({d})")
+    return _("cannot be before the case was accepted ({d})", d=d)
 
 
 def _before_closed(case: MediationCase) -> str:
     d = case.closed_on.isoformat() if case.closed_on else ""
-    return pick(f"不能早于结案日期{d}", f"cannot be before the case was closed ({d})")
+    return _("cannot be before the case was closed ({d})", d=d)
 
 
 def add_session_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationSession:
@@ -608,15 +598,10 @@ def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any], *,
     _require_open(case)
     settled = values["outcome"] == MediationOutcome.SUCCESS.value
     if obligations and not settled:
-        raise ValidationError.single(pick("协议义务", "obligations"), pick("调解不成的案件没有调解协议",
-                                                                        "a case that was not settled has no agreement"))
+        raise ValidationError.single(_("obligations"), _("a case that was not settled has no agreement"))
     if (values["outcome"] == MediationOutcome.SUCCESS.value and not records_on_paper
             and not _has_session_record(w.session, case.id)):
-        raise StateError(pick(
-            f"案件{case.case_no}还没有调解记录，不能以调解成功结案：请先用“mediation session”记录调解过程"
-            "（口头协议应完整记入调解记录）",
-            f"case {case.case_no} has no mediation record yet, so it cannot be settled: record the session first "
-            "with 'mediation session' (an oral agreement is written into that record in full)"))
+        raise StateError(_("case {case_no} has no mediation record yet, so it cannot be settled: record the session first with 'mediation session' (an oral agreement is written into that record in full)", case_no=case.case_no))
     problems: list[FieldProblem] = []
     if values["closed_on"] < case.accepted_on:
         problems.append(FieldProblem(CLOSE_SPECS["closed_on"].label, _before_accepted(case)))
@@ -624,8 +609,8 @@ def close_case_in(w: Writer, case: MediationCase, values: dict[str, Any], *,
         problems.append(FieldProblem(CLOSE_SPECS["signed_on"].label, _before_accepted(case)))
     for i, o in enumerate(obligations, start=1):
         if o.get("due_on") and values.get("signed_on") and o["due_on"] < values["signed_on"]:
-            problems.append(FieldProblem(pick(f"协议义务{i} 履行期限", f"obligation {i} due"),
-                                         pick("不能早于协议生效日期", "cannot be before the agreement was signed")))
+            problems.append(FieldProblem(_("obligation {i} due", i=i),
+                                         _("cannot be before the agreement was signed")))
     if problems:
         raise ValidationError(problems)
     written = settled and values["agreement_form"] == AgreementForm.WRITTEN.value
@@ -657,20 +642,14 @@ def closing_notice(outcome: str, judicial_confirmation_due_on: date | None = Non
     """What to tell the parties when a case closes."""
     if outcome == MediationOutcome.SUCCESS.value and agreement_form == AgreementForm.ORAL.value:
         # §33 confirms a written agreement; an oral one has no confirmation deadline of its own.
-        return pick("口头协议已记入调解记录。如需申请司法确认，应先制作书面调解协议书。",
-                    "The oral agreement is written into the mediation record. To apply for judicial confirmation, "
-                    "put it into a written agreement first.")
+        return _("The oral agreement is written into the mediation record. To apply for judicial confirmation, put it into a written agreement first.")
     if outcome == MediationOutcome.REFUSED.value:
-        return pick("不予受理。应告知当事人可以依法通过仲裁、行政、司法等途径解决纠纷。",
-                    "Not accepted. Tell the parties they may pursue arbitration, administrative or court routes.")
+        return _("Not accepted. Tell the parties they may pursue arbitration, administrative or court routes.")
     if outcome == MediationOutcome.SUCCESS.value:
         due = judicial_confirmation_due_on.isoformat() if judicial_confirmation_due_on else ""
-        return pick(f"双方当事人可于{due}前共同向人民法院申请司法确认。",
-                    f"The parties may jointly apply to the court for judicial confirmation by {due}.")
+        return _("The parties may jointly apply to the court for judicial confirmation by {due}.", due=due)
     # 人民调解法 §26: a failed mediation must tell the parties of their other routes.
-    return pick("调解不成，已终止调解。应告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利。",
-                "Mediation failed and has ended. Tell the parties they may pursue arbitration, administrative "
-                "or court routes to protect their rights.")
+    return _("Mediation failed and has ended. Tell the parties they may pursue arbitration, administrative or court routes to protect their rights.")
 
 
 def close_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *,
@@ -718,11 +697,11 @@ def set_document(db: StationDB, actor: str, case_id: str, item: str, present: bo
     try:
         doc = CaseDocument(v.code(CaseDocument, str(item)).value)
     except ValidationError as e:
-        problems.extend(FieldProblem(pick("卷宗材料", "case file item"), p.message) for p in e.problems)
+        problems.extend(FieldProblem(_("case file item"), p.message) for p in e.problems)
     try:
         note = v.optional_text(note, 255)
     except ValidationError as e:
-        problems.extend(FieldProblem(pick("备注", "note"), p.message) for p in e.problems)
+        problems.extend(FieldProblem(_("note"), p.message) for p in e.problems)
     if problems:
         raise ValidationError(problems)
     with db.write(actor) as w:
@@ -744,7 +723,7 @@ def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None 
     try:
         day = v.parse_date(on) if on else date.today()
     except ValidationError as e:
-        raise ValidationError([FieldProblem(pick("归档日期", "archived on"), p.message) for p in e.problems]) from None
+        raise ValidationError([FieldProblem(_("archived on"), p.message) for p in e.problems]) from None
     with db.write(actor) as w:
         case = find_case(db, w.session, case_id)
         _open_for_change(case)
@@ -755,7 +734,7 @@ def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None 
             raise StateError(pick(f"案件{case.case_no}卷宗缺少必备材料，不能归档：{names}",
                                   f"case {case.case_no} cannot be archived; its file lacks: {', '.join(d.label for d in missing)}"))
         if case.closed_on and day < case.closed_on:
-            raise ValidationError.single(pick("归档日期", "archived on"), _before_closed(case))
+            raise ValidationError.single(_("archived on"), _before_closed(case))
         reason = archive_blocker(w.session, case, day)
         if reason:
             raise StateError(reason)
@@ -787,13 +766,9 @@ def archive_blocker(session: Session, case: MediationCase, day: date) -> str | N
     visits = _children(session, MediationFollowUp, case.id)
     due = case.performance_due_on
     if not visits:
-        return pick(f"案件{case.case_no}调解成功后尚未回访，不能归档：请先记录回访（mediation followup）",
-                    f"case {case.case_no} was settled but not followed up yet, so it cannot be archived: "
-                    "record a follow-up first (mediation followup)")
+        return _("case {case_no} was settled but not followed up yet, so it cannot be archived: record a follow-up first (mediation followup)", case_no=case.case_no)
     if due is not None and day <= due and not performance_recorded(session, case):
-        return pick(f"案件{case.case_no}的协议履行期限为{due.isoformat()}，尚未记录履行情况，不能归档",
-                    f"case {case.case_no} is due to be performed by {due.isoformat()} and no performance is "
-                    "recorded yet, so it cannot be archived")
+        return _("case {case_no} is due to be performed by {isoformat} and no performance is recorded yet, so it cannot be archived", case_no=case.case_no, isoformat=due.isoformat())
     return None
 
 
@@ -805,9 +780,7 @@ def refuse_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -
         case = find_case(db, w.session, case_id)
         _require_open(case)
         if _has_session_record(w.session, case.id):
-            raise StateError(pick(f"案件{case.case_no}已开始调解，不能再不予受理；应以调解不成（终止调解）结案",
-                                  f"case {case.case_no} is already being mediated: close it as 调解不成 "
-                                  "(mediation terminated) instead"))
+            raise StateError(_("case {case_no} is already being mediated: close it as 调解不成 (mediation terminated) instead", case_no=case.case_no))
         if values["closed_on"] < case.accepted_on:
             raise ValidationError.single(REFUSE_SPECS["closed_on"].label, _before_accepted(case))
         w.update(case, outcome=MediationOutcome.REFUSED.value, stage=CaseStage.CLOSED.value,
@@ -820,7 +793,7 @@ def mark_prevented_criminal(db: StationDB, actor: str, case_id: str, persons: in
     try:
         n = v.non_negative_int(persons)
     except ValidationError as e:
-        raise ValidationError([FieldProblem(pick("防止转化为刑事案件人数", "persons kept from a criminal case"), p.message)
+        raise ValidationError([FieldProblem(_("persons kept from a criminal case"), p.message)
                                for p in e.problems]) from None
     with db.write(actor) as w:
         case = find_case(db, w.session, case_id)
@@ -836,7 +809,7 @@ def update_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -
         data.setdefault("amount_fen", data.pop("amount"))
     values = clean(CASE_SPECS, data, partial=True)
     if "case_no" in values and values["case_no"] is None:
-        raise ValidationError.single(CASE_SPECS["case_no"].label, pick("不能为空", "is required"))
+        raise ValidationError.single(CASE_SPECS["case_no"].label, _("is required"))
     with db.write(actor) as w:
         case = find_case(db, w.session, case_id)
         _open_for_change(case)
@@ -844,8 +817,7 @@ def update_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -
             _check_case_no_free(w.session, case.station_id, values["case_no"], except_id=case.id)
         accepted = values.get("accepted_on") or case.accepted_on
         if case.closed_on and accepted > case.closed_on:
-            raise ValidationError.single(CASE_SPECS["accepted_on"].label, pick(
-                f"不能晚于结案日期{case.closed_on.isoformat()}", f"cannot be after the case was closed ({case.closed_on.isoformat()})"))
+            raise ValidationError.single(CASE_SPECS["accepted_on"].label, _("cannot be after the case was closed ({isoformat})", isoformat=case.closed_on.isoformat()))
         if "source" in values:
             _check_party_roles(values["source"], [{"role": p.role} for p in _children(w.session, MediationParty, case.id)])
         if values.get("mediators"):
@@ -856,8 +828,7 @@ def update_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any]) -
         source = values.get("source", case.source)
         body = values.get("transferring_body", case.transferring_body)
         if "source" in values and source in TRANSFERRED_SOURCES and not body:
-            raise ValidationError.single(CASE_SPECS["transferring_body"].label, pick(
-                f"“{source}”的案件应填写移交（委托、委派）单位名称", f"a case with source {source} names the body that handed it over"))
+            raise ValidationError.single(CASE_SPECS["transferring_body"].label, _("a case with source {source} names the body that handed it over", source=source))
         w.update(case, **values)
     return w.result
 

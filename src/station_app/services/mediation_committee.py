@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import JUDICIAL_CONFIRMATION_DAYS
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.services.base import ChangeSet, StationDB
 from station_app.services.fields import Spec, clean
 from station_app.store.models import MediationCase, MediationCommittee, Station
@@ -32,7 +32,7 @@ def _roster(raw: Any) -> list[dict[str, str]]:
         if isinstance(item, dict):
             name, title = str(item.get("name") or ""), str(item.get("title") or "")
         else:
-            name, _, title = str(item).partition("|")
+            name, _unused, title = str(item).partition("|")
         name = name.strip()
         if not name:
             continue
@@ -86,7 +86,7 @@ def committee_name(session: Session, station_id: str) -> str:
     if c is not None:
         return c.name
     station = session.get(Station, station_id)
-    return f"{station.name}人民调解委员会" if station else pick("人民调解委员会", "People's Mediation Committee")
+    return f"{station.name}人民调解委员会" if station else _("People's Mediation Committee")
 
 
 def roster_names(session: Session, station_id: str) -> list[str]:

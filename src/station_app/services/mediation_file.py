@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import AgentKind, AgreementForm, CaseDocument, CaseStage, MediationOutcome
 from station_app.core.errors import FieldProblem, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.services import mediation as md
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
@@ -108,9 +108,7 @@ def _party_by_name(session: Session, case: MediationCase, name: str) -> Mediatio
     parties = [p for p in md._children(session, MediationParty, case.id) if p.name == name]
     if len(parties) != 1:
         names = "、".join(p.name for p in md._children(session, MediationParty, case.id))
-        raise ValidationError.single(AGENT_SPECS["party"].label, pick(
-            f"案件{case.case_no}没有名为“{name}”的当事人（当事人：{names}）",
-            f"case {case.case_no} has no party named '{name}' (parties: {names})"))
+        raise ValidationError.single(AGENT_SPECS["party"].label, _("case {case_no} has no party named '{name}' (parties: {names})", case_no=case.case_no, name=name, names=names))
     return parties[0]
 
 
@@ -164,21 +162,19 @@ def record_performance(db: StationDB, actor: str, case_ref: str, data: dict[str,
 
     def run(w: Writer, case: MediationCase) -> None:
         if case.outcome != MediationOutcome.SUCCESS.value:
-            raise StateError(pick(f"案件{case.case_no}没有调解协议，无需记录履行",
-                                  f"case {case.case_no} has no agreement to perform"))
+            raise StateError(_("case {case_no} has no agreement to perform", case_no=case.case_no))
         obligations = {o.seq: o for o in obligations_of(w.session, case.id)}
         seq = values.pop("obligation")
         if seq not in obligations:
-            have = "、".join(str(n) for n in obligations) or pick("无", "none")
-            raise ValidationError.single(PERFORMANCE_SPECS["obligation"].label, pick(
-                f"没有第{seq}项协议义务（已有：{have}）", f"there is no obligation {seq} (there are: {have})"))
+            have = "、".join(str(n) for n in obligations) or _("none")
+            raise ValidationError.single(PERFORMANCE_SPECS["obligation"].label, _("there is no obligation {seq} (there are: {have})", seq=seq, have=have))
         if case.signed_on and values["performed_on"] < case.signed_on:
             raise ValidationError.single(PERFORMANCE_SPECS["performed_on"].label,
-                                         pick("不能早于协议生效日期", "cannot be before the agreement took effect"))
+                                         _("cannot be before the agreement took effect"))
         w.add(MediationPerformance(case_id=case.id, obligation_id=obligations[seq].id, **values))
         md._set_document_in(w, case, CaseDocument.PERFORMANCE_PROOF)
         if all_performed(w.session, case.id):
-            w.update(case, performance_status=pick("已履行完毕", "fully performed"))
+            w.update(case, performance_status=pgettext("station_app.services.mediation_file", "fully performed"))
     return _write(db, actor, case_ref, run)
 
 
@@ -193,8 +189,7 @@ def extend(db: StationDB, actor: str, case_ref: str, data: dict[str, Any]) -> Ch
             problems.append(FieldProblem(EXTENSION_SPECS["agreed_on"].label, md._before_accepted(case)))
         current = due_on(w.session, case)
         if values["until"] <= current:
-            problems.append(FieldProblem(EXTENSION_SPECS["until"].label, pick(
-                f"应晚于现在的期限{current.isoformat()}", f"must be after the current due date {current.isoformat()}")))
+            problems.append(FieldProblem(EXTENSION_SPECS["until"].label, _("must be after the current due date {isoformat}", isoformat=current.isoformat())))
         if problems:
             raise ValidationError(problems)
         w.add(MediationExtension(case_id=case.id, **values))
@@ -213,21 +208,19 @@ def record_confirmation(db: StationDB, actor: str, case_ref: str, data: dict[str
     values = clean(CONFIRMATION_SPECS, data, partial=True)
     if not any(values.values()):
         raise ValidationError.single(CONFIRMATION_SPECS["confirmation_applied_on"].label,
-                                     pick("请填写申请日期或确认日期", "give the date applied or confirmed"))
+                                     _("give the date applied or confirmed"))
 
     def run(w: Writer, case: MediationCase) -> None:
         if case.outcome != MediationOutcome.SUCCESS.value or case.agreement_form != AgreementForm.WRITTEN.value:
-            raise StateError(pick(f"案件{case.case_no}没有书面调解协议，不能申请司法确认（口头协议应先制作书面协议书）",
-                                  f"case {case.case_no} has no written agreement, so it cannot be confirmed "
-                                  "(put an oral agreement in writing first)"))
+            raise StateError(_("case {case_no} has no written agreement, so it cannot be confirmed (put an oral agreement in writing first)", case_no=case.case_no))
         applied = values.get("confirmation_applied_on") or case.confirmation_applied_on
         confirmed = values.get("confirmed_on")
         if applied and case.signed_on and applied < case.signed_on:
             raise ValidationError.single(CONFIRMATION_SPECS["confirmation_applied_on"].label,
-                                         pick("不能早于协议生效日期", "cannot be before the agreement took effect"))
+                                         _("cannot be before the agreement took effect"))
         if confirmed and applied and confirmed < applied:
             raise ValidationError.single(CONFIRMATION_SPECS["confirmed_on"].label,
-                                         pick("不能早于申请日期", "cannot be before the application"))
+                                         _("cannot be before the application"))
         w.update(case, **values)
         md._set_document_in(w, case, CaseDocument.JUDICIAL_CONFIRMATION)
     return _write(db, actor, case_ref, run)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from station_app.core.codes import Audience, Occasion, Organiser, OutreachKind, StationKind
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, clean, code_of, text as text_of
@@ -56,8 +56,7 @@ def validate_event(data: dict[str, Any]) -> dict[str, Any]:
         data["organiser"] = Organiser.ADVISER.value if data.get("adviser_id") else Organiser.OTHER.value
     values = clean(SPECS, data)
     if values["organiser"] == Organiser.ADVISER.value and not values.get("adviser_id"):
-        raise ValidationError.single(SPECS["adviser_id"].label, pick(
-            "由村法律顾问组织的活动须写明是哪位法律顾问", "an event organised by a village adviser names the adviser"))
+        raise ValidationError.single(SPECS["adviser_id"].label, _("an event organised by a village adviser names the adviser"))
     return values
 
 
@@ -80,7 +79,7 @@ def _resolve(w: Writer, values: dict[str, Any]) -> dict[str, Any]:
                 problems.extend(e.problems)
                 continue
             if station.kind != StationKind.VILLAGE.value:
-                problems.append(FieldProblem(SPECS["villages"].label, pick(f"{station.code} 不是村", f"{station.code} is not a village")))
+                problems.append(FieldProblem(SPECS["villages"].label, _("{code} is not a village", code=station.code)))
             elif station.id not in ids:
                 ids.append(station.id)
         out["villages"] = ids
@@ -119,8 +118,7 @@ def update_event(db: StationDB, actor: str, event_id: str, data: dict[str, Any])
         obj = db.get(w.session, OutreachEvent, event_id)
         organiser = values.get("organiser", obj.organiser)
         if organiser == Organiser.ADVISER.value and not values.get("adviser_id", obj.adviser_id):
-            raise ValidationError.single(SPECS["adviser_id"].label, pick(
-                "由村法律顾问组织的活动须写明是哪位法律顾问", "an event organised by a village adviser names the adviser"))
+            raise ValidationError.single(SPECS["adviser_id"].label, _("an event organised by a village adviser names the adviser"))
         w.update(obj, **_resolve(w, values))
     return w.result
 

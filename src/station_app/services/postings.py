@@ -19,7 +19,7 @@ from station_app.config import Paths
 from station_app.core import validators as v
 from station_app.core.codes import PeriodUnit, PostingCategory, PostingMedium
 from station_app.core.errors import FieldProblem, Problems, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.periods import parse_period, period_containing
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, text as text_of
@@ -76,24 +76,21 @@ def check_rules(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any
         if out.get("immediate") and posted is not None:
             out["period"] = str(period_containing(posted, PeriodUnit.MONTH))
         else:
-            problems.add(SPECS["period"].label, pick("不能为空（随时公开的事项可以不填）",
-                                                     "is required (a 随时公开 item may leave it empty)"))
+            problems.add(SPECS["period"].label, _("is required (a 随时公开 item may leave it empty)"))
     if out.get("period") and posted is not None:
         start = parse_period(out["period"]).start
         if posted < start:
-            problems.add(SPECS["posted_on"].label, pick(
-                f"公开日期{posted}早于所属期间{out['period']}的开始（{start}）",
-                f"{posted} is before the period {out['period']} begins ({start})"))
+            problems.add(SPECS["posted_on"].label, _("{posted} is before the period {period} begins ({start})", posted=posted, period=out['period'], start=start))
     for key in _REQUIRED_BY_CATEGORY.get(out.get("category"), ()):
         if out.get(key):
             continue
         if paper and key in _TEXT_FIELDS:
             out[key] = PAPER_PLACEHOLDER
         elif not paper:
-            why = (pick("财务公开前须经民主理财小组或村务监督委员会审核", "finances must be reviewed before posting")
+            why = (_("finances must be reviewed before posting")
                    if out["category"] == PostingCategory.FINANCE.value
-                   else pick("党务公开须经审核、审批后公开", "Party affairs are audited and approved before posting"))
-            problems.add(SPECS[key].label, pick(f"不能为空：{why}", f"is required: {why}"))
+                   else _("Party affairs are audited and approved before posting"))
+            problems.add(SPECS[key].label, _("is required: {why}", why=why))
     order = (("reviewed_on", "posted_on"), ("audited_on", "approved_on"), ("approved_on", "posted_on"),
              ("audited_on", "posted_on"))
     for first, then in order:
@@ -108,8 +105,7 @@ def check_rules(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any
 def _check_dates(posted_on: date | None, taken_down_on: date | None) -> None:
     if posted_on is not None and taken_down_on is not None and taken_down_on < posted_on:
         raise ValidationError.single(SPECS["taken_down_on"].label,
-                                     pick(f"撤下日期{taken_down_on}早于公开日期{posted_on}",
-                                          f"{taken_down_on} is before the posting date {posted_on}"))
+                                     _("{taken_down_on} is before the posting date {posted_on}", taken_down_on=taken_down_on, posted_on=posted_on))
 
 
 def validate_posting(data: dict[str, Any], *, paper: bool = False) -> dict[str, Any]:
@@ -190,8 +186,7 @@ def take_down(db: StationDB, actor: str, posting_id: str, on: date | str) -> Cha
     with db.write(actor) as w:
         posting = db.get(w.session, Posting, posting_id)
         if posting.taken_down_on is not None:
-            raise StateError(pick(f"该公开已于{posting.taken_down_on}撤下，不能重复撤下",
-                                  f"this posting was already taken down on {posting.taken_down_on}"))
+            raise StateError(_("this posting was already taken down on {taken_down_on}", taken_down_on=posting.taken_down_on))
         _check_dates(posting.posted_on, day)
         w.update(posting, taken_down_on=day)
     return w.result

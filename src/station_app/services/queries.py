@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from station_app.core import validators as v
 from station_app.core.codes import MediationOutcome
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.masking import mask_name, mask_phone
 from station_app.core.query import Query
 from station_app.services import consultations as cs
@@ -64,10 +64,10 @@ def _year(value: Any) -> int:
     try:
         y = int(value)
     except (TypeError, ValueError):
-        raise ValidationError.single(pick("年度", "year"), pick(f"应为年份：{value}", f"must be a year: {value}"),
+        raise ValidationError.single(_("year"), _("must be a year: {value}", value=value),
                                      key="year") from None
     if not 1949 <= y <= 2200:
-        raise ValidationError.single(pick("年度", "year"), pick(f"年份不合理：{y}", f"implausible year: {y}"), key="year")
+        raise ValidationError.single(_("year"), _("implausible year: {y}", y=y), key="year")
     return y
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 def resolve_record(session: Session, model: Any, ref: str, *, field: str) -> Any:
@@ -35,9 +35,8 @@ def resolve_record(session: Session, model: Any, ref: str, *, field: str) -> Any
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise ValidationError.single(field, pick(f"有多条记录以“{ref}”开头，请多输入几位",
-                                                     f"more than one record starts with '{ref}'; type more characters"))
-    raise ValidationError.single(field, pick(f"找不到：{ref}", f"not found: {ref}"))
+            raise ValidationError.single(field, _("more than one record starts with '{ref}'; type more characters", ref=ref))
+    raise ValidationError.single(field, _("not found: {ref}", ref=ref))
 
 
 def resolve(session: Session, kind: str, ref: str, *, field: str, db: Any = None) -> Any:
@@ -59,6 +58,6 @@ def resolve(session: Session, kind: str, ref: str, *, field: str, db: Any = None
 
         user = session.get(User, (ref or "").strip())
         if user is None:
-            raise ValidationError.single(field, pick(f"没有这个用户：{ref}", f"no such user: {ref}"))
+            raise ValidationError.single(field, _("no such user: {ref}", ref=ref))
         return user
     raise ValueError(kind)

@@ -25,7 +25,7 @@ from station_app.core.codes import (
     StationKind,
 )
 from station_app.core.errors import Problems, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, clean, code_of, text as text_of
 from station_app.store.models import MediationCase, ScreeningItem, Station
@@ -54,21 +54,18 @@ def check_item(values: dict[str, Any]) -> None:
     problems = Problems()
     action = values.get("action") or ScreeningAction.PENDING.value
     if action == ScreeningAction.ON_THE_SPOT.value and not values.get("resolved_on"):
-        problems.add(SPECS["resolved_on"].label, pick("就地化解的纠纷须填写化解日期", "is required for a dispute resolved on the spot"))
+        problems.add(SPECS["resolved_on"].label, _("is required for a dispute resolved on the spot"))
     if action == ScreeningAction.HANDED_ON.value and not values.get("handed_to"):
-        problems.add(SPECS["handed_to"].label, pick("移交其他部门时须写明移交单位", "say which body it was handed to"))
+        problems.add(SPECS["handed_to"].label, _("say which body it was handed to"))
     if action == ScreeningAction.MEDIATION.value:
         if not values.get("mediation_case_id"):
-            problems.add(SPECS["mediation_case_id"].label, pick("转人民调解的纠纷须关联调解案件",
-                                                                "link the mediation case it became"))
+            problems.add(SPECS["mediation_case_id"].label, _("link the mediation case it became"))
         if values.get("resolved_on"):
-            problems.add(SPECS["resolved_on"].label, pick("转人民调解的纠纷以调解成功为化解，不单独填写化解日期",
-                                                          "a dispute turned into a mediation case is resolved when the case settles"))
+            problems.add(SPECS["resolved_on"].label, _("a dispute turned into a mediation case is resolved when the case settles"))
     elif values.get("mediation_case_id"):
-        problems.add(SPECS["mediation_case_id"].label, pick("只有转人民调解的纠纷关联调解案件",
-                                                            "only a dispute opened as a mediation case links one"))
+        problems.add(SPECS["mediation_case_id"].label, _("only a dispute opened as a mediation case links one"))
     if values.get("resolved_on") and values.get("found_on") and values["resolved_on"] < values["found_on"]:
-        problems.add(SPECS["resolved_on"].label, pick("早于排查日期", "is before the day it was found"))
+        problems.add(SPECS["resolved_on"].label, _("is before the day it was found"))
     problems.raise_if_any()
 
 
@@ -86,8 +83,7 @@ def _village(w: Writer, ref: str | None) -> str:
     else:
         station = resolve_station(w.session, ref, field=SPECS["village_station_id"].label)
     if station is None or station.kind != StationKind.VILLAGE.value:
-        raise ValidationError.single(SPECS["village_station_id"].label, pick(
-            "请填写排查所在的村（站点编号或名称）", "give the village where it was found (station code or name)"))
+        raise ValidationError.single(SPECS["village_station_id"].label, _("give the village where it was found (station code or name)"))
     return station.id
 
 
@@ -101,9 +97,7 @@ def _case(db_or_none, session: Session, ref: str, found_on: date | None) -> Medi
     except NotFoundError as e:
         raise ValidationError.single(SPECS["mediation_case_id"].label, str(e)) from None
     if found_on is not None and case.accepted_on < found_on:
-        raise ValidationError.single(SPECS["mediation_case_id"].label, pick(
-            f"该案件受理于{case.accepted_on}，早于排查日期{found_on}",
-            f"the case was accepted on {case.accepted_on}, before the dispute was found ({found_on})"))
+        raise ValidationError.single(SPECS["mediation_case_id"].label, _("the case was accepted on {accepted_on}, before the dispute was found ({found_on})", accepted_on=case.accepted_on, found_on=found_on))
     return case
 
 
@@ -164,13 +158,13 @@ def open_case(db: StationDB, actor: str, item_id: str, case_data: dict[str, Any]
     with db.read() as s:
         item = db.get(s, ScreeningItem, item_id)
         if item.mediation_case_id:
-            raise StateError(pick("该纠纷已关联调解案件", "this dispute is already linked to a mediation case"))
+            raise StateError(_("this dispute is already linked to a mediation case"))
         defaults = {"accepted_on": item.found_on, "source": CaseSource.OWN_INITIATIVE.value,
                     "dispute_type": item.dispute_type, "summary": item.description}
     values = m.validate_case({**defaults, **case_data})
     checked = m.validate_parties(parties)
     if values["accepted_on"] < item.found_on:
-        raise ValidationError.single(pick("受理日期", "accepted on"), pick("早于排查日期", "is before the day it was found"))
+        raise ValidationError.single(_("accepted on"), _("is before the day it was found"))
     with db.write(actor) as w:
         item = db.get(w.session, ScreeningItem, item_id)
         case = m.open_case_in(w, values, checked)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import ADVISER_HOURS_PER_MONTH, ADVISER_LECTURES_PER_QUARTER, POSTING_GRACE_DAYS
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.services.base import StationDB
 from station_app.store.models import AppSetting, utcnow
 
@@ -68,7 +68,7 @@ def _setting(key: str) -> Setting:
     try:
         return SETTINGS[key]
     except KeyError:
-        raise ValidationError.single(pick("设置项", "setting"), pick(
+        raise ValidationError.single(_("setting"), pick(
             f"没有这个设置项：{key}（可选：{'、'.join(SETTINGS)}）", f"no such setting: {key} ({', '.join(SETTINGS)})")) from None
 
 

@@ -8,7 +8,7 @@ from station_app.config import Paths
 from station_app.core import validators as v
 from station_app.core.codes import Role, StationKind
 from station_app.core.errors import Problems, StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.services.base import StationDB, Writer
 from station_app.services.users import hash_password
 from station_app.store.models import LocalState, Station, User, new_id
@@ -19,16 +19,14 @@ def init_installation(paths: Paths, *, kind: StationKind, code: str, name: str, 
                       station_id: str | None = None) -> StationDB:
     """Create the database and this installation's station record. Refuses to run twice."""
     problems = Problems()
-    code = problems.check(pick("站点编号", "station code"), v.station_code, code)
-    name = problems.check(pick("站点名称", "station name"), v.required_text, name, 100)
+    code = problems.check(_("station code"), v.station_code, code)
+    name = problems.check(_("station name"), v.required_text, name, 100)
     problems.raise_if_any()
     db = StationDB.open(paths, create=True)
     if db.initialised:
         existing = db.station()
         db.close()
-        raise StateError(pick(f"{paths.root} 已经初始化过（站点 {existing.code} {existing.name}），不能重复初始化",
-                              f"{paths.root} is already set up (station {existing.code} {existing.name}); "
-                              f"it cannot be set up twice"))
+        raise StateError(_("{root} is already set up (station {code} {name}); it cannot be set up twice", root=paths.root, code=existing.code, name=existing.name))
     sid = station_id or new_id()
     with db.raw_write() as s:
         # The station row and the counter row point at each other: check foreign keys at commit.

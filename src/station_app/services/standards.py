@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import ConfirmationMethod, OutreachKind, PeriodUnit, StationKind
 from station_app.core.errors import Problems, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.periods import Period, period_containing, periods_of_year
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB
@@ -56,7 +56,7 @@ def _month(raw: Any) -> str:
 def _village(session: Session, ref: str, label: str) -> Station:
     station = resolve_station(session, ref, field=label)
     if station.kind != StationKind.VILLAGE.value:
-        raise ValidationError.single(label, pick(f"{station.code} 不是村工作室", f"{station.code} is not a village station"))
+        raise ValidationError.single(label, _("{code} is not a village station", code=station.code))
     return station
 
 
@@ -67,7 +67,7 @@ def assign(db: StationDB, actor: str, data: dict[str, Any]) -> ChangeSet:
     values = clean(ASSIGNMENT_SPECS, data)
     problems = Problems()
     if values.get("ends_on") and values["ends_on"] < values["starts_on"]:
-        problems.add(ASSIGNMENT_SPECS["ends_on"].label, pick("早于合同开始日期", "is before the contract starts"))
+        problems.add(ASSIGNMENT_SPECS["ends_on"].label, _("is before the contract starts"))
     problems.raise_if_any()
     with db.write(actor) as w:
         adviser = resolve_adviser(w.session, values["adviser_id"], field=ASSIGNMENT_SPECS["adviser_id"].label)
@@ -92,7 +92,7 @@ def end_assignment(db: StationDB, actor: str, assignment_id: str, ends_on: date 
         a = db.get(w.session, AdviserAssignment, assignment_id)
         if day < a.starts_on:
             raise ValidationError.single(ASSIGNMENT_SPECS["ends_on"].label,
-                                         pick("早于合同开始日期", "is before the contract starts"))
+                                         _("is before the contract starts"))
         w.update(a, ends_on=day)
     return w.result
 
@@ -119,8 +119,7 @@ def confirm_month(db: StationDB, actor: str, data: dict[str, Any]) -> ChangeSet:
     values = clean(CONFIRM_SPECS, data)
     month = Period(int(values["month"][:4]), PeriodUnit.MONTH, int(values["month"][5:]))
     if values["confirmed_on"] < month.start:
-        raise ValidationError.single(CONFIRM_SPECS["confirmed_on"].label, pick(
-            f"{values['confirmed_on']}早于{values['month']}", f"{values['confirmed_on']} is before {values['month']}"))
+        raise ValidationError.single(CONFIRM_SPECS["confirmed_on"].label, _("{confirmed_on} is before {month}", confirmed_on=values['confirmed_on'], month=values['month']))
     with db.write(actor) as w:
         adviser = resolve_adviser(w.session, values["adviser_id"], field=CONFIRM_SPECS["adviser_id"].label)
         place = (_village(w.session, values["place_station_id"], CONFIRM_SPECS["place_station_id"].label)
@@ -129,7 +128,7 @@ def confirm_month(db: StationDB, actor: str, data: dict[str, Any]) -> ChangeSet:
             DutyConfirmation.adviser_id == adviser.id, DutyConfirmation.place_station_id == place.id,
             DutyConfirmation.month == values["month"], DutyConfirmation.deleted.is_(False))).scalar_one_or_none()
         if done is not None:
-            raise StateError(pick(f"{values['month']}已于{done.confirmed_on}确认", f"{values['month']} was confirmed on {done.confirmed_on}"))
+            raise StateError(_("{month} was confirmed on {confirmed_on}", month=values['month'], confirmed_on=done.confirmed_on))
         w.add(DutyConfirmation(adviser_id=adviser.id, place_station_id=place.id, month=values["month"],
                                confirmed_on=values["confirmed_on"], confirmed_by=values["confirmed_by"],
                                method=values["method"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from station_app.core import validators as v
 from station_app.core.codes import DEFAULT_POSTING_SCHEDULE, PeriodUnit, PostingCategory
 from station_app.core.errors import Problems
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.services.base import ChangeSet, StationDB
 from station_app.store.models import Station
 
@@ -23,10 +23,10 @@ def set_posting_schedule(db: StationDB, actor: str, category: str, unit: str | N
     Stored on the station record, so the township's overdue report uses the same schedule.
     """
     problems = Problems()
-    cat = problems.check(pick("公开类别", "category"), v.code, PostingCategory, category)
+    cat = problems.check(pgettext("station_app.services.stations", "category"), v.code, PostingCategory, category)
     unit_value = None
     if unit not in (None, "", "none", "无"):
-        parsed = problems.check(pick("公开频率", "frequency"), v.code, PeriodUnit, unit)
+        parsed = problems.check(_("frequency"), v.code, PeriodUnit, unit)
         unit_value = parsed.value if parsed else None
     problems.raise_if_any()
     with db.write(actor) as w:

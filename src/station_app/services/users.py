@@ -12,7 +12,7 @@ from sqlalchemy import select
 from station_app.core import validators as v
 from station_app.core.codes import Role
 from station_app.core.errors import Problems, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.services.base import StationDB
 from station_app.store.models import User
 
@@ -43,15 +43,15 @@ def add_user(db: StationDB, *, login: str, display_name: str, role: str, passwor
     if actor is not None or db.strict_users:
         db.authorize(actor or "", "user.manage")
     problems = Problems()
-    login = problems.check_key("login", pick("登录名", "login"), v.required_text, login, 64)
-    display_name = problems.check_key("name", pick("姓名", "name"), v.required_text, display_name, 64)
-    role_value = problems.check_key("role", pick("角色", "role"), v.code, Role, role)
+    login = problems.check_key("login", _("login"), v.required_text, login, 64)
+    display_name = problems.check_key("name", pgettext("station_app.services.users", "name"), v.required_text, display_name, 64)
+    role_value = problems.check_key("role", _("role"), v.code, Role, role)
     if len(password) < 8:
-        problems.add(pick("密码", "password"), pick("密码至少8位", "at least 8 characters"), key="password")
+        problems.add(_("password"), _("at least 8 characters"), key="password")
     problems.raise_if_any()
     with db.raw_write() as s:
         if s.execute(select(User).where(User.login == login)).scalar_one_or_none():
-            raise ValidationError.single(pick("登录名", "login"), pick(f"已存在：{login}", f"already exists: {login}"),
+            raise ValidationError.single(_("login"), _("already exists: {login}", login=login),
                                          key="login")
         user = User(login=login, display_name=display_name, role=role_value.value, password_hash=hash_password(password))
         s.add(user)
@@ -74,7 +74,7 @@ def list_users(db: StationDB) -> list[User]:
 def _user_for_change(s, login: str) -> User:
     user = s.execute(select(User).where(User.login == login)).scalar_one_or_none()
     if user is None:
-        raise ValidationError.single(pick("登录名", "login"), pick(f"没有这个用户：{login}", f"no such user: {login}"),
+        raise ValidationError.single(_("login"), _("no such user: {login}", login=login),
                                      key="login")
     return user
 
@@ -84,7 +84,7 @@ def set_password(db: StationDB, actor: str, login: str, password: str) -> None:
     if actor != login:
         db.authorize(actor, "user.manage")
     if len(password) < 8:
-        raise ValidationError.single(pick("密码", "password"), pick("密码至少8位", "at least 8 characters"), key="password")
+        raise ValidationError.single(_("password"), _("at least 8 characters"), key="password")
     with db.raw_write() as s:
         _user_for_change(s, login).password_hash = hash_password(password)
 
@@ -98,6 +98,5 @@ def set_active(db: StationDB, actor: str, login: str, active: bool) -> None:
             others = s.execute(select(User).where(User.role == Role.ADMIN.value, User.active.is_(True),
                                                   User.login != login)).first()
             if others is None:
-                raise ValidationError.single(pick("登录名", "login"), pick("不能停用最后一个管理员",
-                                             "the last administrator cannot be deactivated"), key="login")
+                raise ValidationError.single(_("login"), _("the last administrator cannot be deactivated"), key="login")
         user.active = active

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.atomic import fsync_file, replace_durably
 from station_app.store.db import integrity_check, online_backup, quick_check
 
@@ -57,14 +57,12 @@ def _kind(name: str) -> str:
 
 def backup_now(db_path: Path, backups_dir: Path, *, kind: str = "manual") -> Path:
     if not Path(db_path).is_file():
-        raise StationError(pick(f"数据库不存在：{db_path}。请先运行 station-app init。",
-                                f"no database at {db_path}; run station-app init first."))
+        raise StationError(_("no database at {db_path}; run station-app init first.", db_path=db_path))
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     try:
         return online_backup(db_path, backups_dir / f"{kind}-{stamp}.sqlite3")
     except sqlite3.DatabaseError as e:
-        raise StationError(pick(f"无法备份数据库 {db_path}：{e}。请运行 station-app check 检查。",
-                                f"cannot back up {db_path}: {e}. Run station-app check.")) from e
+        raise StationError(_("cannot back up {db_path}: {e}. Run station-app check.", db_path=db_path, e=e)) from e
 
 
 def daily_name(day: date) -> str:
@@ -121,26 +119,20 @@ def check_backup_file(source: Path) -> None:
     from station_app.store.db import head_revision, known_revisions
 
     if not source.is_file():
-        raise StationError(pick(f"找不到备份文件：{source}", f"no such backup file: {source}"))
+        raise StationError(_("no such backup file: {source}", source=source))
     with open(source, "rb") as f:
         magic = f.read(len(SQLITE_MAGIC))
     if magic != SQLITE_MAGIC:
-        raise StationError(pick(f"不是本程序的数据库备份（不是 SQLite 数据库文件），未恢复：{source}",
-                                f"not a station_app backup (not an SQLite database), nothing restored: {source}"))
+        raise StationError(_("not a station_app backup (not an SQLite database), nothing restored: {source}", source=source))
     problems = integrity_check(source)
     if problems:
-        raise StationError(pick(f"备份文件已损坏，未恢复：{source}：{problems[0]}",
-                                f"the backup {source} is damaged, nothing restored: {problems[0]}"))
+        raise StationError(_("the backup {source} is damaged, nothing restored: {value}", source=source, value=problems[0]))
     info = _station_info(source)
     if info is None:
-        raise StationError(pick(f"不是本程序的数据库备份（缺少站点数据表），未恢复：{source}",
-                                f"not a station_app database (no station tables), nothing restored: {source}"))
+        raise StationError(_("not a station_app database (no station tables), nothing restored: {source}", source=source))
     revision = info[2]
     if revision not in known_revisions():
-        raise StationError(pick(
-            f"备份的结构版本 {revision} 不是本程序认识的版本（最新为 {head_revision()}），可能来自更新的程序版本，未恢复",
-            f"the backup's schema {revision} is unknown to this program (head is {head_revision()}); "
-            f"it may come from a newer version. Nothing restored"))
+        raise StationError(_("the backup's schema {revision} is unknown to this program (head is {head_revision}); it may come from a newer version. Nothing restored", revision=revision, head_revision=head_revision()))
 
 
 def restore(db_path: Path, backups_dir: Path, source: Path) -> Restored:
@@ -157,11 +149,7 @@ def restore(db_path: Path, backups_dir: Path, source: Path) -> Restored:
     restored_info = _station_info(source)
     assert restored_info is not None
     if current is not None and current[0] and restored_info[0] and current[0] != restored_info[0]:
-        raise StationError(pick(
-            f"备份 {source} 属于另一个站点（{restored_info[3] or restored_info[0]}），本机是 {current[3] or current[0]}，"
-            "未恢复。如确需换成该站点，请在新的数据目录中恢复（--data-dir）。",
-            f"the backup {source} belongs to another station ({restored_info[3] or restored_info[0]}); this installation is "
-            f"{current[3] or current[0]}. Nothing restored; restore it into a new data directory (--data-dir)."))
+        raise StationError(_("the backup {source} belongs to another station ({value}); this installation is {value2}. Nothing restored; restore it into a new data directory (--data-dir).", source=source, value=restored_info[3] or restored_info[0], value2=current[3] or current[0]))
     aside = None
     if db_path.is_file():
         # A damaged current file is kept byte for byte (SQLite must not touch it); a sound one is copied online.
@@ -219,8 +207,7 @@ def _ensure_idle(db_path: Path) -> None:
     except sqlite3.DatabaseError:
         return  # a damaged database cannot be in use meaningfully; restoring it is the point
     if busy:
-        raise StationError(pick("数据库正在被其他程序使用，请先关闭本程序的其他窗口后再恢复",
-                                "the database is in use by another program; close it before restoring"))
+        raise StationError(_("the database is in use by another program; close it before restoring"))
 
 
 def _keep_aside(db_path: Path, aside: Path, *, damaged: bool) -> None:

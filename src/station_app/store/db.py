@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.search import BIGRAM_FUNCTION, SEARCH_COLUMNS, register_functions
 
 if TYPE_CHECKING:
@@ -165,16 +165,13 @@ def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_
     migration starts (a front end shows that opening will take a while)."""
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
-        raise DatabaseError(pick(f"数据库不存在：{path}。请先运行 station-app init。",
-                                 f"no database at {path}; run station-app init first."))
+        raise DatabaseError(_("no database at {path}; run station-app init first.", path=path))
     if check_only:
         return None
     if exists:
         problems = quick_check(path)
         if problems:
-            raise DatabaseError(pick(
-                f"数据库文件已损坏（{path}）：{problems[0]}。请用 station-app backup restore 从备份恢复。",
-                f"the database {path} is damaged: {problems[0]}. Restore a backup with station-app backup restore."))
+            raise DatabaseError(_("the database {path} is damaged: {value}. Restore a backup with station-app backup restore.", path=path, value=problems[0]))
     path.parent.mkdir(parents=True, exist_ok=True)
     if not exists:
         from station_app.store.private import create_private_file
@@ -226,7 +223,7 @@ def health_check(path: Path, *, repair_search_index: bool = True) -> list[CheckI
     path = Path(path)
     items: list[CheckItem] = []
     if not path.is_file() or path.stat().st_size == 0:
-        return [CheckItem("file", False, pick(f"数据库不存在：{path}", f"no database at {path}"))]
+        return [CheckItem("file", False, _("no database at {path}", path=path))]
 
     problems = quick_check(path)
     items.append(_item("quick_check", problems))
@@ -253,16 +250,15 @@ def health_check(path: Path, *, repair_search_index: bool = True) -> list[CheckI
 def _item(name: str, problems: list[str]) -> CheckItem:
     if not problems:
         return CheckItem(name, True, "ok")
-    more = pick(f"（另有 {len(problems) - 1} 处）", f" (and {len(problems) - 1} more)") if len(problems) > 1 else ""
+    more = _(" (and {value} more)", value=len(problems) - 1) if len(problems) > 1 else ""
     return CheckItem(name, False, problems[0] + more)
 
 
 def _fk_detail(rows: list) -> str:
     if not rows:
         return "ok"
-    table, rowid, parent, _ = rows[0]
-    return pick(f"{len(rows)} 处外键指向不存在的记录，例如 {table} 第 {rowid} 行 → {parent}",
-                f"{len(rows)} foreign keys point at missing records, e.g. {table} row {rowid} -> {parent}")
+    table, rowid, parent, _unused = rows[0]
+    return _("{len} foreign keys point at missing records, e.g. {table} row {rowid} -> {parent}", len=len(rows), table=table, rowid=rowid, parent=parent)
 
 
 def _revision_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
@@ -272,10 +268,9 @@ def _revision_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         current = row[0] if row else None
     if current == head:
-        return CheckItem("migrations", True, pick(f"结构版本 {current}（最新）", f"schema {current} (head)"))
+        return CheckItem("migrations", True, _("schema {current} (head)", current=current))
     if current in known_revisions():
-        detail = pick(f"结构版本 {current}，最新为 {head}：下次打开时会先备份再升级",
-                      f"schema {current}, head is {head}: it is backed up and upgraded when next opened")
+        detail = _("schema {current}, head is {head}: it is backed up and upgraded when next opened", current=current, head=head)
     else:
         detail = pick(f"结构版本 {current or '无'} 不是本程序认识的版本（最新为 {head}）",
                       f"schema {current or 'none'} is unknown to this program (head is {head})")
@@ -302,13 +297,12 @@ def _fts_item(con: sqlite3.Connection, repair: bool) -> CheckItem:
             con.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
             _rebuild_bigrams(con)
     except sqlite3.DatabaseError as e:
-        return CheckItem("search_index", False, pick(f"{error}；重建失败：{e}", f"{error}; rebuild failed: {e}"))
+        return CheckItem("search_index", False, _("{error}; rebuild failed: {e}", error=error, e=e))
     after = _fts_ok(con)
     if after is None:
-        return CheckItem("search_index", True, pick(f"检索索引与记录不一致（{error}），已重建",
-                                                    f"the search index did not match the records ({error}); rebuilt"),
+        return CheckItem("search_index", True, _("the search index did not match the records ({error}); rebuilt", error=error),
                          repaired=True)
-    return CheckItem("search_index", False, pick(f"{error}；重建后仍不一致：{after}", f"{error}; still wrong after rebuild: {after}"))
+    return CheckItem("search_index", False, _("{error}; still wrong after rebuild: {after}", error=error, after=after))
 
 
 def _rebuild_bigrams(con: sqlite3.Connection) -> None:
@@ -324,11 +318,10 @@ def _counter_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
     """The change counter must be at least every counter this station has stamped: otherwise the next change
     would reuse a number (a restored old file, a hand-edited database) and sync would see two versions."""
     if "local_state" not in tables:
-        return CheckItem("counter", False, pick("缺少本机状态表（local_state）", "local_state table missing"))
+        return CheckItem("counter", False, _("local_state table missing"))
     row = con.execute("SELECT station_id, counter FROM local_state WHERE id=1").fetchone()
     if row is None:
-        return CheckItem("counter", False, pick("本机尚未初始化（station-app init）",
-                                                "this installation is not set up (station-app init)"))
+        return CheckItem("counter", False, _("this installation is not set up (station-app init)"))
     station_id, counter = row
     highest, where = 0, None
     for table in sorted(tables):
@@ -341,11 +334,8 @@ def _counter_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
         if m is not None and m > highest:
             highest, where = m, table
     if highest <= counter:
-        return CheckItem("counter", True, pick(f"变更计数 {counter}，本站记录最大 {highest}",
-                                               f"change counter {counter}, highest local record {highest}"))
-    return CheckItem("counter", False, pick(
-        f"变更计数 {counter} 小于本站记录已用的 {highest}（{where}）：新的修改会重复使用计数",
-        f"change counter {counter} is below {highest} already used in {where}: new changes would reuse numbers"))
+        return CheckItem("counter", True, _("change counter {counter}, highest local record {highest}", counter=counter, highest=highest))
+    return CheckItem("counter", False, _("change counter {counter} is below {highest} already used in {where}: new changes would reuse numbers", counter=counter, highest=highest, where=where))
 
 
 def known_revisions() -> set[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from station_app.config import Paths
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.store.atomic import write_atomic
 from station_app.store.stationdb import Writer
 
@@ -38,7 +38,7 @@ _MAGIC = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",)
 
 
 def _photo_label(name: str) -> str:
-    return pick(f"照片 {name}", f"photo {name}")
+    return _("photo {name}", name=name)
 
 
 def read_photo(path: str | Path) -> PhotoFile:
@@ -47,24 +47,23 @@ def read_photo(path: str | Path) -> PhotoFile:
     label = _photo_label(p.name)
     ext = p.suffix.lower()
     if ext not in MEDIA_TYPES:
-        raise ValidationError.single(label, pick("只接受 jpg、jpeg 或 png 格式的照片", "only jpg, jpeg or png photos are accepted"))
+        raise ValidationError.single(label, _("only jpg, jpeg or png photos are accepted"))
     try:
         size = p.stat().st_size
         if not p.is_file():
             raise IsADirectoryError(str(p))
         if size > MAX_PHOTO_BYTES:
-            raise ValidationError.single(label, pick(f"照片过大（{size / 1048576:.1f} MB，上限 20 MB）",
-                                                     f"too large ({size / 1048576:.1f} MB, the limit is 20 MB)"))
+            raise ValidationError.single(label, _("too large ({value:.1f} MB, the limit is 20 MB)", value=size / 1048576))
         data = p.read_bytes()
     except FileNotFoundError:
-        raise ValidationError.single(label, pick(f"文件不存在：{p}", f"no such file: {p}")) from None
+        raise ValidationError.single(label, pgettext("station_app.store.photos", "no such file: {p}", p=p)) from None
     except OSError as e:
-        raise ValidationError.single(label, pick(f"无法读取文件：{e.strerror or e}", f"cannot read the file: {e.strerror or e}")) from None
+        raise ValidationError.single(label, _("cannot read the file: {value}", value=e.strerror or e)) from None
     media_type = MEDIA_TYPES[ext]
     if len(data) > MAX_PHOTO_BYTES:  # the file grew while we looked
-        raise ValidationError.single(label, pick("照片过大（上限 20 MB）", "too large (the limit is 20 MB)"))
+        raise ValidationError.single(label, _("too large (the limit is 20 MB)"))
     if not data.startswith(_MAGIC[media_type]):
-        raise ValidationError.single(label, pick("文件内容不是有效的 jpg/png 图片", "the file is not a valid jpg/png image"))
+        raise ValidationError.single(label, _("the file is not a valid jpg/png image"))
     return PhotoFile(p.name[:255], data, hashlib.sha256(data).hexdigest(), media_type)
 
 

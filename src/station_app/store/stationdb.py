@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from station_app.config import Paths
 from station_app.core.errors import NotFoundError, StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.db import open_database, session_factory
 from station_app.core.roles import FIELD_PERMISSIONS, PermissionDenied, allowed, table_permission
 from station_app.store.models import LocalState, RecordHistory, Station, Synced, User, new_id, utcnow
@@ -124,8 +124,7 @@ class Writer:
 
     def _check_owner(self, obj: Synced) -> None:
         if obj.station_id != self.station_id:
-            raise StateError(pick("该记录属于其他站点，本站不能修改（每条记录只由创建它的站点修改）",
-                                  "this record belongs to another station; only the station that created it may change it"))
+            raise StateError(_("this record belongs to another station; only the station that created it may change it"))
 
     def add(self, obj: T) -> T:
         self._allow_new(obj)
@@ -145,7 +144,7 @@ class Writer:
         self._allow(obj.__tablename__, [k for k, new in values.items() if getattr(obj, k) != new])  # type: ignore[attr-defined]
         self._check_owner(obj)
         if obj.deleted:
-            raise StateError(pick("记录已删除，不能修改", "the record has been deleted and cannot be changed"))
+            raise StateError(_("the record has been deleted and cannot be changed"))
         changes: dict[str, list[Any]] = {}
         for key, new in values.items():
             old = getattr(obj, key)
@@ -231,8 +230,7 @@ class StationDB:
             with self._reader() as s:
                 state = s.get(LocalState, 1)
                 if state is None:
-                    raise StateError(pick("本机尚未初始化，请先运行 station-app init",
-                                          "this installation is not set up yet; run station-app init"))
+                    raise StateError(_("this installation is not set up yet; run station-app init"))
                 self._station_id = state.station_id
         return self._station_id
 
@@ -324,8 +322,7 @@ class StationDB:
                 ).scalars().all()
                 if len(matches) == 1:
                     return matches[0]
-            raise NotFoundError(pick(f"找不到记录：{model.__tablename__} {record_id}",  # type: ignore[attr-defined]
-                                     f"no such record: {model.__tablename__} {record_id}"))  # type: ignore[attr-defined]
+            raise NotFoundError(_("no such record: {tablename} {record_id}", tablename=model.__tablename__, record_id=record_id))  # type: ignore[attr-defined]
         return obj
 
 

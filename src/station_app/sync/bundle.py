@@ -36,7 +36,7 @@ import pyrage
 from sqlalchemy import select
 
 from station_app.core.codes import StationKind
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import OwnKey
 from station_app.store.regular import open_regular
@@ -113,8 +113,7 @@ class BundleHeader:
     @classmethod
     def from_comment(cls, text: str) -> "BundleHeader":
         """Parse strictly: the exact fields in the exact order, each in its exact form."""
-        bad = BundleRefused(pick("同步包签名中的说明格式不对（不是本系统的同步包？）",
-                                 "the bundle's signed header is malformed (not a station-app bundle?)"))
+        bad = BundleRefused(_("the bundle's signed header is malformed (not a station-app bundle?)"))
         parts = text.split(" ")
         if len(parts) != len(cls._FIELDS) + 1 or parts[0] != HEADER_MAGIC:
             raise bad
@@ -131,8 +130,7 @@ class BundleHeader:
             return int(v)
 
         if values["format"] != str(FORMAT):
-            raise BundleRefused(pick(f"同步包格式版本 {values['format']} 不受支持，请升级软件",
-                                     f"bundle format {values['format']} is not supported; update the app"))
+            raise BundleRefused(_("bundle format {format} is not supported; update the app", format=values['format']))
         if values["kind"] not in KINDS or not _UUID_RE.match(values["station"]) \
                 or not _CODE_RE.match(values["code"]) or not _TIME_RE.match(values["created"]) \
                 or not re.fullmatch(r"[0-9A-F]{16}", values["key"]) \
@@ -261,7 +259,7 @@ def seal(archive: bytes, header: BundleHeader, *, secret_key: minisign.SecretKey
     try:
         rcpts = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
     except pyrage.RecipientError as e:
-        raise BundleRefused(pick(f"收件人公钥无效：{e}", f"an encryption recipient is invalid: {e}")) from None
+        raise BundleRefused(_("an encryption recipient is invalid: {e}", e=e)) from None
     ciphertext = pyrage.encrypt(archive, rcpts)
     untrusted = f"station-app bundle {header.station_code} {header.kind} {header.number}"
     sig = secret_key.sign(ciphertext, untrusted_comment=untrusted, trusted_comment=header.to_comment())
@@ -285,7 +283,7 @@ def write_bundle_file(db: StationDB, *, kind: str, number: int, epoch: int, coun
     if kind not in KINDS:
         raise ValueError(kind)
     if not recipients:
-        raise BundleRefused(pick("没有收件人：请先导入镇中心名片", "no recipient: trust the township card first"))
+        raise BundleRefused(_("no recipient: trust the township card first"))
     station = db.station()
     key = identity.own_key(db)
     header = BundleHeader(format=FORMAT, kind=kind, station_id=station.id, station_code=station.code, number=number,
@@ -298,10 +296,7 @@ def write_bundle_file(db: StationDB, *, kind: str, number: int, epoch: int, coun
     finally:
         sk.wipe()
     if len(data) > LIMITS.bundle_bytes:
-        raise BundleRefused(pick(
-            f"同步包太大（{len(data) // 2**20} MiB，上限 {LIMITS.bundle_bytes // 2**20} MiB）：请分几次导出（--from）",
-            f"the bundle is too large ({len(data) // 2**20} MiB, limit {LIMITS.bundle_bytes // 2**20} MiB): "
-            "export smaller ranges (--from)"))
+        raise BundleRefused(_("the bundle is too large ({value} MiB, limit {value2} MiB): export smaller ranges (--from)", value=len(data) // 2 ** 20, value2=LIMITS.bundle_bytes // 2 ** 20))
     out = Path(out_dir) / bundle_file_name(station.code, kind, number)
     if before_write is not None:
         before_write()
@@ -322,7 +317,7 @@ def _refuse(zh: str, en: str, *, fork: bool = False) -> BundleRefused:
 def _split(data: bytes) -> tuple[minisign.Signature, bytes]:
     """The signature (first four lines) and the signed body (the rest). Parses nothing else."""
     pos = 0
-    for _ in range(4):
+    for _unused in range(4):
         nl = data.find(b"\n", pos, SIG_LINES_MAX)
         if nl < 0:
             raise _refuse("同步包缺少签名或签名不完整（文件不完整或不是同步包）",

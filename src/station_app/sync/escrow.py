@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import KeyRevocation, KeyRotation, OwnKey, TrustedKey
 from station_app.store.models import utcnow
@@ -52,7 +52,7 @@ KIT_README = "README.txt"
 
 def _require_township(db) -> None:
     if db.station().kind != StationKind.CENTRE.value:
-        raise StateError(pick("只有镇中心有托管密钥", "only the township has an escrow kit"))
+        raise StateError(_("only the township has an escrow kit"))
 
 
 def make_kit(db, kit_dir: Path) -> dict[str, Any]:
@@ -60,10 +60,10 @@ def make_kit(db, kit_dir: Path) -> dict[str, Any]:
     _require_township(db)
     kit_dir = Path(kit_dir)
     if kit_dir.exists() and any(kit_dir.iterdir()):
-        raise IdentityError(pick(f"{kit_dir} 不是空文件夹，未写入托管密钥", f"{kit_dir} is not empty; no kit written"))
-    passphrase = get_passphrase(purpose=pick("托管密钥", "the escrow kit"), confirm=True)
+        raise IdentityError(_("{kit_dir} is not empty; no kit written", kit_dir=kit_dir))
+    passphrase = get_passphrase(purpose=_("the escrow kit"), confirm=True)
     if not passphrase:
-        raise IdentityError(pick("托管密钥必须设口令", "the escrow kit needs a passphrase"))
+        raise IdentityError(_("the escrow kit needs a passphrase"))
     pair, sk_bytes, age_bytes, age_identity = _make_key_material(passphrase)
     private_dir(kit_dir)
     pub = public_key_b64(pair.public_key)
@@ -71,11 +71,7 @@ def make_kit(db, kit_dir: Path) -> dict[str, Any]:
     write_atomic(kit_dir / KIT_SIGNING_PUB, identity.public_key_file_text(pair.public_key).encode("ascii"),
                  mode=0o600)
     write_atomic(kit_dir / KIT_AGE_KEY, age_bytes, mode=0o600)
-    write_atomic(kit_dir / KIT_README, pick(
-        "镇公共法律服务中心托管密钥。请离线保存（保险柜），口令另行保管。\n"
-        "镇中心密钥被盗时：station-app identity escrow --replace-key --kit 本文件夹 --out 输出文件夹\n",
-        "The township's escrow kit. Keep it offline (a safe); keep the passphrase apart.\n"
-        "If the township key is stolen: station-app identity escrow --replace-key --kit THIS-FOLDER --out DIR\n")
+    write_atomic(kit_dir / KIT_README, _("The township's escrow kit. Keep it offline (a safe); keep the passphrase apart.\nIf the township key is stolen: station-app identity escrow --replace-key --kit THIS-FOLDER --out DIR\n")
         .encode("utf-8"), mode=0o600)
     recipient = str(age_identity.to_public())
     key = identity.own_key(db)
@@ -98,14 +94,14 @@ def _load_kit_key(kit_dir: Path) -> minisign.SecretKey:
     try:
         sk = minisign.SecretKey.from_bytes(path.read_bytes())
     except FileNotFoundError:
-        raise IdentityError(pick(f"找不到托管密钥：{path}", f"no escrow kit key at {path}")) from None
+        raise IdentityError(_("no escrow kit key at {path}", path=path)) from None
     except (minisign.Error, ValueError):
-        raise IdentityError(pick(f"托管密钥文件已损坏：{path}", f"the escrow kit key is damaged: {path}")) from None
+        raise IdentityError(_("the escrow kit key is damaged: {path}", path=path)) from None
     if sk.is_encrypted():
         try:
-            sk.decrypt(get_passphrase(purpose=pick("托管密钥", "the escrow kit")) or "")
+            sk.decrypt(get_passphrase(purpose=_("the escrow kit")) or "")
         except minisign.Error:
-            raise IdentityError(pick("托管密钥口令不正确", "wrong passphrase for the escrow kit")) from None
+            raise IdentityError(_("wrong passphrase for the escrow kit")) from None
     return sk
 
 
@@ -115,16 +111,13 @@ def replace_key(db, kit_dir: Path, out_dir: Path | None = None) -> dict[str, Any
     _require_township(db)
     old = identity.own_key(db)
     if not old.escrow_minisign_public:
-        raise IdentityError(pick("本机没有托管密钥（identity escrow --new-kit），无法用托管密钥更换密钥",
-                                 "this installation has no escrow kit (identity escrow --new-kit); cannot replace "
-                                 "the key from escrow"))
+        raise IdentityError(_("this installation has no escrow kit (identity escrow --new-kit); cannot replace the key from escrow"))
     kit_sk = _load_kit_key(kit_dir)
     kit_pub_file = Path(kit_dir) / KIT_SIGNING_PUB
     kit_pub = kit_pub_file.read_text("ascii").splitlines()[-1].strip() if kit_pub_file.exists() else ""
     if kit_pub != old.escrow_minisign_public:
         kit_sk.wipe()
-        raise IdentityError(pick("这份托管密钥不是本镇中心名片上登记的托管密钥",
-                                 "this escrow kit is not the one on the township card"))
+        raise IdentityError(_("this escrow kit is not the one on the township card"))
     with db.read() as s:
         replaced = [k for (k,) in s.execute(select(OwnKey.key_id))]
     passphrase = get_passphrase(purpose="", required=False)
@@ -214,7 +207,7 @@ def accept_replacement(db, data: bytes, source: str = "replacement") -> dict[str
         raise bad("新名片不是这个镇中心的", "the new card is not this township's")
     if new_card.escrow_signing_key not in escrow_keys:
         raise bad("新名片的托管密钥与原来的不同", "the new card's escrow key differs from the one trusted")
-    reason = pick("镇中心密钥被盗，已由托管密钥更换", "township key stolen; replaced from escrow")
+    reason = _("township key stolen; replaced from escrow")
     with db.raw_write() as s:
         existing = find_trusted(s, new_card.key_id)
         if existing is not None:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station_app.core.errors import StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.progress import NO_TASK, Task
 from station_app.store.keys_models import ExportedBundle
 from station_app.store.models import LocalState, utcnow
@@ -55,9 +55,7 @@ def township_recipients(db: StationDB) -> list[str]:
     """Who a station's bundles are encrypted to: the trusted township, and its escrow recipient if it has one."""
     t = identity.township_key(db)
     if t is None:
-        raise StateError(pick("本站还没有信任镇中心名片，无法加密同步包：请运行 station-app enroll 镇中心名片文件",
-                              "this station trusts no township card yet, so bundles cannot be encrypted: "
-                              "run station-app enroll TOWNSHIP-CARD"))
+        raise StateError(_("this station trusts no township card yet, so bundles cannot be encrypted: run station-app enroll TOWNSHIP-CARD"))
     return [t.age_recipient] + ([t.escrow_recipient] if t.escrow_recipient else [])
 
 
@@ -106,7 +104,7 @@ def export_payload(db: StationDB, kind: str, payload: Any, out_dir: Path, *, rec
     """Number, chain, write and log one bundle of any kind (the data side uses it for reference and restore
     bundles). Returns (path, log entry as a dict). `task` may cancel up to the file's final write."""
     logger = sync_logger(db)
-    task.step(1, 3, pick("签名并加密", "signing and encrypting"))
+    task.step(1, 3, _("signing and encrypting"))
     _settle_pending(db, kind)
     if epoch is None:
         with db.read() as s:
@@ -114,7 +112,7 @@ def export_payload(db: StationDB, kind: str, payload: Any, out_dir: Path, *, rec
     out_dir = Path(out_dir)
     key = identity.own_key(db)
     with db.raw_write() as s:
-        number, prev_sha, _ = _chain_position(s, db, kind)
+        number, prev_sha, _unused = _chain_position(s, db, kind)
         number += 1
         from station_app.sync.bundle import bundle_file_name
 
@@ -127,7 +125,7 @@ def export_payload(db: StationDB, kind: str, payload: Any, out_dir: Path, *, rec
         path, sha, _header = write_bundle_file(db, kind=kind, number=number, epoch=epoch, counter_from=counter_from,
                                                counter_to=counter_to, prev_sha256=prev_sha, payload=payload,
                                                out_dir=out_dir, recipients=recipients,
-                                               before_write=lambda: task.step(2, 3, pick("写入文件", "writing the file")))
+                                               before_write=lambda: task.step(2, 3, _("writing the file")))
     except BaseException:
         # Nothing reached the disk under that name (write_atomic renames last): release the number.
         with db.raw_write() as s:
@@ -164,7 +162,7 @@ def export_bundle(db: StationDB, out_dir: Path, *, full: bool = False, from_coun
     recipients = township_recipients(db)
     _settle_pending(db, "changes")
     with db.read() as s:
-        _, _, last_to = _chain_position(s, db, "changes")
+        _unused, _unused, last_to = _chain_position(s, db, "changes")
         state = s.get(LocalState, 1)
         upto = state.counter
     if full:
@@ -173,14 +171,14 @@ def export_bundle(db: StationDB, out_dir: Path, *, full: bool = False, from_coun
         if from_counter < 1:
             from station_app.core.errors import ValidationError
 
-            raise ValidationError.single("--from", pick("应为不小于 1 的计数值", "must be a counter value of at least 1"))
+            raise ValidationError.single("--from", _("must be a counter value of at least 1"))
         after = from_counter - 1
     else:
         after = last_to
     if upto <= after:
         sync_logger(db).info("export: nothing new after counter %d", after)
         return None
-    task.step(0, 3, pick("收集变更", "collecting changes"))
+    task.step(0, 3, _("collecting changes"))
     payload = collect_changes(db, after, upto)
     if not any(payload.tables.values()):
         sync_logger(db).info("export: no rows in counter range %d..%d", after, upto)

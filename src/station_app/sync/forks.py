@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station_app.core.errors import NotFoundError, StateError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import KeyRevocation
 from station_app.store.models import MODEL_BY_TABLE, SYNCED_MODELS, utcnow
@@ -70,8 +70,7 @@ def earlier_decision(s, sha256: str) -> SyncFork | None:
 
 def decided_text(f: SyncFork) -> str:
     when = f.resolved_at.strftime("%Y-%m-%d") if f.resolved_at else ""
-    return pick(f"该包已于 {when} 核查（分叉 #{f.id}，保留了另一版本：{f.resolution_note}）",
-                f"this bundle was reviewed on {when} (fork #{f.id}; the other version was kept: {f.resolution_note})")
+    return _("this bundle was reviewed on {when} (fork #{id}; the other version was kept: {resolution_note})", when=when, id=f.id, resolution_note=f.resolution_note)
 
 
 def close_superseded(db) -> list[int]:
@@ -90,9 +89,7 @@ def close_superseded(db) -> list[int]:
             rev = next((r for r in revs if f.offered_key_id and r.key_id == f.offered_key_id), None)
         if rev is None:
             continue
-        note = pick(f"站点密钥 {rev.key_id} 已于 {rev.revoked_at:%Y-%m-%d} 吊销（{rev.reason}），原链已结束",
-                    f"the station's key {rev.key_id} was revoked on {rev.revoked_at:%Y-%m-%d} ({rev.reason}); "
-                    f"that chain has ended")
+        note = _("the station's key {key_id} was revoked on {revoked_at:%Y-%m-%d} ({reason}); that chain has ended", key_id=rev.key_id, revoked_at=rev.revoked_at, reason=rev.reason)
         with db.raw_write() as s:
             row = s.get(SyncFork, f.id)
             if row.resolved_at is not None:
@@ -127,8 +124,7 @@ def list_forks(db, *, all_: bool = False) -> list[dict[str, Any]]:
 def _get(s, fork_id: int) -> SyncFork:
     f = s.get(SyncFork, fork_id)
     if f is None:
-        raise NotFoundError(pick(f"没有编号为 {fork_id} 的分叉（见 station-app fork list --all）",
-                                 f"no fork number {fork_id} (see station-app fork list --all)"))
+        raise NotFoundError(_("no fork number {fork_id} (see station-app fork list --all)", fork_id=fork_id))
     return f
 
 
@@ -148,14 +144,13 @@ def _open_offered(db, f: SyncFork):
 
     path = quarantine_path(db, f.offered_sha256)
     if not path.is_file():
-        return None, pick("被拒绝的文件没有保留（分叉发现于旧版本，或不是从文件导入的）",
-                          "the refused file was not kept (the fork predates fork review, or did not come from a file)")
+        return None, _("the refused file was not kept (the fork predates fork review, or did not come from a file)")
     try:
         opened = open_bundle(db, path)
     except BundleRefused as e:
         return None, e.reason
     if opened.sha256 != f.offered_sha256:
-        return None, pick("保留的文件不是当初被拒绝的那个包", "the kept file is not the bundle that was refused")
+        return None, _("the kept file is not the bundle that was refused")
     return opened, None
 
 
@@ -238,18 +233,14 @@ def resolve(db, fork_id: int, keep: str, reason: str, actor: str) -> dict[str, A
 
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError.single("--reason", pick("请写明保留该版本的理由（写入同步日志）",
-                                                      "say why this version is kept (it is written to the sync log)"))
+        raise ValidationError.single("--reason", _("say why this version is kept (it is written to the sync log)"))
     if keep not in KEEP:
-        raise ValidationError.single("--keep", pick("应为 held（保留已导入的）或 offered（保留被拒绝的）",
-                                                    "must be held (keep the bundle held) or offered (keep the refused one)"))
+        raise ValidationError.single("--keep", _("must be held (keep the bundle held) or offered (keep the refused one)"))
     close_superseded(db)
     with db.read() as s:
         f = _get(s, fork_id)
         if f.resolved_at is not None:
-            raise StateError(pick(f"分叉 #{fork_id} 已于 {f.resolved_at:%Y-%m-%d} 处理（{f.resolution}：{f.resolution_note}）",
-                                  f"fork #{fork_id} was already decided on {f.resolved_at:%Y-%m-%d} "
-                                  f"({f.resolution}: {f.resolution_note})"))
+            raise StateError(_("fork #{fork_id} was already decided on {resolved_at:%Y-%m-%d} ({resolution}: {resolution_note})", fork_id=fork_id, resolved_at=f.resolved_at, resolution=f.resolution, resolution_note=f.resolution_note))
     counts: dict[str, int] = {}
     if keep == "held":
         with db.raw_write() as s:
@@ -277,11 +268,10 @@ def _merge_offered(db, fork_id: int, reason: str, actor: str) -> dict[str, int]:
     with db.read() as s:
         f = _get(s, fork_id)
         if f.kind != "changes":
-            raise StateError(pick("只有站点变更包的分叉可以改为保留被拒绝的版本",
-                                  "only a fork of a station's changes bundle can keep the refused version"))
+            raise StateError(_("only a fork of a station's changes bundle can keep the refused version"))
     bundle, why = _open_offered(db, f)
     if bundle is None:
-        raise StateError(pick(f"无法保留被拒绝的版本：{why}", f"cannot keep the refused version: {why}"))
+        raise StateError(_("cannot keep the refused version: {why}", why=why))
     h = bundle.header
     try:
         rows = parsed_rows(bundle.payload, kind="changes", signer_station_id=h.station_id)
@@ -292,12 +282,7 @@ def _merge_offered(db, fork_id: int, reason: str, actor: str) -> dict[str, int]:
             for b in displaced:
                 later = sorted(n for n in known if n > b.number)
                 if later:
-                    raise StateError(pick(
-                        f"已导入的第 {b.number} 号包之后还有第 {merge._ranges_text(later)} 号包接在它后面，"
-                        "不能再换成被拒绝的版本：请保留已导入的版本（--keep held），并让另一台电脑从镇中心恢复",
-                        f"bundles {merge._ranges_text(later)} held build on bundle {b.number}, so it cannot be "
-                        "replaced by the refused version: keep the held one (--keep held) and restore the other PC "
-                        "from the township"))
+                    raise StateError(_("bundles {ranges_text} held build on bundle {number}, so it cannot be replaced by the refused version: keep the held one (--keep held) and restore the other PC from the township", number=b.number, ranges_text=merge._ranges_text(later)))
                 s.delete(b)
                 del known[b.number]
             s.flush()
@@ -317,11 +302,9 @@ def _merge_offered(db, fork_id: int, reason: str, actor: str) -> dict[str, int]:
             row.resolution, row.resolution_note, row.resolved_by, row.resolved_at = (
                 "kept_offered", reason, actor, utcnow())
     except merge.Fork as e:
-        raise StateError(pick(f"无法保留被拒绝的版本：{e.detail}。请保留已导入的版本（--keep held），并让另一台电脑从镇中心恢复",
-                              f"cannot keep the refused version: {e.detail}. Keep the held one (--keep held) and "
-                              f"restore the other PC from the township")) from None
+        raise StateError(_("cannot keep the refused version: {detail}. Keep the held one (--keep held) and restore the other PC from the township", detail=e.detail)) from None
     except BundleRefused as e:
-        raise StateError(pick(f"无法保留被拒绝的版本：{e.reason}", f"cannot keep the refused version: {e.reason}")) from None
+        raise StateError(_("cannot keep the refused version: {reason}", reason=e.reason)) from None
     return counts
 
 

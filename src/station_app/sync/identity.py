@@ -34,7 +34,7 @@ from sqlalchemy import select
 from station_app.core import validators
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError, StationError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.atomic import write_atomic
 from station_app.store.private import private_dir
 from station_app.store.regular import read_regular
@@ -122,8 +122,8 @@ def get_passphrase(*, purpose: str, confirm: bool = False, required: bool = True
     if env or not required:
         return env  # a scripted value needs no confirmation
     value = terminal_prompt(purpose)
-    if confirm and value and getpass.getpass(pick("再次输入口令：", "Repeat passphrase: ")) != value:
-        raise IdentityError(pick("两次输入的口令不一致", "the two passphrases differ"))
+    if confirm and value and getpass.getpass(_("Repeat passphrase: ")) != value:
+        raise IdentityError(_("the two passphrases differ"))
     return value
 
 
@@ -179,8 +179,7 @@ def generate_keys(db: StationDB, *, passphrase: str | None = None) -> OwnKey:
     with db.read() as s:
         existing = s.execute(select(OwnKey).where(OwnKey.retired_at.is_(None))).scalar_one_or_none()
     if existing is not None or files.signing_key.exists():
-        raise StateError(pick("本机已有密钥，不能重复生成（如需更换请用 identity rotate）",
-                              "this installation already has keys; use identity rotate to replace them"))
+        raise StateError(_("this installation already has keys; use identity rotate to replace them"))
     pair, sk_bytes, age_bytes, identity = _make_key_material(passphrase)
     station = db.station()
     row = OwnKey(key_id=key_id_of(pair.public_key), minisign_public=public_key_b64(pair.public_key),
@@ -200,7 +199,7 @@ def own_key(db: StationDB) -> OwnKey:
     with db.read() as s:
         row = s.execute(select(OwnKey).where(OwnKey.retired_at.is_(None))).scalar_one_or_none()
     if row is None:
-        raise StateError(pick("本机还没有密钥（初始化未完成？）", "this installation has no keys yet (was init completed?)"))
+        raise StateError(_("this installation has no keys yet (was init completed?)"))
     return row
 
 
@@ -208,7 +207,7 @@ def _read_key_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise IdentityError(pick(f"找不到密钥文件：{path}", f"key file missing: {path}")) from None
+        raise IdentityError(_("key file missing: {path}", path=path)) from None
 
 
 def _decrypted_signing_key(data: bytes, passphrase: str) -> minisign.SecretKey:
@@ -223,7 +222,7 @@ def load_signing_key(db: StationDB, *, files: KeyFiles | None = None) -> minisig
     data = _read_key_file(files.signing_key)
     sk = minisign.SecretKey.from_bytes(data)
     if sk.is_encrypted():
-        return keyring_for(db).try_passphrases(pick("使用签名密钥", "using the signing key"),
+        return keyring_for(db).try_passphrases(_("using the signing key"),
                                                 lambda pw: _decrypted_signing_key(data, pw), minisign.Error)
     return sk
 
@@ -240,12 +239,12 @@ def _load_age_identity(db: StationDB, path: Path) -> pyrage.x25519.Identity:
         return cached
     data = _read_key_file(path)
     if _is_age_encrypted(data):
-        data = ring.try_passphrases(pick("解密同步包", "decrypting bundles"),
+        data = ring.try_passphrases(_("decrypting bundles"),
                                     lambda pw: pyrage.passphrase.decrypt(data, pw), pyrage.DecryptError)
     lines = [ln.strip() for ln in data.decode("ascii", "replace").splitlines()
              if ln.strip() and not ln.startswith("#")]
     if len(lines) != 1:
-        raise IdentityError(pick(f"age 密钥文件格式不对：{path}", f"the age key file is malformed: {path}"))
+        raise IdentityError(_("the age key file is malformed: {path}", path=path))
     identity = pyrage.x25519.Identity.from_str(lines[0])
     ring.keep_identity(cache_key, identity)
     return identity
@@ -330,13 +329,13 @@ def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
         if isinstance(data, str):
             data = data.encode("utf-8")
         if len(data) > CARD_MAX_BYTES:
-            raise IdentityError(pick(f"名片 {source} 太大（不是名片文件？）", f"card {source} is too large (not a card?)"))
+            raise IdentityError(_("card {source} is too large (not a card?)", source=source))
         try:
             obj = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
         except (UnicodeDecodeError, ValueError) as e:
-            raise IdentityError(pick(f"名片 {source} 不是有效的 JSON：{e}", f"card {source} is not valid JSON: {e}")) from None
+            raise IdentityError(_("card {source} is not valid JSON: {e}", source=source, e=e)) from None
     if not isinstance(obj, dict):
-        raise IdentityError(pick(f"名片 {source} 不是 JSON 对象", f"card {source} is not a JSON object"))
+        raise IdentityError(_("card {source} is not a JSON object", source=source))
     if obj.get("format") != CARD_FORMAT:
         raise _card_problem(source, "format", f"不是本系统的名片（应为 {CARD_FORMAT}）",
                             f"not a station-app card (expected {CARD_FORMAT})")
@@ -414,7 +413,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def load_card(path: Path | str) -> Card:
     path = Path(path)
-    return parse_card(_read_outside_file(path, CARD_MAX_BYTES, pick("名片文件", "card file")), path.name)
+    return parse_card(_read_outside_file(path, CARD_MAX_BYTES, _("card file")), path.name)
 
 
 def _read_outside_file(path: Path, cap: int, what: str) -> bytes:
@@ -422,13 +421,13 @@ def _read_outside_file(path: Path, cap: int, what: str) -> bytes:
     try:
         data = read_regular(path, cap)
     except FileNotFoundError:
-        raise IdentityError(pick(f"找不到{what}：{path}", f"no such {what}: {path}")) from None
+        raise IdentityError(_("no such {what}: {path}", what=what, path=path)) from None
     except OSError as e:
-        raise IdentityError(pick(f"无法读取 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}")) from None
+        raise IdentityError(_("cannot read {path}: {strerror}", path=path, strerror=e.strerror)) from None
     if data is None:
-        raise IdentityError(pick(f"{path} 不是普通文件（设备、管道或文件夹）", f"{path} is not a regular file (a device, pipe or folder)"))
+        raise IdentityError(_("{path} is not a regular file (a device, pipe or folder)", path=path))
     if len(data) > cap:
-        raise IdentityError(pick(f"{path.name} 太大（不是名片或轮换声明？）", f"{path.name} is too large (not a card or statement?)"))
+        raise IdentityError(_("{name} is too large (not a card or statement?)", name=path.name))
     return data
 
 
@@ -449,8 +448,7 @@ def _is_township(db: StationDB) -> bool:
 def _check_not_revoked(s, key_id: str) -> None:
     rev = s.execute(select(KeyRevocation).where(KeyRevocation.key_id == key_id)).scalar_one_or_none()
     if rev is not None:
-        raise IdentityError(pick(f"密钥 {key_id} 已于 {rev.revoked_at:%Y-%m-%d} 吊销（{rev.reason}），不能再使用",
-                                 f"key {key_id} was revoked on {rev.revoked_at:%Y-%m-%d} ({rev.reason}); it cannot be used"))
+        raise IdentityError(_("key {key_id} was revoked on {revoked_at:%Y-%m-%d} ({reason}); it cannot be used", key_id=key_id, revoked_at=rev.revoked_at, reason=rev.reason))
 
 
 def trust_township(db: StationDB, card: Card | Path | str) -> dict[str, Any]:
@@ -459,9 +457,9 @@ def trust_township(db: StationDB, card: Card | Path | str) -> dict[str, Any]:
     if not isinstance(card, Card):
         card = load_card(card)
     if _is_township(db):
-        raise IdentityError(pick("镇中心不需要信任镇中心名片", "the township does not trust a township card"))
+        raise IdentityError(_("the township does not trust a township card"))
     if card.kind != StationKind.CENTRE.value:
-        raise IdentityError(pick(f"名片 {card.code} 是村工作室的名片，不是镇中心的", f"card {card.code} is a village station's, not the township's"))
+        raise IdentityError(_("card {code} is a village station's, not the township's", code=card.code))
     with db.raw_write() as s:
         _check_not_revoked(s, card.key_id)
         current = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
@@ -471,10 +469,7 @@ def trust_township(db: StationDB, card: Card | Path | str) -> dict[str, Any]:
             if current.key_id == card.key_id and current.station_id == card.station_id \
                     and current.fingerprint == card.fingerprint:
                 return _trust_info(current, "already")
-            raise IdentityError(pick(
-                f"本站已信任镇中心 {current.station_code}（指纹 {current.fingerprint}）；更换镇中心密钥须通过密钥轮换声明",
-                f"this station already trusts township {current.station_code} (fingerprint {current.fingerprint}); "
-                "a new township key is only accepted through a rotation statement"))
+            raise IdentityError(_("this station already trusts township {station_code} (fingerprint {fingerprint}); a new township key is only accepted through a rotation statement", station_code=current.station_code, fingerprint=current.fingerprint))
         row = _trusted_from_card(card, ROLE_TOWNSHIP)
         s.add(row)
     log.info("trusting township %s key %s", card.code, card.key_id)
@@ -500,7 +495,7 @@ def enroll(db: StationDB, card_path: Path | str) -> dict[str, Any]:
     """Accept a file from another installation: at the township a station card (enroll), at a station the township
     card (trust); at either a rotation statement of a key already trusted. Returns what happened (JSON-able)."""
     path = Path(card_path)
-    data = _read_outside_file(path, CARD_MAX_BYTES * 4, pick("文件", "file"))
+    data = _read_outside_file(path, CARD_MAX_BYTES * 4, _("file"))
     try:
         head = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -521,13 +516,11 @@ def enroll_station(db: StationDB, card: Card) -> dict[str, Any]:
     """At the township: trust a village station's card. The same card twice is a no-op; a station (id or code)
     already enrolled with another key is refused (a new key comes by rotation, or by restore)."""
     if card.kind != StationKind.VILLAGE.value:
-        raise IdentityError(pick(f"名片 {card.code} 不是村工作室的名片", f"card {card.code} is not a village station's card"))
+        raise IdentityError(_("card {code} is not a village station's card", code=card.code))
     if card.station_id == db.station_id:
-        raise IdentityError(pick("这是本机自己的名片", "this is this installation's own card"))
+        raise IdentityError(_("this is this installation's own card"))
     if card.code == db.station().code:
-        raise IdentityError(pick(f"名片的站点编号 {card.code} 是镇中心本身的编号，不能登记为村工作室",
-                                 f"the card's code {card.code} is the township's own code; it cannot be a village "
-                                 "station"))
+        raise IdentityError(_("the card's code {code} is the township's own code; it cannot be a village station", code=card.code))
     with db.raw_write() as s:
         _check_not_revoked(s, card.key_id)
         same_key = s.execute(select(TrustedKey).where(TrustedKey.key_id == card.key_id)).scalar_one_or_none()
@@ -536,17 +529,12 @@ def enroll_station(db: StationDB, card: Card) -> dict[str, Any]:
                     and same_key.minisign_public == card.minisign_public_key \
                     and same_key.age_recipient == card.age_recipient:
                 return _trust_info(same_key, "already")
-            raise IdentityError(pick(f"密钥 {card.key_id} 已登记给 {same_key.station_code}，与名片不符",
-                                     f"key {card.key_id} is already enrolled for {same_key.station_code}; the card does not match"))
+            raise IdentityError(_("key {key_id} is already enrolled for {station_code}; the card does not match", key_id=card.key_id, station_code=same_key.station_code))
         clash = s.execute(select(TrustedKey).where(
             TrustedKey.role == ROLE_STATION,
             (TrustedKey.station_id == card.station_id) | (TrustedKey.station_code == card.code))).scalars().first()
         if clash is not None:
-            raise IdentityError(pick(
-                f"站点 {clash.station_code} 已用另一把密钥（{clash.key_id}，指纹 {clash.fingerprint}）登记；"
-                "更换密钥须用该站的密钥轮换声明，或吊销后用恢复流程",
-                f"station {clash.station_code} is already enrolled with another key ({clash.key_id}, fingerprint "
-                f"{clash.fingerprint}); a new key needs the station's rotation statement, or revocation and restore"))
+            raise IdentityError(_("station {station_code} is already enrolled with another key ({key_id}, fingerprint {fingerprint}); a new key needs the station's rotation statement, or revocation and restore", station_code=clash.station_code, key_id=clash.key_id, fingerprint=clash.fingerprint))
         row = _trusted_from_card(card, ROLE_STATION)
         s.add(row)
     log.info("enrolled station %s key %s", card.code, card.key_id)
@@ -561,28 +549,20 @@ def check_replacement_card(db, card: Card, station_code: str) -> TrustedKey:
     with db.read() as s:
         own = s.execute(select(OwnKey.key_id).where(OwnKey.key_id == card.key_id)).first()
         if card.station_id == db.station_id or own is not None:
-            raise IdentityError(pick(f"名片 {card.code} 是镇中心本机的名片，不能作为站点 {code} 新电脑的名片",
-                                     f"card {card.code} is the township's own card, not the card of station {code}'s "
-                                     "new PC"))
+            raise IdentityError(_("card {code} is the township's own card, not the card of station {code2}'s new PC", code=card.code, code2=code))
         if card.kind != StationKind.VILLAGE.value:
-            raise IdentityError(pick(f"名片 {card.code} 不是村工作室的名片", f"card {card.code} is not a village station's card"))
+            raise IdentityError(_("card {code} is not a village station's card", code=card.code))
         if card.code != code:
-            raise IdentityError(pick(f"名片是站点 {card.code} 的，不是站点 {code} 的（请在新电脑上用编号 {code} 初始化）",
-                                     f"the card is for station {card.code}, not {code} (initialise the new PC with "
-                                     f"code {code})"))
+            raise IdentityError(_("the card is for station {code}, not {code2} (initialise the new PC with code {code2})", code=card.code, code2=code))
         _check_not_revoked(s, card.key_id)
         known = find_trusted(s, card.key_id)
         if known is not None:
-            raise IdentityError(pick(
-                f"名片的密钥 {card.key_id} 早已登记（{known.station_code}）：这是旧电脑的名片，恢复需要新电脑的名片"
-                "（在新电脑上运行 station-app identity export）",
-                f"the card's key {card.key_id} is already enrolled ({known.station_code}): this is the old PC's card; "
-                "a restore needs the new PC's card (run station-app identity export on the new PC)"))
+            raise IdentityError(_("the card's key {key_id} is already enrolled ({station_code}): this is the old PC's card; a restore needs the new PC's card (run station-app identity export on the new PC)", key_id=card.key_id, station_code=known.station_code))
         old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
                                                  TrustedKey.station_code == code)
                         .order_by(TrustedKey.id)).scalars().first()
     if old is None:
-        raise IdentityError(pick(f"站点 {code} 尚未登记", f"station {code} is not enrolled"))
+        raise IdentityError(_("station {code} is not enrolled", code=code))
     return old
 
 
@@ -617,13 +597,12 @@ def enroll_card(db: StationDB, card: dict[str, Any] | Card, *, replace_station: 
         old = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
                                                  TrustedKey.station_id == replace_station)).scalars().all()
         if not old:
-            raise IdentityError(pick(f"站点 {replace_station} 尚未登记", f"station {replace_station} is not enrolled"))
+            raise IdentityError(_("station {replace_station} is not enrolled", replace_station=replace_station))
         existing = find_trusted(s, card.key_id)
         if existing is not None:
             if existing.station_id == replace_station:
                 return _trust_info(existing, "already")
-            raise IdentityError(pick(f"密钥 {card.key_id} 已登记给 {existing.station_code}",
-                                     f"key {card.key_id} is already enrolled for {existing.station_code}"))
+            raise IdentityError(_("key {key_id} is already enrolled for {station_code}", key_id=card.key_id, station_code=existing.station_code))
         now = utcnow()
         for k in old:
             if k.superseded_at is None:
@@ -640,7 +619,7 @@ def enroll_card(db: StationDB, card: dict[str, Any] | Card, *, replace_station: 
 def revoke_station_keys(db: StationDB, station_id: str, *, except_key_id: str | None = None, reason: str = "",
                         actor: str = "restore") -> list[str]:
     """Revoke every enrolled key of a station but one; returns the key ids newly revoked."""
-    reason = reason or pick("站点电脑更换（恢复）", "station PC replaced (restore)")
+    reason = reason or _("station PC replaced (restore)")
     out = []
     with db.raw_write() as s:
         keys = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_STATION,
@@ -677,10 +656,10 @@ def revoke(db: StationDB, target: str, *, reason: str, actor: str) -> list[dict[
     """At the township: refuse from now on every bundle signed with a station's key (by station code: all its
     active keys; or by key id). Revoking twice is a no-op."""
     if not _is_township(db):
-        raise StateError(pick("只有镇中心可以吊销站点密钥", "only the township revokes station keys"))
+        raise StateError(_("only the township revokes station keys"))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError.single(pick("原因", "reason"), pick("请填写吊销原因", "give a reason for the revocation"))
+        raise ValidationError.single(_("reason"), _("give a reason for the revocation"))
     t = target.strip().upper()
     with db.raw_write() as s:
         if _KEY_ID_RE.match(t):
@@ -690,7 +669,7 @@ def revoke(db: StationDB, target: str, *, reason: str, actor: str) -> list[dict[
             keys = s.execute(select(TrustedKey).where(TrustedKey.station_code == t,
                                                       TrustedKey.role == ROLE_STATION)).scalars().all()
         if not keys:
-            raise IdentityError(pick(f"没有登记的站点或密钥：{target}", f"no enrolled station or key: {target}"))
+            raise IdentityError(_("no enrolled station or key: {target}", target=target))
         out = []
         for k in keys:
             rev = find_revocation(s, k.key_id)
@@ -718,7 +697,7 @@ def _protection_of(db: StationDB, files: KeyFiles) -> str | None:
         _load_age_identity(db, files.age_key)
     passphrase = ring.remembered_passphrase()
     if not passphrase:
-        raise IdentityError(pick("无法确认现有密钥的口令，未更换密钥", "could not confirm the keys' passphrase; keys not replaced"))
+        raise IdentityError(_("could not confirm the keys' passphrase; keys not replaced"))
     return passphrase
 
 
@@ -861,7 +840,7 @@ def set_escrow_recipient(db: StationDB, recipient: str | None) -> Card:
     it from the township card (re-trusted by rotation) – so set it before handing out the card."""
     if recipient is not None:
         if not _AGE_RECIPIENT_RE.match(recipient):
-            raise ValidationError.single("escrow_recipient", pick("不是有效的 age 公钥", "not an age recipient"))
+            raise ValidationError.single("escrow_recipient", _("not an age recipient"))
         pyrage.x25519.Recipient.from_str(recipient)
     key = own_key(db)
     station = db.station()

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.safe_text import terminal_safe
 from station_app.sync.bundle import SUFFIX, _read_capped, check_signature, file_identity, open_bundle
 from station_app.sync.exporter import sync_logger
@@ -82,20 +82,16 @@ def import_one(db: StationDB, path: Path) -> ImportResult:
                               fork=e.fork)
     except StationError as e:  # a key passphrase problem and the like
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
-                              message=pick(f"无法导入：{e}", f"cannot import: {e}"))
+                              message=_("cannot import: {e}", e=e))
     except OperationalError as e:  # another program holds the database longer than the busy timeout
         if "locked" not in str(e.orig) and "busy" not in str(e.orig):
             raise
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
-                              message=pick("数据库正被其他程序写入（超时），本包未导入；请稍后再导入",
-                                           "the database is busy with another program (timed out); this bundle "
-                                           "was not imported: import it again later"))
+                              message=_("the database is busy with another program (timed out); this bundle was not imported: import it again later"))
     except (Exception, RecursionError, MemoryError) as e:  # noqa: BLE001 — one bad file never stops the others
         logger.exception("import %s failed unexpectedly", terminal_safe(path))
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
-                              message=pick(f"无法导入：读取时出错（{type(e).__name__}），详情见 sync.log",
-                                           f"cannot import: an error while reading it ({type(e).__name__}); "
-                                           "details in sync.log"))
+                              message=_("cannot import: an error while reading it ({name}); details in sync.log", name=type(e).__name__))
     logger.info("import %s: %s %s %s %s", terminal_safe(path), result.status, result.station_code, result.number,
                 terminal_safe(result.message) if result.status == REFUSED else result.counts)
     return result
@@ -170,15 +166,11 @@ def import_lock(root: Path | str, *, on_wait: Callable[[str], None] | None = Non
     try:
         if not _try_lock(fd):
             if on_wait is not None:
-                on_wait(pick(f"另一个导入正在进行（同一数据目录），等待它结束（最多 {wait:.0f} 秒）……",
-                             f"another import is running in this data directory; waiting for it to finish (up to "
-                             f"{wait:.0f} s)..."))
+                on_wait(_("another import is running in this data directory; waiting for it to finish (up to {wait:.0f} s)...", wait=wait))
             deadline = time.monotonic() + wait
             while not _try_lock(fd):
                 if time.monotonic() >= deadline:
-                    raise ImportBusy(pick(f"另一个导入仍在进行（已等待 {wait:.0f} 秒），本次未导入任何同步包；请等它结束后再导入",
-                                          f"another import is running in this data directory (waited {wait:.0f} s); "
-                                          "nothing was imported: import again when it has finished"))
+                    raise ImportBusy(_("another import is running in this data directory (waited {wait:.0f} s); nothing was imported: import again when it has finished", wait=wait))
                 time.sleep(0.2)
         try:
             yield

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 if TYPE_CHECKING:
     from station_app.store.stationdb import StationDB
@@ -49,10 +49,8 @@ def terminal_prompt(purpose: str) -> str | None:
     if value:
         return value
     if not sys.stdin or not sys.stdin.isatty():
-        raise PassphraseError(pick(
-            f"{purpose}需要密钥口令：请设置环境变量 {ENV_PASSPHRASE}，或在终端中运行以便输入口令",
-            f"{purpose} needs the key passphrase: set {ENV_PASSPHRASE} or run it in a terminal to type it"))
-    return getpass.getpass(pick("密钥口令：", "Key passphrase: ")) or None
+        raise PassphraseError(_("{purpose} needs the key passphrase: set {env_passphrase} or run it in a terminal to type it", purpose=purpose, env_passphrase=ENV_PASSPHRASE))
+    return getpass.getpass(_("Key passphrase: ")) or None
 
 
 def fixed(passphrase: str | None) -> PassphraseProvider:
@@ -87,18 +85,18 @@ class KeyRing:
                 self._passphrase = None  # the keys were re-protected meanwhile: ask again
         pw = self.provider(purpose)
         if not pw:
-            raise PassphraseError(pick(f"{purpose}需要密钥口令", f"{purpose} needs the key passphrase"))
+            raise PassphraseError(_("{purpose} needs the key passphrase", purpose=purpose))
         try:
             result = attempt(pw)
         except wrong:
-            raise PassphraseError(pick("密钥口令不正确", "wrong key passphrase")) from None
+            raise PassphraseError(_("wrong key passphrase")) from None
         self._passphrase = pw
         return result
 
     def passphrase_for_new_keys(self) -> str | None:
         """The protection new keys get at init: the provider's answer without prompting (init never hangs)."""
         return from_environment("") if self.provider is terminal_prompt else self.provider(
-            pick("新密钥的保护口令（可留空）", "passphrase for the new keys (may be empty)"))
+            _("passphrase for the new keys (may be empty)"))
 
     def remembered_passphrase(self) -> str | None:
         """The passphrase that unlocked the current keys (rotation protects the new keys with it)."""

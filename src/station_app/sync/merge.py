@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.timefmt import local_text
 from station_app.store.atomic import write_atomic
 from station_app.store.models import SYNCED_MODELS, Station, utcnow
@@ -99,50 +99,34 @@ def check_chain(header, sha256: str, known: dict[int, ReceivedBundle], file_sha2
     n = header.number
     held = known.get(n)
     if held is not None and held.sha256 != sha256:
-        raise Fork("same_number", pick(
-            f"第 {n} 号同步包已导入过，但这次的文件内容不同（疑似同一站点有两台电脑在记录，或从旧备份恢复）",
-            f"bundle number {n} was already imported with different content (two PCs recording as one station, "
-            f"or a restore from an old backup?)"), held.sha256)
+        raise Fork("same_number", _("bundle number {n} was already imported with different content (two PCs recording as one station, or a restore from an old backup?)", n=n), held.sha256)
     if n == 1 and header.prev_sha256:
-        raise Fork("chain", pick("第 1 号同步包不应指向前一个包", "bundle 1 must not point to a previous bundle"))
+        raise Fork("chain", _("bundle 1 must not point to a previous bundle"))
     if n > 1 and not header.prev_sha256:
-        raise Fork("chain", pick(f"第 {n} 号同步包没有写明前一个包的校验值",
-                                 f"bundle {n} does not state the previous bundle's sha256"))
+        raise Fork("chain", _("bundle {n} does not state the previous bundle's sha256", n=n))
     before = known.get(n - 1)
     if before is not None and header.prev_sha256 not in _names(before):
-        raise Fork("chain", pick(f"第 {n} 号同步包与已导入的第 {n - 1} 号包接不上（前一包校验值不符）",
-                                 f"bundle {n} does not chain to the bundle {n - 1} already imported"), before.sha256)
+        raise Fork("chain", _("bundle {n} does not chain to the bundle {value} already imported", n=n, value=n - 1), before.sha256)
     after = known.get(n + 1)
     if after is not None and after.prev_sha256 not in (sha256, file_sha256):
-        raise Fork("chain", pick(f"已导入的第 {n + 1} 号同步包并不接在这个第 {n} 号包之后",
-                                 f"the bundle {n + 1} already imported does not chain to this bundle {n}"),
+        raise Fork("chain", _("the bundle {value} already imported does not chain to this bundle {n}", value=n + 1, n=n),
                    after.sha256)
     for b in known.values():
         behind = b.counter_to > header.counter_to
         ahead = b.counter_to < header.counter_to
         if b.number < n and (behind or b.epoch > header.epoch):
-            raise Fork("rollback", pick(
-                f"第 {n} 号同步包的计数范围（至 {header.counter_to}）低于已导入的第 {b.number} 号包"
-                f"（至 {b.counter_to}）：计数倒退",
-                f"bundle {n} (counter up to {header.counter_to}) falls short of bundle {b.number} already "
-                f"imported (up to {b.counter_to}): a rollback"), b.sha256)
+            raise Fork("rollback", _("bundle {n} (counter up to {counter_to}) falls short of bundle {number} already imported (up to {counter_to2}): a rollback", n=n, counter_to=header.counter_to, number=b.number, counter_to2=b.counter_to), b.sha256)
         if b.number > n and (ahead or b.epoch < header.epoch):
-            raise Fork("rollback", pick(
-                f"第 {n} 号同步包的计数范围（至 {header.counter_to}）超过了已导入的更晚的第 {b.number} 号包"
-                f"（至 {b.counter_to}）：计数倒退",
-                f"bundle {n} (counter up to {header.counter_to}) reaches beyond the later bundle {b.number} "
-                f"already imported (up to {b.counter_to}): a rollback"), b.sha256)
+            raise Fork("rollback", _("bundle {n} (counter up to {counter_to}) reaches beyond the later bundle {number} already imported (up to {counter_to2}): a rollback", n=n, counter_to=header.counter_to, number=b.number, counter_to2=b.counter_to), b.sha256)
 
 
 def _check_header(header, kind: str) -> None:
     if header.kind != kind:
-        raise BundleRefused(pick(f"同步包类型为 {header.kind}，此处需要 {kind}",
-                                 f"the bundle is of kind {header.kind!r}, {kind!r} was expected"))
+        raise BundleRefused(_("the bundle is of kind {kind!r}, {kind2!r} was expected", kind=header.kind, kind2=kind))
     if not (isinstance(header.number, int) and header.number >= 1):
-        raise BundleRefused(pick("同步包编号无效", "the bundle number is not valid"))
+        raise BundleRefused(_("the bundle number is not valid"))
     if not (0 <= header.counter_from < header.counter_to):
-        raise BundleRefused(pick(f"同步包计数范围无效：{header.counter_from}–{header.counter_to}",
-                                 f"the bundle's counter range is not valid: {header.counter_from}-{header.counter_to}"))
+        raise BundleRefused(_("the bundle's counter range is not valid: {counter_from}-{counter_to}", counter_from=header.counter_from, counter_to=header.counter_to))
 
 
 def _check_counters(header, rows: dict[str, list[dict]]) -> None:
@@ -150,11 +134,7 @@ def _check_counters(header, rows: dict[str, list[dict]]) -> None:
     for table, items in rows.items():
         for r in items:
             if not lo < r["counter"] <= hi:
-                raise BundleRefused(pick(
-                    f"同步包内容无效：表 {table} 记录 {r['id']} 字段 counter：{r['counter']} 不在包的计数范围 "
-                    f"{lo}–{hi} 内",
-                    f"invalid bundle content: table {table}, record {r['id']}, field counter: {r['counter']} is "
-                    f"outside the bundle's counter range {lo}-{hi}"))
+                raise BundleRefused(_("invalid bundle content: table {table}, record {id}, field counter: {counter} is outside the bundle's counter range {lo}-{hi}", table=table, id=r['id'], counter=r['counter'], lo=lo, hi=hi))
 
 
 def missing_ranges(numbers) -> list[list[int]]:
@@ -195,8 +175,7 @@ def gap_runs(s: Session, station_id: str, kind: str = "changes") -> list[gaps.Ru
 def gap_hint(code: str | None, missing: list[int]) -> str:
     """What fixes a gap, as the station types it."""
     cmd = gaps.resend_command(missing)
-    return pick(f"请站点 {code or ''} 运行 {cmd}，把这些包原样重新送来",
-                f"ask station {code or ''} to run {cmd} and bring those bundles again")
+    return _("ask station {value} to run {cmd} and bring those bundles again", value=code or '', cmd=cmd)
 
 
 def update_mark(s: Session, station_id: str, kind: str, code: str) -> StationMark:
@@ -324,13 +303,10 @@ def refusal(db: StationDB, bundle, error: Exception) -> ImportResult:
     if isinstance(error, Fork):
         decided = flag_fork(db, bundle, error)
         if decided:
-            return _result(bundle, REFUSED, pick(f"已拒绝：{error.detail}；{decided}",
-                                                 f"refused: {error.detail}; {decided}"), fork=True)
-        return _result(bundle, REFUSED, pick(f"已拒绝并标记为分叉待核查：{error.detail}（station-app fork list）",
-                                             f"refused and flagged as a fork for review: {error.detail} "
-                                             f"(station-app fork list)"), fork=True)
+            return _result(bundle, REFUSED, _("refused: {detail}; {decided}", detail=error.detail, decided=decided), fork=True)
+        return _result(bundle, REFUSED, _("refused and flagged as a fork for review: {detail} (station-app fork list)", detail=error.detail), fork=True)
     assert isinstance(error, BundleRefused)
-    return _result(bundle, REFUSED, pick(f"已拒绝：{error.reason}", f"refused: {error.reason}"), fork=error.fork)
+    return _result(bundle, REFUSED, _("refused: {reason}", reason=error.reason), fork=error.fork)
 
 
 def already_imported(db: StationDB, sha256: str, path=None, file_sha256: str | None = None) -> ImportResult | None:
@@ -344,12 +320,10 @@ def already_imported(db: StationDB, sha256: str, path=None, file_sha256: str | N
             return None
         runs = gap_runs(s, b.station_id, b.kind)
         missing = gaps.expand(runs, closed=False, limit=limits.MISSING_LIST_MAX)
-    message = pick(f"{b.station_code} 第 {b.number} 号同步包已于 {local_text(b.imported_at)} 导入过，未做任何改动",
-                   f"{b.station_code} bundle {b.number} was already imported on "
-                   f"{local_text(b.imported_at)}; nothing changed")
+    message = _("{station_code} bundle {number} was already imported on {local_text}; nothing changed", station_code=b.station_code, number=b.number, local_text=local_text(b.imported_at))
     if missing and b.kind == "changes":
         still = _pairs_text(open_ranges(runs))
-        message += pick(f"；仍缺少第 {still} 号包：", f"; bundles {still} are still missing: ") \
+        message += _("; bundles {still} are still missing: ", still=still) \
             + gap_hint(b.station_code, missing)
     return ImportResult(path=str(path or ""), station_code=b.station_code, number=b.number, status=ALREADY,
                         counts={}, missing=missing, message=message)
@@ -361,8 +335,7 @@ def apply_changes(db: StationDB, bundle) -> ImportResult:
     try:
         _check_header(h, "changes")
         if h.station_id == db.station_id:
-            raise BundleRefused(pick("这是本机自己导出的同步包，不能导入本机",
-                                     "this bundle was exported by this installation itself"))
+            raise BundleRefused(_("this bundle was exported by this installation itself"))
         done = already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
@@ -404,14 +377,8 @@ def apply_changes(db: StationDB, bundle) -> ImportResult:
         return refusal(db, bundle, e)
     total = sum(counts.values())
     if missing:
-        return _result(bundle, GAP, pick(
-            f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录），但还缺少第 {open_text} 号包：",
-            f"{h.station_code} bundle {h.number} imported ({total} rows), but bundles {open_text} "
-            f"are still missing: ") + gap_hint(h.station_code, missing), counts=counts, missing=missing)
-    return _result(bundle, IMPORTED, pick(
-        f"{h.station_code} 第 {h.number} 号同步包已导入（{total} 条记录，至计数 {mark.contiguous_counter} 已齐全）",
-        f"{h.station_code} bundle {h.number} imported ({total} rows; complete up to counter "
-        f"{mark.contiguous_counter})"), counts=counts)
+        return _result(bundle, GAP, _("{station_code} bundle {number} imported ({total} rows), but bundles {open_text} are still missing: ", station_code=h.station_code, number=h.number, total=total, open_text=open_text) + gap_hint(h.station_code, missing), counts=counts, missing=missing)
+    return _result(bundle, IMPORTED, _("{station_code} bundle {number} imported ({total} rows; complete up to counter {contiguous_counter})", station_code=h.station_code, number=h.number, total=total, contiguous_counter=mark.contiguous_counter), counts=counts)
 
 
 class _Already(Exception):

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync import rowcheck
@@ -160,15 +160,15 @@ def _allowed_owners(kind: str, signer_station_id: str, meta: dict) -> frozenset[
 def check_envelope(kind: str, meta: Any, signer_station_id: str) -> frozenset[str]:
     """Kind, meta and signer checks that come before any row; returns the station ids rows may belong to."""
     if kind not in KINDS:
-        raise BundleRefused(pick(f"未知的同步包类型：{kind}", f"unknown bundle kind: {kind!r}"))
+        raise BundleRefused(_("unknown bundle kind: {kind!r}", kind=kind))
     if not isinstance(meta, dict):
-        raise BundleRefused(pick("同步包内容无效：meta 应为对象", "invalid bundle content: meta must be an object"))
+        raise BundleRefused(_("invalid bundle content: meta must be an object"))
     if not isinstance(signer_station_id, str) or not UUID_RE.match(signer_station_id):
-        raise BundleRefused(pick("同步包签名方的站点编号无效", "the signer's station id is not valid"))
+        raise BundleRefused(_("the signer's station id is not valid"))
     if kind == "restore":
         sid = meta.get("station_id")
         if not isinstance(sid, str) or not UUID_RE.match(sid):
-            raise BundleRefused(pick("恢复包缺少有效的 meta.station_id", "restore bundle: meta.station_id is missing or invalid"))
+            raise BundleRefused(_("restore bundle: meta.station_id is missing or invalid"))
     validate_meta(kind, meta)
     return _allowed_owners(kind, signer_station_id, meta)
 
@@ -185,7 +185,7 @@ def unknown_table(name: Any) -> BundleRefused:
 
 
 def too_many_rows(total: int, cap: int = MAX_ROWS) -> BundleRefused:
-    return BundleRefused(pick(f"同步包记录过多（超过 {cap} 条）", f"too many rows in the bundle (more than {cap})"))
+    return BundleRefused(_("too many rows in the bundle (more than {cap})", cap=cap))
 
 
 class PhotoCheck:
@@ -201,14 +201,12 @@ class PhotoCheck:
     def check(self, sha: Any, data: Any) -> dict:
         self.count += 1
         if self.count > MAX_FILES:
-            raise BundleRefused(pick("同步包内容无效：照片文件过多", "invalid bundle content: too many photo files"))
+            raise BundleRefused(_("invalid bundle content: too many photo files"))
         if not isinstance(sha, str) or not SHA_RE.match(sha):
-            raise BundleRefused(pick(f"同步包内容无效：照片文件名不是 sha256：{str(sha)[:70]}",
-                                     f"invalid bundle content: photo name is not a sha256: {str(sha)[:70]!r}"))
+            raise BundleRefused(_("invalid bundle content: photo name is not a sha256: {value!r}", value=str(sha)[:70]))
         row = self.referenced.get(sha)
         if row is None:
-            raise BundleRefused(pick(f"同步包内容无效：照片 {sha} 没有对应的记录",
-                                     f"invalid bundle content: photo {sha} is not referenced by any row"))
+            raise BundleRefused(_("invalid bundle content: photo {sha} is not referenced by any row", sha=sha))
         if not isinstance(data, (bytes, bytearray)) or len(data) > MAX_PHOTO_BYTES:
             raise _refuse("posting_photos", row["id"], "sha256", "照片文件过大", "photo file is too large")
         if hashlib.sha256(data).hexdigest() != sha:
@@ -225,9 +223,9 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
     """Check a payload of row objects (built in memory, or read whole); return the Payload (with `parsed` rows) or
     raise BundleRefused naming table, row id and field."""
     if not isinstance(raw_tables, dict):
-        raise BundleRefused(pick("同步包内容无效：表数据应为对象", "invalid bundle content: tables must be an object"))
+        raise BundleRefused(_("invalid bundle content: tables must be an object"))
     if not isinstance(files, dict) or len(files) > MAX_FILES:
-        raise BundleRefused(pick("同步包内容无效：照片文件过多", "invalid bundle content: too many photo files"))
+        raise BundleRefused(_("invalid bundle content: too many photo files"))
     owners = check_envelope(kind, meta, signer_station_id)
     unknown = [t for t in raw_tables if t not in MODEL_BY_TABLE]
     if unknown:
@@ -235,7 +233,7 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
     total = 0
     for rows in raw_tables.values():
         if not isinstance(rows, list):
-            raise BundleRefused(pick("同步包内容无效：表数据应为列表", "invalid bundle content: a table must be a list"))
+            raise BundleRefused(_("invalid bundle content: a table must be a list"))
         total += len(rows)
     if total > MAX_ROWS:
         raise too_many_rows(total)
@@ -359,10 +357,10 @@ def read_archive_stream(data: bytes, limits, *, kind: str, signer_station_id: st
     from station_app.sync import archive, rowstream
 
     events = archive.walk(data, limits)
-    _, manifest, _ = next(events)
+    _unused, manifest, _unused = next(events)
     ev = next(events, None)
     if ev is None or ev[0] != "meta":
-        raise BundleRefused(pick("同步包内的归档结构不对：缺少 meta.json", "the bundle's archive is malformed: meta.json is missing"))
+        raise BundleRefused(_("the bundle's archive is malformed: meta.json is missing"))
     meta = ev[1]
     owners = check_envelope(kind, meta, signer_station_id)
     for t in manifest.tables:
@@ -385,7 +383,7 @@ def read_archive_stream(data: bytes, limits, *, kind: str, signer_station_id: st
                         photos.add_row(py if isinstance(py, dict) else dict(zip(checker.names, py)))
                 on_rows(table, checker.names, chunk)
         else:
-            _, sha, body = ev
+            _unused, sha, body = ev
             on_file(photos.check(sha, body), body)
     return meta
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from station_app.core import codes
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.timefmt import local_text
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, RecordHistory, Station, utcnow
 from station_app.store.sync_models import SyncReceipt
@@ -40,8 +40,7 @@ def code_tables_version() -> str:
 
 def require_township(db: StationDB) -> None:
     if db.station().kind != StationKind.CENTRE.value:
-        raise StateError(pick("只有镇公共法律服务中心可以导出参考数据或恢复包",
-                              "only the township centre exports reference data and restore bundles"))
+        raise StateError(_("only the township centre exports reference data and restore bundles"))
 
 
 def reference_tables(db: StationDB) -> dict[str, list[dict]]:
@@ -93,11 +92,10 @@ def apply_reference(db: StationDB, bundle) -> ImportResult:
     h = bundle.header
     try:
         if h.kind != "reference":
-            raise BundleRefused(pick("此处需要参考数据包", "a reference bundle was expected"))
+            raise BundleRefused(_("a reference bundle was expected"))
         own_id = db.station_id
         if h.station_id == own_id:
-            raise BundleRefused(pick("这是本机自己导出的同步包，不能导入本机",
-                                     "this bundle was exported by this installation itself"))
+            raise BundleRefused(_("this bundle was exported by this installation itself"))
         done = merge.already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
@@ -120,19 +118,13 @@ def apply_reference(db: StationDB, bundle) -> ImportResult:
     except (Fork, BundleRefused) as e:
         return merge.refusal(db, bundle, e)
     status = confirmed_status(db)
-    parts = [pick(f"镇中心参考数据第 {h.number} 号已导入（{sum(counts.values())} 条记录）",
-                  f"township reference bundle {h.number} imported ({sum(counts.values())} rows)"),
+    parts = [_("township reference bundle {number} imported ({sum} rows)", number=h.number, sum=sum(counts.values())),
              status["text"]]
     if caught_up:
-        parts.append(pick(f"镇中心已有本站第 {caught_up['number']} 号及之前的包，而本机记录较少（恢复了旧备份？）："
-                          f"本站从第 {caught_up['number'] + 1} 号包、纪元 {caught_up['epoch']} 继续",
-                          f"the township holds bundles of this station up to {caught_up['number']}, more than this "
-                          f"installation remembers (an old backup restored?): numbering continues at "
-                          f"{caught_up['number'] + 1}, epoch {caught_up['epoch']}"))
+        parts.append(_("the township holds bundles of this station up to {number}, more than this installation remembers (an old backup restored?): numbering continues at {value}, epoch {epoch}", number=caught_up['number'], value=caught_up['number'] + 1, epoch=caught_up['epoch']))
     if meta["code_tables"]["version"] != code_tables_version():
-        parts.append(pick("注意：镇中心的代码表版本与本机不同，请将软件升级到与镇中心相同的版本",
-                          "note: the township's code tables differ from this installation's; update the app"))
-    return merge._result(bundle, IMPORTED, pick("；", "; ").join(parts),
+        parts.append(_("note: the township's code tables differ from this installation's; update the app"))
+    return merge._result(bundle, IMPORTED, _("; ").join(parts),
                          counts=counts)
 
 
@@ -161,10 +153,9 @@ def confirmed_status(db: StationDB) -> dict[str, Any]:
         "unconfirmed": unconfirmed,
     }
     if r is None:
-        out["text"] = pick("镇中心尚未确认收到本站的任何同步包", "the township has not confirmed any bundle of this station yet")
+        out["text"] = _("the township has not confirmed any bundle of this station yet")
     elif r.contiguous_number == 0 and not held:
-        out["text"] = pick(f"镇中心（{local_text(r.issued_at)}）尚未收到本站的同步包",
-                           f"as of {local_text(r.issued_at)} the township holds no bundle of this station")
+        out["text"] = _("as of {local_text} the township holds no bundle of this station", local_text=local_text(r.issued_at))
     else:
         out["text"] = pick(
             f"镇中心已确认（{local_text(r.issued_at)}）：本站第 1–{r.contiguous_number} 号同步包齐全（至计数 {r.contiguous_counter}）"
@@ -176,10 +167,7 @@ def confirmed_status(db: StationDB) -> dict[str, Any]:
         if missing:
             from station_app.sync.gaps import resend_command
 
-            out["text"] += pick(f"。镇中心缺少第 {merge._ranges_text(missing)} 号包，请运行 {resend_command(missing)} "
-                                f"原样重发",
-                                f". The township is missing bundles {merge._ranges_text(missing)}: run "
-                                f"{resend_command(missing)} to send them again as they were")
+            out["text"] += _(". The township is missing bundles {ranges_text}: run {resend_command} to send them again as they were", ranges_text=merge._ranges_text(missing), resend_command=resend_command(missing))
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from station_app.core.errors import NotFoundError, StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.models import SYNCED_MODELS, LocalState, RecordHistory, Station, utcnow
 from station_app.store.sync_models import ChainBase, ReceivedBundle, StationMark
 from station_app.sync import merge, station_rows
@@ -39,8 +39,7 @@ def find_station(db: StationDB, station_code: str) -> tuple[str, str, str]:
                                                    StationMark.kind == "changes")).scalar_one_or_none()
     if mark is not None:
         return mark.station_id, code, code
-    raise NotFoundError(pick(f"镇中心没有站点 {code} 的任何数据，无法生成恢复包",
-                             f"the township holds no data of station {code}; there is nothing to restore"))
+    raise NotFoundError(_("the township holds no data of station {code}; there is nothing to restore", code=code))
 
 
 def build_restore(db: StationDB, station_code: str) -> Payload:
@@ -54,9 +53,7 @@ def build_restore(db: StationDB, station_code: str) -> Payload:
             t = model.__table__
             tables[model.__tablename__] = rows_of(s, model, t.c.station_id == sid)
         if not tables["stations"]:
-            raise StateError(pick(f"镇中心还没有收到站点 {code} 的第 1 号同步包（其中有站点本身的记录），无法恢复",
-                                  f"the township has not received bundle 1 of station {code} (it holds the station's "
-                                  f"own record); cannot restore"))
+            raise StateError(_("the township has not received bundle 1 of station {code} (it holds the station's own record); cannot restore", code=code))
         mark = s.get(StationMark, (sid, "changes"))
         last = None
         if mark is not None and mark.last_number:
@@ -99,7 +96,7 @@ def apply_restore(db: StationDB, bundle) -> ImportResult:
     h = bundle.header
     try:
         if h.kind != "restore":
-            raise BundleRefused(pick("此处需要恢复包", "a restore bundle was expected"))
+            raise BundleRefused(_("a restore bundle was expected"))
         done = merge.already_imported(db, bundle.sha256, bundle.path, getattr(bundle, "file_sha256", None))
         if done is not None:
             return done
@@ -111,11 +108,9 @@ def apply_restore(db: StationDB, bundle) -> ImportResult:
             state = s.get(LocalState, 1)
             temp = state.station_id
             if temp == sid or not _fresh(s, temp):
-                raise BundleRefused(pick(
-                    "恢复包只能导入刚初始化、还没有任何记录的新安装（请在新电脑上重新 init 后再导入）",
-                    "a restore bundle can only be imported into a freshly initialised installation with no records"))
+                raise BundleRefused(_("a restore bundle can only be imported into a freshly initialised installation with no records"))
             if not any(r["id"] == sid for r in rows.get("stations", [])):
-                raise BundleRefused(pick("恢复包中缺少该站点本身的记录", "the restore bundle lacks the station's own record"))
+                raise BundleRefused(_("the restore bundle lacks the station's own record"))
             # The temporary station row of `init` gives way to the restored one (same code, so it must go first).
             s.execute(delete(RecordHistory).where(RecordHistory.station_id == temp))
             s.execute(delete(Station).where(Station.id == temp))
@@ -142,11 +137,7 @@ def apply_restore(db: StationDB, bundle) -> ImportResult:
         return merge.refusal(db, bundle, e)
     db.reload_identity()  # the installation is now the restored station
     total = sum(counts.values())
-    return merge._result(bundle, IMPORTED, pick(
-        f"已恢复站点 {meta['station_code']}（{meta['station_name']}）：{total} 条记录；新纪元 {epoch}，"
-        f"同步包编号从第 {meta['last_number'] + 1} 号继续",
-        f"restored station {meta['station_code']} ({meta['station_name']}): {total} rows; new epoch {epoch}, "
-        f"bundle numbers continue at {meta['last_number'] + 1}"), counts=counts)
+    return merge._result(bundle, IMPORTED, _("restored station {station_code} ({station_name}): {total} rows; new epoch {epoch}, bundle numbers continue at {value}", station_code=meta['station_code'], station_name=meta['station_name'], total=total, epoch=epoch, value=meta['last_number'] + 1), counts=counts)
 
 
 def chain_base(db: StationDB) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.keys_models import ExportedBundle
 from station_app.store.models import SYNCED_MODELS, LocalState
 from station_app.store.recovery_models import OutboxBundle
@@ -165,47 +165,27 @@ def describe(plan: dict[str, Any], code: str | None = None) -> list[str]:
 
     lines: list[str] = []
     if not plan["current_readable"]:
-        return [pick("当前数据库无法读取，无法比较备份之后的变更。恢复后本站从新纪元继续；导出前请先导入镇中心最新的参考数据包，"
-                     "并向镇中心确认它收到的最后一个包号。",
-                     "the current database cannot be read, so the changes after the backup cannot be compared. The "
-                     "station continues in a new epoch; before exporting, import the township's latest reference "
-                     "bundle and ask the township for the last bundle number it holds.")]
+        return [_("the current database cannot be read, so the changes after the backup cannot be compared. The station continues in a new epoch; before exporting, import the township's latest reference bundle and ask the township for the last bundle number it holds.")]
     lost = plan["lost"]
     total = sum(lost["records"].values())
     if not plan["behind"]:
-        return [pick("备份与当前数据库一致，不会丢失记录。", "the backup is as recent as the database: nothing is lost.")]
+        return [_("the backup is as recent as the database: nothing is lost.")]
     if total:
-        per = pick("、", ", ").join(f"{pick(*LABELS.get(t, (t, t)))} {n}" for t, n in sorted(lost["records"].items()))
-        lines.append(pick(f"警告：备份之后新增或修改的 {total} 条记录将从本机消失（{per}）。",
-                          f"warning: {total} records added or changed after the backup will be gone from this PC "
-                          f"({per})."))
+        per = _(", ").join(f"{pick(*LABELS.get(t, (t, t)))} {n}" for t, n in sorted(lost["records"].items()))
+        lines.append(_("warning: {total} records added or changed after the backup will be gone from this PC ({per}).", total=total, per=per))
     nums = lost["exported_numbers"]
     if nums:
-        lines.append(pick(f"备份之后本站导出过第 {_ranges_text(nums)} 号同步包；恢复后编号接着往下排，不会与它们冲突。",
-                          f"after the backup this station exported bundles {_ranges_text(nums)}; numbering continues "
-                          f"after them, so nothing clashes."))
+        lines.append(_("after the backup this station exported bundles {ranges_text}; numbering continues after them, so nothing clashes.", ranges_text=_ranges_text(nums)))
     t = plan.get("township")
     if t and t["numbers"]:
         held = [n for a, b in t["numbers"] for n in range(a, b + 1)]
-        lines.append(pick(f"镇中心已确认收到本站第 {_ranges_text(held)} 号包（至变更计数 {t['contiguous_counter']}）："
-                          "其中的记录镇中心都有。",
-                          f"the township has confirmed bundles {_ranges_text(held)} of this station (up to change "
-                          f"counter {t['contiguous_counter']}): it holds their records."))
+        lines.append(_("the township has confirmed bundles {ranges_text} of this station (up to change counter {contiguous_counter}): it holds their records.", ranges_text=_ranges_text(held), contiguous_counter=t['contiguous_counter']))
     else:
-        lines.append(pick("镇中心还没有确认收到本站的任何同步包。", "the township has not confirmed any bundle of this station."))
+        lines.append(_("the township has not confirmed any bundle of this station."))
     unsent = sum(lost["unsent"].values())
     if unsent:
-        lines.append(pick(f"其中 {unsent} 条从未导出，只在被替换下来的数据库里（恢复前会另存到 backups/）。",
-                          f"{unsent} of them were never exported: they exist only in the replaced database (kept "
-                          f"in backups/ before the restore)."))
-    lines.append(pick(
-        f"找回已送到镇中心的记录：在新的数据目录 init 本站并导出新名片，请镇中心运行 station-app bundle restore-export "
-        f"--station {code or 'CODE'} --card 新名片.card --out DIR，再在新数据目录导入（见操作指南 §6）。"
-        "恢复后本站进入新纪元，镇中心照常接受之后的同步包。",
-        f"to get back the records the township holds: init this station in a new data directory, export its card, "
-        f"have the township run station-app bundle restore-export --station {code or 'CODE'} --card NEW.card --out "
-        f"DIR, and import it there (operations guide §6). After the restore this station continues in a new epoch, "
-        f"and the township accepts its next bundles as usual."))
+        lines.append(_("{unsent} of them were never exported: they exist only in the replaced database (kept in backups/ before the restore).", unsent=unsent))
+    lines.append(_("to get back the records the township holds: init this station in a new data directory, export its card, have the township run station-app bundle restore-export --station {value} --card NEW.card --out DIR, and import it there (operations guide §6). After the restore this station continues in a new epoch, and the township accepts its next bundles as usual.", value=code or 'CODE'))
     return lines
 
 

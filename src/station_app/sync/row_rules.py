@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 @dataclass
@@ -69,8 +69,7 @@ def _stored(parse: Callable[[Any], Any]) -> FieldCheck:
     def check(value: Any) -> None:
         cleaned = parse(value)
         if cleaned != value:
-            raise ValueError(pick(f"不是规范的取值（录入时会成为“{cleaned}”）",
-                                  f"is not in its normal form (typed in, it would be {cleaned!r})"))
+            raise ValueError(_("is not in its normal form (typed in, it would be {cleaned!r})", cleaned=cleaned))
     return check
 
 
@@ -85,7 +84,7 @@ def _required(key: str) -> RowCheck:
 def bounded(lo: int, hi: int) -> FieldCheck:
     def check(value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise ValueError(pick(f"应为 {lo} 到 {hi} 之间的整数", f"must be a whole number from {lo} to {hi}"))
+            raise ValueError(_("must be a whole number from {lo} to {hi}", lo=lo, hi=hi))
     return check
 
 

@@ -23,7 +23,7 @@ import msgspec
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, inspect
 
 from station_app.store.compat import fill_added_columns
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.store.models import MODEL_BY_TABLE
 from station_app.store.rowdata import column_names
 from station_app.sync.results import BundleRefused
@@ -152,27 +152,27 @@ def check_json(value: Any, *, decoded: bool = False) -> str | None:
         t = type(v)
         if t is dict or t is list:
             if depth > MAX_JSON_DEPTH:
-                return pick(f"嵌套超过 {MAX_JSON_DEPTH} 层", f"is nested deeper than {MAX_JSON_DEPTH} levels")
+                return _("is nested deeper than {max_json_depth} levels", max_json_depth=MAX_JSON_DEPTH)
             if len(v) > MAX_JSON_ITEMS:
-                return pick("内容过大", "is too large")
+                return _("is too large")
             if t is dict:
                 for k, x in v.items():
                     if _bad_text(k):
-                        return pick("含有无效字符", "contains invalid characters")
+                        return _("contains invalid characters")
                     stack.append((x, depth + 1))
             else:
                 stack.extend((x, depth + 1) for x in v)
         elif t is float:
             if not math.isfinite(v):
-                return pick("含有非有限数值（NaN/Infinity）", "contains a non-finite number (NaN/Infinity)")
+                return _("contains a non-finite number (NaN/Infinity)")
         elif t is str:
             if _bad_text(v) or len(v) > MAX_TEXT:
-                return pick("含有无效字符或过长的文本", "contains invalid characters or over-long text")
+                return _("contains invalid characters or over-long text")
         elif t is int:
             if not INT_MIN <= v <= INT_MAX:
-                return pick("数值超出范围", "holds a number out of range")
+                return _("holds a number out of range")
         elif v is not None and t is not bool:
-            return pick("含有不支持的值", "holds an unsupported value")
+            return _("holds an unsupported value")
     return None
 
 
@@ -193,9 +193,9 @@ def _decode_depth_safe(raw: bytes) -> Any:
     try:
         return msgspec.json.decode(raw)
     except RecursionError:
-        raise ValueError(pick(f"嵌套超过 {MAX_JSON_DEPTH} 层", f"is nested deeper than {MAX_JSON_DEPTH} levels")) from None
+        raise ValueError(_("is nested deeper than {max_json_depth} levels", max_json_depth=MAX_JSON_DEPTH)) from None
     except msgspec.MsgspecError as e:
-        raise ValueError(pick(f"不是有效的 JSON：{str(e)[:80]}", f"is not valid JSON: {str(e)[:80]}")) from None
+        raise ValueError(_("is not valid JSON: {value}", value=str(e)[:80])) from None
 
 
 # -- the checker ---------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.sync import identity
 from station_app.store.stationdb import StationDB
 
@@ -24,9 +24,6 @@ def after_init(db: StationDB, *, township_card: str | None = None) -> dict[str, 
         try:
             trusted = identity.trust_township(db, township_card)
         except identity.IdentityError as e:
-            raise identity.IdentityError(pick(
-                f"本机已初始化并生成密钥，但镇中心名片不能使用：{e}。请取得正确的名片后运行 station-app enroll 名片文件",
-                f"this installation is set up with its keys, but the township card cannot be used: {e}. "
-                "Get the right card and run station-app enroll CARDFILE")) from None
+            raise identity.IdentityError(_("this installation is set up with its keys, but the township card cannot be used: {e}. Get the right card and run station-app enroll CARDFILE", e=e)) from None
         info["township"] = {k: trusted[k] for k in ("code", "name", "key_id", "fingerprint")}
     return info

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.models import SYNCED_MODELS
 from station_app.sync.results import BundleRefused
 from station_app.sync.rowcheck import columns
@@ -105,10 +105,7 @@ class Stage:
                 f"WHERE h.station_id IS NOT s.station_id OR h.station_id NOT IN ({owner_marks}) LIMIT 1",
                 tuple(owners)).fetchone()
             if hit is not None:
-                raise BundleRefused(pick(
-                    f"同步包内容无效：表 {table} 记录 {hit[0]} 字段 station_id：该记录已属于另一站点，本包不能修改它",
-                    f"invalid bundle content: table {table}, record {hit[0]}, field station_id: the record "
-                    f"belongs to another station; this bundle may not change it"))
+                raise BundleRefused(_("invalid bundle content: table {table}, record {value}, field station_id: the record belongs to another station; this bundle may not change it", table=table, value=hit[0]))
             kinds = {c.key: c.kind for c in columns(table)}
 
             def differs(n: str) -> str:
@@ -123,10 +120,7 @@ class Stage:
                 f"WHERE {same_version} AND ({' OR '.join(differs(n) for n in names)}) LIMIT 1").fetchone()
             if hit is not None:
                 rid, counter, fld = hit
-                raise Fork("rewritten", pick(
-                    f"表 {table} 记录 {rid} 在计数 {counter} 时的内容与已导入的版本不同（字段 {fld}）：计数范围被改写",
-                    f"table {table}, record {rid}: the version at counter {counter} differs from the one already "
-                    f"imported (field {fld}): a rewritten counter range"))
+                raise Fork("rewritten", _("table {table}, record {rid}: the version at counter {counter} differs from the one already imported (field {fld}): a rewritten counter range", table=table, rid=rid, counter=counter, fld=fld))
             held = "" if table == "record_history" else " AND h.counter >= " + st.split(".")[1] + ".counter"
             cur = raw.execute(f"DELETE FROM {st} WHERE EXISTS (SELECT 1 FROM main.{table} h "
                               f"WHERE h.id = {st.split('.')[1]}.id{held})")
@@ -159,12 +153,10 @@ class Stage:
                 except Exception as e:  # the driver's IntegrityError (a unique key of another record)
                     if type(e).__name__ != "IntegrityError":
                         raise
-                    raise BundleRefused(pick(f"同步包内容与已有记录冲突：表 {table}：{e}",
-                                             f"the bundle conflicts with records held: table {table}: {e}")) from None
+                    raise BundleRefused(_("the bundle conflicts with records held: table {table}: {e}", table=table, e=e)) from None
                 counts[table] = plan.write
         except IntegrityError as e:
-            raise BundleRefused(pick(f"同步包内容与已有记录冲突：{e.orig}",
-                                     f"the bundle conflicts with records held: {e.orig}")) from None
+            raise BundleRefused(_("the bundle conflicts with records held: {orig}", orig=e.orig)) from None
         self.drop()
         return counts
 

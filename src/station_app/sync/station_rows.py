@@ -13,7 +13,7 @@ that need the signer's enrolled identity, and is called from the merge paths bef
 from __future__ import annotations
 
 from station_app.core.codes import StationKind
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.sync.results import BundleRefused
 
 
@@ -37,10 +37,7 @@ def check_station_rows(rows: dict[str, list[dict]], *, station_id: str, code: st
                           f"station kind {r['kind']!r} differs from the enrolled kind {kind}")
     for r in rows.get("record_history") or []:
         if r["table_name"] == "stations" and r["record_id"] != station_id:
-            raise BundleRefused(pick(
-                f"同步包内容无效：表 record_history 记录 {r['id']} 字段 record_id：只能记录签名站点自己的站点记录的变更",
-                f"invalid bundle content: table record_history, record {r['id']}, field record_id: history may only "
-                "be about the signing station's own station row"))
+            raise BundleRefused(_("invalid bundle content: table record_history, record {id}, field record_id: history may only be about the signing station's own station row", id=r['id']))
 
 
 def check_changes(rows: dict[str, list[dict]], header) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from station_app.core.i18n import language, pick, set_language
+from station_app.core.i18n import _, language, set_language
 from station_app.resources import cjk_font_path
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def make_qapp(argv: list[str] | None = None, *, lang: str | None = None, large_f
     # Calendars, date pickers and number formats follow the UI language.
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom) if language() == "en"
                        else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    app.setApplicationName(pick("村公共法律服务工作室", "Village Legal Service Station"))
+    app.setApplicationName(_("Village Legal Service Station"))
     app.setOrganizationName(ORG)
     apply_font(app, large=large_font)
     return app  # type: ignore[return-value]
@@ -107,20 +107,20 @@ def build_parser():
     import argparse
 
     p = argparse.ArgumentParser(prog="station-app-gui",
-                                description=pick("村公共法律服务工作室（桌面版）", "Village legal service station (desktop)"))
+                                description=_("Village legal service station (desktop)"))
     add_arguments(p)
-    p.add_argument("--data-dir", metavar="DIR", help=pick("数据目录", "data directory"))
-    p.add_argument("--lang", dest="gui_lang", choices=["zh_CN", "en"], help=pick("界面语言", "language"))
+    p.add_argument("--data-dir", metavar="DIR", help=_("data directory"))
+    p.add_argument("--lang", dest="gui_lang", choices=["zh_CN", "en"], help=_("language"))
     return p
 
 
 def add_arguments(p) -> None:
     """The GUI's own options (shared by `station-app gui` and `station-app-gui`)."""
     p.add_argument("--demo", action="store_true",
-                   help=pick("打开演示站点（第一次使用时自动生成）", "open the demo station (built on first use)"))
+                   help=_("open the demo station (built on first use)"))
     p.add_argument("--screenshot-dir", metavar="DIR",
-                   help=pick("把每个页面和主要对话框截图保存到该目录后退出", "save a PNG of every page and main dialog, then exit"))
-    p.add_argument("--large-font", action="store_true", default=None, help=pick("使用大号字体", "use larger text"))
+                   help=_("save a PNG of every page and main dialog, then exit"))
+    p.add_argument("--large-font", action="store_true", default=None, help=_("use larger text"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,7 +189,7 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
 
     if not paths.database.exists():
         if screenshot:
-            raise SystemExit(pick(f"{paths.root} 还没有数据，无法截图", f"{paths.root} has no installation to screenshot"))
+            raise SystemExit(_("{root} has no installation to screenshot", root=paths.root))
         from station_app.ui.dialogs.setup_wizard import SetupWizard
 
         def init(kind, code, name, card, admin_password, passphrase):
@@ -206,8 +206,7 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
         login = os.environ.get("STATION_APP_GUI_LOGIN", "admin")
         password = os.environ.get("STATION_APP_PASSWORD")
         if not password:
-            raise SystemExit(pick("截图模式需要 STATION_APP_PASSWORD（以及可选的 STATION_APP_GUI_LOGIN）",
-                                  "screenshot mode needs STATION_APP_PASSWORD (and optionally STATION_APP_GUI_LOGIN)"))
+            raise SystemExit(_("screenshot mode needs STATION_APP_PASSWORD (and optionally STATION_APP_GUI_LOGIN)"))
         credentials = (login, password)
     if credentials is not None:
         return Application.open(paths, login=credentials[0], password=credentials[1], passphrase=provider)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.ui.ops import OpRunner
 from station_app.ui.pages.base import Page
 
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.app = app
         self.runner = runner
-        self.setWindowTitle(pick("村公共法律服务工作室", "Village Legal Service Station"))
+        self.setWindowTitle(_("Village Legal Service Station"))
         self.resize(1200, 760)
         self.classes = [c for c in page_classes() if c.visible_for(app)]
         self.pages: dict[str, Page] = {}
@@ -162,45 +162,45 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         station = self.app.station()
         user = self.app.user
-        self.station_label.setText(pick(f"站点：{station.code} {station.name}", f"Station: {station.code} {station.name}"))
-        self.user_label.setText(pick(f"用户：{user.name}（{user.role_label}）", f"User: {user.name} ({user.role_label})"))
+        self.station_label.setText(_("Station: {code} {name}", code=station.code, name=station.name))
+        self.user_label.setText(_("User: {name} ({role_label})", name=user.name, role_label=user.role_label))
         try:
             status = self.app.bundles.status()
         except Exception:  # keys or receipts unreadable: the status bar must not stop the window
             log.warning("bundle status unavailable", exc_info=True)
             status = {"exported": [], "confirmed": {}}
         sent = max((b["number"] for b in status.get("exported", [])), default=0)
-        self.sent_label.setText(pick(f"最近发出：第 {sent} 号", f"Last bundle sent: No. {sent}") if sent
-                                else pick("尚未发出同步包", "No bundle sent yet"))
+        self.sent_label.setText(_("Last bundle sent: No. {sent}", sent=sent) if sent
+                                else _("No bundle sent yet"))
         got = (status.get("confirmed") or {}).get("contiguous_number") or 0
-        self.received_label.setText(pick(f"镇里已收到第 {got} 号", f"Township has received No. {got}") if got
-                                    else pick("镇里尚未确认收到", "Not yet confirmed by the township"))
+        self.received_label.setText(_("Township has received No. {got}", got=got) if got
+                                    else _("Not yet confirmed by the township"))
         self.received_label.setVisible(not station.is_township)
 
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu(pick("文件(&F)", "&File"))
-        new = QAction(pick("新建记录", "New record"), self)
+        file_menu = self.menuBar().addMenu(_("&File"))
+        new = QAction(_("New record"), self)
         new.setShortcut(QKeySequence.StandardKey.New)
         new.triggered.connect(lambda: self.current_page().new_record())
-        find = QAction(pick("查找", "Find"), self)
+        find = QAction(_("Find"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.current_page().focus_search())
-        lock = QAction(pick("锁定", "Lock"), self)
+        lock = QAction(_("Lock"), self)
         lock.setShortcut(QKeySequence("Ctrl+L"))
         lock.triggered.connect(self.lock)
-        quit_ = QAction(pick("退出", "Quit"), self)
+        quit_ = QAction(_("Quit"), self)
         quit_.setShortcut(QKeySequence("Ctrl+Q"))
         quit_.triggered.connect(self.close)
         for a in (new, find, lock, quit_):
             file_menu.addAction(a)
-        go = self.menuBar().addMenu(pick("转到(&G)", "&Go"))
+        go = self.menuBar().addMenu(_("&Go"))
         for n, cls in enumerate(self.classes[:9], start=1):
             a = QAction(cls.title(), self)
             a.setShortcut(QKeySequence(f"Ctrl+{n}"))
             a.triggered.connect(lambda _=False, k=cls.key: self.show_page(k))
             go.addAction(a)
-        help_menu = self.menuBar().addMenu(pick("帮助(&H)", "&Help"))
-        open_log = QAction(pick("打开日志", "Open log"), self)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        open_log = QAction(_("Open log"), self)
         open_log.triggered.connect(self.open_log)
         help_menu.addAction(open_log)
 
@@ -238,9 +238,8 @@ class MainWindow(QMainWindow):
         unsaved = [p for p in self.pages.values() if p.has_unsaved()]
         if unsaved:
             answer = QMessageBox.question(
-                self, pick("尚未保存", "Not saved"),
-                pick("还有没保存的表单（草稿已自动保留）。确定要退出吗？",
-                     "A form is not saved (its draft is kept). Quit anyway?"))
+                self, _("Not saved"),
+                _("A form is not saved (its draft is kept). Quit anyway?"))
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return

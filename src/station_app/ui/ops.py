@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +41,12 @@ def error_sentence(error: BaseException) -> str:
     if isinstance(error, StationError):
         return str(error)
     if isinstance(error, OSError):
-        return pick("无法读写文件或U盘，请检查U盘是否插好、空间是否足够，然后重试。",
-                    "A file or USB drive could not be read or written; check that the drive is plugged in and has "
-                    "space, then try again.")
-    return pick("操作没有完成：出现了意外错误，详细情况已写入日志（帮助 → 打开日志）。",
-                "The operation did not finish: an unexpected error occurred; details are in the log (Help → Open log).")
+        return _("A file or USB drive could not be read or written; check that the drive is plugged in and has space, then try again.")
+    return _("The operation did not finish: an unexpected error occurred; details are in the log (Help → Open log).")
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
-    QMessageBox.warning(parent, pick("操作未完成", "Not done"), error_sentence(error))
+    QMessageBox.warning(parent, _("Not done"), error_sentence(error))
 
 
 class _Signals(QObject):
@@ -110,7 +107,7 @@ class OpRunner(QObject):
         generation = None
         if key is not None:
             generation = self._generations[key] = self._generations.get(key, 0) + 1
-        running = _Running(title or pick("正在处理…", "Working…"), cancellable, parent)
+        running = _Running(title or _("Working…"), cancellable, parent)
 
         def finish(result: Any, error: BaseException | None) -> None:
             running.done = True
@@ -166,9 +163,9 @@ class OpRunner(QObject):
     def _show_dialog(self, running: _Running) -> None:
         if running.done or running.dialog is not None:
             return
-        dialog = QProgressDialog(running.title, pick("取消", "Cancel") if running.cancellable else "", 0, 0,
+        dialog = QProgressDialog(running.title, _("Cancel") if running.cancellable else "", 0, 0,
                                  running.parent)
-        dialog.setWindowTitle(pick("请稍候", "Please wait"))
+        dialog.setWindowTitle(_("Please wait"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)

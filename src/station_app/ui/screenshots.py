@@ -11,13 +11,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 log = logging.getLogger(__name__)
 
 
 def _settle() -> None:
-    for _ in range(3):
+    for _unused in range(3):
         QApplication.processEvents()
 
 
@@ -66,7 +66,7 @@ def _prepare(page) -> None:
 
 def _sample_ledger() -> Path:
     """A consultation ledger with two bad rows, as a station might bring on a USB stick."""
-    path = Path(tempfile.mkdtemp()) / pick("咨询台账-2021.csv", "consultations-2021.csv")
+    path = Path(tempfile.mkdtemp()) / _("consultations-2021.csv")
     rows = [["日期", "咨询人", "性别", "联系电话", "咨询方式", "咨询类别", "咨询内容", "解答意见", "解答人", "转介"],
             ["2021-03-02", "郑建国", "男", "13800000001", "来访", "继承", "父亲去世未留遗嘱，房产如何继承", "法定继承", "", "无"],
             ["2021-03-05", "冯秀兰", "女", "1380000", "电话", "婚姻家庭", "子女抚养费标准", "", "", "无"],
@@ -101,7 +101,7 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget | None]]:
         w.info = {"code": st.code, "name": st.name, "fingerprint": keys.get("fingerprint", ""),
                   "card": str(app.paths.keys / "card.json")}
         w.show()
-        for _ in range(3):
+        for _unused in range(3):
             w.next() if w.currentPage() is not w.done_page else None
             if w.currentPage() is w.admin_page:
                 w.setStartId(w.pageIds()[-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 SAMPLE = "人民调解协议书"
 
@@ -40,7 +40,7 @@ def check_font_renders() -> str:
     _qapp()
     font_id = QFontDatabase.addApplicationFont(str(cjk_font_path()))
     if font_id < 0:
-        raise RuntimeError(pick(f"Qt 不能载入字体 {cjk_font_path()}", f"Qt cannot load the font {cjk_font_path()}"))
+        raise RuntimeError(_("Qt cannot load the font {cjk_font_path}", cjk_font_path=cjk_font_path()))
     family = QFontDatabase.applicationFontFamilies(font_id)[0]
     # Draw each character with this font alone (no fallback to system fonts) and look for ink: QFontMetrics.inFont
     # answers False for glyphs this font does have, so only the pixels tell.
@@ -48,8 +48,8 @@ def check_font_renders() -> str:
     font.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
     blank = [ch for ch in SAMPLE if _ink(font, ch) < 20]
     if blank:
-        raise RuntimeError(pick(f"这些字没有画出来：{''.join(blank)}", f"these characters did not draw: {''.join(blank)}"))
-    return pick(f"已载入「{family}」并画出中文", f"loaded '{family}' and drew Chinese text")
+        raise RuntimeError(_("these characters did not draw: {join}", join=''.join(blank)))
+    return _("loaded '{family}' and drew Chinese text", family=family)
 
 
 def check_gui_starts(scratch: Path) -> str:
@@ -76,7 +76,6 @@ def check_gui_starts(scratch: Path) -> str:
     finally:
         app.close()
     if pixmap.isNull() or pixmap.width() < 200:
-        raise RuntimeError(pick("主窗口没有画出来", "the main window did not paint"))
-    return pick(f"主窗口已在后台打开并绘制（{pixmap.width()}×{pixmap.height()}）",
-                f"the main window opened offscreen and painted ({pixmap.width()}×{pixmap.height()})")
+        raise RuntimeError(_("the main window did not paint"))
+    return _("the main window opened offscreen and painted ({width}×{height})", width=pixmap.width(), height=pixmap.height())
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_app.config import Paths
 from station_app.core.codes import StationKind
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 if TYPE_CHECKING:
     from station_app.app import Application
@@ -30,11 +30,10 @@ def init_installation_with_keys(app_class: type["Application"], paths: Paths, *,
     if township_card is not None:
         # Read and check the card before anything is made: a wrong card must leave no half-set-up installation.
         if kind != StationKind.VILLAGE:
-            raise identity.IdentityError(pick("镇中心不需要信任镇中心名片", "the township does not trust a township card"))
+            raise identity.IdentityError(_("the township does not trust a township card"))
         card = identity.load_card(township_card)
         if card.kind != StationKind.CENTRE.value:
-            raise identity.IdentityError(pick(f"名片 {card.code} 是村工作室的名片，不是镇中心的",
-                                              f"card {card.code} is a village station's, not the township's"))
+            raise identity.IdentityError(_("card {code} is a village station's, not the township's", code=card.code))
     db = init_installation(paths, kind=kind, code=code, name=name, actor="setup", admin_password=admin_password)
     try:
         admin = replace(admin_of(db), os_account=os_account or current_os_account())

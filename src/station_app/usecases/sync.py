@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core.errors import StateError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.core.progress import CancelFn, ProgressFn, task_of
 from station_app.usecases.base import Area
 
@@ -171,8 +171,7 @@ class Bundles(Area):
         require_township(self.db)
         recipients = self.station_recipients()
         if not recipients:
-            raise StateError(pick("还没有登记任何站点名片，参考数据包没有收件人",
-                                  "no station card is enrolled yet: the reference bundle would have no recipient"))
+            raise StateError(_("no station card is enrolled yet: the reference bundle would have no recipient"))
         payload = build_reference(self.db)
         path, _entry = export_payload(self.db, "reference", payload, Path(out_dir), recipients=recipients,
                                       counter_from=0, counter_to=self.db.counter(), task=task_of(progress, cancelled))
@@ -200,14 +199,12 @@ class Bundles(Area):
         if payload.meta["station_id"] != old.station_id:
             from station_app.core.errors import StateError
 
-            raise StateError(pick(f"镇中心记录的站点 {code} 与登记的密钥不是同一个站点，未做任何改动",
-                                  f"the township's records of station {code} and its enrolled key disagree; "
-                                  "nothing done"))
+            raise StateError(_("the township's records of station {code} and its enrolled key disagree; nothing done", code=code))
         path, _entry = export_payload(db, "restore", payload, Path(out_dir), recipients=[card.age_recipient],
                                       counter_from=0, counter_to=db.counter())
         enrolled = identity.enroll_replacement(
             db, card, code, actor=self.actor,
-            reason=pick(f"站点电脑更换，恢复到新电脑（{card.key_id}）", f"station PC replaced; restored to {card.key_id}"))
+            reason=_("station PC replaced; restored to {key_id}", key_id=card.key_id))
         return {"path": str(path), "station_code": code, "counts": payload.counts(), "new_key": card.key_id,
                 "enrolled": enrolled, "revoked": enrolled["revoked"], "last_number": payload.meta["last_number"],
                 "epoch": payload.meta["epoch"]}

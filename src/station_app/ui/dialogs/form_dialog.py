@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.ui.ops import OpRunner
 from station_app.ui.widgets.form import Drafts, Field, FormWidget, debounced
 
@@ -34,8 +34,8 @@ class FormDialog(QDialog):
         if extra is not None:
             layout.addWidget(extra)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(pick("保存", "Save"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(pick("取消", "Cancel"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -76,14 +76,13 @@ class FormDialog(QDialog):
                 return self.form.show_problems(error)
             return False
 
-        self.runner.run(lambda _p, _c: self.submit(values), done, title=pick("正在保存…", "Saving…"),
+        self.runner.run(lambda _p, _c: self.submit(values), done, title=_("Saving…"),
                         parent=self, on_error=failed)
 
     def reject(self) -> None:
         if not self.saved and self.dirty():
-            answer = QMessageBox.question(self, pick("放弃修改？", "Discard changes?"),
-                                          pick("表单尚未保存。确定放弃吗？（草稿会保留，下次打开时恢复）",
-                                               "The form is not saved. Close it? (The draft is kept for next time.)"))
+            answer = QMessageBox.question(self, _("Discard changes?"),
+                                          _("The form is not saved. Close it? (The draft is kept for next time.)"))
             if answer != QMessageBox.StandardButton.Yes:
                 return
             self.keep_draft()

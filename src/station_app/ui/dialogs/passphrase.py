@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 class PassphraseProvider(QObject):
@@ -40,7 +40,7 @@ class PassphraseProvider(QObject):
 
     @staticmethod
     def _dialog(purpose: str) -> str | None:
-        text, ok = QInputDialog.getText(None, pick("密钥口令", "Key passphrase"),
-                                        purpose or pick("请输入密钥口令", "Enter the key passphrase"),
+        text, ok = QInputDialog.getText(None, _("Key passphrase"),
+                                        purpose or _("Enter the key passphrase"),
                                         QLineEdit.EchoMode.Password)
         return text if ok and text else None

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 class SignInDialog(QDialog):
@@ -20,33 +20,33 @@ class SignInDialog(QDialog):
         self.app, self.opener = app, opener
         self.signed_in: Any = None
         self.setObjectName("signInDialog")
-        self.setWindowTitle(pick("已锁定，请重新登录", "Locked: sign in again") if locked_user
-                            else pick("登录", "Sign in"))
+        self.setWindowTitle(_("Locked: sign in again") if locked_user
+                            else _("Sign in"))
         layout = QVBoxLayout(self)
-        title = QLabel(station_text or pick("村公共法律服务工作室", "Village Legal Service Station"))
+        title = QLabel(station_text or _("Village Legal Service Station"))
         title.setObjectName("signInStation")
         f = title.font()
         f.setPointSizeF(f.pointSizeF() * 1.4)
         title.setFont(f)
         layout.addWidget(title)
         if locked_user:
-            layout.addWidget(QLabel(pick("长时间未操作，屏幕已锁定。", "The screen was locked after a quiet spell.")))
+            layout.addWidget(QLabel(_("The screen was locked after a quiet spell.")))
         form = QFormLayout()
         self.login = QLineEdit(locked_user or "")
         self.login.setObjectName("login")
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(pick("登录名", "Login"), self.login)
-        form.addRow(pick("密码", "Password"), self.password)
+        form.addRow(_("Login"), self.login)
+        form.addRow(_("Password"), self.password)
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setObjectName("signInMessage")
         self.message.setStyleSheet("color: #b00020")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(pick("登录", "Sign in"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(pick("退出", "Quit"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Quit"))
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from station_app.ui.widgets.dates import zh_date, zh_datetime
+from station_app.core.i18n import _
 
 PAGE = 50
 
@@ -45,7 +46,7 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         from station_app.core.i18n import pick
 
-        return pick("是", "yes") if value else ""
+        return _("yes") if value else ""
     if isinstance(value, datetime):
         return zh_datetime(value)
     if isinstance(value, date):

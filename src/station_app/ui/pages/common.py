@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pick
 from station_app.core.query import Query
 from station_app.ui.models.paged import Column, PagedTableModel
 
@@ -63,7 +63,7 @@ def table_view(model, *, stretch: int | None = None) -> QTableView:
 
 def code_combo(table, all_text: str | None = None) -> QComboBox:
     box = QComboBox()
-    box.addItem(all_text or pick("全部", "All"), None)
+    box.addItem(all_text or _("All"), None)
     for m in table:
         box.addItem(m.label, m.value)
     return box
@@ -72,7 +72,7 @@ def code_combo(table, all_text: str | None = None) -> QComboBox:
 def year_combo(years: int = 6, *, today: date | None = None, include_all: bool = True) -> QComboBox:
     box = QComboBox()
     if include_all:
-        box.addItem(pick("全部年份", "All years"), None)
+        box.addItem(_("All years"), None)
     y = (today or date.today()).year
     for n in range(years):
         box.addItem(pick(f"{y - n}年", str(y - n)), y - n)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from station_app.core.codes import AgeBand, Channel, ConsultationCategory, Gender, Referral
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column, display
@@ -23,14 +23,14 @@ from station_app.ui.widgets.search import SearchBox
 
 def columns() -> list[Column]:
     return [
-        Column("occurred_at", lambda: pick("咨询时间", "Time"), width=9, sort="occurred_at"),
-        Column("channel", lambda: pick("方式", "Channel"), width=5, sort="channel", fmt=lambda v: code_label(Channel, v)),
-        Column("consultant", lambda: pick("咨询人", "Consultant"), width=4),
-        Column("phone", lambda: pick("电话", "Phone"), width=7),
-        Column("category", lambda: pick("类别", "Category"), width=8, sort="category",
+        Column("occurred_at", lambda: _("Time"), width=9, sort="occurred_at"),
+        Column("channel", lambda: _("Channel"), width=5, sort="channel", fmt=lambda v: code_label(Channel, v)),
+        Column("consultant", lambda: _("Consultant"), width=4),
+        Column("phone", lambda: _("Phone"), width=7),
+        Column("category", lambda: _("Category"), width=8, sort="category",
                fmt=lambda v: code_label(ConsultationCategory, v)),
-        Column("referral", lambda: pick("转介", "Referral"), width=4, fmt=lambda v: code_label(Referral, v)),
-        Column("summary", lambda: pick("咨询内容", "Question")),
+        Column("referral", lambda: _("Referral"), width=4, fmt=lambda v: code_label(Referral, v)),
+        Column("summary", lambda: _("Question")),
     ]
 
 
@@ -76,7 +76,7 @@ class ConsultationsPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("咨询登记", "Consultations")
+        return pgettext("station_app.ui.pages.consultations", "Consultations")
 
     @classmethod
     def visible_for(cls, app: Any) -> bool:
@@ -88,20 +88,20 @@ class ConsultationsPage(Page):
         self.search = SearchBox()
         self.search.setObjectName("consultationSearch")
         self.year = year_combo()
-        self.channel = code_combo(Channel, pick("全部方式", "All channels"))
-        self.category = code_combo(ConsultationCategory, pick("全部类别", "All categories"))
-        self.referral = code_combo(Referral, pick("全部转介", "All referrals"))
+        self.channel = code_combo(Channel, _("All channels"))
+        self.category = code_combo(ConsultationCategory, _("All categories"))
+        self.referral = code_combo(Referral, _("All referrals"))
         self.station = None
         if app.station().is_township:  # the township sees every station's consultations: filter by station
             from PySide6.QtWidgets import QLineEdit
 
             self.station = QLineEdit()
-            self.station.setPlaceholderText(pick("站点编号", "Station code"))
+            self.station.setPlaceholderText(_("Station code"))
             self.station.setMaximumWidth(90)
-        self.add_button = QPushButton(pick("新登记 (Ctrl+N)", "New (Ctrl+N)"))
+        self.add_button = QPushButton(_("New (Ctrl+N)"))
         self.add_button.setObjectName("newConsultation")
         self.add_button.setEnabled(app.may("consultation.write"))
-        self.view_button = QPushButton(pick("查看", "Open"))
+        self.view_button = QPushButton(_("Open"))
         bar.addWidget(self.search, 2)
         bar.addWidget(self.year)
         bar.addWidget(self.channel)
@@ -140,10 +140,10 @@ class ConsultationsPage(Page):
 
         # Off the GUI thread; a newer search makes an older, slower one's result stale (dropped).
         self.runner.run(lambda _p, _c: self.model.query(**filters), show, key="consultation-search",
-                        title=pick("正在查找…", "Searching…"), parent=self, quiet=True)
+                        title=_("Searching…"), parent=self, quiet=True)
 
     def _update_count(self) -> None:
-        self.count.setText(pick(f"共 {self.model.total} 条", f"{self.model.total} records"))
+        self.count.setText(_("{total} records", total=self.model.total))
 
     def refresh(self) -> None:
         self.model.reload()
@@ -156,7 +156,7 @@ class ConsultationsPage(Page):
     def new_record(self) -> None:
         if not self.app.may("consultation.write"):
             return
-        dialog = FormDialog(pick("新登记法律咨询", "New consultation"), consultation_fields(self.app),
+        dialog = FormDialog(_("New consultation"), consultation_fields(self.app),
                             self.app.consultations.labels(), self.app.consultations.record, self.runner,
                             draft_root=self.app.paths.root, draft_key=f"consultation-{self.app.login}",
                             on_saved=lambda cs: self.notify({"consultations"}), parent=self)
@@ -185,7 +185,7 @@ class ConsultationDetails(QDialog):
     def __init__(self, app: Any, record_id: str, parent=None):
         super().__init__(parent)
         self.setObjectName("consultationDetails")
-        self.setWindowTitle(pick("咨询详情", "Consultation"))
+        self.setWindowTitle(_("Consultation"))
         self.app, self.record_id = app, record_id
         d = app.consultations.get(record_id)
         labels = app.consultations.labels()
@@ -205,7 +205,7 @@ class ConsultationDetails(QDialog):
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 form.addRow(caption(labels.get(key, key)), label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(pick("关闭", "Close"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.resize(520, 560)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column, ListModel
@@ -31,13 +31,13 @@ def standard_hours() -> float:
 
 
 def columns() -> list[Column]:
-    return [Column("start_at", lambda: pick("开始", "Start"), width=9),
-            Column("end_at", lambda: pick("结束", "End"), width=9),
-            Column("adviser", lambda: pick("法律顾问", "Adviser"), width=4),
-            Column("place", lambda: pick("地点", "Place"), width=6),
-            Column("hours", lambda: pick("时长（小时）", "Hours"), fmt=lambda v: f"{v:.1f}", width=5),
-            Column("people_served", lambda: pick("服务人次", "Served"), width=4),
-            Column("summary", lambda: pick("值班情况", "Summary"))]
+    return [Column("start_at", lambda: _("Start"), width=9),
+            Column("end_at", lambda: _("End"), width=9),
+            Column("adviser", lambda: pgettext("station_app.ui.pages.duty", "Adviser"), width=4),
+            Column("place", lambda: _("Place"), width=6),
+            Column("hours", lambda: pgettext("station_app.ui.pages.duty", "Hours"), fmt=lambda v: f"{v:.1f}", width=5),
+            Column("people_served", lambda: pgettext("station_app.ui.pages.duty", "Served"), width=4),
+            Column("summary", lambda: _("Summary"))]
 
 
 class DutyPage(Page):
@@ -46,24 +46,24 @@ class DutyPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("值班", "Duty")
+        return _("Duty")
 
     def __init__(self, app: Any, runner, parent=None):
         super().__init__(app, runner, parent)
         bar = QHBoxLayout()
         self.adviser = QComboBox()
         self.adviser.setObjectName("dutyAdviser")
-        self.checkin = QPushButton(pick("签到", "Check in"))
+        self.checkin = QPushButton(_("Check in"))
         self.checkin.setObjectName("checkIn")
-        self.checkout = QPushButton(pick("签退", "Check out"))
+        self.checkout = QPushButton(_("Check out"))
         self.checkout.setObjectName("checkOut")
-        self.log_button = QPushButton(pick("添加工作日志", "Add a work-log entry"))
+        self.log_button = QPushButton(_("Add a work-log entry"))
         self.log_button.setObjectName("addLog")
-        self.add_button = QPushButton(pick("补登值班 (Ctrl+N)", "Record a shift (Ctrl+N)"))
+        self.add_button = QPushButton(_("Record a shift (Ctrl+N)"))
         write = app.may("duty.write")
         for b in (self.checkin, self.checkout, self.log_button, self.add_button):
             b.setEnabled(write)
-        bar.addWidget(QLabel(pick("法律顾问", "Adviser")))
+        bar.addWidget(QLabel(pgettext("station_app.ui.pages.duty", "Adviser")))
         bar.addWidget(self.adviser)
         for b in (self.checkin, self.checkout, self.log_button, self.add_button):
             bar.addWidget(b)
@@ -137,7 +137,7 @@ class DutyPage(Page):
         lines = [pick(f"{name}：本月 {h:.1f} 小时（标准 {std:g} 小时）{'，已达标' if h >= std else '，未达标'}",
                       f"{name}: {h:.1f} h this month (standard {std:g} h){' - met' if h >= std else ' - not met'}")
                  for name, h in sorted(per.items())]
-        self.hours.setText("\n".join(lines) or pick("本月还没有值班记录。", "No shifts this month yet."))
+        self.hours.setText("\n".join(lines) or _("No shifts this month yet."))
         self._show_state()
 
     # -- check-in keeps the start locally until check-out records the shift --------------------------------
@@ -147,10 +147,9 @@ class DutyPage(Page):
     def _show_state(self) -> None:
         data = self._pending()
         if data:
-            self.state.setText(pick(f"{data['adviser']} 已于 {zh_datetime(datetime.fromisoformat(data['start_at']))} 签到，值班中",
-                                    f"{data['adviser']} checked in at {zh_datetime(datetime.fromisoformat(data['start_at']))}"))
+            self.state.setText(_("{adviser} checked in at {zh_datetime}", adviser=data['adviser'], zh_datetime=zh_datetime(datetime.fromisoformat(data['start_at']))))
         else:
-            self.state.setText(pick("当前没有人签到值班。", "Nobody is checked in."))
+            self.state.setText(_("Nobody is checked in."))
         write = self.app.may("duty.write")
         self.checkin.setEnabled(write and not data and self.adviser.count() > 0)
         self.checkout.setEnabled(write and bool(data))
@@ -190,10 +189,10 @@ class DutyPage(Page):
         row = selected_row(self.view)
         if row is None:
             return
-        labels = {"served": pick("服务对象", "Served"), "content": pick("工作内容", "Content"),
-                  "result": pick("处理结果", "Result")}
+        labels = {"served": _("Served"), "content": _("Content"),
+                  "result": _("Result")}
         fields = [Field("served", "text"), Field("content", "multiline", required=True), Field("result", "multiline")]
-        self.form_dialog = FormDialog(pick("工作日志", "Work log"), fields, labels,
+        self.form_dialog = FormDialog(_("Work log"), fields, labels,
                                       lambda v: self.app.duty.add_log_entry(row.id, v), self.runner,
                                       draft_root=self.app.paths.root, draft_key=f"dutylog-{row.id}",
                                       on_saved=lambda _cs: self.notify(set(self.tables)), parent=self)
@@ -208,7 +207,7 @@ class DutyPage(Page):
                   Field("end_at", "datetime", required=True), Field("people_served", "int"),
                   Field("summary", "multiline")]
         labels = {k: s.label for k, s in self.app.duty.specs.items()}
-        self.form_dialog = FormDialog(pick("补登值班", "Record a shift"), fields, labels, self.app.duty.record,
+        self.form_dialog = FormDialog(_("Record a shift"), fields, labels, self.app.duty.record,
                                       self.runner, draft_root=self.app.paths.root, draft_key=f"shift-{self.app.login}",
                                       on_saved=lambda _cs: self.notify(set(self.tables)), parent=self)
         self.form_dialog.setObjectName("shiftForm")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.ui.pages.base import Page
 from station_app.ui.pages.common import year_combo
 
@@ -36,7 +36,7 @@ class LedgerPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("台账", "Ledgers")
+        return _("Ledgers")
 
     @classmethod
     def visible_for(cls, app: Any) -> bool:
@@ -46,7 +46,7 @@ class LedgerPage(Page):
         super().__init__(app, runner, parent)
         self.report: Any = None
         # -- import --------------------------------------------------------------------------------------------
-        box = QGroupBox(pick("导入台账（Excel .xlsx 或 .csv）", "Import a ledger (.xlsx or .csv)"))
+        box = QGroupBox(_("Import a ledger (.xlsx or .csv)"))
         col = QVBoxLayout(box)
         row = QHBoxLayout()
         self.kind = QComboBox()
@@ -55,15 +55,15 @@ class LedgerPage(Page):
             self.kind.addItem(label, kind)
         self.file = QLineEdit()
         self.file.setObjectName("ledgerFile")
-        self.file.setPlaceholderText(pick("选择要导入的台账文件", "Choose the ledger file"))
-        browse = QPushButton(pick("选择文件…", "Choose…"))
+        self.file.setPlaceholderText(_("Choose the ledger file"))
+        browse = QPushButton(pgettext("station_app.ui.pages.ledger", "Choose…"))
         browse.clicked.connect(self._browse)
-        self.check_button = QPushButton(pick("预览并检查", "Preview and check"))
+        self.check_button = QPushButton(_("Preview and check"))
         self.check_button.setObjectName("ledgerCheck")
-        self.import_button = QPushButton(pick("确认导入", "Import"))
+        self.import_button = QPushButton(_("Import"))
         self.import_button.setObjectName("ledgerImport")
         self.import_button.setEnabled(False)
-        row.addWidget(QLabel(pick("台账类型", "Kind")))
+        row.addWidget(QLabel(_("Kind")))
         row.addWidget(self.kind)
         row.addWidget(self.file, 1)
         row.addWidget(browse)
@@ -75,15 +75,13 @@ class LedgerPage(Page):
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.horizontalHeader().setDefaultSectionSize(110)
         col.addWidget(self.preview, 2)
-        self.result = QLabel(pick("第一步：选择文件和台账类型，点“预览并检查”。检查不写入任何数据；有错误时整份文件都不导入。",
-                                  "Step 1: choose the file and its kind, then Preview and check. Checking writes "
-                                  "nothing; a file with errors is not imported at all."))
+        self.result = QLabel(_("Step 1: choose the file and its kind, then Preview and check. Checking writes nothing; a file with errors is not imported at all."))
         self.result.setObjectName("ledgerResult")
         self.result.setWordWrap(True)
         col.addWidget(self.result)
         self.problems = QTableWidget(0, 3)
         self.problems.setObjectName("ledgerProblems")
-        self.problems.setHorizontalHeaderLabels([pick("行", "Row"), pick("列", "Column"), pick("问题", "Problem")])
+        self.problems.setHorizontalHeaderLabels([_("Row"), _("Column"), _("Problem")])
         self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems.verticalHeader().setVisible(False)
@@ -91,18 +89,18 @@ class LedgerPage(Page):
         box.setEnabled(app.may("ledger.import"))
         self.layout_.addWidget(box, 1)
         # -- export --------------------------------------------------------------------------------------------
-        ebox = QGroupBox(pick("导出台账", "Export a ledger"))
+        ebox = QGroupBox(_("Export a ledger"))
         form = QFormLayout(ebox)
         self.export_kind = QComboBox()
         for kind, label in app.ledgers.kinds():
             self.export_kind.addItem(label, kind)
         self.export_year = year_combo(include_all=False)
-        self.export_button = QPushButton(pick("导出到文件…", "Export to a file…"))
+        self.export_button = QPushButton(_("Export to a file…"))
         self.export_button.setObjectName("ledgerExport")
         self.export_result = QLabel()
         self.export_result.setWordWrap(True)
-        form.addRow(pick("台账类型", "Kind"), self.export_kind)
-        form.addRow(pick("年度", "Year"), self.export_year)
+        form.addRow(_("Kind"), self.export_kind)
+        form.addRow(_("Year"), self.export_year)
         form.addRow(self.export_button)
         form.addRow(self.export_result)
         ebox.setEnabled(app.may("ledger.export"))
@@ -114,8 +112,8 @@ class LedgerPage(Page):
         self.kind.currentIndexChanged.connect(lambda _i: self.import_button.setEnabled(False))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, pick("选择台账文件", "Choose the ledger"), "",
-                                              pick("台账 (*.xlsx *.csv)", "Ledgers (*.xlsx *.csv)"))
+        path, _unused = QFileDialog.getOpenFileName(self, _("Choose the ledger"), "",
+                                              _("Ledgers (*.xlsx *.csv)"))
         if path:
             self.file.setText(path)
 
@@ -141,7 +139,7 @@ class LedgerPage(Page):
                 return True
             return False
 
-        self.runner.run(work, self._checked, title=pick("正在检查台账…", "Checking the ledger…"), cancellable=True,
+        self.runner.run(work, self._checked, title=_("Checking the ledger…"), cancellable=True,
                         parent=self, on_error=failed)
 
     def _checked(self, result: tuple[list[str], list[tuple[int, list[Any]]], Any]) -> None:
@@ -181,19 +179,19 @@ class LedgerPage(Page):
             self.notify({"consultations", "duty_shifts", "mediation_cases", "postings", "outreach_events", "advisers"})
 
         self.runner.run(lambda p, c: self.app.ledgers.import_file(path, kind, progress=p, cancelled=c), done,
-                        title=pick("正在导入台账…", "Importing…"), parent=self)
+                        title=_("Importing…"), parent=self)
 
     def export(self, _checked: bool = False, *, to: str | None = None) -> None:
         kind, year = self.export_kind.currentData(), self.export_year.currentData()
         if to is None:
             suggested = str(Path.home() / f"{self.export_kind.currentText()}-{year}.xlsx")
-            to, _ = QFileDialog.getSaveFileName(self, pick("导出到", "Export to"), suggested,
-                                                pick("Excel 工作簿 (*.xlsx);;CSV (*.csv)", "Excel (*.xlsx);;CSV (*.csv)"))
+            to, _unused = QFileDialog.getSaveFileName(self, _("Export to"), suggested,
+                                                _("Excel (*.xlsx);;CSV (*.csv)"))
             if not to:
                 return
 
         def done(result: Any) -> None:
-            self.export_result.setText(pick(f"已导出 {result.rows} 行到 {result.path}", f"Exported {result.rows} rows to {result.path}"))
+            self.export_result.setText(_("Exported {rows} rows to {path}", rows=result.rows, path=result.path))
 
         self.runner.run(lambda p, c: self.app.ledgers.export_file(kind, year, to, progress=p, cancelled=c), done,
-                        title=pick("正在导出台账…", "Exporting…"), cancellable=True, parent=self)
+                        title=_("Exporting…"), cancellable=True, parent=self)

@@ -33,7 +33,7 @@ from station_app.core.codes import (
     MediationOutcome,
     PartyRole,
 )
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column
 from station_app.ui.pages.base import Page
@@ -45,25 +45,25 @@ from station_app.ui.widgets.form import Field, FormWidget, code_choices
 def _flag(row: Any) -> str:
     flags = []
     if row.overdue:
-        flags.append(pick("超30天", "over 30 days"))
+        flags.append(_("over 30 days"))
     due = row.judicial_confirmation_due_on
     if due is not None and 0 <= (due - date.today()).days <= 7:
-        flags.append(pick("司法确认将到期", "confirmation due soon"))
+        flags.append(_("confirmation due soon"))
     return "、".join(flags) if flags else ""
 
 
 def columns() -> list[Column]:
     return [
-        Column("case_no", lambda: pick("案号", "Case no."), width=8, sort="case_no"),
-        Column("accepted_on", lambda: pick("受理日期", "Accepted"), width=7, sort="accepted_on"),
-        Column("dispute_type", lambda: pick("纠纷类型", "Dispute"), width=5, fmt=lambda v: code_label(DisputeType, v)),
-        Column("parties", lambda: pick("当事人", "Parties"), width=6),
-        Column("mediator", lambda: pick("调解员", "Mediator"), width=4),
-        Column("stage", lambda: pick("阶段", "Stage"), fmt=lambda v: code_label(CaseStage, v), width=3),
-        Column("outcome", lambda: pick("结果", "Outcome"), width=4, sort="outcome",
+        Column("case_no", lambda: _("Case no."), width=8, sort="case_no"),
+        Column("accepted_on", lambda: pgettext("station_app.ui.pages.mediation", "Accepted"), width=7, sort="accepted_on"),
+        Column("dispute_type", lambda: _("Dispute"), width=5, fmt=lambda v: code_label(DisputeType, v)),
+        Column("parties", lambda: _("Parties"), width=6),
+        Column("mediator", lambda: _("Mediator"), width=4),
+        Column("stage", lambda: _("Stage"), fmt=lambda v: code_label(CaseStage, v), width=3),
+        Column("outcome", lambda: _("Outcome"), width=4, sort="outcome",
                fmt=lambda v: code_label(MediationOutcome, v)),
-        Column("days_open", lambda: pick("已办天数", "Days open"), width=4),
-        Column("flags", lambda: pick("提示", "Flags")),
+        Column("days_open", lambda: _("Days open"), width=4),
+        Column("flags", lambda: _("Flags")),
     ]
 
 
@@ -103,7 +103,7 @@ class MediationPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("人民调解", "Mediation")
+        return _("Mediation")
 
     @classmethod
     def visible_for(cls, app: Any) -> bool:
@@ -113,9 +113,9 @@ class MediationPage(Page):
         super().__init__(app, runner, parent)
         bar = QHBoxLayout()
         self.year = year_combo()
-        self.outcome = code_combo(MediationOutcome, pick("全部结果", "All outcomes"))
-        self.overdue = QCheckBox(pick("只看超30天未结", "Only open > 30 days"))
-        self.add_button = QPushButton(pick("受理新案件 (Ctrl+N)", "Accept a case (Ctrl+N)"))
+        self.outcome = code_combo(MediationOutcome, _("All outcomes"))
+        self.overdue = QCheckBox(_("Only open > 30 days"))
+        self.add_button = QPushButton(_("Accept a case (Ctrl+N)"))
         self.add_button.setObjectName("newCase")
         self.add_button.setEnabled(app.may("mediation.write"))
         for w in (self.year, self.outcome, self.overdue):
@@ -163,7 +163,7 @@ class MediationPage(Page):
         labels = {k: s.label for k, s in self.app.mediation.party_specs.items()}
         self.party_forms = []
         for n, role in enumerate((PartyRole.APPLICANT.value, PartyRole.RESPONDENT.value), start=1):
-            box = QGroupBox(pick(f"当事人{n}", f"Party {n}"))
+            box = QGroupBox(_("Party {n}", n=n))
             inner = QVBoxLayout(box)
             form = FormWidget(party_fields(), labels)
             form.set_values({"role": role})
@@ -183,7 +183,7 @@ class MediationPage(Page):
                   Field("mediator", "text", default=self.app.user.name),
                   Field("amount_fen", "text")]
         labels_case = {k: s.label for k, s in self.app.mediation.case_specs.items()}
-        self.form_dialog = FormDialog(pick("受理调解案件", "Accept a mediation case"), fields, labels_case, submit,
+        self.form_dialog = FormDialog(_("Accept a mediation case"), fields, labels_case, submit,
                                       self.runner, draft_root=self.app.paths.root,
                                       draft_key=f"case-{self.app.login}", extra=parties,
                                       on_saved=lambda cs: self._opened(cs), parent=self)
@@ -215,17 +215,17 @@ class CaseView(QWidget):
         layout.addWidget(self.text, 1)
         row1 = QHBoxLayout()
         row2 = QHBoxLayout()
-        self.session_button = QPushButton(pick("记录调解/调查", "Add a session"))
+        self.session_button = QPushButton(_("Add a session"))
         self.session_button.setObjectName("addSession")
-        self.close_button = QPushButton(pick("结案", "Close the case"))
+        self.close_button = QPushButton(_("Close the case"))
         self.close_button.setObjectName("closeCase")
-        self.followup_button = QPushButton(pick("回访", "Follow-up"))
+        self.followup_button = QPushButton(_("Follow-up"))
         self.followup_button.setObjectName("addFollowup")
-        self.docs_button = QPushButton(pick("卷宗清单", "File checklist"))
+        self.docs_button = QPushButton(_("File checklist"))
         self.docs_button.setObjectName("checklist")
-        self.print_button = QPushButton(pick("打印调解协议书", "Print the agreement"))
+        self.print_button = QPushButton(_("Print the agreement"))
         self.print_button.setObjectName("printAgreement")
-        self.reveal_button = QPushButton(pick("显示完整信息", "Show full details"))
+        self.reveal_button = QPushButton(_("Show full details"))
         self.reveal_button.setObjectName("revealCase")
         for b in (self.session_button, self.followup_button, self.close_button):
             row1.addWidget(b)
@@ -248,7 +248,7 @@ class CaseView(QWidget):
         self.session_button.setEnabled(open_ and write)
         self.close_button.setEnabled(open_ and self.app.may("mediation.close"))
         if not self.app.may("mediation.close"):
-            self.close_button.setToolTip(pick("只有人民调解员或管理员可以结案", "Only a mediator or an administrator closes a case"))
+            self.close_button.setToolTip(_("Only a mediator or an administrator closes a case"))
         self.followup_button.setEnabled(bool(d) and not open_ and write)
         self.docs_button.setEnabled(bool(d) and write)
         self.print_button.setEnabled(bool(d) and d.get("outcome") == MediationOutcome.SUCCESS.value
@@ -272,15 +272,15 @@ class CaseView(QWidget):
 
     def add_session(self) -> None:
         cid = self.case_id
-        self._form(pick("记录调解/调查", "Add a session"),
-                   [Field("kind", "choice", [("调解", pick("调解", "mediation")), ("调查", pick("调查", "investigation"))]),
+        self._form(_("Add a session"),
+                   [Field("kind", "choice", [("调解", _("mediation")), ("调查", _("investigation"))]),
                     Field("held_at", "datetime", required=True), Field("place", "text"),
                     Field("mediator", "text", default=self.app.user.name), Field("record", "multiline", required=True)],
                    self.app.mediation.session_specs, lambda v: self.app.mediation.add_session(cid, v), "sessionForm")
 
     def close_case(self) -> None:
         cid = self.case_id
-        self._form(pick("结案", "Close the case"),
+        self._form(_("Close the case"),
                    [Field("outcome", "choice", [(m.value, m.label) for m in MediationOutcome
                                                 if m is not MediationOutcome.IN_PROGRESS], required=True),
                     Field("closed_on", "date", required=True),
@@ -292,7 +292,7 @@ class CaseView(QWidget):
 
     def add_followup(self) -> None:
         cid = self.case_id
-        self._form(pick("回访", "Follow-up"),
+        self._form(_("Follow-up"),
                    [Field("visited_on", "date", required=True),
                     Field("visitor", "text", required=True, default=self.app.user.name),
                     Field("performance", "multiline"), Field("satisfaction", "text"), Field("sued", "bool"),
@@ -315,7 +315,7 @@ class CaseView(QWidget):
         writer = QPdfWriter(str(out))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setResolution(150)
-        writer.setTitle(pick("人民调解协议书", "People's mediation agreement"))
+        writer.setTitle(_("People's mediation agreement"))
         doc.print_(writer)
         del writer
         self.last_printed = out
@@ -329,13 +329,13 @@ class ChecklistDialog(QDialog):
         super().__init__(view)
         self.view = view
         self.setObjectName("checklistDialog")
-        self.setWindowTitle(pick("卷宗清单（一案一卷）", "Case file checklist"))
+        self.setWindowTitle(_("Case file checklist"))
         layout = QVBoxLayout(self)
         self.boxes: dict[str, QCheckBox] = {}
         inner = QWidget()
         col = QVBoxLayout(inner)
         for item in checklist:
-            text = item["label"] + (pick("（必备）", " (required)") if item["required"] else "")
+            text = item["label"] + (_(" (required)") if item["required"] else "")
             box = QCheckBox(text)
             box.setChecked(item["present"])
             self.boxes[item["item"]] = box
@@ -346,8 +346,8 @@ class ChecklistDialog(QDialog):
         layout.addWidget(scroll)
         self.initial = {k: b.isChecked() for k, b in self.boxes.items()}
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(pick("保存", "Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(pick("取消", "Cancel"))
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -367,7 +367,7 @@ class ChecklistDialog(QDialog):
             self.view.load(cid)
             self.accept()
 
-        self.view.page.runner.run(work, done, title=pick("正在保存…", "Saving…"), parent=self)
+        self.view.page.runner.run(work, done, title=_("Saving…"), parent=self)
 
 
 def _esc(v: Any) -> str:
@@ -388,36 +388,36 @@ def _d(v: Any) -> str:
 def case_html(d: dict[str, Any]) -> str:
     dl = d.get("deadlines", {})
     parts = [f"<h3>{_esc(d.get('case_no'))}　{_esc(code_label(DisputeType, d.get('dispute_type')))}</h3>",
-             "<p>" + pick("受理：", "Accepted: ") + _d(d.get("accepted_on")) + "　" + pick("来源：", "Source: ")
-             + _esc(code_label(CaseSource, d.get("source"))) + "　" + pick("阶段：", "Stage: ") + _esc(code_label(CaseStage, d.get("stage")))
-             + "　" + pick("结果：", "Outcome: ") + _esc(code_label(MediationOutcome, d.get("outcome"))) + "</p>",
-             "<p>" + pick("调解期限：", "Due: ") + _d(dl.get("due_on")) + "　" + pick("已办", "open ")
-             + _esc(dl.get("days_open")) + pick("天", " days")
-             + ("　<b style='color:#b00020'>" + pick("已超30天", "over 30 days") + "</b>" if dl.get("overdue") else "")
+             "<p>" + _("Accepted: ") + _d(d.get("accepted_on")) + "　" + _("Source: ")
+             + _esc(code_label(CaseSource, d.get("source"))) + "　" + _("Stage: ") + _esc(code_label(CaseStage, d.get("stage")))
+             + "　" + _("Outcome: ") + _esc(code_label(MediationOutcome, d.get("outcome"))) + "</p>",
+             "<p>" + _("Due: ") + _d(dl.get("due_on")) + "　" + _("open ")
+             + _esc(dl.get("days_open")) + _(" days")
+             + ("　<b style='color:#b00020'>" + pgettext("station_app.ui.pages.mediation", "over 30 days") + "</b>" if dl.get("overdue") else "")
              + "</p>",
              "<p>" + _esc(d.get("summary")) + "</p>",
-             "<h4>" + pick("当事人", "Parties") + "</h4><ul>"]
+             "<h4>" + _("Parties") + "</h4><ul>"]
     for p in d.get("parties", []):
-        parts.append(f"<li>{_esc(code_label(PartyRole, p.get('role')))}{pick('：', ': ')}{_esc(p.get('name'))}　"
+        parts.append(f"<li>{_esc(code_label(PartyRole, p.get('role')))}{_(': ')}{_esc(p.get('name'))}　"
                      f"{_esc(p.get('id_number') or '')}　{_esc(p.get('phone') or '')}</li>")
-    parts.append("</ul><h4>" + pick("调解、调查记录", "Sessions") + "</h4><ul>")
+    parts.append("</ul><h4>" + _("Sessions") + "</h4><ul>")
     for s in d.get("sessions", []):
         parts.append(f"<li>{_d(s.get('held_at'))}　{_esc(code_label(CaseStage, s.get('kind')))}　{_esc(s.get('record'))}</li>")
     parts.append("</ul>")
     if d.get("outcome") != MediationOutcome.IN_PROGRESS.value:
-        parts.append("<h4>" + pick("结案与协议", "Closing and agreement") + "</h4>")
-        parts.append("<p>" + pick("结案日期：", "Closed on: ") + _d(d.get("closed_on")) + "</p>")
+        parts.append("<h4>" + _("Closing and agreement") + "</h4>")
+        parts.append("<p>" + _("Closed on: ") + _d(d.get("closed_on")) + "</p>")
         if d.get("agreement_terms"):
-            parts.append("<p>" + pick("协议内容：", "Terms: ") + _esc(d.get("agreement_terms")) + "</p>")
+            parts.append("<p>" + _("Terms: ") + _esc(d.get("agreement_terms")) + "</p>")
         if d.get("failure_reason"):
-            parts.append("<p>" + pick("调解不成原因：", "Why not settled: ") + _esc(d.get("failure_reason")) + "</p>")
+            parts.append("<p>" + _("Why not settled: ") + _esc(d.get("failure_reason")) + "</p>")
         if dl.get("judicial_confirmation_due_on"):
-            parts.append("<p>" + pick("申请司法确认期限：", "Judicial confirmation by: ")
+            parts.append("<p>" + _("Judicial confirmation by: ")
                          + _d(dl.get("judicial_confirmation_due_on")) + "</p>")
-    parts.append("<h4>" + pick("回访", "Follow-ups") + "</h4><ul>")
+    parts.append("<h4>" + _("Follow-ups") + "</h4><ul>")
     for f in d.get("followups", []):
         parts.append(f"<li>{_d(f.get('visited_on'))}　{_esc(f.get('visitor'))}　{_esc(f.get('performance') or '')}</li>")
-    parts.append("</ul><h4>" + pick("卷宗清单", "File checklist") + "</h4><ul>")
+    parts.append("</ul><h4>" + _("File checklist") + "</h4><ul>")
     for item in d.get("checklist", []):
         if item["required"] or item["present"]:
             mark = "☑" if item["present"] else "☐"
@@ -429,12 +429,12 @@ def case_html(d: dict[str, Any]) -> str:
 def agreement_html(d: dict[str, Any]) -> str:
     rows = "".join(f"<p>{_esc(code_label(PartyRole, p.get('role')))}：{_esc(p.get('name'))}</p>"
                    for p in d.get("parties", []))
-    return (f"<h2 align='center'>{pick('人民调解协议书', 'People&#39;s Mediation Agreement')}</h2>"
+    return (f"<h2 align='center'>{_('People&#39;s Mediation Agreement')}</h2>"
             f"<p align='right'>{_esc(d.get('case_no'))}</p>{rows}"
-            f"<p><b>{pick('纠纷简要情况：', 'The dispute: ')}</b>{_esc(d.get('summary'))}</p>"
-            f"<p><b>{pick('经调解，自愿达成如下协议：', 'The parties freely agree: ')}</b>{_esc(d.get('agreement_terms'))}</p>"
-            f"<p><b>{pick('履行方式、时限：', 'Performance: ')}</b>{_esc(d.get('performance_method') or '')} "
+            f"<p><b>{_('The dispute: ')}</b>{_esc(d.get('summary'))}</p>"
+            f"<p><b>{_('The parties freely agree: ')}</b>{_esc(d.get('agreement_terms'))}</p>"
+            f"<p><b>{_('Performance: ')}</b>{_esc(d.get('performance_method') or '')} "
             f"{_d(d.get('performance_due_on'))}</p>"
-            f"<p>{pick('本协议自双方当事人签名（盖章）之日起生效。当事人可以自协议生效之日起三十日内共同向人民法院申请司法确认。', 'This agreement takes effect when signed by the parties, who may jointly apply to the court for judicial confirmation within 30 days.')}</p>"
-            f"<p>{pick('当事人（签名）：', 'Parties (signatures): ')}</p><p>{pick('人民调解员（签名）：', 'Mediator (signature): ')}"
+            f"<p>{_('This agreement takes effect when signed by the parties, who may jointly apply to the court for judicial confirmation within 30 days.')}</p>"
+            f"<p>{_('Parties (signatures): ')}</p><p>{_('Mediator (signature): ')}"
             f"{_esc(d.get('mediator') or '')}</p><p align='right'>{_d(d.get('signed_on') or d.get('closed_on'))}</p>")

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from station_app.core.codes import OutreachKind
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column
@@ -17,13 +17,13 @@ from station_app.ui.widgets.form import Field, code_choices
 
 
 def columns() -> list[Column]:
-    return [Column("held_on", lambda: pick("日期", "Date"), width=7, sort="held_on"),
-            Column("kind", lambda: pick("类型", "Kind"), width=5, fmt=lambda v: code_label(OutreachKind, v)),
-            Column("topic", lambda: pick("主题", "Topic"), sort="topic"),
-            Column("speaker", lambda: pick("主讲人", "Speaker"), width=4),
-            Column("place", lambda: pick("地点", "Place")),
-            Column("attendees", lambda: pick("参加人次", "Attendees"), width=4, sort="attendees"),
-            Column("materials", lambda: pick("资料份数", "Materials"), width=4)]
+    return [Column("held_on", lambda: _("Date"), width=7, sort="held_on"),
+            Column("kind", lambda: pgettext("station_app.ui.pages.outreach", "Kind"), width=5, fmt=lambda v: code_label(OutreachKind, v)),
+            Column("topic", lambda: _("Topic"), sort="topic"),
+            Column("speaker", lambda: _("Speaker"), width=4),
+            Column("place", lambda: _("Place")),
+            Column("attendees", lambda: pgettext("station_app.ui.pages.outreach", "Attendees"), width=4, sort="attendees"),
+            Column("materials", lambda: _("Materials"), width=4)]
 
 
 class OutreachPage(Page):
@@ -32,14 +32,14 @@ class OutreachPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("普法活动", "Outreach")
+        return pgettext("station_app.ui.pages.outreach", "Outreach")
 
     def __init__(self, app: Any, runner, parent=None):
         super().__init__(app, runner, parent)
         bar = QHBoxLayout()
         self.year = year_combo()
-        self.kind = code_combo(OutreachKind, pick("全部类型", "All kinds"))
-        self.add_button = QPushButton(pick("登记活动 (Ctrl+N)", "New event (Ctrl+N)"))
+        self.kind = code_combo(OutreachKind, _("All kinds"))
+        self.add_button = QPushButton(_("New event (Ctrl+N)"))
         self.add_button.setObjectName("newEvent")
         self.add_button.setEnabled(app.may("outreach.write"))
         bar.addWidget(self.year)
@@ -62,10 +62,7 @@ class OutreachPage(Page):
         filters = {"year": self.year.currentData(), "kind": self.kind.currentData()}
         self.model.set_filters(**filters)
         rows = self.app.outreach.list(Query(filters={k: v for k, v in filters.items() if v}, limit=None))
-        self.totals.setText(pick(f"共 {len(rows)} 场次，参加 {sum(r.attendees for r in rows)} 人次，"
-                                 f"发放资料 {sum(r.materials for r in rows)} 份",
-                                 f"{len(rows)} events, {sum(r.attendees for r in rows)} attendees, "
-                                 f"{sum(r.materials for r in rows)} materials handed out"))
+        self.totals.setText(_("{len} events, {sum} attendees, {sum2} materials handed out", len=len(rows), sum=sum((r.attendees for r in rows)), sum2=sum((r.materials for r in rows))))
 
     def new_record(self) -> None:
         if not self.app.may("outreach.write"):
@@ -80,7 +77,7 @@ class OutreachPage(Page):
                   Field("adviser_id", "choice", [(a.id, a.name) for a in advisers], optional_choice=True),
                   Field("place", "text"), Field("attendees", "int"), Field("materials", "int")]
         labels = {k: s.label for k, s in self.app.outreach.specs.items()}
-        self.form_dialog = FormDialog(pick("登记普法活动", "New outreach event"), fields, labels,
+        self.form_dialog = FormDialog(_("New outreach event"), fields, labels,
                                       self.app.outreach.record, self.runner, draft_root=self.app.paths.root,
                                       draft_key=f"outreach-{self.app.login}",
                                       on_saved=lambda _cs: self.notify(set(self.tables)), parent=self)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from station_app.core.codes import PeriodUnit, PostingCategory, PostingMedium
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.periods import Period, parse_period, periods_of_year
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
@@ -38,16 +38,16 @@ COLOURS = {ON_TIME: "#c8e6c9", LATE: "#fff3c4", OVERDUE: "#ffcdd2", NOT_DUE: "#e
 
 
 def status_text(status: str) -> str:
-    return {ON_TIME: pick("按时", "on time"), LATE: pick("逾期公开", "late"), OVERDUE: pick("未公开", "overdue"),
-            NOT_DUE: pick("未到期", "not yet due"), OPEN: pick("待公开", "due now")}[status]
+    return {ON_TIME: _("on time"), LATE: _("late"), OVERDUE: pgettext("station_app.ui.pages.postings", "overdue"),
+            NOT_DUE: _("not yet due"), OPEN: _("due now")}[status]
 
 
 def period_text(p: Period) -> str:
     if p.unit is PeriodUnit.MONTH:
         return pick(f"{p.index}月", f"{('Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec')[p.index - 1]}")
     if p.unit is PeriodUnit.QUARTER:
-        return pick(f"第{p.index}季度", f"Q{p.index}")
-    return pick("全年", "Year")
+        return _("Q{index}", index=p.index)
+    return pgettext("station_app.ui.pages.postings", "Year")
 
 
 def grid(schedule: dict[str, str | None], postings: list[Any], year: int, today: date) -> dict[str, list[tuple[Period, str, Any]]]:
@@ -82,14 +82,14 @@ def grid(schedule: dict[str, str | None], postings: list[Any], year: int, today:
 
 
 def columns() -> list[Column]:
-    return [Column("period", lambda: pick("期间", "Period"), width=5, sort="period"),
-            Column("category", lambda: pick("类别", "Category"), width=3, sort="category",
+    return [Column("period", lambda: _("Period"), width=5, sort="period"),
+            Column("category", lambda: _("Category"), width=3, sort="category",
                    fmt=lambda v: code_label(PostingCategory, v)),
-            Column("title", lambda: pick("标题", "Title"), sort="title"),
-            Column("posted_on", lambda: pick("公开日期", "Posted"), width=7, sort="posted_on"),
-            Column("taken_down_on", lambda: pick("撤下日期", "Taken down"), width=7),
-            Column("medium", lambda: pick("形式", "Medium"), width=4, fmt=lambda v: code_label(PostingMedium, v)),
-            Column("photos", lambda: pick("照片", "Photos"), width=3)]
+            Column("title", lambda: _("Title"), sort="title"),
+            Column("posted_on", lambda: _("Posted"), width=7, sort="posted_on"),
+            Column("taken_down_on", lambda: _("Taken down"), width=7),
+            Column("medium", lambda: _("Medium"), width=4, fmt=lambda v: code_label(PostingMedium, v)),
+            Column("photos", lambda: _("Photos"), width=3)]
 
 
 class PostingsPage(Page):
@@ -98,7 +98,7 @@ class PostingsPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("三务公开", "Postings")
+        return pgettext("station_app.ui.pages.postings", "Postings")
 
     @classmethod
     def visible_for(cls, app: Any) -> bool:
@@ -108,12 +108,12 @@ class PostingsPage(Page):
         super().__init__(app, runner, parent)
         bar = QHBoxLayout()
         self.year = year_combo(include_all=False)
-        self.add_button = QPushButton(pick("登记公开 (Ctrl+N)", "New posting (Ctrl+N)"))
+        self.add_button = QPushButton(_("New posting (Ctrl+N)"))
         self.add_button.setObjectName("newPosting")
         self.add_button.setEnabled(app.may("posting.write"))
-        self.takedown_button = QPushButton(pick("撤下选中", "Take down selected"))
+        self.takedown_button = QPushButton(_("Take down selected"))
         self.takedown_button.setEnabled(app.may("posting.write"))
-        bar.addWidget(QLabel(pick("年度", "Year")))
+        bar.addWidget(QLabel(_("Year")))
         bar.addWidget(self.year)
         bar.addStretch(1)
         bar.addWidget(self.takedown_button)
@@ -178,7 +178,7 @@ class PostingsPage(Page):
             due = []
         self.reminder.setText(pick(f"到期应撤下：{'、'.join(p.title for p in due)}", f"Due to be taken down: "
                                    f"{', '.join(p.title for p in due)}") if due
-                              else pick("目前没有到期需要撤下的公开内容。", "Nothing is due to be taken down."))
+                              else _("Nothing is due to be taken down."))
 
     def new_record(self) -> None:
         if not self.app.may("posting.write"):
@@ -188,10 +188,10 @@ class PostingsPage(Page):
         h.setContentsMargins(0, 0, 0, 0)
         self.photo = QLineEdit()
         self.photo.setObjectName("photoPath")
-        self.photo.setPlaceholderText(pick("公开栏照片（JPG/PNG，可不填）", "Photo of the board (JPG/PNG, optional)"))
-        browse = QPushButton(pick("选择照片…", "Choose photo…"))
+        self.photo.setPlaceholderText(_("Photo of the board (JPG/PNG, optional)"))
+        browse = QPushButton(_("Choose photo…"))
         browse.clicked.connect(self._browse)
-        h.addWidget(QLabel(pick("照片", "Photo")))
+        h.addWidget(QLabel(_("Photo")))
         h.addWidget(self.photo, 1)
         h.addWidget(browse)
         today = date.today()
@@ -211,7 +211,7 @@ class PostingsPage(Page):
             photo = self.photo.text().strip()
             return self.app.postings.record(values, photos=[photo] if photo else [])
 
-        self.form_dialog = FormDialog(pick("登记三务公开", "New posting"), fields, labels, submit, self.runner,
+        self.form_dialog = FormDialog(_("New posting"), fields, labels, submit, self.runner,
                                       draft_root=self.app.paths.root, draft_key=f"posting-{self.app.login}",
                                       extra=photo_row, on_saved=lambda _cs: self.notify(set(self.tables)),
                                       parent=self)
@@ -219,8 +219,8 @@ class PostingsPage(Page):
         self.form_dialog.open()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, pick("选择公开栏照片", "Choose the photo"), "",
-                                              pick("图片 (*.jpg *.jpeg *.png)", "Images (*.jpg *.jpeg *.png)"))
+        path, _unused = QFileDialog.getOpenFileName(self, _("Choose the photo"), "",
+                                              _("Images (*.jpg *.jpeg *.png)"))
         if path:
             self.photo.setText(path)
 

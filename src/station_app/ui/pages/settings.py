@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.core.codes import PeriodUnit, PostingCategory, Role
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column, ListModel
@@ -31,21 +31,21 @@ from station_app.ui.widgets.form import Field, code_choices
 
 
 def user_columns() -> list[Column]:
-    return [Column("login", lambda: pick("登录名", "Login")), Column("name", lambda: pick("姓名", "Name")),
-            Column("role", lambda: pick("角色", "Role"), fmt=lambda v: code_label(Role, v)),
-            Column("active", lambda: pick("在用", "Active"))]
+    return [Column("login", lambda: _("Login")), Column("name", lambda: pgettext("station_app.ui.pages.settings", "Name")),
+            Column("role", lambda: _("Role"), fmt=lambda v: code_label(Role, v)),
+            Column("active", lambda: _("Active"))]
 
 
 def backup_kind(value: str | None) -> str:
-    return {"daily": pick("每日", "daily"), "weekly": pick("每周", "weekly"), "manual": pick("手动", "manual"),
-            "pre-migrate": pick("升级前", "before upgrade"), "pre-restore": pick("恢复前", "before restore")}.get(value or "", value or "")
+    return {"daily": _("daily"), "weekly": _("weekly"), "manual": _("manual"),
+            "pre-migrate": _("before upgrade"), "pre-restore": _("before restore")}.get(value or "", value or "")
 
 
 def backup_columns() -> list[Column]:
-    return [Column("path", lambda: pick("备份文件", "Backup"), fmt=lambda v: getattr(v, "name", str(v or ""))),
-            Column("modified", lambda: pick("时间", "Made")),
-            Column("kind", lambda: pick("类型", "Kind"), fmt=backup_kind),
-            Column("size", lambda: pick("大小（KB）", "Size (KB)"), fmt=lambda v: f"{(v or 0) // 1024}")]
+    return [Column("path", lambda: _("Backup"), fmt=lambda v: getattr(v, "name", str(v or ""))),
+            Column("modified", lambda: _("Made")),
+            Column("kind", lambda: pgettext("station_app.ui.pages.settings", "Kind"), fmt=backup_kind),
+            Column("size", lambda: _("Size (KB)"), fmt=lambda v: f"{(v or 0) // 1024}")]
 
 
 class SettingsPage(Page):
@@ -54,7 +54,7 @@ class SettingsPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("设置/用户", "Settings")
+        return _("Settings")
 
     def __init__(self, app: Any, runner, parent=None):
         super().__init__(app, runner, parent)
@@ -62,30 +62,30 @@ class SettingsPage(Page):
 
         top = QHBoxLayout()
         # -- this PC ---------------------------------------------------------------------------------------------
-        pc = QGroupBox(pick("本机", "This PC"))
+        pc = QGroupBox(_("This PC"))
         form = QFormLayout(pc)
         st = app.station()
-        form.addRow(pick("站点", "Station"), QLabel(f"{st.code} {st.name}"))
-        form.addRow(pick("数据目录", "Data folder"), QLabel(str(app.paths.root)))
-        self.large_font = QCheckBox(pick("大号字体（重新打开后全部生效）", "Larger text (fully applied on restart)"))
+        form.addRow(_("Station"), QLabel(f"{st.code} {st.name}"))
+        form.addRow(_("Data folder"), QLabel(str(app.paths.root)))
+        self.large_font = QCheckBox(_("Larger text (fully applied on restart)"))
         self.large_font.setObjectName("largeFont")
         self.large_font.setChecked(large_font_enabled())
         form.addRow(self.large_font)
         self.idle = QSpinBox()
         self.idle.setObjectName("idleMinutes")
         self.idle.setRange(0, 240)
-        self.idle.setSuffix(pick(" 分钟", " min"))
-        self.idle.setSpecialValueText(pick("不锁定", "never"))
+        self.idle.setSuffix(_(" min"))
+        self.idle.setSpecialValueText(_("never"))
         self.idle.setValue(int(settings().value("ui/idle_minutes", 10)))
-        form.addRow(pick("无操作自动锁定", "Lock when idle for"), self.idle)
+        form.addRow(_("Lock when idle for"), self.idle)
         self.standard = QDoubleSpinBox()
         self.standard.setRange(0, 200)
-        self.standard.setSuffix(pick(" 小时/月", " h/month"))
+        self.standard.setSuffix(_(" h/month"))
         self.standard.setValue(float(settings().value("duty/standard_hours", 8)))
-        form.addRow(pick("值班时长标准", "Duty standard"), self.standard)
+        form.addRow(_("Duty standard"), self.standard)
         top.addWidget(pc, 1)
         # -- schedule --------------------------------------------------------------------------------------------
-        sched = QGroupBox(pick("三务公开频率", "三务 posting schedule"))
+        sched = QGroupBox(_("三务 posting schedule"))
         sform = QFormLayout(sched)
         self.schedule: dict[str, QComboBox] = {}
         current = app.stations.schedule() if not st.is_township else {}
@@ -93,7 +93,7 @@ class SettingsPage(Page):
             box = QComboBox()
             for unit in PeriodUnit:
                 box.addItem(unit.label, unit.value)
-            box.addItem(pick("不要求", "not required"), "none")
+            box.addItem(_("not required"), "none")
             i = box.findData(current.get(cat.value) or "none")
             box.setCurrentIndex(max(0, i))
             box.setEnabled(app.may("station.settings"))
@@ -107,7 +107,7 @@ class SettingsPage(Page):
         self.idle.valueChanged.connect(self._idle)
         self.standard.valueChanged.connect(lambda v: settings().setValue("duty/standard_hours", v))
         # -- users -----------------------------------------------------------------------------------------------
-        users = QGroupBox(pick("用户和角色", "Users and roles"))
+        users = QGroupBox(_("Users and roles"))
         ucol = QVBoxLayout(users)
         self.user_rows: list[Any] = []
         self.user_model = ListModel(user_columns(), lambda: self.user_rows)
@@ -116,9 +116,9 @@ class SettingsPage(Page):
         self.user_view.setObjectName("userTable")
         ucol.addWidget(self.user_view)
         ub = QHBoxLayout()
-        self.add_user = QPushButton(pick("添加用户", "Add a user"))
+        self.add_user = QPushButton(_("Add a user"))
         self.add_user.setObjectName("addUser")
-        self.toggle_user = QPushButton(pick("停用/启用", "Deactivate/activate"))
+        self.toggle_user = QPushButton(_("Deactivate/activate"))
         ub.addWidget(self.add_user)
         ub.addWidget(self.toggle_user)
         ub.addStretch(1)
@@ -128,7 +128,7 @@ class SettingsPage(Page):
         self.add_user.clicked.connect(self.new_user)
         self.toggle_user.clicked.connect(self._toggle_user)
         # -- backups ---------------------------------------------------------------------------------------------
-        backups = QGroupBox(pick("备份", "Backups"))
+        backups = QGroupBox(_("Backups"))
         bcol = QVBoxLayout(backups)
         self.backup_rows: list[Any] = []
         self.backup_model = ListModel(backup_columns(), lambda: self.backup_rows)
@@ -137,9 +137,9 @@ class SettingsPage(Page):
         self.backup_view.setObjectName("backupTable")
         bcol.addWidget(self.backup_view)
         bb = QHBoxLayout()
-        self.backup_now = QPushButton(pick("立即备份", "Back up now"))
+        self.backup_now = QPushButton(_("Back up now"))
         self.backup_now.setObjectName("backupNow")
-        self.restore = QPushButton(pick("从选中的备份恢复…", "Restore the selected backup…"))
+        self.restore = QPushButton(_("Restore the selected backup…"))
         self.restore.setObjectName("restoreBackup")
         self.restore.setEnabled(app.may("backup.restore"))
         bb.addWidget(self.backup_now)
@@ -187,12 +187,12 @@ class SettingsPage(Page):
                         lambda _r: self.notify({"stations"}), parent=self)
 
     def new_user(self) -> None:
-        labels = {"login": pick("登录名", "Login"), "name": pick("姓名", "Name"), "role": pick("角色", "Role"),
-                  "password": pick("初始密码（至少8位）", "Initial password (8+ characters)")}
+        labels = {"login": _("Login"), "name": pgettext("station_app.ui.pages.settings", "Name"), "role": _("Role"),
+                  "password": _("Initial password (8+ characters)")}
         fields = [Field("login", "text", required=True), Field("name", "text", required=True),
                   Field("role", "choice", code_choices(Role), required=True),
                   Field("password", "text", required=True)]
-        dialog = FormDialog(pick("添加用户", "Add a user"), fields, labels,
+        dialog = FormDialog(_("Add a user"), fields, labels,
                             lambda v: self.app.users.add(login=v["login"] or "", name=v["name"] or "",
                                                          role=v["role"], password=v["password"] or ""),
                             self.runner, on_saved=lambda _u: self.notify({"users"}), parent=self)
@@ -212,10 +212,10 @@ class SettingsPage(Page):
 
     def make_backup(self) -> None:
         def done(path: Any) -> None:
-            self.backup_result.setText(pick(f"已备份：{path}", f"Backed up: {path}"))
+            self.backup_result.setText(_("Backed up: {path}", path=path))
             self.notify({"backups"})
 
-        self.runner.run(lambda p, _c: self.app.backups.now(progress=p), done, title=pick("正在备份…", "Backing up…"),
+        self.runner.run(lambda p, _c: self.app.backups.now(progress=p), done, title=_("Backing up…"),
                         parent=self)
 
     def restore_backup(self) -> None:
@@ -223,19 +223,16 @@ class SettingsPage(Page):
         if row is None:
             return
         answer = QMessageBox.warning(
-            self, pick("从备份恢复", "Restore a backup"),
-            pick(f"将用备份 {row.path.name} 替换现在的数据库。备份之后录入的记录会丢失（现在的数据库会先另存一份）。"
-                 "恢复后程序将关闭，请重新打开。确定恢复吗？",
-                 f"The database will be replaced by the backup {row.path.name}. Records entered after that backup will be "
-                 "lost (the current database is kept aside first). The program closes afterwards. Restore?"),
+            self, _("Restore a backup"),
+            _("The database will be replaced by the backup {name}. Records entered after that backup will be lost (the current database is kept aside first). The program closes afterwards. Restore?", name=row.path.name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
         window = self.window()
 
         def done(_r: Any) -> None:
-            QMessageBox.information(window, pick("已恢复", "Restored"),
-                                    pick("已从备份恢复。请重新打开程序。", "Restored. Please start the program again."))
+            QMessageBox.information(window, _("Restored"),
+                                    _("Restored. Please start the program again."))
             window.close()
 
         self.runner.run(lambda _p, _c: self.app.backups.restore(row.path), done, parent=self)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.ui.models.paged import Column, ListModel
 from station_app.ui.pages.base import Page
 from station_app.ui.pages.common import table_view
@@ -38,21 +38,21 @@ def removable_drives() -> list[tuple[str, str]]:
         if not removable:
             continue
         free_mb = v.bytesAvailable() // (1024 * 1024)
-        out.append((f"{v.displayName() or root}（{root}，{pick('可用', 'free')} {free_mb} MB）", root))
+        out.append((f"{v.displayName() or root}（{root}，{_('free')} {free_mb} MB）", root))
     return out
 
 
 def status_label(value: str | None) -> str:
-    return {"written": pick("已写出", "written"), "pending": pick("未完成", "unfinished")}.get(value or "", value or "")
+    return {"written": _("written"), "pending": _("unfinished")}.get(value or "", value or "")
 
 
 def bundle_columns() -> list[Column]:
-    return [Column("number", lambda: pick("编号", "No."), width=3),
-            Column("created_at", lambda: pick("导出时间", "Exported"), width=9, fmt=lambda v: (v or "").replace("T", " ")[:16]),
-            Column("counter_to", lambda: pick("至计数", "Up to counter"), width=4),
-            Column("status", lambda: pick("状态", "Status"), width=4, fmt=status_label),
-            Column("confirmed", lambda: pick("镇里已收到", "Received"), width=4),
-            Column("path", lambda: pick("文件", "File"))]
+    return [Column("number", lambda: _("No."), width=3),
+            Column("created_at", lambda: _("Exported"), width=9, fmt=lambda v: (v or "").replace("T", " ")[:16]),
+            Column("counter_to", lambda: _("Up to counter"), width=4),
+            Column("status", lambda: _("Status"), width=4, fmt=status_label),
+            Column("confirmed", lambda: _("Received"), width=4),
+            Column("path", lambda: _("File"))]
 
 
 class SyncPage(Page):
@@ -61,27 +61,27 @@ class SyncPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("同步", "Sync")
+        return _("Sync")
 
     def __init__(self, app: Any, runner, parent=None):
         super().__init__(app, runner, parent)
         self.township = app.station().is_township
         self.last_result: Any = None
-        box = QGroupBox(pick("导出同步包（交给镇中心）", "Export a bundle (for the township)") if not self.township
-                        else pick("发送参考数据包（回执、顾问名册）", "Send the reference bundle (receipts, roster)"))
+        box = QGroupBox(_("Export a bundle (for the township)") if not self.township
+                        else _("Send the reference bundle (receipts, roster)"))
         col = QVBoxLayout(box)
         row = QHBoxLayout()
         self.drive = QComboBox()
         self.drive.setObjectName("driveChooser")
         self.drive.setMinimumWidth(320)
-        refresh = QPushButton(pick("刷新U盘列表", "Refresh drives"))
+        refresh = QPushButton(_("Refresh drives"))
         refresh.clicked.connect(self._load_drives)
-        other = QPushButton(pick("其他文件夹…", "Other folder…"))
+        other = QPushButton(_("Other folder…"))
         other.clicked.connect(self._choose_folder)
-        self.export_button = QPushButton(pick("导出", "Export"))
+        self.export_button = QPushButton(_("Export"))
         self.export_button.setObjectName("exportBundle")
         self.export_button.setEnabled(app.may("bundle.export"))
-        row.addWidget(QLabel(pick("保存到", "Save to")))
+        row.addWidget(QLabel(_("Save to")))
         row.addWidget(self.drive, 1)
         row.addWidget(refresh)
         row.addWidget(other)
@@ -92,10 +92,10 @@ class SyncPage(Page):
         self.export_result.setWordWrap(True)
         col.addWidget(self.export_result)
         self.layout_.addWidget(box)
-        ibox = QGroupBox(pick("导入镇中心参考数据包", "Import the township's reference bundle") if not self.township
-                         else pick("导入各村同步包", "Import the stations' bundles"))
+        ibox = QGroupBox(_("Import the township's reference bundle") if not self.township
+                         else _("Import the stations' bundles"))
         irow = QHBoxLayout(ibox)
-        self.import_button = QPushButton(pick("选择文件并导入…", "Choose and import…"))
+        self.import_button = QPushButton(_("Choose and import…"))
         self.import_button.setObjectName("importBundle")
         self.import_button.setEnabled(app.may("bundle.import"))
         self.import_result = QLabel()
@@ -125,15 +125,14 @@ class SyncPage(Page):
         for label, root in removable_drives():
             self.drive.addItem(label, root)
         if self.drive.count() == 0:
-            self.drive.addItem(pick("（没有发现U盘，请插入U盘或选择其他文件夹）",
-                                    "(no USB drive found: plug one in or choose another folder)"), None)
+            self.drive.addItem(_("(no USB drive found: plug one in or choose another folder)"), None)
         if current:
             i = self.drive.findData(current)
             if i >= 0:
                 self.drive.setCurrentIndex(i)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, pick("选择保存同步包的文件夹", "Choose the folder"))
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the folder"))
         if folder:
             self.drive.insertItem(0, folder, folder)
             self.drive.setCurrentIndex(0)
@@ -147,21 +146,21 @@ class SyncPage(Page):
         held = set()
         for a, b in confirmed.get("numbers") or []:
             held.update(range(a, b + 1))
-        self.rows = [dict(b, confirmed=pick("是", "yes") if b["number"] in held else "")
+        self.rows = [dict(b, confirmed=_("yes") if b["number"] in held else "")
                      for b in reversed(status.get("exported", []))]
         self.model.reload()
         if not self.township:
             n = confirmed.get("contiguous_number") or 0
-            head = (pick(f"镇里已收到第 {n} 号及以前。", f"The township has received No. {n} and before. ") if n
+            head = (_("The township has received No. {n} and before. ", n=n) if n
                     else "")
             self.confirmed.setText(head + (confirmed.get("text") or ""))
         else:
-            self.confirmed.setText(pick("各村同步情况见“设置”中的站点一览。", "See the stations overview under Settings."))
+            self.confirmed.setText(_("See the stations overview under Settings."))
 
     def export(self, folder: str | None = None) -> None:
         folder = folder or self.drive.currentData()
         if not folder:
-            self.export_result.setText(pick("请先插入U盘或选择一个文件夹。", "Plug in a USB drive or choose a folder first."))
+            self.export_result.setText(_("Plug in a USB drive or choose a folder first."))
             return
         target = Path(folder)
 
@@ -173,25 +172,21 @@ class SyncPage(Page):
         def done(result: Any) -> None:
             self.last_result = result
             if result is None:
-                self.export_result.setText(pick("没有新的记录需要导出（上次导出之后没有变化）。",
-                                                "Nothing new to export since the last bundle."))
+                self.export_result.setText(_("Nothing new to export since the last bundle."))
             elif isinstance(result, dict):
-                self.export_result.setText(pick(f"已导出参考数据包：{result['path']}（{result['recipients']} 个站点可读）",
-                                                f"Reference bundle written: {result['path']} ({result['recipients']} stations)"))
+                self.export_result.setText(_("Reference bundle written: {path} ({recipients} stations)", path=result['path'], recipients=result['recipients']))
             else:
-                self.export_result.setText(pick(f"已导出：{result}。请把U盘交给镇中心。",
-                                                f"Exported: {result}. Take the drive to the township."))
+                self.export_result.setText(_("Exported: {result}. Take the drive to the township.", result=result))
             self.notify({"sync"})
 
-        self.runner.run(work, done, title=pick("正在导出同步包…", "Exporting the bundle…"), cancellable=True,
+        self.runner.run(work, done, title=_("Exporting the bundle…"), cancellable=True,
                         parent=self)
 
     def import_bundles(self, paths: list[str] | None = None) -> None:
         if paths is None:
-            chosen, _ = QFileDialog.getOpenFileNames(self, pick("选择同步包", "Choose bundles"),
+            chosen, _unused = QFileDialog.getOpenFileNames(self, _("Choose bundles"),
                                                      self.drive.currentData() or "",
-                                                     pick("同步包 (*.stbundle);;所有文件 (*)",
-                                                          "Bundles (*.stbundle);;All files (*)"))
+                                                     _("Bundles (*.stbundle);;All files (*)"))
             if not chosen:
                 return
             paths = chosen
@@ -200,9 +195,9 @@ class SyncPage(Page):
             self.last_result = results
             lines = [f"{Path(str(getattr(r, 'path', ''))).name}: {getattr(r, 'status', '')} {getattr(r, 'message', '')}"
                      for r in results]
-            self.import_result.setText("\n".join(lines) or pick("没有找到同步包。", "No bundle found."))
+            self.import_result.setText("\n".join(lines) or _("No bundle found."))
             self.notify({"sync", "consultations", "duty_shifts", "advisers", "mediation_cases", "postings",
                          "outreach_events"})
 
         self.runner.run(lambda p, c: self.app.bundles.import_paths(paths, progress=p, cancelled=c), done,
-                        title=pick("正在导入同步包…", "Importing bundles…"), cancellable=True, parent=self)
+                        title=_("Importing bundles…"), cancellable=True, parent=self)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext, pick
 from station_app.core.query import Query
 from station_app.ui.pages.base import Page
 from station_app.ui.widgets.dates import zh_date, zh_datetime
@@ -22,16 +22,16 @@ class TodayPage(Page):
 
     @classmethod
     def title(cls) -> str:
-        return pick("今日", "Today")
+        return _("Today")
 
     def __init__(self, app: Any, runner, parent=None):
         super().__init__(app, runner, parent)
-        self.heading.setText(pick(f"今日　{zh_date(date.today())}", f"Today　{zh_date(date.today())}"))
+        self.heading.setText(_("Today　{zh_date}", zh_date=zh_date(date.today())))
         grid = QGridLayout()
         self.boxes: dict[str, QLabel] = {}
-        spec = [("duty", pick("今日值班", "Today's duty")), ("answers", pick("待约期答复的咨询", "Consultations awaiting an answer")),
-                ("cases", pick("需关注的调解案件", "Mediation cases to watch")),
-                ("postings", pick("三务公开", "三务 postings")), ("bundles", pick("同步", "Sync"))]
+        spec = [("duty", _("Today's duty")), ("answers", _("Consultations awaiting an answer")),
+                ("cases", _("Mediation cases to watch")),
+                ("postings", _("三务 postings")), ("bundles", _("Sync"))]
         for n, (key, title) in enumerate(spec):
             box = QGroupBox(title)
             col = QVBoxLayout(box)
@@ -46,7 +46,7 @@ class TodayPage(Page):
         self.layout_.addLayout(grid, 1)
         # The first page of the window: paint it first, fill it straight after (start-up feels instant).
         for label in self.boxes.values():
-            label.setText(pick("正在读取…", "Loading…"))
+            label.setText(_("Loading…"))
         QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
@@ -58,36 +58,35 @@ class TodayPage(Page):
             except Exception as e:  # one box failing (a role without the right) must not blank the page
                 from station_app.core.errors import StationError
 
-                text = escape(str(e)) if isinstance(e, StationError) else pick("暂时无法显示", "not available")
+                text = escape(str(e)) if isinstance(e, StationError) else _("not available")
             self.boxes[key].setText(text)
 
     def _duty(self, today: date) -> str:
         rows = self.app.duty.list(Query(filters={"year": today.year}, sort="start_at", descending=True, limit=50))
         todays = [r for r in rows if r.start_at.date() == today]
         if not todays:
-            return pick("今天没有登记值班。", "No duty recorded today.")
+            return _("No duty recorded today.")
         return "<br>".join(escape(f"{r.adviser}　{zh_datetime(r.start_at)}–{r.end_at:%H:%M}　{r.place}") for r in todays)
 
     def _answers(self, today: date) -> str:
         if not self.app.may("consultation.read"):
-            return pick("（本角色不查看咨询）", "(not for this role)")
+            return _("(not for this role)")
         # Promised for the past week (perhaps not yet answered) up to a week ahead.
         query = Query(filters={"follow_up_from": (today - timedelta(days=7)).isoformat(),
                                "follow_up_to": (today + timedelta(days=7)).isoformat()},
                       sort="follow_up_on", limit=8)
         rows = self.app.consultations.list(query)
         if not rows:
-            return pick("没有待答复的约期咨询。", "No consultation is awaiting an answer.")
+            return _("No consultation is awaiting an answer.")
         lines = []
         for r in rows:
             due = self.app.consultations.get(r.id).values.get("follow_up_on")
-            lines.append(escape(pick(f"{zh_date(date.fromisoformat(str(due)[:10]))} 答复　{r.consultant}　{r.summary}",
-                                     f"answer by {zh_date(date.fromisoformat(str(due)[:10]))}: {r.consultant}, {r.summary}")))
+            lines.append(escape(_("answer by {zh_date}: {consultant}, {summary}", zh_date=zh_date(date.fromisoformat(str(due)[:10])), consultant=r.consultant, summary=r.summary)))
         return "<br>".join(lines)
 
     def _cases(self, today: date) -> str:
         if not self.app.may("mediation.read"):
-            return pick("（本角色不查看调解案卷）", "(not for this role)")
+            return pgettext("station_app.ui.pages.today", "(not for this role)")
         rows = self.app.mediation.list(Query(filters={"outcome": "调解中"}, sort="accepted_on", limit=200))
         near = [r for r in rows if r.days_open >= 20]
         closed = self.app.mediation.list(Query(filters={"outcome": "调解成功"}, sort="closed_on", descending=True,
@@ -97,16 +96,15 @@ class TodayPage(Page):
         lines = [escape(pick(f"{r.case_no}　已办 {r.days_open} 天" + ("（已超30天）" if r.overdue else "（将满30天）"),
                              f"{r.case_no}: open {r.days_open} days" + (" (over 30)" if r.overdue else " (near 30)")))
                  for r in near]
-        lines += [escape(pick(f"{r.case_no}　司法确认申请期限 {zh_date(r.judicial_confirmation_due_on)}",
-                              f"{r.case_no}: judicial confirmation by {zh_date(r.judicial_confirmation_due_on)}"))
+        lines += [escape(_("{case_no}: judicial confirmation by {zh_date}", case_no=r.case_no, zh_date=zh_date(r.judicial_confirmation_due_on)))
                   for r in confirm]
         open_n = len(rows)
-        head = pick(f"在办案件 {open_n} 件。", f"{open_n} cases open.")
-        return head + ("<br>" + "<br>".join(lines) if lines else pick("<br>没有临近期限的案件。", "<br>No deadline is near."))
+        head = _("{open_n} cases open.", open_n=open_n)
+        return head + ("<br>" + "<br>".join(lines) if lines else _("<br>No deadline is near."))
 
     def _postings(self, today: date) -> str:
         if self.app.station().is_township:
-            return pick("镇中心：各村公开情况见统计。", "Township: see the figures for the villages.")
+            return _("Township: see the figures for the villages.")
         from station_app.ui.pages.postings import LATE, NOT_DUE, OPEN, OVERDUE, grid, period_text, status_text
         from station_app.core.codes import PostingCategory
         from station_app.ui.pages.common import code_label
@@ -118,17 +116,17 @@ class TodayPage(Page):
             for period, status, _p in row:
                 if status in (OVERDUE, OPEN) or (status == NOT_DUE and period.start <= today <= period.end):
                     lines.append(escape(f"{code_label(PostingCategory, category)} {period_text(period)}：{status_text(status)}"))
-        return "<br>".join(lines[-8:]) or pick("三务公开都已按时完成。", "All postings are up to date.")
+        return "<br>".join(lines[-8:]) or _("All postings are up to date.")
 
     def _bundles(self, today: date) -> str:
         status = self.app.bundles.status()
         c = status.get("confirmed") or {}
         exported = status.get("exported", [])
         last = max((b["number"] for b in exported), default=0)
-        text = pick(f"已导出 {last} 个同步包。", f"{last} bundles exported. ")
+        text = _("{last} bundles exported. ", last=last)
         if c.get("unconfirmed"):
             text += pick(f"镇里尚未确认：第 {'、'.join(map(str, c['unconfirmed']))} 号。",
                          f"Not yet confirmed: {', '.join(map(str, c['unconfirmed']))}.")
         elif last:
-            text += pick("镇里已全部收到。", "The township has them all.")
+            text += _("The township has them all.")
         return escape(text) + "<br>" + escape(c.get("text") or "")

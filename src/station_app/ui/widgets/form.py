@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from station_app.core.errors import StationError, ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 
 log = logging.getLogger(__name__)
 
@@ -131,23 +131,23 @@ class FormWidget(QWidget):
         if f.kind == "date":
             w = QDateEdit()
             w.setCalendarPopup(True)
-            w.setDisplayFormat(pick("yyyy年M月d日", "d MMM yyyy"))
+            w.setDisplayFormat(_("d MMM yyyy"))
             w.setDate(_qdate(f.default) if f.default else QDate.currentDate())
             w.dateChanged.connect(self._changed)
             return w
         if f.kind == "optdate":
             w = QDateEdit()
             w.setCalendarPopup(True)
-            w.setDisplayFormat(pick("yyyy年M月d日", "d MMM yyyy"))
+            w.setDisplayFormat(_("d MMM yyyy"))
             w.setMinimumDate(EMPTY_DATE)
-            w.setSpecialValueText(pick("（不填）", "(none)"))
+            w.setSpecialValueText(pgettext("station_app.ui.widgets.form", "(none)"))
             w.setDate(_qdate(f.default) if f.default else EMPTY_DATE)
             w.dateChanged.connect(self._changed)
             return w
         if f.kind == "datetime":
             w = QDateTimeEdit()
             w.setCalendarPopup(True)
-            w.setDisplayFormat(pick("yyyy年M月d日 HH:mm", "d MMM yyyy HH:mm"))
+            w.setDisplayFormat(_("d MMM yyyy HH:mm"))
             now = QDateTime.currentDateTime()
             now.setTime(QTime(now.time().hour(), now.time().minute()))
             w.setDateTime(_qdatetime(f.default) if f.default else now)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 
 class MaskedValue(QWidget):
@@ -17,8 +17,8 @@ class MaskedValue(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel(masked or "—")
         layout.addWidget(self.label, 1)
-        self.button = QPushButton(pick("显示", "Show"))
-        self.button.setToolTip(pick("显示完整信息（会记入访问日志）", "Show the full value (written to the access log)"))
+        self.button = QPushButton(_("Show"))
+        self.button.setToolTip(_("Show the full value (written to the access log)"))
         self.button.setVisible(reveal is not None and bool(masked))
         self.button.clicked.connect(self._on_reveal)
         layout.addWidget(self.button)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLineEdit
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 DEBOUNCE_MS = 200
 
@@ -15,7 +15,7 @@ class SearchBox(QLineEdit):
 
     def __init__(self, parent=None, *, placeholder: str | None = None, delay_ms: int = DEBOUNCE_MS):
         super().__init__(parent)
-        self.setPlaceholderText(placeholder or pick("搜索姓名、电话、内容（Ctrl+F）", "Search name, phone, text (Ctrl+F)"))
+        self.setPlaceholderText(placeholder or _("Search name, phone, text (Ctrl+F)"))
         self.setClearButtonEnabled(True)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
