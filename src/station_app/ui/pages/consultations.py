@@ -148,6 +148,17 @@ class ConsultationsPage(Page):
     def refresh(self) -> None:
         self.model.reload()
         self._update_count()
+        self.fit_time_column()
+
+    def fit_time_column(self) -> None:
+        """The time column as wide as its longest text (a date and time in either language), never clipped."""
+        from datetime import datetime
+
+        from station_app.ui.widgets.dates import zh_datetime
+
+        sample = self.view.fontMetrics().horizontalAdvance(zh_datetime(datetime(2026, 12, 28, 23, 59))) + 28
+        self.view.resizeColumnToContents(0)
+        self.view.horizontalHeader().resizeSection(0, max(sample, self.view.columnWidth(0)))
 
     def focus_search(self) -> None:
         self.search.setFocus()
