@@ -24,8 +24,7 @@ def test_consultation_time_column_is_not_clipped(window, open_app):
     open_app("admin").consultations.record({"occurred_at": "2026-12-28T23:59", "channel": "电话", "category": "合同",
                                             "summary": "借条效力问题", "anonymous": True})
     w = window("clerk")
-    page = w.show_page("consultations")
-    page.refresh()
+    page = w.show_page("consultations")  # as first shown, no refresh asked for
     text = zh_datetime(datetime(2026, 12, 28, 23, 59))
     assert page.view.columnWidth(0) >= page.view.fontMetrics().horizontalAdvance(text) + 16
 

@@ -115,6 +115,7 @@ class ConsultationsPage(Page):
         self.layout_.addLayout(bar)
         self.model = area_model(app.consultations, columns(), default_sort="occurred_at")
         self.view = table_view(self.model, stretch=6)
+        self.fit_time_column()
         self.view.setObjectName("consultationTable")
         self.layout_.addWidget(self.view, 1)
         self.count = QLabel()
@@ -149,6 +150,10 @@ class ConsultationsPage(Page):
         self.model.reload()
         self._update_count()
         self.fit_time_column()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.fit_time_column()  # the style and font are final once shown
 
     def fit_time_column(self) -> None:
         """The time column as wide as its longest text (a date and time in either language), never clipped."""

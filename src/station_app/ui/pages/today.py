@@ -31,7 +31,7 @@ class TodayPage(Page):
         self.boxes: dict[str, QLabel] = {}
         spec = [("duty", _("Today's duty")), ("answers", _("Consultations awaiting an answer")),
                 ("cases", _("Mediation cases to watch")),
-                ("postings", _("三务 postings")), ("bundles", _("Sync"))]
+                ("postings", _("Postings of village, party and financial affairs")), ("bundles", _("Sync"))]
         for n, (key, title) in enumerate(spec):
             box = QGroupBox(title)
             col = QVBoxLayout(box)
