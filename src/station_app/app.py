@@ -104,6 +104,7 @@ class Application:
         self.duty = uc.records.Duty(self)
         self.postings = uc.records.Postings(self)
         self.outreach = uc.records.Outreach(self)
+        self.screening = uc.records.Screening(self)
         self.mediation = uc.mediation.Mediation(self)
         self.users = uc.admin.Users(self)
         self.access_log = uc.admin.AccessLogArea(self)

@@ -37,11 +37,12 @@ def page_classes() -> list[type[Page]]:
     from station_app.ui.pages.mediation import MediationPage
     from station_app.ui.pages.outreach import OutreachPage
     from station_app.ui.pages.postings import PostingsPage
+    from station_app.ui.pages.screening import ScreeningPage
     from station_app.ui.pages.settings import SettingsPage
     from station_app.ui.pages.sync import SyncPage
     from station_app.ui.pages.today import TodayPage
 
-    return [TodayPage, DutyPage, ConsultationsPage, MediationPage, PostingsPage, OutreachPage, LedgerPage,
+    return [TodayPage, DutyPage, ConsultationsPage, MediationPage, PostingsPage, OutreachPage, ScreeningPage, LedgerPage,
             SyncPage, SettingsPage]
 
 

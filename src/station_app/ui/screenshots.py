@@ -57,6 +57,8 @@ def _prepare(page) -> None:
         page.view.selectRow(0)
     if page.key == "consultations" and page.model.rowCount():
         page.view.selectRow(0)
+    if page.key == "screening" and page.view.rowCount():
+        page.view.selectRow(0)
     if page.key == "ledger" and page.report is None:
         path = _sample_ledger()
         page.file.setText(str(path))
@@ -148,6 +150,8 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget | None]]:
         out["case-checklist"] = case_dialog("edit_checklist")
     if "postings" in keys:
         out["posting-form"] = page_dialog("postings", "new_record", "form_dialog")
+    if "screening" in keys:
+        out["screening-form"] = page_dialog("screening", "new_record", "form_dialog")
     if "settings" in keys and app.may("user.manage"):
         out["user-form"] = page_dialog("settings", "new_user", "form_dialog")
     return out

@@ -4,6 +4,7 @@ closing needs a mediator or an administrator (checked by the services)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from station_app.services import details
@@ -36,6 +37,15 @@ class Mediation(Listed):
     def close(self, case_id: str, data: dict[str, Any]) -> ChangeSet:
         self.app.require("mediation.close")  # the role first: a dispatcher learns that, not the case's gaps
         return md.close_case(self.db, self.actor, case_id, data)
+
+    def print(self, case_id: str, kind: str, out: str | Path, *, printed_on: date | None = None) -> dict[str, Any]:
+        """One statutory document of the case (documents.kinds.KINDS) as an A4 PDF written atomically to `out`.
+        It holds the parties' full personal data: the role must be one that may see it, and the service writes
+        each print to the access log."""
+        from station_app.documents.mediation import print_document
+
+        self.app.require("mediation.reveal")
+        return print_document(self.db, self.actor, case_id, kind, out, printed_on=printed_on)
 
     def closing_notice(self, case_id: str) -> tuple[str, date | None]:
         """What the parties are told on closing (judicial confirmation within 30 days) and the due date."""

@@ -1,4 +1,4 @@
-"""Records: consultations, advisers, duty shifts, 三务公开 postings, outreach events."""
+"""Records: consultations, advisers, duty shifts, 三务公开 postings, outreach events, the 矛盾纠纷排查 register."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from station_app.services import duty as du
 from station_app.services import outreach as ou
 from station_app.services import postings as po
 from station_app.services import queries as qs
+from station_app.services import screening as sc
 from station_app.services.base import ChangeSet
-from station_app.usecases.base import Listed
+from station_app.usecases.base import Area, Listed
 
 
 class Consultations(Listed):
@@ -115,3 +116,50 @@ class Outreach(Listed):
         return ou.delete_event(self.db, self.actor, event_id)
 
 
+
+
+class Screening(Area):
+    """矛盾纠纷排查: every call needs records.write (the register holds parties' names)."""
+
+    specs = sc.SPECS
+
+    def list(self, query=None, *, year: int | None = None, unresolved: bool = False) -> list[sc.ItemRow]:
+        self.app.require("records.write")
+        if query is not None:
+            year = query.filters.get("year", year)
+            unresolved = bool(query.filters.get("unresolved", unresolved))
+        return sc.list_items(self.db, year=year, unresolved=unresolved)
+
+    def count(self, query=None) -> int:
+        return len(self.list(query))
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return sc.validate_item(data)
+
+    def record(self, data: dict[str, Any], **options: Any) -> ChangeSet:
+        self.app.require("records.write")
+        return sc.record_item(self.db, self.actor, data, **options)
+
+    def link_case(self, item_id: str, case_ref: str) -> ChangeSet:
+        self.app.require("records.write")
+        return sc.link_case(self.db, self.actor, item_id, case_ref)
+
+    def open_case(self, item_id: str, case_data: dict[str, Any], parties: list[dict[str, Any]]) -> ChangeSet:
+        self.app.require("records.write")
+        self.app.require("mediation.write")
+        return sc.open_case(self.db, self.actor, item_id, case_data, parties)
+
+    def resolve(self, item_id: str, on: date | str, result: str | None = None) -> ChangeSet:
+        """On the spot (a pending item becomes 就地化解) or the body it was handed to reported back."""
+        from station_app.core.codes import ScreeningAction
+
+        self.app.require("records.write")
+        item = sc.find_item(self.db, item_id)
+        data: dict[str, Any] = {"resolved_on": on, **({"result": result} if result else {})}
+        if item.action == ScreeningAction.PENDING.value:
+            data["action"] = ScreeningAction.ON_THE_SPOT.value
+        return sc.update_item(self.db, self.actor, item.id, data)
+
+    def delete(self, item_id: str) -> ChangeSet:
+        self.app.require("records.write")
+        return sc.delete_item(self.db, self.actor, item_id)

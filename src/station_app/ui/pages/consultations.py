@@ -115,6 +115,7 @@ class ConsultationsPage(Page):
         self.layout_.addLayout(bar)
         self.model = area_model(app.consultations, columns(), default_sort="occurred_at")
         self.view = table_view(self.model, stretch=6)
+        self.fit_time_column()
         self.view.setObjectName("consultationTable")
         self.layout_.addWidget(self.view, 1)
         self.count = QLabel()
@@ -148,6 +149,21 @@ class ConsultationsPage(Page):
     def refresh(self) -> None:
         self.model.reload()
         self._update_count()
+        self.fit_time_column()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.fit_time_column()  # the style and font are final once shown
+
+    def fit_time_column(self) -> None:
+        """The time column as wide as its longest text (a date and time in either language), never clipped."""
+        from datetime import datetime
+
+        from station_app.ui.widgets.dates import zh_datetime
+
+        sample = self.view.fontMetrics().horizontalAdvance(zh_datetime(datetime(2026, 12, 28, 23, 59))) + 28
+        self.view.resizeColumnToContents(0)
+        self.view.horizontalHeader().resizeSection(0, max(sample, self.view.columnWidth(0)))
 
     def focus_search(self) -> None:
         self.search.setFocus()

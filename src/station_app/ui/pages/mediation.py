@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -33,7 +34,7 @@ from station_app.core.codes import (
     MediationOutcome,
     PartyRole,
 )
-from station_app.core.i18n import _, pgettext
+from station_app.core.i18n import _, pgettext, pick
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column
 from station_app.ui.pages.base import Page
@@ -223,8 +224,18 @@ class CaseView(QWidget):
         self.followup_button.setObjectName("addFollowup")
         self.docs_button = QPushButton(_("File checklist"))
         self.docs_button.setObjectName("checklist")
-        self.print_button = QPushButton(_("Print the agreement"))
-        self.print_button.setObjectName("printAgreement")
+        self.print_button = QPushButton(_("Print a document"))
+        self.print_button.setObjectName("printDocument")
+        self.print_menu = QMenu(self.print_button)
+        self.print_actions: dict[str, Any] = {}
+        from station_app.documents.kinds import KINDS
+
+        for kind, (zh, en) in KINDS.items():
+            action = self.print_menu.addAction(pick(zh, en.capitalize()))
+            action.setObjectName(f"print-{kind}")
+            action.triggered.connect(lambda _c=False, k=kind: self.print_document(k))
+            self.print_actions[kind] = action
+        self.print_button.setMenu(self.print_menu)
         self.reveal_button = QPushButton(_("Show full details"))
         self.reveal_button.setObjectName("revealCase")
         for b in (self.session_button, self.followup_button, self.close_button):
@@ -237,7 +248,6 @@ class CaseView(QWidget):
         self.close_button.clicked.connect(self.close_case)
         self.followup_button.clicked.connect(self.add_followup)
         self.docs_button.clicked.connect(self.edit_checklist)
-        self.print_button.clicked.connect(self.print_agreement)
         self.reveal_button.clicked.connect(lambda: self.load(self.case_id, reveal=True))
         self._enable()
 
@@ -251,8 +261,12 @@ class CaseView(QWidget):
             self.close_button.setToolTip(_("Only a mediator or an administrator closes a case"))
         self.followup_button.setEnabled(bool(d) and not open_ and write)
         self.docs_button.setEnabled(bool(d) and write)
-        self.print_button.setEnabled(bool(d) and d.get("outcome") == MediationOutcome.SUCCESS.value
-                                     and bool(d.get("agreement_terms")))
+        self.print_button.setEnabled(bool(d) and self.app.may("mediation.reveal"))
+        if not self.app.may("mediation.reveal"):
+            self.print_button.setToolTip(_("Printed documents carry full personal data: a mediator or an administrator prints them"))
+        if d:
+            agreed = d.get("outcome") == MediationOutcome.SUCCESS.value and bool(d.get("agreement_terms"))
+            self.print_actions["agreement"].setEnabled(agreed)
         self.reveal_button.setEnabled(bool(d) and self.app.may("mediation.reveal"))
 
     def load(self, case_id: str | None, *, reveal: bool = False) -> None:
@@ -304,24 +318,46 @@ class CaseView(QWidget):
         self.checklist_dialog = ChecklistDialog(self, self.details.get("checklist", []))
         self.checklist_dialog.open()
 
+    def default_pdf(self, kind: str) -> Path:
+        from station_app.documents.kinds import KINDS
+
+        case_no = str(self.details.get("case_no") or "case").replace("/", "-")
+        return self.app.paths.exports / f"{KINDS[kind][0]}-{case_no}.pdf"
+
+    def print_document(self, kind: str, out: Path | str | None = None) -> Path | None:
+        """One statutory document of the case as an A4 PDF, to a file the user chooses (the exports folder is
+        offered); written by the op runner, each print logged by the service. Opened for printing afterwards."""
+        from PySide6.QtWidgets import QFileDialog
+
+        if not self.case_id:
+            return None
+        if out is None:
+            suggested = self.default_pdf(kind)
+            suggested.parent.mkdir(parents=True, exist_ok=True)
+            chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the document as PDF"), str(suggested),
+                                                          _("PDF files (*.pdf)"))
+            if not chosen:
+                return None
+            out = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
+        path = Path(out)
+        cid = self.case_id
+        done: list[Path] = []
+
+        def printed(result: dict[str, Any]) -> None:
+            self.last_printed = Path(result["out"])
+            done.append(self.last_printed)
+            if not getattr(self.page.runner, "synchronous", False):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(result["out"]))
+
+        self.page.runner.run(lambda *_a: self.app.mediation.print(cid, kind, path), printed,
+                             title=_("Printing…"), parent=self)
+        return done[0] if done else None
+
     def print_agreement(self) -> Path | None:
-        """The 调解协议书 as a PDF in the installation's exports folder, opened for printing."""
-        d = self.details
-        out = self.app.paths.exports / f"调解协议书-{d.get('case_no', 'case').replace('/', '-')}.pdf"
+        """The 人民调解协议书 into the installation's exports folder."""
+        out = self.default_pdf("agreement")
         out.parent.mkdir(parents=True, exist_ok=True)
-        doc = QTextDocument()
-        doc.setDefaultFont(self.font())
-        doc.setHtml(agreement_html(d))
-        writer = QPdfWriter(str(out))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setResolution(150)
-        writer.setTitle(_("People's mediation agreement"))
-        doc.print_(writer)
-        del writer
-        self.last_printed = out
-        if not getattr(self.page.runner, "synchronous", False):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
-        return out
+        return self.print_document("agreement", out)
 
 
 class ChecklistDialog(QDialog):
@@ -425,16 +461,3 @@ def case_html(d: dict[str, Any]) -> str:
     parts.append("</ul>")
     return "".join(parts)
 
-
-def agreement_html(d: dict[str, Any]) -> str:
-    rows = "".join(f"<p>{_esc(code_label(PartyRole, p.get('role')))}：{_esc(p.get('name'))}</p>"
-                   for p in d.get("parties", []))
-    return (f"<h2 align='center'>{_('People&#39;s Mediation Agreement')}</h2>"
-            f"<p align='right'>{_esc(d.get('case_no'))}</p>{rows}"
-            f"<p><b>{_('The dispute: ')}</b>{_esc(d.get('summary'))}</p>"
-            f"<p><b>{_('The parties freely agree: ')}</b>{_esc(d.get('agreement_terms'))}</p>"
-            f"<p><b>{_('Performance: ')}</b>{_esc(d.get('performance_method') or '')} "
-            f"{_d(d.get('performance_due_on'))}</p>"
-            f"<p>{_('This agreement takes effect when signed by the parties, who may jointly apply to the court for judicial confirmation within 30 days.')}</p>"
-            f"<p>{_('Parties (signatures): ')}</p><p>{_('Mediator (signature): ')}"
-            f"{_esc(d.get('mediator') or '')}</p><p align='right'>{_d(d.get('signed_on') or d.get('closed_on'))}</p>")

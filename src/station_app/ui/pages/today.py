@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, ngettext, pgettext, pick
 from station_app.core.query import Query
 from station_app.ui.pages.base import Page
 from station_app.ui.widgets.dates import zh_date, zh_datetime
@@ -31,7 +31,7 @@ class TodayPage(Page):
         self.boxes: dict[str, QLabel] = {}
         spec = [("duty", _("Today's duty")), ("answers", _("Consultations awaiting an answer")),
                 ("cases", _("Mediation cases to watch")),
-                ("postings", _("三务 postings")), ("bundles", _("Sync"))]
+                ("postings", _("Postings of village, party and financial affairs")), ("bundles", _("Sync"))]
         for n, (key, title) in enumerate(spec):
             box = QGroupBox(title)
             col = QVBoxLayout(box)
@@ -93,13 +93,13 @@ class TodayPage(Page):
                                                limit=200))
         confirm = [r for r in closed if r.judicial_confirmation_due_on is not None
                    and 0 <= (r.judicial_confirmation_due_on - today).days <= 10]
-        lines = [escape(pick(f"{r.case_no}　已办 {r.days_open} 天" + ("（已超30天）" if r.overdue else "（将满30天）"),
-                             f"{r.case_no}: open {r.days_open} days" + (" (over 30)" if r.overdue else " (near 30)")))
+        lines = [escape(ngettext("{case_no}: open {n} day", "{case_no}: open {n} days", r.days_open, case_no=r.case_no)
+                        + (_(" (over 30 days)") if r.overdue else _(" (near 30 days)")))
                  for r in near]
         lines += [escape(_("{case_no}: judicial confirmation by {zh_date}", case_no=r.case_no, zh_date=zh_date(r.judicial_confirmation_due_on)))
                   for r in confirm]
         open_n = len(rows)
-        head = _("{open_n} cases open.", open_n=open_n)
+        head = ngettext("{n} case open.", "{n} cases open.", open_n)
         return head + ("<br>" + "<br>".join(lines) if lines else _("<br>No deadline is near."))
 
     def _postings(self, today: date) -> str:
@@ -115,7 +115,8 @@ class TodayPage(Page):
         for category, row in cells.items():
             for period, status, _p in row:
                 if status in (OVERDUE, OPEN) or (status == NOT_DUE and period.start <= today <= period.end):
-                    lines.append(escape(f"{code_label(PostingCategory, category)} {period_text(period)}：{status_text(status)}"))
+                    lines.append(escape(_("{category} {period}: {status}", category=code_label(PostingCategory, category),
+                                          period=period_text(period), status=status_text(status))))
         return "<br>".join(lines[-8:]) or _("All postings are up to date.")
 
     def _bundles(self, today: date) -> str:
@@ -123,7 +124,7 @@ class TodayPage(Page):
         c = status.get("confirmed") or {}
         exported = status.get("exported", [])
         last = max((b["number"] for b in exported), default=0)
-        text = _("{last} bundles exported. ", last=last)
+        text = ngettext("{n} bundle exported. ", "{n} bundles exported. ", last)
         if c.get("unconfirmed"):
             text += pick(f"镇里尚未确认：第 {'、'.join(map(str, c['unconfirmed']))} 号。",
                          f"Not yet confirmed: {', '.join(map(str, c['unconfirmed']))}.")
