@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_app import config
 from station_app.core.errors import StationError, ValidationError
-from station_app.core.i18n import _
+from station_app.core.i18n import _, pick
 from station_app.core.safe_text import json_safe, terminal_safe
 
 if TYPE_CHECKING:
@@ -181,3 +181,11 @@ def collect(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
 
 def raise_usage(message: str) -> None:
     raise StationError(message)
+
+
+def emit_changed(ctx: Context, result, zh: str, en: str) -> int:
+    """What a write changed: JSON (counter and every change) with --json, else the sentence and the first id."""
+    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
+    ids = ", ".join(c.id for c in result.changes[:1])
+    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}") if ids else pick(f"{zh}（无变化）", f"{en} (nothing changed)"))
+    return 0

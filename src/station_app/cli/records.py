@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station_app.cli.common import Context, add_json, collect, emit, record_text, table
+from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, record_text, table
 from station_app.core.i18n import _, pgettext, pick
 from station_app.core.query import Query
 from station_app.services import consultations as cs
@@ -80,11 +80,6 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
     rm.set_defaults(handler=_consult_delete)
 
 
-def _changed(ctx: Context, result, zh: str, en: str) -> int:
-    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
-    ids = ", ".join(c.id for c in result.changes[:1])
-    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}"))
-    return 0
 
 
 def _consult_add(args, ctx: Context) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, table
 from station_app.core import validators as v
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import _, pgettext, pick
@@ -83,11 +83,6 @@ def register_adviser_extras(s: argparse._SubParsersAction, cmd) -> None:
     std.add_argument("--below", action="store_true", help=_("only those below the standard"))
 
 
-def _changed(ctx: Context, result, zh: str, en: str) -> int:
-    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
-    ids = ", ".join(c.id for c in result.changes[:1])
-    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}"))
-    return 0
 
 
 def _assign(args, ctx: Context) -> int:

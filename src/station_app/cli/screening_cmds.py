@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, table
 from station_app.core.codes import DisputeType, RiskLevel, ScreeningAction
 from station_app.core.i18n import _, pgettext, pick
 from station_app.services import screening as sc
@@ -61,11 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     rm.add_argument("id")
 
 
-def _changed(ctx: Context, result, zh: str, en: str) -> int:
-    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
-    ids = ", ".join(c.id for c in result.changes[:1])
-    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}"))
-    return 0
 
 
 def _item_id(ctx: Context, ref: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from station_app.cli.common import Context, add_json, collect, emit, table
+from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, table
 from station_app.core.codes import OutreachKind, PostingCategory, PostingMedium
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import _, pgettext, pick
@@ -22,11 +22,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_outreach(sub)
 
 
-def _changed(ctx: Context, result, zh: str, en: str) -> int:
-    data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
-    ids = ", ".join(c.id for c in result.changes[:1])
-    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}") if ids else pick(f"{zh}（无变化）", f"{en} (nothing changed)"))
-    return 0
 
 
 def _cmd(parent: argparse._SubParsersAction, name: str, zh: str, en: str, handler) -> argparse.ArgumentParser:
