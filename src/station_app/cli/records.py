@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, record_text, table
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.services import consultations as cs
 
