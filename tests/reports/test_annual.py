@@ -206,3 +206,21 @@ def test_the_demo_writes_the_annual_report_with_its_headline(demo):
     assert demo.headline["village_shifts"] == st["duty"]["shifts"]["village"] == 145
     assert demo.headline["mediations"] == st["mediations"]["accepted"]
     assert demo.headline["consultation_persons"] == st["consultations"]["persons"]
+
+
+def test_the_page_frame_speaks_the_reports_language(demo, tmp_path):
+    """The frame (number, page x of y, print date) follows the report's language; it used to be Chinese only."""
+    from station_app.reports.printing import print_report
+
+    try:
+        for lang, page, printed_on in (("en", "Page 1 of", "Printed on:"), ("zh_CN", "第1页 共", "打印日期：")):
+            set_language(lang)
+            out = tmp_path / f"annual-{lang}.pdf"
+            with StationDB.open(config.resolve(demo.out / "T00")) as db:
+                print_report(db, "annual", out, year=2021, as_of=AS_OF)
+            text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+            assert page in text and printed_on in text
+            if lang == "en":
+                assert "第1页" not in text and "打印日期" not in text
+    finally:
+        set_language("zh_CN")

@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from station_app.core.i18n import N_, translations
 from station_app.resources import cjk_font_path
 
 FONT = "StationCJK"
@@ -256,6 +257,17 @@ class Frame:
     title: str  # PDF metadata title
     number: str = ""
     pages: dict = field(default_factory=dict)
+    #: the language the frame speaks: statutory documents are always Chinese, reports follow the user's language
+    lang: str = "zh_CN"
+
+    def says(self, message: str, **values) -> str:
+        return translations(self.lang).gettext(message).format(**values)
+
+
+# The frame's words, translated in the frame's own language (not the current one).
+_NUMBER = N_("No.: {number}")
+_PAGE = N_("Page {page} of {total}")
+_PRINTED = N_("Printed on: {date}")
 
 
 def _framed_canvas(frame: Frame):
@@ -282,12 +294,12 @@ def _framed_canvas(frame: Frame):
             self.setStrokeColor(colors.grey)
             draw(self, MARGIN, PAGE_H - 12 * mm, frame.body, 8.5)
             if self._doc_number:
-                draw(self, PAGE_W - MARGIN, PAGE_H - 12 * mm, f"编号：{self._doc_number}", 8.5, "right")
+                draw(self, PAGE_W - MARGIN, PAGE_H - 12 * mm, frame.says(_NUMBER, number=self._doc_number), 8.5, "right")
             self.setLineWidth(0.3)
             self.line(MARGIN, PAGE_H - 13.5 * mm, PAGE_W - MARGIN, PAGE_H - 13.5 * mm)
             self.line(MARGIN, 14 * mm, PAGE_W - MARGIN, 14 * mm)
-            draw(self, PAGE_W / 2, 9 * mm, f"第{self._pageNumber}页 共{total}页", 8.5, "centre")
-            draw(self, PAGE_W - MARGIN, 9 * mm, f"打印日期：{frame.printed_on.isoformat()}", 8.5, "right")
+            draw(self, PAGE_W / 2, 9 * mm, frame.says(_PAGE, page=self._pageNumber, total=total), 8.5, "centre")
+            draw(self, PAGE_W - MARGIN, 9 * mm, frame.says(_PRINTED, date=frame.printed_on.isoformat()), 8.5, "right")
             self.setFillColor(colors.black)
             self.setStrokeColor(colors.black)
     return _FramedCanvas

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
-from station_app.core.i18n import _
+from station_app.core.i18n import _, language
 from station_app.documents import pdf
 from station_app.reports.model import Chart, Report, ReportTable, Section
 
@@ -157,7 +157,7 @@ def letter_flowables(letter: dict, as_of: date | None = None) -> list:
 
 def render_report(report: Report, printed_on: date | None = None) -> bytes:
     frame = pdf.Frame(body=report.body, printed_on=printed_on or date.today(), title=report.title,
-                      number=report.number)
+                      number=report.number, lang=language())
     story = pdf.doc_head(report.body, report.title, None)
     story.append(Paragraph(pdf.mixed(_("Period: {period}. Cut-off date: {isoformat} (records that existed on that day; overdue judged on it)", period=report.period, isoformat=report.as_of.isoformat())), pdf.SMALL))
     story.append(pdf.Spacer(1, 3 * pdf.mm))
