@@ -89,3 +89,42 @@ def test_screening_page_add_filter_link_open_resolve(qtbot, window, runner, monk
 def test_screening_page_hidden_for_mediator(window):
     w = window("med")
     assert all(c.key != "screening" for c in w.classes)
+
+
+def test_screening_entry_is_edited_and_deleted_through_the_page(qtbot, window, runner, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    w = window("clerk")
+    page = w.show_page("screening")
+    today = date.today()
+    for desc in ("宅基地边界争执", "赡养老人纠纷"):
+        _fill_and_save(qtbot, page, {"found_on": today, "found_by": "王秀英", "parties": "张三、李四",
+                                     "dispute_type": "邻里", "description": desc, "risk_level": "中",
+                                     "action": "待处置"})
+    assert not runner.errors, runner.errors
+    row = next(i for i, r in enumerate(page.rows) if r.description == "宅基地边界争执")
+    page.view.selectRow(row)
+    page.edit()
+    dialog = page.form_dialog
+    # The form opens with the stored values, and is not "unsaved" until something is typed.
+    assert dialog.form.values()["description"] == "宅基地边界争执" and dialog.form.values()["parties"] == "张三、李四"
+    assert not dialog.dirty()
+    dialog.form.set_values({"description": "宅基地边界争执，已测量", "risk_level": "高"})
+    dialog.save()
+    assert not runner.errors, runner.errors
+    stored = page.app.screening.values(page.rows[row].id)
+    assert stored["description"] == "宅基地边界争执，已测量" and stored["risk_level"] == "高"
+    assert stored["parties"] == "张三、李四" and stored["found_by"] == "王秀英"
+    assert any(page.view.item(i, 8).text() == "宅基地边界争执，已测量" for i in range(page.view.rowCount()))
+
+    # Delete asks first; "No" keeps it, "Yes" removes it from the register (a tombstone, kept in history).
+    victim = next(r for r in page.rows if r.description == "赡养老人纠纷")
+    page.view.selectRow(page.rows.index(victim))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    page.delete()
+    assert page.view.rowCount() == 2
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    page.delete()
+    assert not runner.errors, runner.errors
+    assert [r.description for r in page.rows] == ["宅基地边界争执，已测量"]
+    assert page.view.rowCount() == 1

@@ -122,6 +122,19 @@ def find_item(db: StationDB, ref: str) -> ScreeningItem:
     return db.fetch(ScreeningItem, ref)
 
 
+def item_values(db: StationDB, ref: str) -> dict[str, Any]:
+    """An entry's stored values as a form shows them: the village by its station code, the case by its number."""
+    with db.read() as s:
+        item = db.get(s, ScreeningItem, ref)
+        values: dict[str, Any] = {k: getattr(item, k) for k in SPECS}
+        village = s.get(Station, item.village_station_id) if item.village_station_id else None
+        values["village_station_id"] = village.code if village is not None else None
+        case = s.get(MediationCase, item.mediation_case_id) if item.mediation_case_id else None
+        values["mediation_case_id"] = case.case_no if case is not None else None
+        values["id"] = item.id
+    return values
+
+
 def record_item(db: StationDB, actor: str, data: dict[str, Any], *, source: str | None = None) -> ChangeSet:
     values = validate_item(data)
     with db.write(actor, source=source) as w:

@@ -160,6 +160,15 @@ class Screening(Area):
             data["action"] = ScreeningAction.ON_THE_SPOT.value
         return sc.update_item(self.db, self.actor, item.id, data)
 
+    def values(self, item_id: str) -> dict[str, Any]:
+        """An entry's stored values, as the edit form shows them."""
+        self.app.require("records.write")
+        return sc.item_values(self.db, item_id)
+
+    def update(self, item_id: str, data: dict[str, Any]) -> ChangeSet:
+        self.app.require("records.write")
+        return sc.update_item(self.db, self.actor, item_id, data)
+
     def delete(self, item_id: str) -> ChangeSet:
         self.app.require("records.write")
         return sc.delete_item(self.db, self.actor, item_id)

@@ -57,10 +57,15 @@ class ScreeningPage(Page):
         self.open_case_button = QPushButton(_("Open a mediation case…"))
         self.open_case_button.setEnabled(app.may("mediation.write"))
         self.resolve_button = QPushButton(_("Mark resolved…"))
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setObjectName("editScreening")
+        self.delete_button = QPushButton(_("Delete…"))
+        self.delete_button.setObjectName("deleteScreening")
         for w in (self.year, self.unresolved):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.add_button, self.link_button, self.open_case_button, self.resolve_button):
+        for w in (self.add_button, self.edit_button, self.delete_button, self.link_button, self.open_case_button,
+                  self.resolve_button):
             bar.addWidget(w)
         self.layout_.addLayout(bar)
         self.view = QTableWidget(0, len(headers()))
@@ -82,6 +87,9 @@ class ScreeningPage(Page):
         self.link_button.clicked.connect(self.link_case)
         self.open_case_button.clicked.connect(self.open_case)
         self.resolve_button.clicked.connect(self.resolve)
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button.clicked.connect(self.delete)
+        self.view.itemDoubleClicked.connect(lambda _item: self.edit())
         self.refresh()
 
     def refresh(self) -> None:
@@ -109,22 +117,52 @@ class ScreeningPage(Page):
     def _saved(self, _cs: Any = None) -> None:
         self.notify(set(self.tables))
 
+    def _fields(self) -> list[Field]:
+        return [Field("found_on", "date", required=True, default=date.today()),
+                Field("village_station_id", "text"),
+                Field("found_by", "text", required=True, default=self.app.user.name),
+                Field("parties", "text"),
+                Field("dispute_type", "choice", code_choices(DisputeType), required=True),
+                Field("description", "multiline", required=True),
+                Field("risk_level", "choice", code_choices(RiskLevel), required=True),
+                Field("action", "choice", code_choices(ScreeningAction), required=True),
+                Field("handed_to", "text"), Field("mediation_case_id", "text"),
+                Field("resolved_on", "optdate"), Field("result", "multiline")]
+
     def new_record(self) -> None:
-        fields = [Field("found_on", "date", required=True, default=date.today()),
-                  Field("village_station_id", "text"),
-                  Field("found_by", "text", required=True, default=self.app.user.name),
-                  Field("parties", "text"),
-                  Field("dispute_type", "choice", code_choices(DisputeType), required=True),
-                  Field("description", "multiline", required=True),
-                  Field("risk_level", "choice", code_choices(RiskLevel), required=True),
-                  Field("action", "choice", code_choices(ScreeningAction), required=True),
-                  Field("handed_to", "text"), Field("mediation_case_id", "text"),
-                  Field("resolved_on", "optdate"), Field("result", "multiline")]
-        self.form_dialog = FormDialog(_("New screening entry"), fields, self.app.screening.labels(),
+        self.form_dialog = FormDialog(_("New screening entry"), self._fields(), self.app.screening.labels(),
                                       self.app.screening.record, self.runner, draft_root=self.app.paths.root,
                                       draft_key=f"screening-{self.app.login}", on_saved=self._saved, parent=self)
         self.form_dialog.setObjectName("screeningForm")
         self.form_dialog.open()
+
+    def edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        values = self.app.screening.values(row.id)
+        item_id = values.pop("id")
+        fields = self._fields()
+        for f in fields:
+            f.default = values.get(f.key)
+        self.form_dialog = FormDialog(_("Edit screening entry"), fields, self.app.screening.labels(),
+                                      lambda data: self.app.screening.update(item_id, data), self.runner,
+                                      on_saved=self._saved, parent=self)
+        self.form_dialog.setObjectName("screeningForm")
+        self.form_dialog.open()
+
+    def delete(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        row = self.selected()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self, _("Delete"), _("Delete the entry of {found_on} ({description})? It stays in the record history.",
+                                 found_on=zh_date(row.found_on), description=row.description[:30]))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.runner.run(lambda *_a: self.app.screening.delete(row.id), self._saved, title=_("Deleting…"),
+                            parent=self)
 
     def link_case(self) -> None:
         row = self.selected()

@@ -116,6 +116,8 @@ class FormWidget(QWidget):
             w = QPlainTextEdit()
             w.setTabChangesFocus(True)  # Tab moves on: the form stays usable by keyboard alone
             w.setFixedHeight(72)
+            if f.default:
+                w.setPlainText(str(f.default))
             w.textChanged.connect(self._changed)
             return w
         if f.kind == "choice":
