@@ -30,12 +30,11 @@ from station_app.core.codes import (
     MediationOutcome,
     OutreachKind,
     PeriodUnit,
-    PostingCategory,
     StationKind,
 )
 from station_app.core.errors import ValidationError
 from station_app.core.i18n import _
-from station_app.reports.mediation_stats import lines_en, lines_zh, mediation_figures
+from station_app.reports.mediation_stats import mediation_figures
 from station_app.services.base import StationDB
 from station_app.store.models import (
     Consultation,
@@ -229,119 +228,8 @@ def _postings(s, year: int, today: date) -> dict[str, Any]:
     return postings_figures(s, year, today, read_setting(s, "posting_grace_days"))
 
 
-# -- text -------------------------------------------------------------------------------------------------------
-def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def _top(counts: dict[str, int], n: int, label=lambda k: k) -> list[tuple[str, int]]:
-    return [(label(k), v) for k, v in sorted(counts.items(), key=lambda kv: -kv[1]) if v][:n]
-
-
 def format_stats(stats: dict[str, Any]) -> str:
-    """A readable summary in the township report's style (English when the language is English)."""
-    return _format_en(stats) if _("en") == "en" else _format_zh(stats)
+    """A readable summary in the township report's style, in the current language (reports/summary_text.py)."""
+    from station_app.reports.summary_text import format_stats as summary
 
-
-def _format_zh(st: dict[str, Any]) -> str:
-    d, c, m, o, p = st["duty"], st["consultations"], st["mediations"], st["outreach"], st["postings"]
-    y = st["year"]
-    lines = [f"{y}年度公共法律服务统计"]
-    lines.append(
-        f"一、法律服务：各村法律顾问共现场值班{d['shifts']['village']}次，镇公共法律服务中心法律顾问现场值班"
-        f"{d['shifts']['centre']}次，累计值班{d['hours']:g}小时，服务群众{d['people_served']}人次；"
-        f"通过值班、普法宣传咨询、微信电话咨询等多种形式累计解答法律咨询共{c.get('persons', c['total'])}人次。")
-    channels = "、".join(f"{k}{v}人次" for k, v in c["by_channel"].items() if v)
-    categories = "、".join(f"{k}{v}件" for k, v in _top(c["by_category"], 5))
-    if channels:
-        lines.append(f"    其中按咨询方式：{channels}；咨询较多的类别：{categories}。")
-    outcome = m["by_outcome"]
-    text = (f"二、人民调解：受理人民调解{m['accepted']}件，调解成功{outcome['调解成功']}件、"
-            f"调解不成{outcome['调解不成']}件、正在调解{outcome['调解中']}件，调解成功率{_pct(m['success_rate'])}")
-    if m.get("amount_fen"):
-        text += f"，涉及金额{m['amount_fen'] / 100:,.2f}元"
-    pc = m.get("prevented_criminal") or {}
-    if pc.get("cases"):
-        text += f"，防止民间纠纷转化为刑事案件{pc['cases']}件{pc['persons']}人"
-    lines.append(text + "。")
-    types = "、".join(f"{k}{v}件" for k, v in _top(m["by_type"], 5))
-    if types:
-        lines.append(f"    纠纷类型以{types}为主。")
-    if m.get("overdue_open"):
-        lines.append(f"    超过30天仍在调解的案件{m['overdue_open']}件，请跟进。")
-    lines += lines_zh(m)
-    lines.append(
-        f"三、普法宣传：开展法治讲座{o['lectures']}场次、普法宣传活动{o['campaigns']}次，"
-        f"参加群众{o['attendees']}人次，发放各种宣传资料{o['materials']}份。")
-    if "adviser_lectures" in o:
-        from station_app.reports.records_stats import extra_lines
-
-        lines.extend(extra_lines(st, "zh"))
-    cat = p.get("periods", p["by_category"])
-    villages = p.get("villages")
-    lead = f"{villages}个村居" if villages else "各村"
-    text = (f"四、三务公开：{lead}通过“三务”公开栏等公开党务{cat.get('党务', 0)}期、村务{cat.get('村务', 0)}期、"
-            f"财务{cat.get('财务', 0)}期，共{sum(cat.values())}期")
-    if p["overdue"]:
-        lines.append(text + f"；逾期未公开{len(p['overdue'])}项：")
-        lines.extend(_overdue_lines(p["overdue"], "、"))
-    else:
-        lines.append(text + "，无逾期未公开。")
-    return "\n".join(lines)
-
-
-def _overdue_lines(overdue: list[dict[str, str]], sep: str) -> list[str]:
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for o in overdue:
-        grouped.setdefault((o["station"], o["category"]), []).append(o["period"])
-    return [f"    {station} {PostingCategory(cat).label if cat in PostingCategory.values() else cat}: {sep.join(ps)}"
-            for (station, cat), ps in grouped.items()]
-
-
-def _format_en(st: dict[str, Any]) -> str:
-    d, c, m, o, p = st["duty"], st["consultations"], st["mediations"], st["outreach"], st["postings"]
-    lines = [f"Public legal service statistics {st['year']}"]
-    lines.append(
-        f"1. Legal services: village legal advisers held {d['shifts']['village']} on-site duty shifts and the township "
-        f"centre's advisers {d['shifts']['centre']}, {d['hours']:g} hours in all, serving {d['people_served']} people; "
-        f"{c.get('persons', c['total'])} people's legal questions were answered ({c['total']} records).")
-    channels = ", ".join(f"{Channel(k).label if k in Channel.values() else k} {v}"
-                         for k, v in c["by_channel"].items() if v)
-    categories = ", ".join(f"{k} {v}" for k, v in _top(
-        c["by_category"], 5, lambda k: ConsultationCategory(k).label if k in ConsultationCategory.values() else k))
-    if channels:
-        lines.append(f"   By channel: {channels}; main categories: {categories}.")
-    outcome = m["by_outcome"]
-    text = (f"2. People's mediation: {m['accepted']} cases accepted, {outcome['调解成功']} settled, "
-            f"{outcome['调解不成']} not settled, {outcome['调解中']} in progress; success rate {_pct(m['success_rate'])}")
-    if m.get("amount_fen"):
-        text += f"; amounts involved CNY {m['amount_fen'] / 100:,.2f}"
-    pc = m.get("prevented_criminal") or {}
-    if pc.get("cases"):
-        text += f"; {pc['cases']} disputes ({pc['persons']} people) kept from turning into criminal cases"
-    lines.append(text + ".")
-    types = ", ".join(f"{k} {v}" for k, v in _top(
-        m["by_type"], 5, lambda k: DisputeType(k).label if k in DisputeType.values() else k))
-    if types:
-        lines.append(f"   Main dispute types: {types}.")
-    if m.get("overdue_open"):
-        lines.append(f"   {m['overdue_open']} cases still open more than 30 days after acceptance.")
-    lines += lines_en(m)
-    lines.append(
-        f"3. Outreach: {o['lectures']} law lectures and {o['campaigns']} awareness campaigns, "
-        f"{o['attendees']} attendees, {o['materials']} materials handed out.")
-    if "adviser_lectures" in o:
-        from station_app.reports.records_stats import extra_lines
-
-        lines.extend(extra_lines(st, "en"))
-    cat = p.get("periods", p["by_category"])
-    villages = p.get("villages")
-    lead = f"{villages} villages" if villages else "The villages"
-    text = (f"4. Public postings: {lead} posted Party affairs {cat.get('党务', 0)}, village affairs "
-            f"{cat.get('村务', 0)} and finances {cat.get('财务', 0)} periods, {sum(cat.values())} in all")
-    if p["overdue"]:
-        lines.append(text + f"; {len(p['overdue'])} required postings are overdue:")
-        lines.extend(_overdue_lines(p["overdue"], ", "))
-    else:
-        lines.append(text + "; none overdue.")
-    return "\n".join(lines)
+    return summary(stats)
