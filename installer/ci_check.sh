@@ -7,7 +7,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 OUT="${OUT:-$(mktemp -d)}"
 T="$(mktemp -d)"
-.venv/bin/pip install --quiet pyinstaller
+# Build tools: PyInstaller; binutils (readelf, strip, ld) and ICU's icupkg/genccode with pyelftools to rebuild Qt's
+# ICU data library with only the data the app uses (installer/icu_data.py).
+missing=""
+for d in binutils icu-devtools; do
+    dpkg -s "$d" >/dev/null 2>&1 || missing="$missing $d"
+done
+if [ -n "$missing" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >/dev/null
+fi
+.venv/bin/pip install --quiet pyinstaller pyelftools
 .venv/bin/python installer/build.py all --out "$OUT" 2>&1 | grep -v -E "WARNING: (Library not found|Hidden import|Ignoring icon)|ctypes not found" || true
 DEB="$(ls "$OUT"/station-app_*.deb)"
 [ -f "$DEB" ] || { echo "no .deb was built"; exit 1; }
