@@ -81,6 +81,15 @@ def read_package(lib: Path) -> tuple[str, bytes]:
     raise SystemExit(f"{lib}: no icudt<version>_dat symbol; is this ICU's data library?")
 
 
+def executable_stack(lib: Path) -> bool:
+    """Whether loading `lib` makes the stack executable (no PT_GNU_STACK header, or one with the X flag)."""
+    from elftools.elf.elffile import ELFFile
+
+    with lib.open("rb") as f:
+        stack = [seg for seg in ELFFile(f).iter_segments() if seg["p_type"] == "PT_GNU_STACK"]
+        return not stack or bool(stack[0]["p_flags"] & 0x1)
+
+
 def shrink(lib: Path) -> tuple[int, int]:
     """Replace `lib` with a library holding only the kept items. Returns (old size, new size) in bytes."""
     symbol, package = read_package(lib)
@@ -107,10 +116,15 @@ def shrink(lib: Path) -> tuple[int, int]:
                        check=True, stdout=subprocess.DEVNULL)
         obj = next(work.glob("*.o"))
         out = work / soname
-        subprocess.run(["ld", "-shared", "-soname", soname, "-o", str(out), str(obj)], check=True)
+        # -z noexecstack: genccode's object has no .note.GNU-stack, and without one ld marks the library as needing
+        # an executable stack, which glibc then grants the whole process (or, from 2.41, refuses to load).
+        subprocess.run(["ld", "-shared", "-z", "noexecstack", "-z", "relro", "--hash-style=gnu", "-soname", soname,
+                        "-o", str(out), str(obj)], check=True)
         subprocess.run(["strip", "--strip-unneeded", str(out)], check=True)
         if read_package(out) != (symbol, small.read_bytes()):
             raise SystemExit(f"{out}: the rebuilt library does not export the filtered package as {symbol}")
+        if executable_stack(out):
+            raise SystemExit(f"{out}: the rebuilt library asks for an executable stack")
         print(f"ICU data: {len(items) - len(drop)} of {len(items)} items kept, "
               f"{old / 2**20:.1f} MiB -> {out.stat().st_size / 2**20:.1f} MiB")
         shutil.copyfile(out, lib)

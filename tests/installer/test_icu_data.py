@@ -99,6 +99,7 @@ def test_small_icu_data_gives_qt_the_same_answers(tmp_path):
     shutil.copyfile(full, small)
     old, new = icu.shrink(small)
     assert new < old / 5
+    assert not icu.executable_stack(full) and not icu.executable_stack(small)
 
     with_full, with_small = _probe(None), _probe(tmp_path)
     assert with_full.pop("libicudata") == [str(full.resolve())]
