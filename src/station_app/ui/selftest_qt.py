@@ -77,5 +77,32 @@ def check_gui_starts(scratch: Path) -> str:
         app.close()
     if pixmap.isNull() or pixmap.width() < 200:
         raise RuntimeError(_("the main window did not paint"))
+    if not _chart_paints(qapp):
+        raise RuntimeError(_("Qt Charts (the township overview's charts) did not paint"))
     return _("the main window opened offscreen and painted ({width}×{height})", width=pixmap.width(), height=pixmap.height())
 
+
+
+def _chart_paints(qapp) -> bool:
+    """A bar chart with Chinese labels, drawn offscreen: the installed build carries Qt Charts (PySide6-Addons) and
+    what it links (Qt OpenGL), which the township overview needs; the installer leaves most of the Addons out."""
+    from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView
+    from PySide6.QtCore import Qt
+
+    bars = QBarSet("调解")
+    bars.append([3, 5, 2])
+    series = QBarSeries()
+    series.append(bars)
+    chart = QChart()
+    chart.addSeries(series)
+    axis = QBarCategoryAxis()
+    axis.append(["一月", "二月", "三月"])
+    chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(axis)
+    view = QChartView(chart)
+    view.resize(320, 240)
+    view.show()
+    qapp.processEvents()
+    pixmap = view.grab()
+    view.close()
+    return not pixmap.isNull() and pixmap.width() >= 320
