@@ -6,7 +6,10 @@ a village station keeps `main_window.page_classes()`. The order here is the navi
 
 from __future__ import annotations
 
-from station_app.ui.pages.base import Page
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing the package must not import Qt (tests/test_no_qt_outside_ui.py walks packages)
+    from station_app.ui.pages.base import Page
 
 
 def page_classes() -> list[type[Page]]:

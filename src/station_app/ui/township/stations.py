@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.core.i18n import _
+from station_app.core.i18n import _, pgettext
 from station_app.core.safe_text import terminal_safe
 from station_app.ui.models.paged import Column, ListModel
 from station_app.ui.pages.base import Page
@@ -81,8 +81,8 @@ def station_columns() -> list[Column]:
             Column("last_imported", lambda: _("Imported on"), width=7),
             Column("days", lambda: _("Days since"), width=4, align=right),
             Column("missing", lambda: _("Missing numbers"), width=5),
-            Column("forks", lambda: _("Forks to review"), width=5, align=right),
-            Column("revoked", lambda: _("Revoked keys"), width=5, align=right),
+            Column("forks", lambda: _("Open forks"), width=3, align=right),
+            Column("revoked", lambda: pgettext("station_app.ui.township", "Revoked"), width=3, align=right),
             Column("fingerprint", lambda: _("Key fingerprint"), width=16)]
 
 
@@ -109,6 +109,16 @@ def revoked_columns() -> list[Column]:
             Column("revoked_at", lambda: _("Revoked on"), width=7, fmt=lambda v: zh_date(_local_date(v)) if v else ""),
             Column("revoked_by", lambda: _("By"), width=4),
             Column("reason", lambda: _("Reason"), fmt=lambda v: terminal_safe(v or ""))]
+
+
+def fit_columns(view) -> None:
+    """Widen columns to what they hold (dates and fingerprints at the larger font too); the last one stretches."""
+    header = view.horizontalHeader()
+    last = view.model().columnCount() - 1
+    for i in range(last):
+        wanted = max(view.sizeHintForColumn(i), header.sectionSizeHint(i)) + 6
+        if wanted > header.sectionSize(i):
+            header.resizeSection(i, min(wanted, 420))
 
 
 class StationsPage(Page):
@@ -161,6 +171,7 @@ class StationsPage(Page):
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = ListModel(station_columns(), lambda: self.station_list)
         self.view = table_view(self.model, stretch=8)
+        self.view.horizontalHeader().setMinimumSectionSize(40)
         self.view.setSortingEnabled(False)
         self.view.setObjectName("stationTable")
         split.addWidget(self.view)
@@ -217,6 +228,8 @@ class StationsPage(Page):
                                "review; {revoked} keys revoked.", n=len(self.station_list), behind=len(behind),
                                forks=len(self.fork_list), revoked=len(self.overview.get("revoked", []))))
         self.review_button.setEnabled(bool(self.fork_list))
+        for view in (self.view, self.fork_view, self.revoked_view):
+            fit_columns(view)
         self.tabs.setTabText(0, _("Forks awaiting review ({n})", n=len(self.fork_list)))
         self.tabs.setTabText(1, _("Revoked keys ({n})", n=len(self.overview.get("revoked", []))))
 
