@@ -180,3 +180,26 @@ def test_station_models_pass_the_model_tester(township_window, world, qtmodeltes
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.fork_model)
     qtmodeltester.check(page.revoked_model)
+
+
+def test_a_bad_card_is_refused_on_the_page_and_text_from_outside_stays_text(township_window, world, tmp_path):
+    from station_app.ui.township.results import SafeListModel
+    from station_app.ui.township.stations import station_columns, station_rows
+
+    w = township_window("admin")
+    page = stations_page(w)
+    bad = tmp_path / "<b>card.json"
+    bad.write_text('{"code": "S09", "name": "<img src=x>", "key": "nope"}', encoding="utf-8")
+    page.enrol(str(bad))
+    assert page.result_label.text() and page.result_label.textFormat() == Qt.TextFormat.PlainText
+    assert isinstance(page.last_result, Exception) and w.runner.errors == []
+    assert "S09" not in {s["code"] for s in w.app.stations.overview()["stations"]}
+    # A station name that looks like HTML (a card is a file from outside) is shown as typed, tooltips too.
+    rows = station_rows({"stations": [{"station_id": "x", "code": "S09", "name": "<img src=x>\u202e村",
+                                       "last_number": None, "last_imported_at": None, "missing": [], "forks": [],
+                                       "fingerprint": None}], "revoked": []})
+    model = SafeListModel(station_columns(), lambda: rows)
+    name = model.data(model.index(0, 1))
+    assert name.startswith("<img") and "\u202e" not in name and "\\u202e" in name
+    tip = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "&lt;img" in tip

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from station_app.core.i18n import _, pgettext
 from station_app.core.safe_text import terminal_safe
-from station_app.ui.models.paged import Column, ListModel
+from station_app.ui.models.paged import Column
 from station_app.ui.pages.base import Page
 from station_app.ui.pages.common import selected_row, table_view
+from station_app.ui.township.results import SafeListModel as ListModel
 from station_app.ui.township.results import ranges_text
 from station_app.ui.widgets.dates import zh_date
 
@@ -288,6 +289,15 @@ class StationsPage(Page):
         self.runner.run(lambda _p, _c: self.app.forks.resolve(fork_id, keep, reason), done,
                         title=_("Deciding the fork…"), parent=self, on_error=failed)
 
+    def _refused(self, error: BaseException) -> bool:
+        """A refusal (a bad card, a missing reason, a role) is shown on the page as plain text: card names and
+        file contents may be quoted in it, and a message box would render what looks like HTML."""
+        from station_app.ui.ops import error_sentence
+
+        self.last_result = error
+        self.result_label.setText(error_sentence(error))
+        return True
+
     # -- keys ----------------------------------------------------------------------------------------------
     def enrol(self, card: str | None = None) -> None:
         if card is None:
@@ -309,7 +319,7 @@ class StationsPage(Page):
             self.notify({"stations", "keys"})
 
         self.runner.run(lambda _p, _c: self.app.keys.enroll(card), done, title=_("Enrolling the card…"),
-                        parent=self)
+                        parent=self, on_error=self._refused)
 
     def revoke(self, target: str | None = None, reason: str | None = None) -> None:
         if target is None:
@@ -336,7 +346,7 @@ class StationsPage(Page):
             self.notify({"stations", "keys"})
 
         self.runner.run(lambda _p, _c: self.app.keys.revoke(target, reason=reason), done,
-                        title=_("Revoking…"), parent=self)
+                        title=_("Revoking…"), parent=self, on_error=self._refused)
 
     # -- bundles for the stations --------------------------------------------------------------------------
     def export_reference(self, folder: str | None = None) -> None:
@@ -353,7 +363,7 @@ class StationsPage(Page):
             self.notify({"sync"})
 
         self.runner.run(lambda p, c: self.app.bundles.export_reference(Path(folder), progress=p, cancelled=c),
-                        done, title=_("Exporting the reference bundle…"), cancellable=True, parent=self)
+                        done, title=_("Exporting the reference bundle…"), cancellable=True, parent=self, on_error=self._refused)
 
     def export_restore(self, code: str | None = None, card: str | None = None, folder: str | None = None) -> None:
         if code is None:
@@ -381,4 +391,4 @@ class StationsPage(Page):
             self.notify({"stations", "keys", "sync"})
 
         self.runner.run(lambda _p, _c: self.app.bundles.export_restore(code, card, folder), done,
-                        title=_("Writing the restore bundle…"), parent=self)
+                        title=_("Writing the restore bundle…"), parent=self, on_error=self._refused)
