@@ -151,3 +151,12 @@ def test_results_model_passes_the_model_tester(township_window, world, qtmodelte
     page.import_paths([str(world / "stick"), str(world / "later")])
     assert page.model.rowCount() == 5
     qtmodeltester.check(page.model)
+
+
+def test_a_drop_during_an_import_is_not_lost_silently(township_window, world):
+    w = township_window("admin")
+    page = w.show_page("import")
+    page.running = True  # an import on the worker thread
+    drop(page.drop_zone, [world / "stick"])
+    assert page.model.rowCount() == 0 and "还在导入" in page.summary.text()
+    assert w.app.stations.overview()["stations"][0]["last_number"] is None
