@@ -57,7 +57,10 @@ def test_station_list_shows_progress_gaps_and_keys(township_window, world):
     headers = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(page.model.columnCount())]
     row = next(i for i in range(3) if page.model.data(page.model.index(i, 0)) == "S02")
     assert page.model.data(page.model.index(row, headers.index("缺少的编号"))) == "2"
-    assert "3 个站点" in page.summary.text() and "1 个有缺号" in page.summary.text()
+    assert "已登记站点：3 个" in page.summary.text() and "尚无同步包：1 个" in page.summary.text()
+    assert page.model.data(page.model.index(row, 0), Qt.ItemDataRole.ForegroundRole) is not None  # behind: coloured
+    s01_row = next(i for i in range(3) if page.model.data(page.model.index(i, 0)) == "S01")
+    assert page.model.data(page.model.index(s01_row, 0), Qt.ItemDataRole.ForegroundRole) is None
     # A staff member sees and reviews, but key work is the administrator's.
     assert not page.enrol_button.isEnabled() and not page.revoke_button.isEnabled()
     assert not page.restore_button.isEnabled()

@@ -296,10 +296,10 @@ class ImportCentrePage(Page):
         if by[REFUSED]:
             parts.append(_("{n} refused", n=by[REFUSED]))
         rows = sum(r.rows for r in self.last_results)
-        text = (_("{total} bundles: ", total=len(self.last_results)) + _(", ").join(parts)
-                + _("; {rows} rows merged.", rows=rows)) if self.last_results else _("No bundle found.")
+        text = (_("Bundles: {total} — ", total=len(self.last_results)) + _(", ").join(parts)
+                + _("; rows merged: {rows}.", rows=rows)) if self.last_results else _("No bundle found.")
         if outcome.get("done", 0) < outcome.get("found", 0):
-            text += " " + _("Stopped: {left} bundles were not imported (import again to continue).",
+            text += " " + _("Stopped; bundles not imported: {left} (import again to continue).",
                             left=outcome["found"] - outcome["done"])
         if outcome.get("empty"):
             text += " " + _("No bundle in: {places}", places=_(", ").join(Path(p).name or p for p in outcome["empty"]))

@@ -160,9 +160,17 @@ def safe_tooltip(text: str) -> str:
 
 
 class SafeListModel(ListModel):
-    """ListModel whose tooltips are HTML-escaped (station names and reasons come from cards and bundles)."""
+    """ListModel whose tooltips are HTML-escaped (station names and reasons come from cards and bundles); rows for
+    which `highlight(row)` is true are drawn in the warning colour."""
+
+    def __init__(self, columns, rows, *, highlight=None, parent=None):
+        self._highlight = highlight
+        super().__init__(columns, rows, parent=parent)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and self._highlight is not None and index.isValid() \
+                and index.row() < self.rowCount() and self._highlight(self.row(index.row())):
+            return QBrush(QColor(_COLOURS[GAP]))
         if role == Qt.ItemDataRole.ToolTipRole:
             text = super().data(index, Qt.ItemDataRole.DisplayRole)
             return None if text is None else safe_tooltip(str(text))

@@ -74,6 +74,16 @@ def station_rows(overview: dict[str, Any], today: date | None = None) -> list[di
     return out
 
 
+#: A station that has not brought a bundle for this many days is shown as behind.
+BEHIND_DAYS = 30
+
+
+def station_behind(row: dict[str, Any]) -> bool:
+    """Missing numbers, a fork to review, no bundle yet or none for BEHIND_DAYS: the row is shown in colour."""
+    return bool(row["missing"] or row["forks"] or row["last_number"] is None
+                or (row["days"] is not None and row["days"] > BEHIND_DAYS))
+
+
 def station_columns() -> list[Column]:
     right = Qt.AlignmentFlag.AlignRight
     return [Column("code", lambda: _("Code"), width=3),
@@ -170,7 +180,7 @@ class StationsPage(Page):
         self.summary.setWordWrap(True)
         self.layout_.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.model = ListModel(station_columns(), lambda: self.station_list)
+        self.model = ListModel(station_columns(), lambda: self.station_list, highlight=station_behind)
         self.view = table_view(self.model, stretch=8)
         self.view.horizontalHeader().setMinimumSectionSize(40)
         self.view.setSortingEnabled(False)
@@ -225,9 +235,10 @@ class StationsPage(Page):
         self.fork_model.reload()
         self.revoked_model.reload()
         behind = [r for r in self.station_list if r["missing"] or r["last_number"] is None]
-        self.summary.setText(_("{n} stations enrolled; {behind} with missing or no bundles; {forks} forks awaiting "
-                               "review; {revoked} keys revoked.", n=len(self.station_list), behind=len(behind),
-                               forks=len(self.fork_list), revoked=len(self.overview.get("revoked", []))))
+        self.summary.setText(_("Stations enrolled: {n}; with missing or no bundles: {behind}; forks awaiting "
+                               "review: {forks}; keys revoked: {revoked}.", n=len(self.station_list),
+                               behind=len(behind), forks=len(self.fork_list),
+                               revoked=len(self.overview.get("revoked", []))))
         self.review_button.setEnabled(bool(self.fork_list))
         for view in (self.view, self.fork_view, self.revoked_view):
             fit_columns(view)
