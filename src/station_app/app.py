@@ -114,6 +114,7 @@ class Application:
         self.stations = uc.sync.Stations(self)
         self.keys = uc.sync.Keys(self)
         self.bundles = uc.sync.Bundles(self)
+        self.forks = uc.forks.Forks(self)
 
     # -- opening -----------------------------------------------------------------------------------------------
     @classmethod
