@@ -148,14 +148,16 @@ class Application:
     @classmethod
     def init(cls, paths: Paths, *, kind: StationKind, code: str, name: str, township_card: str | Path | None = None,
              admin_password: str | None = None, os_account: str | None = None,
-             passphrase: PassphraseProvider | None = None) -> tuple["Application", dict[str, Any]]:
+             passphrase: PassphraseProvider | None = None, db_url: str | None = None
+             ) -> tuple["Application", dict[str, Any]]:
         """Set up a new installation: the station record, its administrator, its keys and (at a station) trust in
-        the township's card. The card is read and checked first, so a bad card leaves nothing behind."""
+        the township's card. The card is read and checked first, so a bad card leaves nothing behind. `db_url`: a
+        township's database on a PostgreSQL server (store/pgdb.py); the URL is kept in the data directory."""
         from station_app.usecases.setup import init_installation_with_keys
 
         return init_installation_with_keys(cls, paths, kind=kind, code=code, name=name, township_card=township_card,
                                            admin_password=admin_password, os_account=os_account,
-                                           passphrase=passphrase)
+                                           passphrase=passphrase, db_url=db_url)
 
     # -- life cycle --------------------------------------------------------------------------------------------
     @property

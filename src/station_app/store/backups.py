@@ -75,7 +75,10 @@ def weekly_name(day: date) -> str:
 
 
 def rolling_backup(db: StationDB, today: date | None = None) -> list[Path]:
-    """Make today's daily (and this week's weekly) backup if missing, and prune old ones. Returns new files."""
+    """Make today's daily (and this week's weekly) backup if missing, and prune old ones. Returns new files.
+    A township database on a PostgreSQL server is backed up by the server's own means (store/pgcheck.py)."""
+    if db.on_server:
+        return []
     today = today or date.today()
     backups_dir: Path = db.paths.backups
     made = []
