@@ -130,7 +130,17 @@ def township_db_args(township_db_url) -> list[str]:
     return [] if township_db_url is None else ["--db-url", township_db_url]
 
 
+#: A marked test runs twice only when it reaches a township: tests of village stations alone (SQLite always) once.
+_TOWNSHIP_FIXTURES = {"township", "township_db_url", "township_db_args"}
+
+
 def generate_tests(metafunc) -> None:
-    if "db_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+    if "db_backend" not in metafunc.fixturenames or not metafunc.definition.get_closest_marker("both_databases"):
+        return
+    if any(isinstance(m.args, tuple) and "db_backend" in str(m.args[:1]) for m in metafunc.definition.iter_markers(
+            "parametrize")):
+        return  # the test chose its backend itself
+    own = set(metafunc.definition._fixtureinfo.argnames)
+    if _TOWNSHIP_FIXTURES & set(metafunc.fixturenames) or "make_station" in own:
         metafunc.parametrize("db_backend", [
             "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)

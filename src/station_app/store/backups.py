@@ -42,7 +42,8 @@ def list_backups(backups_dir: Path) -> list[BackupFile]:
     if not backups_dir.exists():
         return []
     out = []
-    for p in sorted(backups_dir.glob("*.sqlite3")):
+    # *.dump: pg_dump files of a township database on PostgreSQL (store/pgcheck.py).
+    for p in sorted([*backups_dir.glob("*.sqlite3"), *backups_dir.glob("*.dump")]):
         st = p.stat()
         out.append(BackupFile(p, _kind(p.name), st.st_size, datetime.fromtimestamp(st.st_mtime)))
     return sorted(out, key=lambda b: b.modified, reverse=True)
