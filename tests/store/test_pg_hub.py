@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -142,3 +147,36 @@ def test_a_damaged_database_setting_is_named_not_ignored(cli, tmp_path):
     r = cli("check", "--json", data_dir=home)
     assert r.returncode != 0 and "database.json" in r.stdout + r.stderr
     assert not (home / "station.sqlite3").exists()  # no empty SQLite database made in its place
+
+
+@pytest.mark.skipif(not os.environ.get("STATION_APP_TEST_PG_URL"), reason="PostgreSQL tests need "
+                    "STATION_APP_TEST_PG_URL (its server binaries too)")
+def test_the_password_comes_from_pgpassword_and_is_never_stored(cli, tmp_path, monkeypatch):
+    # A server of its own with password authentication (the shared test server trusts everyone).
+    script = Path(__file__).resolve().parents[2] / "scripts" / "pg_cluster.sh"
+    cluster = tempfile.mkdtemp(prefix="station-app-pgpw.")
+    os.chmod(cluster, 0o755)  # the server's own user (postgres, when run as root) must reach it
+    try:
+        started = subprocess.run(["bash", str(script), "start", cluster], capture_output=True, text=True,
+                                 env={**os.environ, "PG_PASSWORD": "Pw-4711-secret"}, timeout=120)
+        assert started.returncode == 0, started.stderr
+        url = started.stdout.strip()
+        assert "Pw-4711" not in url
+        home = tmp_path / "hub"
+        monkeypatch.delenv("PGPASSWORD", raising=False)
+        monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+        r = cli("init", "township", "--code", "T00", "--name", "小王庄镇", "--db-url", url, data_dir=home)
+        assert r.returncode != 0 and "password" in (r.stdout + r.stderr).lower()
+        assert not (home / "database.json").exists()
+        monkeypatch.setenv("PGPASSWORD", "Pw-4711-secret")
+        r = cli("init", "township", "--code", "T00", "--name", "小王庄镇", "--db-url", url, data_dir=home)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "Pw-4711" not in (home / "database.json").read_text()
+        assert cli("stats", "--year", "2021", data_dir=home).returncode == 0
+        assert cli("check", data_dir=home).returncode == 0
+        monkeypatch.delenv("PGPASSWORD")
+        r = cli("stats", "--year", "2021", data_dir=home)
+        assert r.returncode != 0 and "password" in (r.stdout + r.stderr).lower()
+    finally:
+        subprocess.run(["bash", str(script), "stop", cluster], capture_output=True, timeout=120)
+        shutil.rmtree(cluster, ignore_errors=True)
