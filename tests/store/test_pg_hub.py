@@ -180,3 +180,30 @@ def test_the_password_comes_from_pgpassword_and_is_never_stored(cli, tmp_path, m
     finally:
         subprocess.run(["bash", str(script), "stop", cluster], capture_output=True, timeout=120)
         shutil.rmtree(cluster, ignore_errors=True)
+
+
+def test_an_account_without_rights_gets_a_clear_message_and_nothing_changes(cli, tmp_path, pg_database, pg_server):
+    from sqlalchemy.engine import make_url
+
+    url = pg_database(migrated=False)
+    name = make_url(url).database
+    with pg_server.admin.connect() as c:
+        c.exec_driver_sql("DROP ROLE IF EXISTS station_app_limited")
+        c.exec_driver_sql("CREATE ROLE station_app_limited LOGIN")
+        c.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{name}" TO station_app_limited')
+    try:
+        limited = make_url(url).set(username="station_app_limited").render_as_string(hide_password=False)
+        r = cli("init", "township", "--code", "T00", "--name", "小王庄镇", "--db-url", limited,
+                data_dir=tmp_path / "hub")
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "permission denied" in r.stdout + r.stderr and "Traceback" not in r.stderr
+        assert not (tmp_path / "hub" / "database.json").exists()
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.connect() as c:  # the migration ran in one transaction: no half-made schema
+            assert c.exec_driver_sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").scalar() == 0
+        engine.dispose()
+    finally:
+        with pg_server.admin.connect() as c:
+            c.exec_driver_sql(f'REVOKE ALL ON DATABASE "{name}" FROM station_app_limited')
+            pg_server.drop(name)
+            c.exec_driver_sql("DROP ROLE IF EXISTS station_app_limited")

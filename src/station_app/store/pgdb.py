@@ -83,5 +83,13 @@ def open_pg_database(url: str, *, create: bool = False, check_only: bool = False
         if on_migrate is not None:
             on_migrate(current, head)
         log.info("migrating %s %s -> %s", mask(url), current, head)
-        upgrade(engine)
+        try:
+            upgrade(engine)  # one transaction: on failure the database is left as it was
+        except (OperationalError, ProgrammingError) as e:
+            engine.dispose()
+            log.warning("migrating %s failed: %s", mask(url), server_error(url, e))
+            raise DatabaseError(_("cannot set up or upgrade the database {url} ({current} -> {head}): {error}. "
+                                  "Nothing was changed; the database's owner may need to grant this account the "
+                                  "right to create tables and the pg_trgm extension.", url=mask(url),
+                                  current=current or "-", head=head, error=server_error(url, e))) from None
     return engine
