@@ -207,3 +207,15 @@ def test_an_account_without_rights_gets_a_clear_message_and_nothing_changes(cli,
             c.exec_driver_sql(f'REVOKE ALL ON DATABASE "{name}" FROM station_app_limited')
             pg_server.drop(name)
             c.exec_driver_sql("DROP ROLE IF EXISTS station_app_limited")
+
+
+def test_without_the_driver_a_server_database_says_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    from station_app.store.db import DatabaseError
+    from station_app.store.stationdb import StationDB
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as on a PC without the hub extra
+    with pytest.raises(DatabaseError) as e:
+        StationDB.open(config.resolve(tmp_path / "x"), create=True, url="postgresql+psycopg://hub:pw@db.example/t")
+    assert "station_app[hub]" in str(e.value) and "pw@" not in str(e.value)

@@ -37,6 +37,13 @@ def _on_pg_connect(dbapi_conn, _record) -> None:
 
 
 def make_pg_engine(url: str) -> Engine:
+    try:
+        import psycopg  # noqa: F401  (the driver is an optional extra: a station never needs it)
+    except ImportError:
+        from station_app.store.db import DatabaseError
+
+        raise DatabaseError(_("this township's database is on PostgreSQL ({url}) but the PostgreSQL driver is not "
+                              "installed: pip install 'station_app[hub]' (psycopg)", url=mask(url))) from None
     engine = create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True,
                            connect_args={"application_name": "station_app", "connect_timeout": CONNECT_TIMEOUT_S})
     event.listen(engine, "connect", _on_pg_connect)
