@@ -16,7 +16,8 @@ from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
 from station_app.store.models import Adviser, Consultation, DutyShift
-from station_app.store.search import bigram_query
+from station_app.store.pgsearch import postgres_clause
+from station_app.store.search import SEARCH_COLUMNS, bigram_query
 
 SPECS: dict[str, Spec] = {
     "occurred_at": Spec("咨询时间", "time", v.parse_datetime, required=True),
@@ -158,13 +159,16 @@ def _row(c: Consultation) -> ConsultationRow:
                            c.summary if len(c.summary) <= 60 else c.summary[:59] + "…", c.referral)
 
 
-def search_ids_clause(query: str):
+def search_ids_clause(query: str, dialect: str = "sqlite"):
     """A SQL condition on Consultation matching `query` as a substring of name, phone, address, question or answer.
 
     Three characters or more use the trigram index, two the bigram index (a two-character name such as 张伟 is
     common); anything else (one character, or two with punctuation) falls back to LIKE. See store/search.py.
+    `dialect` "postgresql" (a township hub): the same rules over pg_trgm indexes (store/pgsearch.py).
     """
     q = query.strip()
+    if dialect == "postgresql":
+        return postgres_clause(q, SEARCH_COLUMNS)
     if len(q) >= 3:
         quoted = '"' + q.replace('"', '""') + '"'
         return text("consultations.rowid IN (SELECT rowid FROM consultation_search "
@@ -186,7 +190,7 @@ def list_consultations(db: StationDB, *, year: int | None = None, search: str | 
         stmt = stmt.where(Consultation.occurred_at >= datetime(year, 1, 1),
                           Consultation.occurred_at < datetime(year + 1, 1, 1))
     if search:
-        stmt = stmt.where(search_ids_clause(search))
+        stmt = stmt.where(search_ids_clause(search, db.engine.dialect.name))
     stmt = stmt.order_by(Consultation.occurred_at.desc(), Consultation.id).limit(limit).offset(offset)
     with db.read() as s:
         return [_row(c) for c in s.execute(stmt).scalars()]

@@ -193,7 +193,7 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
     """The first-run wizard when there is no installation yet; then sign-in. Returns the application or None."""
     from station_app.app import Application
 
-    if not paths.database.exists():
+    if not paths.installed:
         if screenshot:
             raise SystemExit(_("{root} has no installation to screenshot", root=paths.root))
         from station_app.ui.dialogs.setup_wizard import SetupWizard
