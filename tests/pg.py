@@ -2,8 +2,9 @@
 against both SQLite and PostgreSQL.
 
 - STATION_APP_TEST_PG_URL: a server URL, e.g. what `scripts/pg_cluster.sh start DIR` prints
-  (postgresql+psycopg://postgres@/postgres?host=DIR%2Frun). `.ci/run` always sets it; without it the PostgreSQL
-  variants are skipped with that reason.
+  (postgresql+psycopg://postgres@/postgres?host=DIR%2Frun). `.ci/run` always sets it. Without it the test run
+  starts a cluster of its own with that script when the server binaries are installed, and removes it at the end;
+  with neither, the PostgreSQL variants are skipped with that reason.
 - `pg_database()` (fixture, a factory): the URL of a new database, already migrated to head (copied from a template
   migrated once per session), or empty with `pg_database(migrated=False)`. Dropped after the test.
 - `pg_url`: one such database.
@@ -77,14 +78,48 @@ class PgServer:
         self.admin.dispose()
 
 
+def _own_cluster(tmp_path_factory) -> tuple[str | None, str]:
+    """Without STATION_APP_TEST_PG_URL, a cluster of the test run's own when the PostgreSQL server binaries are
+    installed (Debian's postgresql package), so the README's test command covers the hub on such a machine too."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "pg_cluster.sh"
+    if not shutil.which("bash") or not script.is_file():
+        return None, ""
+    # A short path: the unix socket's path must stay under ~100 bytes. World-readable: as root the server runs as
+    # the postgres user, which must reach it.
+    folder = Path(tempfile.mkdtemp(prefix="sa-pg-"))
+    folder.chmod(0o755)
+    r = subprocess.run(["bash", str(script), "start", str(folder)], capture_output=True, text=True, timeout=180)
+    if r.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "pg_cluster.sh failed"
+    return r.stdout.strip(), str(folder)
+
+
 @pytest.fixture(scope="session")
-def pg_server():
-    url = os.environ.get(ENV)
+def pg_server(tmp_path_factory):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    url, folder = os.environ.get(ENV), ""
     if not url:
-        pytest.skip(SKIP_REASON)
-    server = PgServer(url)
-    yield server
-    server.close()
+        url, folder = _own_cluster(tmp_path_factory)
+        if not url:
+            pytest.skip(f"{SKIP_REASON} ({folder})" if folder else SKIP_REASON)
+    try:
+        server = PgServer(url)
+        yield server
+        server.close()
+    finally:  # the cluster of our own goes, whatever happened (a missing driver, a failed template)
+        if folder and Path(folder).is_dir():
+            script = Path(__file__).resolve().parents[1] / "scripts" / "pg_cluster.sh"
+            subprocess.run(["bash", str(script), "stop", folder], capture_output=True, timeout=120)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -111,8 +146,8 @@ def pg_url(pg_database) -> str:
 def db_backend(request) -> str:
     """"sqlite", or "postgresql" in the second run of a test marked both_databases."""
     backend = getattr(request, "param", "sqlite")
-    if backend == "postgresql" and not os.environ.get(ENV):
-        pytest.skip(SKIP_REASON)
+    if backend == "postgresql":
+        request.getfixturevalue("pg_server")  # skips when there is no server and none can be started
     return backend
 
 

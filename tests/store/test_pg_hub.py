@@ -149,9 +149,8 @@ def test_a_damaged_database_setting_is_named_not_ignored(cli, tmp_path):
     assert not (home / "station.sqlite3").exists()  # no empty SQLite database made in its place
 
 
-@pytest.mark.skipif(not os.environ.get("STATION_APP_TEST_PG_URL"), reason="PostgreSQL tests need "
-                    "STATION_APP_TEST_PG_URL (its server binaries too)")
-def test_the_password_comes_from_pgpassword_and_is_never_stored(cli, tmp_path, monkeypatch):
+def test_the_password_comes_from_pgpassword_and_is_never_stored(cli, tmp_path, monkeypatch, pg_server):
+    del pg_server  # only there to skip where no PostgreSQL server can be had (the binaries are needed here too)
     # A server of its own with password authentication (the shared test server trusts everyone).
     script = Path(__file__).resolve().parents[2] / "scripts" / "pg_cluster.sh"
     cluster = tempfile.mkdtemp(prefix="station-app-pgpw.")
