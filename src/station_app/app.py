@@ -114,6 +114,7 @@ class Application:
         self.stations = uc.sync.Stations(self)
         self.keys = uc.sync.Keys(self)
         self.bundles = uc.sync.Bundles(self)
+        self.browse = uc.browse.Browse(self)  # every station's records, read only (the township)
 
     # -- opening -----------------------------------------------------------------------------------------------
     @classmethod
