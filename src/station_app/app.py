@@ -114,7 +114,10 @@ class Application:
         self.stations = uc.sync.Stations(self)
         self.keys = uc.sync.Keys(self)
         self.bundles = uc.sync.Bundles(self)
-        self.browse = uc.browse.Browse(self)  # every station's records, read only (the township)
+        self.forks = uc.forks.Forks(self)
+        from station_app.usecases.browse import Browse
+
+        self.browse = Browse(self)  # every station's records, read only (the township)
 
     # -- opening -----------------------------------------------------------------------------------------------
     @classmethod

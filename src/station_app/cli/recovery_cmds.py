@@ -43,9 +43,8 @@ _STATUS = {"open": ("待核查", "open"), "kept_held": ("保留已导入的", "k
 
 def _fork_list(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.timefmt import local_text
-    from station_app.sync import forks
 
-    rows = forks.list_forks(ctx.db(), all_=args.all)
+    rows = ctx.app().forks.list(all_=args.all)
     text = table([[f["id"], f["code"], f["number"], pick(*_REASONS.get(f["reason"], (f["reason"], f["reason"]))),
                    local_text(f["detected_at"]), pick(*_STATUS.get(f["status"], (f["status"], f["status"])))]
                   for f in rows],
@@ -77,9 +76,7 @@ def _version_lines(label: str, v: dict | None) -> list[str]:
 
 
 def _fork_show(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import forks
-
-    data = forks.show(ctx.db(), args.id)
+    data = ctx.app().forks.show(args.id)
     f = data["fork"]
     lines = [_("fork #{id}: station {code} bundle {number} - {detail}", id=f['id'], code=f['code'], number=f['number'], detail=f['detail']),
              _("status: ") + pick(*_STATUS.get(f["status"], (f["status"], f["status"])))
@@ -93,9 +90,7 @@ def _fork_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _fork_resolve(args: argparse.Namespace, ctx: Context) -> int:
-    from station_app.sync import forks
-
-    data = forks.resolve(ctx.db(), args.id, args.keep, args.reason, ctx.user)
+    data = ctx.app().forks.resolve(args.id, args.keep, args.reason)
     text = {"kept_held": _("fork #{id}: the held version stays; the refused bundle is set aside (the reason is in the sync log)", id=data['id']),
             "kept_offered": _("fork #{id}: the refused version is kept and merged ({sum} rows); the other PC's next bundle will be a fork: restore it from the township", id=data['id'], sum=sum(data['counts'].values()))}[data["resolution"]]
     emit(ctx, data, text)

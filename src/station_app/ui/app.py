@@ -118,6 +118,8 @@ def add_arguments(p) -> None:
     """The GUI's own options (shared by `station-app gui` and `station-app-gui`)."""
     p.add_argument("--demo", action="store_true",
                    help=_("open the demo station (built on first use)"))
+    p.add_argument("--township", action="store_true",
+                   help=_("with --demo: open the demo township centre with its 21 stations (built on first use)"))
     p.add_argument("--screenshot-dir", metavar="DIR",
                    help=_("save a PNG of every page and main dialog, then exit"))
     p.add_argument("--large-font", action="store_true", default=None, help=_("use larger text"))
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     """`station-app-gui` (no console window on Windows)."""
     args = build_parser().parse_args(argv)
     return run(data_dir=args.data_dir, demo=args.demo, screenshot_dir=args.screenshot_dir, lang=args.gui_lang,
-               large_font=args.large_font)
+               large_font=args.large_font, township=args.township)
 
 
 #: Set by benchmarks: paint the signed-in main window once, then exit.
@@ -135,7 +137,7 @@ ENV_EXIT_AFTER_PAINT = "STATION_APP_EXIT_AFTER_FIRST_PAINT"
 
 
 def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str | None = None,
-        lang: str | None = None, large_font: bool | None = None) -> int:
+        lang: str | None = None, large_font: bool | None = None, township: bool = False) -> int:
     from station_app import config
     from station_app.ui.ops import OpRunner
 
@@ -145,7 +147,11 @@ def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     qapp = make_qapp(lang=lang, large_font=large_font)
     credentials: tuple[str, str] | None = None
-    if demo:
+    if demo and township:
+        from station_app.ui.township.demo import ensure_demo as ensure_township_demo
+
+        paths, credentials = ensure_township_demo(data_dir)
+    elif demo:
         from station_app.ui.demo_station import ensure_demo
 
         paths, credentials = ensure_demo(data_dir)

@@ -82,7 +82,13 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.setWindowTitle(_("Village Legal Service Station"))
         self.resize(1200, 760)
-        self.classes = [c for c in page_classes() if c.visible_for(app)]
+        self.township = app.station().is_township
+        if self.township:  # the township centre has its own pages (ui/township)
+            from station_app.ui import township
+
+            self.setWindowTitle(_("Township Public Legal Service Centre"))
+        self.classes = [c for c in (township.page_classes() if self.township else page_classes())
+                        if c.visible_for(app)]
         self.pages: dict[str, Page] = {}
         central = QWidget()
         row = QHBoxLayout(central)
@@ -163,6 +169,9 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         station = self.app.station()
         user = self.app.user
+        if station.is_township:
+            self._township_status(station, user)
+            return
         self.station_label.setText(_("Station: {code} {name}", code=station.code, name=station.name))
         self.user_label.setText(_("User: {name} ({role_label})", name=user.name, role_label=user.role_label))
         try:
@@ -177,6 +186,21 @@ class MainWindow(QMainWindow):
         self.received_label.setText(_("Township has received No. {got}", got=got) if got
                                     else _("Not yet confirmed by the township"))
         self.received_label.setVisible(not station.is_township)
+
+    def _township_status(self, station, user) -> None:
+        """The township's status bar: who and where, how many stations, and what waits (behind, forks)."""
+        self.station_label.setText(_("Township centre: {code} {name}", code=station.code, name=station.name))
+        self.user_label.setText(_("User: {name} ({role_label})", name=user.name, role_label=user.role_label))
+        try:
+            stations = self.app.stations.overview()["stations"]
+        except Exception:  # the status bar must not stop the window
+            log.warning("stations overview unavailable", exc_info=True)
+            stations = []
+        behind = sum(1 for s in stations if s.get("missing") or s.get("last_number") is None)
+        forks = sum(1 for s in stations for f in s.get("forks", []) if not f.get("resolved"))
+        self.sent_label.setText(_("Stations: {n}, {behind} behind", n=len(stations), behind=behind))
+        self.received_label.setText(_("Forks to review: {forks}", forks=forks))
+        self.received_label.setVisible(forks > 0)
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))

@@ -3,4 +3,4 @@ calling the services with its database and signed-in login (the services check t
 
 Front ends reach these only through the application object (`app.consultations`, `app.bundles`, ...)."""
 
-from station_app.usecases import admin, browse, mediation, records, sync  # noqa: F401
+from station_app.usecases import admin, forks, mediation, records, sync  # noqa: F401

@@ -140,6 +140,13 @@ class Bundles(Area):
 
         return import_paths(self.db, [Path(p) for p in paths], task=task_of(progress, cancelled), on_wait=on_wait)
 
+    def find(self, paths: list[str | Path]) -> list[Path]:
+        """The bundle files `import_paths` would import from `paths` (folders give their *.stbundle files), in
+        that order: the import centre imports them one by one to show each result as it comes."""
+        from station_app.sync.importer import expand_paths
+
+        return expand_paths([Path(p) for p in paths])
+
     def status(self) -> dict[str, Any]:
         """Bundles this station exported and which of them the township has confirmed."""
         self.app.require("stations.read")

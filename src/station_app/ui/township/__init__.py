@@ -1,0 +1,25 @@
+"""Township mode of the desktop app: the township centre's own pages (docs/gui.md, "Township mode").
+
+`MainWindow` uses `page_classes()` when the installation is the township centre (`app.station().is_township`);
+a village station keeps `main_window.page_classes()`. The order here is the navigation order.
+"""
+
+from __future__ import annotations
+
+from station_app.ui.pages.base import Page
+
+
+def page_classes() -> list[type[Page]]:
+    from station_app.ui.pages.settings import SettingsPage
+    from station_app.ui.township.import_centre import ImportCentrePage
+    from station_app.ui.township.stations import StationsPage
+
+    pages: list[type[Page]] = []
+    # 总览 (OverviewPage, key "overview") goes first, from branch tw-overview.
+    pages += [ImportCentrePage, StationsPage]
+    # 记录 (RecordsPage, key "records": every station's records, read-only) follows, from branch tw-overview.
+    pages += [SettingsPage]
+    return pages
+
+
+__all__ = ["page_classes"]
