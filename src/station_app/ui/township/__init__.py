@@ -12,12 +12,14 @@ from station_app.ui.pages.base import Page
 def page_classes() -> list[type[Page]]:
     from station_app.ui.pages.settings import SettingsPage
     from station_app.ui.township.import_centre import ImportCentrePage
+    from station_app.ui.township.overview import OverviewPage
+    from station_app.ui.township.records import RecordsPage
     from station_app.ui.township.stations import StationsPage
 
     pages: list[type[Page]] = []
-    # 总览 (OverviewPage, key "overview") goes first, from branch tw-overview.
+    pages += [OverviewPage]  # 总览 first: the year at a glance
     pages += [ImportCentrePage, StationsPage]
-    # 记录 (RecordsPage, key "records": every station's records, read-only) follows, from branch tw-overview.
+    pages += [RecordsPage]  # every station's records, read only
     pages += [SettingsPage]
     return pages
 
