@@ -34,10 +34,12 @@ def take_all(window, out: Path, lang: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     window.resize(1280, 800)
     shots: list[Path] = []
+    # The township's pages and dialogs are named gui-township-<key>-<lang>.png (its sign-in differs too).
+    prefix = "township-" if window.app.station().is_township else ""
     for cls in window.classes:
         page = window.show_page(cls.key)
         _prepare(page)
-        shots.append(save(window, out, cls.key, lang))
+        shots.append(save(window, out, prefix + cls.key, lang))
     for name, make in _dialogs(window).items():
         try:
             dialog = make()
@@ -46,13 +48,16 @@ def take_all(window, out: Path, lang: str) -> list[Path]:
             continue
         if dialog is None:
             continue
-        shots.append(save(dialog, out, name, lang))
+        shots.append(save(dialog, out, prefix + name, lang))
         dialog.close()
     return shots
 
 
 def _prepare(page) -> None:
     """Show each page as a user would see it: a case selected, a ledger checked."""
+    if hasattr(page, "prepare_screenshot"):  # pages that know how they are best shown (ui/township)
+        page.prepare_screenshot()
+        return
     if page.key == "mediation" and page.model.rowCount():
         page.view.selectRow(0)
     if page.key == "consultations" and page.model.rowCount():
@@ -152,6 +157,10 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget | None]]:
         out["posting-form"] = page_dialog("postings", "new_record", "form_dialog")
     if "screening" in keys:
         out["screening-form"] = page_dialog("screening", "new_record", "form_dialog")
+    if app.station().is_township:
+        from station_app.ui.township import screenshot_dialogs
+
+        out.update(screenshot_dialogs(window))
     if "settings" in keys and app.may("user.manage"):
         out["user-form"] = page_dialog("settings", "new_user", "form_dialog")
     return out

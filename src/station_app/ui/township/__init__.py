@@ -24,4 +24,20 @@ def page_classes() -> list[type[Page]]:
     return pages
 
 
-__all__ = ["page_classes"]
+def screenshot_dialogs(window) -> dict:
+    """The township's main dialogs for `gui --screenshot-dir` (name -> maker returning the dialog or None)."""
+    out = {}
+    keys = {c.key for c in window.classes}
+    if "stations" in keys:
+        def fork_review():
+            page = window.show_page("stations")
+            if not page.fork_list:
+                return None
+            page.review_fork(page.fork_list[0]["id"])
+            return page.fork_dialog
+
+        out["fork-review"] = fork_review
+    return out
+
+
+__all__ = ["page_classes", "screenshot_dialogs"]

@@ -2,10 +2,12 @@
 imported, built once with the headless demo's generator (`station-app demo`), so the township's pages have a year
 of data at once.
 
-What a township meets in practice is in it too: S02's bundle 2 was lost on the way (the township holds 1 and 3:
-a gap), and S05's PC was copied, both copies wrote a bundle 2 (the township holds one and flagged the other as a
-fork for review). Every station's bundles stay on the demo's "U盘" folder, so dropping it on the import centre
-again shows "already imported". Users: admin (管理员) and staff (镇工作人员); passwords in DEMO_USERS (a demo,
+What a township meets in practice is in it too: S05's PC was copied and both copies wrote a bundle 2 (the
+township holds one and flagged the other as a fork for review). The first round of bundles stays on the demo's
+"U盘" folder (dropping it on the import centre again shows "already imported"); a second round waits, not yet
+imported, on "U盘-新" (NEW_STICK): S07's and S08's bundle 2, S02's bundle 3 (its bundle 2 was lost on the way:
+importing it shows a gap) and S11's bundle 2 damaged on the stick (refused, with the reason). The screenshot mode
+imports NEW_STICK when it finds it beside the installation. Users: admin (管理员) and staff (镇工作人员); passwords in DEMO_USERS (a demo,
 never a real installation). Built through the application object and the demo module only (no store access).
 """
 
@@ -25,6 +27,7 @@ DEMO_PASSWORD = "demo-admin-1"
 DEMO_USERS = [("staff", "赵文华", "镇工作人员", "demo-staff-1")]
 READY = "gui-demo-township.json"
 STICK = "U盘"
+NEW_STICK = "U盘-新"
 
 
 def demo_root(data_dir: str | Path | None = None) -> Path:
@@ -79,21 +82,14 @@ def build(root: Path, year: int, seed: int = 2021) -> list[Path]:
         township.bundles.import_paths([stick])
     bundles += _gap_and_fork(root, stick)
     with _open(root, "T00") as township:
-        township.bundles.import_paths([stick])
         township.bundles.export_reference(root / "reference")
     (root / READY).write_text(json.dumps({"year": year, "seed": seed}), encoding="utf-8")
     return bundles
 
 
 def _gap_and_fork(root: Path, stick: Path) -> list[Path]:
-    """S02 loses bundle 2 on the way; S05's PC is copied and both copies write a bundle 2."""
+    """S05's PC is copied and both copies write a bundle 2 (a fork); the second round goes to NEW_STICK."""
     out: list[Path] = []
-    lost = root / "lost"
-    with _open(root, "S02") as s02:
-        _consult(s02, "咨询离婚后子女抚养费如何确定")
-        s02.bundles.export(lost)  # bundle 2: never reaches the township
-        _consult(s02, "咨询彩礼返还的条件")
-        out.append(Path(s02.bundles.export(stick)))  # bundle 3
     shutil.copytree(root / "S05", root / "S05-copy")
     with _open(root, "S05") as s05:
         _consult(s05, "咨询赡养老人的义务如何分担")
@@ -102,9 +98,23 @@ def _gap_and_fork(root: Path, stick: Path) -> list[Path]:
     with _open(root, "S05-copy") as copy:
         _consult(copy, "咨询宅基地使用权能否继承")
         _consult(copy, "咨询土地流转合同到期后如何处理")
-        copy_stick = root / "U盘-S05副本"
-        out.append(Path(copy.bundles.export(copy_stick)))
+        out.append(Path(copy.bundles.export(root / "U盘-S05副本")))
     with _open(root, "T00") as township:
         township.bundles.import_paths([out[-2]])
         township.bundles.import_paths([out[-1]])
+    new = root / NEW_STICK
+    with _open(root, "S02") as s02:
+        _consult(s02, "咨询离婚后子女抚养费如何确定")
+        s02.bundles.export(root / "lost")  # bundle 2: never reaches the township
+        _consult(s02, "咨询彩礼返还的条件")
+        out.append(Path(s02.bundles.export(new)))  # bundle 3
+    for code, summary in (("S07", "咨询工伤认定需要哪些材料"), ("S08", "咨询拖欠农民工工资如何维权"),
+                          ("S11", "咨询邻里通行纠纷")):
+        with _open(root, code) as st:
+            _consult(st, summary)
+            out.append(Path(st.bundles.export(new)))
+    damaged = out[-1]  # S11's bundle 2: a byte flipped on the stick, its signature no longer holds
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
     return out

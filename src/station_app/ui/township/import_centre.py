@@ -174,6 +174,14 @@ class ImportCentrePage(Page):
         self.drive_button.clicked.connect(self.import_drive)
         self.load_drives()
 
+    def prepare_screenshot(self) -> None:
+        """The screenshot mode: the demo's second round of bundles (NEW_STICK beside the installation) imported."""
+        from station_app.ui.township.demo import NEW_STICK
+
+        stick = self.app.paths.root.parent / NEW_STICK
+        if stick.is_dir() and not self.last_results:
+            self.import_paths([str(stick)])
+
     # -- sources -------------------------------------------------------------------------------------------
     def load_drives(self) -> None:
         current = self.drive.currentData()

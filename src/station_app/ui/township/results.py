@@ -22,8 +22,8 @@ IMPORTED, ALREADY, GAP, REFUSED = "imported", "already", "gap", "refused"
 
 
 def status_text(status: str) -> str:
-    return {IMPORTED: _("imported"), ALREADY: _("already imported"), GAP: _("imported, numbers missing"),
-            REFUSED: _("refused")}.get(status, status)
+    return {IMPORTED: _("Imported"), ALREADY: _("Already imported"), GAP: _("Imported, numbers missing"),
+            REFUSED: _("Refused")}.get(status, status)
 
 
 def table_label(table: str) -> str:
@@ -128,7 +128,7 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = row.message
+            tip = row.file + "\n" + row.message
             if row.counts:
                 tip += "\n" + row.counts_text()
             # Escaped and marked as rich text: a file name or reason that looks like HTML is shown as typed.

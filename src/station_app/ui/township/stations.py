@@ -16,13 +16,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -98,7 +98,7 @@ def fork_columns() -> list[Column]:
     return [Column("id", lambda: _("No."), width=2),
             Column("code", lambda: _("Station"), width=3, fmt=lambda v: terminal_safe(v or "")),
             Column("number", lambda: _("Bundle"), width=3),
-            Column("reason", lambda: _("Kind"), width=8, fmt=fork_reason),
+            Column("reason", lambda: _("Fork kind"), width=8, fmt=fork_reason),
             Column("detected_at", lambda: _("Seen"), width=7, fmt=lambda v: zh_date(_local_date(v)) if v else ""),
             Column("detail", lambda: _("Details"), fmt=lambda v: terminal_safe(v or ""))]
 
@@ -164,11 +164,12 @@ class StationsPage(Page):
         self.view.setSortingEnabled(False)
         self.view.setObjectName("stationTable")
         split.addWidget(self.view)
-        lower = QWidget()
-        low = QHBoxLayout(lower)
-        low.setContentsMargins(0, 0, 0, 0)
-        fbox = QGroupBox(_("Forks awaiting review"))
+        lower = QTabWidget()
+        lower.setObjectName("stationTabs")
+        self.tabs = lower
+        fbox = QWidget()
         fcol = QVBoxLayout(fbox)
+        fcol.setContentsMargins(4, 4, 4, 4)
         self.fork_model = ListModel(fork_columns(), lambda: self.fork_list)
         self.fork_view = table_view(self.fork_model, stretch=5)
         self.fork_view.setSortingEnabled(False)
@@ -179,15 +180,16 @@ class StationsPage(Page):
         self.review_button.setObjectName("reviewFork")
         self.review_button.clicked.connect(self.review_selected)
         fcol.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
-        rbox = QGroupBox(_("Revoked keys"))
+        rbox = QWidget()
         rcol = QVBoxLayout(rbox)
+        rcol.setContentsMargins(4, 4, 4, 4)
         self.revoked_model = ListModel(revoked_columns(), lambda: self.overview.get("revoked", []))
         self.revoked_view = table_view(self.revoked_model, stretch=4)
         self.revoked_view.setSortingEnabled(False)
         self.revoked_view.setObjectName("revokedTable")
         rcol.addWidget(self.revoked_view)
-        low.addWidget(fbox, 3)
-        low.addWidget(rbox, 2)
+        lower.addTab(fbox, _("Forks awaiting review"))
+        lower.addTab(rbox, _("Revoked keys"))
         split.addWidget(lower)
         split.setSizes([420, 220])
         self.layout_.addWidget(split, 1)
@@ -215,6 +217,13 @@ class StationsPage(Page):
                                "review; {revoked} keys revoked.", n=len(self.station_list), behind=len(behind),
                                forks=len(self.fork_list), revoked=len(self.overview.get("revoked", []))))
         self.review_button.setEnabled(bool(self.fork_list))
+        self.tabs.setTabText(0, _("Forks awaiting review ({n})", n=len(self.fork_list)))
+        self.tabs.setTabText(1, _("Revoked keys ({n})", n=len(self.overview.get("revoked", []))))
+
+    def prepare_screenshot(self) -> None:
+        behind = next((i for i, r in enumerate(self.station_list) if r["missing"] or r["forks"]), 0)
+        if self.station_list:
+            self.view.selectRow(behind)
 
     def selected_station(self) -> dict[str, Any] | None:
         return selected_row(self.view)
