@@ -6,7 +6,10 @@ a village station keeps `main_window.page_classes()`. The order here is the navi
 
 from __future__ import annotations
 
-from station_app.ui.pages.base import Page
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # walking station_app's packages (tests/test_no_qt_outside_ui.py) imports this without Qt
+    from station_app.ui.pages.base import Page
 
 
 def page_classes() -> list[type[Page]]:
