@@ -168,3 +168,18 @@ def test_an_older_answer_never_overwrites_a_newer_choice(window, app, runner):
     later = [y for y in (page.year.itemData(i) for i in range(page.year.count())) if y != 2021][0]
     choose(page.year, later)
     assert page.stats["year"] == later and page.stats["consultations"]["total"] == 0
+
+
+def test_the_screenshot_mode_shows_the_overview_with_data_and_the_records(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from station_app.ui.screenshots import take_all
+
+    shots = {p.name for p in take_all(window, tmp_path, "zh_CN")}
+    for name in ("overview", "overview-duty-mediation", "overview-attention", "records"):
+        assert f"gui-township-{name}-zh_CN.png" in shots
+    page = window.pages["overview"]
+    assert page.stats["consultations"]["total"] > 0  # the year with records, not an empty new year
+    image = QImage(str(tmp_path / "gui-township-overview-zh_CN.png"))
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert "#4e79a7" in colours  # the charts' bars are painted

@@ -40,7 +40,25 @@ def screenshot_dialogs(window) -> dict:
             return page.fork_dialog
 
         out["fork-review"] = fork_review
+    if "overview" in keys:
+        out.update(_overview_tabs(window))
     return out
+
+
+def _overview_tabs(window) -> dict:
+    """The 总览's other tabs (charts of duty and mediation; the lists needing attention), each as its own shot."""
+    from station_app.ui.township.overview import OverviewPage
+
+    def tab(index: int):
+        def make():
+            page = OverviewPage(window.app, window.runner)
+            page.prepare_screenshot()
+            page.tabs.setCurrentIndex(index)
+            page.resize(window.stack.size() if window.stack.width() > 200 else window.size())
+            return page
+        return make
+
+    return {"overview-duty-mediation": tab(1), "overview-attention": tab(2)}
 
 
 __all__ = ["page_classes", "screenshot_dialogs"]

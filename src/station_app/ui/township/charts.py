@@ -39,25 +39,32 @@ def _font(scale: float = 1.0, bold: bool = False) -> QFont:
     return f
 
 
-def chart_view(object_name: str, min_height: int = 260) -> QChartView:
+def _chart() -> QChart:
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setTitleFont(_font(1.1, bold=True))
     chart.legend().setFont(_font(0.9))
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.setBackgroundRoundness(0)
-    view = QChartView(chart)
+    return chart
+
+
+def chart_view(object_name: str, min_height: int = 260) -> QChartView:
+    view = QChartView(_chart())
     view.setObjectName(object_name)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(min_height)
     return view
 
 
-def _clear(chart: QChart) -> None:
-    chart.removeAllSeries()
-    for axis in list(chart.axes()):
-        chart.removeAxis(axis)
-        axis.deleteLater()
+def _fresh(view: QChartView) -> QChart:
+    """A new, empty chart in the view. (Removing a chart's axes leaves their labels painted until the scene is
+    rebuilt: a refill of the same chart showed the old scale under the new one.)"""
+    old = view.chart()
+    chart = _chart()
+    view.setChart(chart)  # the view owns the new chart; the old one is ours to delete
+    old.deleteLater()
+    return chart
 
 
 def safe_labels(labels: Sequence[str]) -> list[str]:
@@ -68,8 +75,7 @@ def safe_labels(labels: Sequence[str]) -> list[str]:
 def fill_bars(view: QChartView, title: str, labels: Sequence[str], values: Sequence[float], *,
               horizontal: bool = False, series_name: str = "") -> None:
     """One series of bars, a category per label, the value printed at each bar's end."""
-    chart = view.chart()
-    _clear(chart)
+    chart = _fresh(view)
     chart.setTitle(title)
     bars = QBarSet(series_name or title)
     bars.setColor(QColor(BAR_COLOUR))
@@ -90,6 +96,7 @@ def fill_bars(view: QChartView, title: str, labels: Sequence[str], values: Seque
     categories = QBarCategoryAxis()
     categories.append(safe_labels(labels))
     categories.setLabelsFont(_font(0.9))
+    categories.setTruncateLabels(False)  # 劳动报酬/劳动争议 in full, not "..."
     amounts = QValueAxis()
     amounts.setLabelsFont(_font(0.85))
     amounts.setLabelFormat("%g")
@@ -109,8 +116,7 @@ def fill_bars(view: QChartView, title: str, labels: Sequence[str], values: Seque
 
 def fill_pie(view: QChartView, title: str, labels: Sequence[str], values: Sequence[float]) -> None:
     """A pie of the non-zero values; the legend names each slice with its value."""
-    chart = view.chart()
-    _clear(chart)
+    chart = _fresh(view)
     chart.setTitle(title)
     series = QPieSeries()
     for i, (label, value) in enumerate(zip(safe_labels(labels), values)):

@@ -86,7 +86,7 @@ class Figure(QFrame):
 # -- the three lists -------------------------------------------------------------------------------------------------
 def behind_columns(names: dict[str, str]) -> list[Column]:
     return [Column("station", lambda: _("Station"), width=8, fmt=lambda c: station_text(c, names)),
-            Column("category", lambda: _("Category"), width=3, fmt=lambda v: code_label(PostingCategory, v)),
+            Column("category", lambda: _("Category"), width=7, fmt=lambda v: code_label(PostingCategory, v)),
             Column("period", lambda: _("Period"), width=5),
             Column("status", lambda: _("Status"), width=5, fmt=lambda v: code_label(PostingStatus, v)),
             Column("posted_on", lambda: _("Posted"), width=7)]
@@ -217,8 +217,8 @@ class OverviewPage(Page):
         grid = QGridLayout(inner)
         self.charts = {
             "by_month": charts.chart_view("chartByMonth"),
-            "by_channel": charts.chart_view("chartByChannel", 400),
-            "by_category": charts.chart_view("chartByCategory", 400),
+            "by_channel": charts.chart_view("chartByChannel", 480),
+            "by_category": charts.chart_view("chartByCategory", 480),
             "by_station": charts.chart_view("chartByStation", 300),
         }
         # Wide charts get a row of their own: 12 months or 22 stations need the width for their labels;
@@ -250,16 +250,17 @@ class OverviewPage(Page):
         self.below: list[dict[str, Any]] = []
         self.lists: dict[str, Any] = {}
         self.list_titles: dict[str, QLabel] = {}
-        for key, cols, source in (("behind", behind_columns(self.names), lambda: self.behind_rows),
-                                  ("overdue_cases", overdue_case_columns(self.names), lambda: self.case_rows),
-                                  ("below_standard", below_columns(self.names), lambda: self.below)):
+        for key, cols, source, stretch in (
+                ("behind", behind_columns(self.names), lambda: self.behind_rows, 0),
+                ("overdue_cases", overdue_case_columns(self.names), lambda: self.case_rows, 3),
+                ("below_standard", below_columns(self.names), lambda: self.below, 1)):
             title = QLabel()
             title.setObjectName(f"title_{key}")
             f = title.font()
             f.setBold(True)
             title.setFont(f)
             model = ListModel(cols, source)
-            view = table_view(model, stretch=len(cols) - 1)
+            view = table_view(model, stretch=stretch)  # a text column takes the rest, not a number
             view.setSortingEnabled(False)
             view.setObjectName(f"list_{key}")
             view.setMinimumHeight(150)
@@ -268,6 +269,17 @@ class OverviewPage(Page):
             self.lists[key] = view
             self.list_titles[key] = title
         return self._scroll(inner)
+
+    def prepare_screenshot(self) -> None:
+        """`gui --screenshot-dir`: show the year with the most consultations (a demo's year, not an empty new one)."""
+        best, most = None, 0
+        for i in range(self.year.count()):
+            y = self.year.itemData(i)
+            n = self.app.consultations.count(Query(filters={"year": y}, limit=None))
+            if n > most:
+                best, most = i, n
+        if best is not None and best != self.year.currentIndex():
+            self.year.setCurrentIndex(best)
 
     # -- data --------------------------------------------------------------------------------------------------------
     def as_of(self) -> date:
