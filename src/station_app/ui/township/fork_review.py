@@ -34,8 +34,23 @@ def _plain(text: Any) -> QLabel:
     return label
 
 
+def _when(value: Any) -> str:
+    """An ISO time from the bundle or the log (UTC) as the local time, in the UI's date form."""
+    from datetime import datetime, timezone
+
+    from station_app.ui.widgets.dates import zh_datetime
+
+    try:
+        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return terminal_safe(str(value or ""))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return zh_datetime(t.astimezone().replace(tzinfo=None))
+
+
 def _counts(counts: dict[str, int] | None) -> str:
-    return "、".join(f"{table_label(t)} {n}" for t, n in sorted((counts or {}).items())) or "—"
+    return _(", ").join(f"{table_label(t)} {n}" for t, n in sorted((counts or {}).items())) or "—"
 
 
 def version_box(title: str, v: dict[str, Any] | None) -> QGroupBox:
@@ -49,15 +64,16 @@ def version_box(title: str, v: dict[str, Any] | None) -> QGroupBox:
     form.addRow(_("Epoch"), _plain(v.get("epoch")))
     form.addRow(_("Change counter"), _plain(f"{lo}–{v.get('counter_to', '?')}"))
     form.addRow(_("Signed with key"), _plain(v.get("key_id")))
-    form.addRow(_("Written at"), _plain(v.get("created_at")))
+    form.addRow(_("Written at"), _plain(_when(v.get("created_at"))))
     if v.get("imported_at"):
-        form.addRow(_("Imported at"), _plain(v.get("imported_at")))
+        form.addRow(_("Imported at"), _plain(_when(v.get("imported_at"))))
     form.addRow(_("Rows"), _plain(_counts(v.get("counts"))))
     if "new_records" in v:
         form.addRow(_("Records not held here"), _plain(_counts(v.get("new_records"))))
         form.addRow(_("Newer versions"), _plain(_counts(v.get("newer_versions"))))
         clashes = v.get("clashes") or []
-        lines = [f"{table_label(c['table'])} {c['id'][:8]}…: {'、'.join(c['fields'])}" for c in clashes[:8]]
+        comma = _(", ")
+        lines = [f"{table_label(c['table'])} {c['id'][:8]}…: {comma.join(c['fields'])}" for c in clashes[:8]]
         form.addRow(_("Clashing at one counter"),
                     _plain("\n".join([str(v.get("clash_count", 0))] + lines)))
     if v.get("readable") is False:

@@ -162,8 +162,9 @@ class ImportCentrePage(Page):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         em = self.view.fontMetrics().horizontalAdvance("国")
-        for i, chars in enumerate((14, 4, 3, 8, 4, 6)):
-            header.resizeSection(i, em * chars + 20)
+        for i, chars in enumerate((16, 4, 3, 8, 4, 6)):
+            header.resizeSection(i, max(em * chars + 20, self.view.fontMetrics().horizontalAdvance(
+                self.model.headerData(i, Qt.Orientation.Horizontal)) + 24))
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.layout_.addWidget(self.view, 1)
         self._arrivals = _Arrivals(self)
@@ -266,7 +267,16 @@ class ImportCentrePage(Page):
         if len(self.last_results) == 1:
             self.view.scrollToTop()
 
+    def _fit_columns(self) -> None:
+        """Widen the short columns to what they hold (a long refusal stays in the stretched last column)."""
+        header = self.view.horizontalHeader()
+        for i in range(6):
+            wanted = max(self.view.sizeHintForColumn(i), header.sectionSizeHint(i)) + 8
+            if wanted > header.sectionSize(i):
+                header.resizeSection(i, min(wanted, 360))
+
     def _summarise(self, outcome: dict[str, Any]) -> None:
+        self._fit_columns()
         by = Counter(r.status for r in self.last_results)
         parts = []
         if by[IMPORTED]:
@@ -278,13 +288,13 @@ class ImportCentrePage(Page):
         if by[REFUSED]:
             parts.append(_("{n} refused", n=by[REFUSED]))
         rows = sum(r.rows for r in self.last_results)
-        text = (_("{total} bundles: ", total=len(self.last_results)) + "，".join(parts)
+        text = (_("{total} bundles: ", total=len(self.last_results)) + _(", ").join(parts)
                 + _("; {rows} rows merged.", rows=rows)) if self.last_results else _("No bundle found.")
         if outcome.get("done", 0) < outcome.get("found", 0):
             text += " " + _("Stopped: {left} bundles were not imported (import again to continue).",
                             left=outcome["found"] - outcome["done"])
         if outcome.get("empty"):
-            text += " " + _("No bundle in: {places}", places="、".join(Path(p).name or p for p in outcome["empty"]))
+            text += " " + _("No bundle in: {places}", places=_(", ").join(Path(p).name or p for p in outcome["empty"]))
         if by[REFUSED] or by[GAP]:
             text += " " + _("See the Stations page for missing numbers and forks.")
         self.summary.setText(text)

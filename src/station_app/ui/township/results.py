@@ -45,7 +45,7 @@ def ranges_text(numbers: list[int]) -> str:
             j += 1
         out.append(str(nums[i]) if i == j else f"{nums[i]}–{nums[j]}")
         i = j + 1
-    return "、".join(out)
+    return _(", ").join(out)
 
 
 @dataclass
@@ -75,7 +75,7 @@ class ResultRow:
                    message=terminal_safe(reason))
 
     def counts_text(self) -> str:
-        return "、".join(f"{table_label(t)} {n}" for t, n in sorted(self.counts.items(), key=lambda kv: -kv[1]) if n)
+        return _(", ").join(f"{table_label(t)} {n}" for t, n in sorted(self.counts.items(), key=lambda kv: -kv[1]) if n)
 
 
 COLUMNS = ("file", "station", "number", "status", "rows", "missing", "message")

@@ -83,7 +83,7 @@ def station_columns() -> list[Column]:
             Column("missing", lambda: _("Missing numbers"), width=5),
             Column("forks", lambda: _("Forks to review"), width=5, align=right),
             Column("revoked", lambda: _("Revoked keys"), width=5, align=right),
-            Column("fingerprint", lambda: _("Key fingerprint"), width=14)]
+            Column("fingerprint", lambda: _("Key fingerprint"), width=16)]
 
 
 _FORK_REASONS = {"same_number": lambda: _("same number, other content"), "chain": lambda: _("broken chain"),
@@ -98,7 +98,7 @@ def fork_columns() -> list[Column]:
     return [Column("id", lambda: _("No."), width=2),
             Column("code", lambda: _("Station"), width=3, fmt=lambda v: terminal_safe(v or "")),
             Column("number", lambda: _("Bundle"), width=3),
-            Column("reason", lambda: _("Fork kind"), width=8, fmt=fork_reason),
+            Column("reason", lambda: _("Fork kind"), width=11, fmt=fork_reason),
             Column("detected_at", lambda: _("Seen"), width=7, fmt=lambda v: zh_date(_local_date(v)) if v else ""),
             Column("detail", lambda: _("Details"), fmt=lambda v: terminal_safe(v or ""))]
 
