@@ -154,3 +154,34 @@ def test_the_records_models_pass_the_model_tester(app, qtmodeltester, qapp):
     for kind in ("consultations", "mediation", "postings", "outreach", "duty"):
         model = records_model(app, kind, names)
         qtmodeltester.check(model)
+
+
+def test_an_imported_bundle_shows_in_the_records_and_the_overview(tmp_path_factory, qtbot, runner):
+    from station_app.app import Application
+    from station_app.ui.main_window import MainWindow
+
+    township_dir = small_township.copy(tmp_path_factory, "records-import")
+    with Application.open(config.resolve(township_dir.parent / "S10"), passphrase=lambda _p: None,
+                          backup=False) as s10:
+        s10.consultations.record({"occurred_at": "2021-12-30T10:00", "channel": "来访", "category": "继承",
+                                  "consultant_name": "欧阳娜娜", "summary": "年底新来的继承咨询"})
+        bundle = s10.bundles.export(tmp_path_factory.mktemp("stick"))
+    app = Application.open(config.resolve(township_dir), passphrase=lambda _p: None, backup=False)
+    try:
+        w = MainWindow(app, runner, idle_minutes=0)
+        qtbot.addWidget(w)
+        overview = w.show_page("overview")
+        choose(overview.year, 2021)
+        before = overview.stats["consultations"]["by_station"]["S10"]
+        page = w.show_page("records")
+        choose(page.station, "S10")
+        count = page.model.total
+        results = app.bundles.import_paths([bundle])
+        assert [r.status for r in results] == ["imported"]
+        w.changed({"consultations"})  # what the import centre does after an import
+        assert page.model.total == count + 1
+        new = [r for r in rows(page.model) if r.summary == "年底新来的继承咨询"]
+        assert len(new) == 1 and new[0].consultant.startswith("欧") and "娜" not in new[0].consultant  # masked
+        assert overview.stats["consultations"]["by_station"]["S10"] == before + 1
+    finally:
+        app.close()

@@ -217,8 +217,8 @@ class RecordsPage(Page):
         self.open_button.setEnabled(self.current_kind() in ("consultations", "mediation", "duty"))
 
     def refresh(self) -> None:
-        self.model.reload()
-        self._update()
+        """After an import: the same filters again, on the op runner (never a query on the GUI thread)."""
+        self.apply_filters()
 
     def focus_search(self) -> None:
         self.search.setFocus()
