@@ -143,7 +143,7 @@ def test_the_figures_are_counted_off_the_gui_thread_and_the_page_paints_at_once(
         qtbot.waitUntil(lambda: bool(threads), timeout=5000)
         assert threads[0] is not threading.main_thread()
         ticks = []
-        qtbot.waitUntil(lambda: ticks.append(1) or len(ticks) > 3, timeout=2000)  # the event loop runs meanwhile
+        qtbot.waitUntil(lambda: ticks.append(1) or len(ticks) > 3, timeout=10000)  # the event loop runs meanwhile
         assert page.stats is None
         release.set()
         qtbot.waitUntil(lambda: page.stats is not None, timeout=20000)

@@ -49,6 +49,15 @@ def month_label(key: str) -> str:
     return _MONTHS_EN[m - 1] if language() == "en" else f"{m}月"
 
 
+def years_shown(app: Any, today: date) -> int:
+    """How many years the year chooser offers: back to the first consultation (six at least)."""
+    try:
+        first = app.consultations.list(Query(sort="occurred_at", descending=False, limit=1))
+    except Exception:  # a role that may not read consultations: the last six years
+        return 6
+    return max(6, today.year - first[0].occurred_at.year + 1) if first else 6
+
+
 def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
@@ -166,7 +175,7 @@ class OverviewPage(Page):
     # -- layout ----------------------------------------------------------------------------------------------------
     def _build_bar(self) -> None:
         bar = QHBoxLayout()
-        self.year = year_combo(include_all=False, today=self.today)
+        self.year = year_combo(years_shown(self.app, self.today), include_all=False, today=self.today)
         self.year.setObjectName("overviewYear")
         latest = self._latest_year()
         if latest is not None and self.year.findData(latest) >= 0:

@@ -10,6 +10,7 @@ consultation, case or shift shows it masked; 显示 reveals through the applicat
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -31,6 +32,7 @@ from station_app.core.safe_text import terminal_safe
 from station_app.ui.models.paged import Column, PagedTableModel, display
 from station_app.ui.pages.base import Page
 from station_app.ui.pages.common import area_model, selected_row, table_view, year_combo
+from station_app.ui.township.overview import years_shown
 from station_app.ui.widgets.masked import MaskedValue
 from station_app.ui.widgets.search import SearchBox
 
@@ -124,7 +126,7 @@ class RecordsPage(Page):
         self.station.addItem(_("All stations"), None)
         for code, name in self.names.items():
             self.station.addItem(f"{code} {name}", code)
-        self.year = year_combo()
+        self.year = year_combo(years_shown(app, date.today()))
         self.year.setObjectName("recordsYear")
         self.open_button = QPushButton(_("Open"))
         self.open_button.setObjectName("recordsOpen")
