@@ -347,14 +347,15 @@ def test_township_imports_a_station_bundle_and_sends_receipts(open_app, station_
         w = MainWindow(township, runner, idle_minutes=0)
         qtbot.addWidget(w)
         keys = [c.key for c in w.classes]
-        assert "postings" not in keys and "sync" in keys  # no 三务 board at the centre
-        page = w.show_page("sync")
-        page.import_bundles([str(bundle)])
-        assert "imported" in page.import_result.text() or "已导入" in page.import_result.text(), page.import_result.text()
+        # The township's own pages (ui/township): bundles come in at 导入中心, the reference bundle leaves at 站点.
+        assert "postings" not in keys and "import" in keys and "stations" in keys
+        page = w.show_page("import")
+        page.import_paths([str(bundle)])
+        assert [r.status for r in page.last_results] == ["imported"], page.summary.text()
         assert township.consultations.count(Query(filters={"station": "S01"}, limit=None)) == 1
         out = tmp_path / "back"
         out.mkdir()
-        page.export(str(out))
+        w.show_page("stations").export_reference(str(out))
         assert runner.errors == []
         reference = list(out.iterdir())
         assert len(reference) == 1

@@ -151,3 +151,52 @@ def test_results_model_passes_the_model_tester(township_window, world, qtmodelte
     page.import_paths([str(world / "stick"), str(world / "later")])
     assert page.model.rowCount() == 5
     qtmodeltester.check(page.model)
+
+
+def test_a_drop_during_an_import_is_not_lost_silently(township_window, world):
+    w = township_window("admin")
+    page = w.show_page("import")
+    page.running = True  # an import on the worker thread
+    drop(page.drop_zone, [world / "stick"])
+    assert page.model.rowCount() == 0 and "还在导入" in page.summary.text()
+    assert w.app.stations.overview()["stations"][0]["last_number"] is None
+
+
+def test_large_batch_shows_progress_and_cancels_between_bundles_on_the_real_runner(qtbot, world):
+    """The threaded op runner, as in the app: rows arrive while the import runs, the progress dialog appears after
+    0.5 s, and its cancel button stops before the next bundle."""
+    import time
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from station_app.ui.main_window import MainWindow
+    from station_app.ui.ops import OpRunner
+
+    app = open_app(world, "T00", "admin")
+    runner = OpRunner()
+    try:
+        real = app.bundles.import_paths
+
+        def slow(paths, **kw):  # a big bundle on a slow stick
+            time.sleep(0.8)
+            return real(paths, **kw)
+
+        app.bundles.import_paths = slow
+        w = MainWindow(app, runner, idle_minutes=0)
+        qtbot.addWidget(w)
+        w.show()
+        page = w.show_page("import")
+        page.import_paths([str(world / "stick"), str(world / "later")])
+        qtbot.waitUntil(lambda: page.model.rowCount() >= 1, timeout=10000)
+        assert page.running  # the first row shows while the batch is still running
+        qtbot.waitUntil(lambda: any(d.isVisible() for d in page.findChildren(QProgressDialog)), timeout=5000)
+        dialog = next(d for d in page.findChildren(QProgressDialog) if d.isVisible())
+        [cancel] = dialog.findChildren(QPushButton)
+        assert cancel.text() == "取消"
+        qtbot.mouseClick(cancel, LEFT)
+        qtbot.waitUntil(lambda: not page.running, timeout=10000)
+        assert 1 <= page.model.rowCount() < 5
+        assert "已停止" in page.summary.text()
+    finally:
+        runner.wait()
+        app.close()

@@ -57,7 +57,10 @@ def test_station_list_shows_progress_gaps_and_keys(township_window, world):
     headers = [page.model.headerData(i, Qt.Orientation.Horizontal) for i in range(page.model.columnCount())]
     row = next(i for i in range(3) if page.model.data(page.model.index(i, 0)) == "S02")
     assert page.model.data(page.model.index(row, headers.index("缺少的编号"))) == "2"
-    assert "3 个站点" in page.summary.text() and "1 个有缺号" in page.summary.text()
+    assert "已登记站点：3 个" in page.summary.text() and "尚无同步包：1 个" in page.summary.text()
+    assert page.model.data(page.model.index(row, 0), Qt.ItemDataRole.ForegroundRole) is not None  # behind: coloured
+    s01_row = next(i for i in range(3) if page.model.data(page.model.index(i, 0)) == "S01")
+    assert page.model.data(page.model.index(s01_row, 0), Qt.ItemDataRole.ForegroundRole) is None
     # A staff member sees and reviews, but key work is the administrator's.
     assert not page.enrol_button.isEnabled() and not page.revoke_button.isEnabled()
     assert not page.restore_button.isEnabled()
@@ -180,3 +183,26 @@ def test_station_models_pass_the_model_tester(township_window, world, qtmodeltes
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.fork_model)
     qtmodeltester.check(page.revoked_model)
+
+
+def test_a_bad_card_is_refused_on_the_page_and_text_from_outside_stays_text(township_window, world, tmp_path):
+    from station_app.ui.township.results import SafeListModel
+    from station_app.ui.township.stations import station_columns, station_rows
+
+    w = township_window("admin")
+    page = stations_page(w)
+    bad = tmp_path / "<b>card.json"
+    bad.write_text('{"code": "S09", "name": "<img src=x>", "key": "nope"}', encoding="utf-8")
+    page.enrol(str(bad))
+    assert page.result_label.text() and page.result_label.textFormat() == Qt.TextFormat.PlainText
+    assert isinstance(page.last_result, Exception) and w.runner.errors == []
+    assert "S09" not in {s["code"] for s in w.app.stations.overview()["stations"]}
+    # A station name that looks like HTML (a card is a file from outside) is shown as typed, tooltips too.
+    rows = station_rows({"stations": [{"station_id": "x", "code": "S09", "name": "<img src=x>\u202e村",
+                                       "last_number": None, "last_imported_at": None, "missing": [], "forks": [],
+                                       "fingerprint": None}], "revoked": []})
+    model = SafeListModel(station_columns(), lambda: rows)
+    name = model.data(model.index(0, 1))
+    assert name.startswith("<img") and "\u202e" not in name and "\\u202e" in name
+    tip = model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "&lt;img" in tip

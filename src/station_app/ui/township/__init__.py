@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # walking station_app's packages (tests/test_no_qt_outside_ui.py) imports this without Qt
+if TYPE_CHECKING:  # importing the package must not import Qt (tests/test_no_qt_outside_ui.py walks packages)
     from station_app.ui.pages.base import Page
 
 

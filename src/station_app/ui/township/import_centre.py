@@ -175,6 +175,11 @@ class ImportCentrePage(Page):
         self.drive_button.clicked.connect(self.import_drive)
         self.load_drives()
 
+    def refresh(self) -> None:
+        """Shown again: a drive may have been plugged in meanwhile."""
+        if not self.running:
+            self.load_drives()
+
     def prepare_screenshot(self) -> None:
         """The screenshot mode: the demo's second round of bundles (NEW_STICK beside the installation) imported."""
         from station_app.ui.township.demo import NEW_STICK
@@ -216,7 +221,10 @@ class ImportCentrePage(Page):
     # -- importing -----------------------------------------------------------------------------------------
     def import_paths(self, paths: list[str]) -> None:
         """Import every bundle the paths hold (files as given; folders and drive roots: their *.stbundle files)."""
-        if not self.may_import or self.running or not paths:
+        if not self.may_import or not paths:
+            return
+        if self.running:
+            self.summary.setText(_("An import is still running; bring the next bundles when it has finished."))
             return
         self.running = True
         self.model.clear()
@@ -288,10 +296,10 @@ class ImportCentrePage(Page):
         if by[REFUSED]:
             parts.append(_("{n} refused", n=by[REFUSED]))
         rows = sum(r.rows for r in self.last_results)
-        text = (_("{total} bundles: ", total=len(self.last_results)) + _(", ").join(parts)
-                + _("; {rows} rows merged.", rows=rows)) if self.last_results else _("No bundle found.")
+        text = (_("Bundles: {total} — ", total=len(self.last_results)) + _(", ").join(parts)
+                + _("; rows merged: {rows}.", rows=rows)) if self.last_results else _("No bundle found.")
         if outcome.get("done", 0) < outcome.get("found", 0):
-            text += " " + _("Stopped: {left} bundles were not imported (import again to continue).",
+            text += " " + _("Stopped; bundles not imported: {left} (import again to continue).",
                             left=outcome["found"] - outcome["done"])
         if outcome.get("empty"):
             text += " " + _("No bundle in: {places}", places=_(", ").join(Path(p).name or p for p in outcome["empty"]))

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from station_app.core.i18n import _
 from station_app.core.safe_text import terminal_safe
+from station_app.ui.models.paged import ListModel
 
 IMPORTED, ALREADY, GAP, REFUSED = "imported", "already", "gap", "refused"
 
@@ -132,7 +133,7 @@ class ResultsModel(QAbstractTableModel):
             if row.counts:
                 tip += "\n" + row.counts_text()
             # Escaped and marked as rich text: a file name or reason that looks like HTML is shown as typed.
-            return "<qt>" + html.escape(tip).replace("\n", "<br>") + "</qt>"
+            return safe_tooltip(tip)
         if role == Qt.ItemDataRole.ForegroundRole and column == "status":
             return QBrush(QColor(_COLOURS.get(row.status, "#000000")))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("number", "rows"):
@@ -151,3 +152,26 @@ class ResultsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def safe_tooltip(text: str) -> str:
+    """A tooltip showing `text` as typed: Qt renders tooltips that look like HTML as HTML, so escape and mark it."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+class SafeListModel(ListModel):
+    """ListModel whose tooltips are HTML-escaped (station names and reasons come from cards and bundles); rows for
+    which `highlight(row)` is true are drawn in the warning colour."""
+
+    def __init__(self, columns, rows, *, highlight=None, parent=None):
+        self._highlight = highlight
+        super().__init__(columns, rows, parent=parent)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and self._highlight is not None and index.isValid() \
+                and index.row() < self.rowCount() and self._highlight(self.row(index.row())):
+            return QBrush(QColor(_COLOURS[GAP]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = super().data(index, Qt.ItemDataRole.DisplayRole)
+            return None if text is None else safe_tooltip(str(text))
+        return super().data(index, role)

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station_app.core.i18n import _
+from station_app.core.i18n import _, pgettext
 from station_app.core.safe_text import terminal_safe
-from station_app.ui.models.paged import Column, ListModel
+from station_app.ui.models.paged import Column
 from station_app.ui.pages.base import Page
 from station_app.ui.pages.common import selected_row, table_view
+from station_app.ui.township.results import SafeListModel as ListModel
 from station_app.ui.township.results import ranges_text
 from station_app.ui.widgets.dates import zh_date
 
@@ -73,6 +74,16 @@ def station_rows(overview: dict[str, Any], today: date | None = None) -> list[di
     return out
 
 
+#: A station that has not brought a bundle for this many days is shown as behind.
+BEHIND_DAYS = 30
+
+
+def station_behind(row: dict[str, Any]) -> bool:
+    """Missing numbers, a fork to review, no bundle yet or none for BEHIND_DAYS: the row is shown in colour."""
+    return bool(row["missing"] or row["forks"] or row["last_number"] is None
+                or (row["days"] is not None and row["days"] > BEHIND_DAYS))
+
+
 def station_columns() -> list[Column]:
     right = Qt.AlignmentFlag.AlignRight
     return [Column("code", lambda: _("Code"), width=3),
@@ -81,8 +92,8 @@ def station_columns() -> list[Column]:
             Column("last_imported", lambda: _("Imported on"), width=7),
             Column("days", lambda: _("Days since"), width=4, align=right),
             Column("missing", lambda: _("Missing numbers"), width=5),
-            Column("forks", lambda: _("Forks to review"), width=5, align=right),
-            Column("revoked", lambda: _("Revoked keys"), width=5, align=right),
+            Column("forks", lambda: _("Open forks"), width=3, align=right),
+            Column("revoked", lambda: pgettext("station_app.ui.township", "Revoked"), width=3, align=right),
             Column("fingerprint", lambda: _("Key fingerprint"), width=16)]
 
 
@@ -109,6 +120,16 @@ def revoked_columns() -> list[Column]:
             Column("revoked_at", lambda: _("Revoked on"), width=7, fmt=lambda v: zh_date(_local_date(v)) if v else ""),
             Column("revoked_by", lambda: _("By"), width=4),
             Column("reason", lambda: _("Reason"), fmt=lambda v: terminal_safe(v or ""))]
+
+
+def fit_columns(view) -> None:
+    """Widen columns to what they hold (dates and fingerprints at the larger font too); the last one stretches."""
+    header = view.horizontalHeader()
+    last = view.model().columnCount() - 1
+    for i in range(last):
+        wanted = max(view.sizeHintForColumn(i), header.sectionSizeHint(i)) + 6
+        if wanted > header.sectionSize(i):
+            header.resizeSection(i, min(wanted, 420))
 
 
 class StationsPage(Page):
@@ -159,8 +180,9 @@ class StationsPage(Page):
         self.summary.setWordWrap(True)
         self.layout_.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Vertical)
-        self.model = ListModel(station_columns(), lambda: self.station_list)
+        self.model = ListModel(station_columns(), lambda: self.station_list, highlight=station_behind)
         self.view = table_view(self.model, stretch=8)
+        self.view.horizontalHeader().setMinimumSectionSize(40)
         self.view.setSortingEnabled(False)
         self.view.setObjectName("stationTable")
         split.addWidget(self.view)
@@ -213,10 +235,13 @@ class StationsPage(Page):
         self.fork_model.reload()
         self.revoked_model.reload()
         behind = [r for r in self.station_list if r["missing"] or r["last_number"] is None]
-        self.summary.setText(_("{n} stations enrolled; {behind} with missing or no bundles; {forks} forks awaiting "
-                               "review; {revoked} keys revoked.", n=len(self.station_list), behind=len(behind),
-                               forks=len(self.fork_list), revoked=len(self.overview.get("revoked", []))))
+        self.summary.setText(_("Stations enrolled: {n}; with missing or no bundles: {behind}; forks awaiting "
+                               "review: {forks}; keys revoked: {revoked}.", n=len(self.station_list),
+                               behind=len(behind), forks=len(self.fork_list),
+                               revoked=len(self.overview.get("revoked", []))))
         self.review_button.setEnabled(bool(self.fork_list))
+        for view in (self.view, self.fork_view, self.revoked_view):
+            fit_columns(view)
         self.tabs.setTabText(0, _("Forks awaiting review ({n})", n=len(self.fork_list)))
         self.tabs.setTabText(1, _("Revoked keys ({n})", n=len(self.overview.get("revoked", []))))
 
@@ -275,6 +300,15 @@ class StationsPage(Page):
         self.runner.run(lambda _p, _c: self.app.forks.resolve(fork_id, keep, reason), done,
                         title=_("Deciding the fork…"), parent=self, on_error=failed)
 
+    def _refused(self, error: BaseException) -> bool:
+        """A refusal (a bad card, a missing reason, a role) is shown on the page as plain text: card names and
+        file contents may be quoted in it, and a message box would render what looks like HTML."""
+        from station_app.ui.ops import error_sentence
+
+        self.last_result = error
+        self.result_label.setText(error_sentence(error))
+        return True
+
     # -- keys ----------------------------------------------------------------------------------------------
     def enrol(self, card: str | None = None) -> None:
         if card is None:
@@ -296,7 +330,7 @@ class StationsPage(Page):
             self.notify({"stations", "keys"})
 
         self.runner.run(lambda _p, _c: self.app.keys.enroll(card), done, title=_("Enrolling the card…"),
-                        parent=self)
+                        parent=self, on_error=self._refused)
 
     def revoke(self, target: str | None = None, reason: str | None = None) -> None:
         if target is None:
@@ -323,7 +357,7 @@ class StationsPage(Page):
             self.notify({"stations", "keys"})
 
         self.runner.run(lambda _p, _c: self.app.keys.revoke(target, reason=reason), done,
-                        title=_("Revoking…"), parent=self)
+                        title=_("Revoking…"), parent=self, on_error=self._refused)
 
     # -- bundles for the stations --------------------------------------------------------------------------
     def export_reference(self, folder: str | None = None) -> None:
@@ -340,7 +374,7 @@ class StationsPage(Page):
             self.notify({"sync"})
 
         self.runner.run(lambda p, c: self.app.bundles.export_reference(Path(folder), progress=p, cancelled=c),
-                        done, title=_("Exporting the reference bundle…"), cancellable=True, parent=self)
+                        done, title=_("Exporting the reference bundle…"), cancellable=True, parent=self, on_error=self._refused)
 
     def export_restore(self, code: str | None = None, card: str | None = None, folder: str | None = None) -> None:
         if code is None:
@@ -368,4 +402,4 @@ class StationsPage(Page):
             self.notify({"stations", "keys", "sync"})
 
         self.runner.run(lambda _p, _c: self.app.bundles.export_restore(code, card, folder), done,
-                        title=_("Writing the restore bundle…"), parent=self)
+                        title=_("Writing the restore bundle…"), parent=self, on_error=self._refused)
