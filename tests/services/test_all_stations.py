@@ -80,6 +80,20 @@ def test_search_finds_in_every_kind_within_a_station(app):
     assert app.browse.postings.count(Query(filters={"search": "%"}, limit=None)) == 0  # a wildcard is a character
 
 
+def test_the_screening_register_is_the_station_services_register_with_its_station(app):
+    register = app.screening.list(None)
+    rows = app.browse.screening.list(Query(limit=None))
+    assert sorted(r.id for r in rows) == sorted(r.id for r in register) and rows
+    assert {r.id: r.row for r in rows} == {r.id: r for r in register}  # same rows, resolved the same way
+    for year in (2021, 2022):
+        assert app.browse.screening.count(Query(filters={"year": year, "unresolved": True}, limit=None)) == \
+            len(app.screening.list(None, year=year, unresolved=True))
+    item = rows[0]
+    found = app.browse.screening.list(Query(filters={"search": item.description[:6], "station": item.station},
+                                            limit=None))
+    assert item.id in {r.id for r in found}
+
+
 def test_sorted_by_station_pages_by_keyset_without_gaps_or_repeats(app):
     total = app.browse.consultations.count(Query(limit=None))
     seen: list = []
@@ -114,3 +128,19 @@ def test_the_township_cannot_change_or_delete_a_station_record(app):
     with pytest.raises(StateError):
         app.mediation.add_followup(case.id, {"visited_on": "2021-12-30", "visitor": "镇里的人"})
     assert app.consultations.get(row.id).values["answer"] != "镇里改的"
+
+
+def test_unresolved_screening_is_counted_as_the_station_page_counts_it(township_dir):
+    from station_app.app import Application
+
+    with Application.open(config.resolve(township_dir.parent / "S03"), passphrase=lambda _p: None,
+                          backup=False) as s03:
+        s03.screening.record({"found_on": "2021-12-20", "found_by": "网格员王芳", "dispute_type": "邻里",
+                              "description": "楼上楼下噪音纠纷", "risk_level": "低", "action": "待处置"})
+        for unresolved in (False, True):
+            mine = s03.screening.list(None, year=2021, unresolved=unresolved)
+            listed = s03.browse.screening.list(Query(filters={"year": 2021, "unresolved": unresolved or None},
+                                                     limit=None))
+            assert sorted(r.id for r in listed) == sorted(r.id for r in mine)
+        assert [r.description for r in s03.browse.screening.list(
+            Query(filters={"unresolved": True}, limit=None))] == ["楼上楼下噪音纠纷"]

@@ -76,7 +76,7 @@ def test_search_as_you_type_within_a_station(page, app, qtbot):
 
 
 def test_every_kind_of_record_with_its_station_column_and_filter(page, app):
-    for kind in ("mediation", "postings", "outreach", "duty", "consultations"):
+    for kind in ("mediation", "postings", "outreach", "duty", "screening", "consultations"):
         choose(page.kind, kind)
         choose(page.station, None)
         model = page.model
@@ -108,7 +108,7 @@ def test_sorting_goes_to_sql_and_pages_through_everything(page, app):
 def test_nothing_can_be_added_changed_or_deleted(page, app, qtbot):
     buttons = [b.text() for b in page.findChildren(QPushButton)]
     assert buttons == ["查看"]
-    for kind in ("consultations", "mediation", "postings", "outreach", "duty"):
+    for kind in ("consultations", "mediation", "postings", "outreach", "duty", "screening"):
         choose(page.kind, kind)
         model = page.model
         flags = model.flags(model.index(0, 1))
@@ -151,7 +151,7 @@ def test_the_records_models_pass_the_model_tester(app, qtmodeltester, qapp):
     from station_app.ui.township.records import records_model
 
     names = {c: n for c, n, _k in app.browse.stations()}
-    for kind in ("consultations", "mediation", "postings", "outreach", "duty"):
+    for kind in ("consultations", "mediation", "postings", "outreach", "duty", "screening"):
         model = records_model(app, kind, names)
         qtmodeltester.check(model)
 

@@ -1,5 +1,6 @@
-"""各站记录: every station's consultations, mediation cases, 三务 postings, outreach events and duty shifts, read only,
-with the station each belongs to as the first column, a station filter, a year, and search as you type.
+"""各站记录: every station's consultations, mediation cases, 三务 postings, outreach events, duty shifts and 矛盾纠纷排查
+register, read only, with the station each belongs to as the first column, a station filter, a year, and search as
+you type.
 
 The lists are the station pages' own (their columns, masking and paged model over the uniform queries), fed from
 `app.browse.<kind>`: the same rows wrapped with their station. Nothing can be added, changed or deleted here — the
@@ -43,12 +44,13 @@ def kinds() -> list[tuple[str, str]]:
             ("mediation", _("Mediation cases")),
             ("postings", pgettext("station_app.ui.pages.postings", "Postings")),
             ("outreach", pgettext("station_app.ui.pages.outreach", "Outreach")),
-            ("duty", _("Duty shifts"))]
+            ("duty", _("Duty shifts")),
+            ("screening", _("Dispute screening"))]
 
 
 #: the sort each list opens with (newest first), as on the station pages
 DEFAULT_SORT = {"consultations": "occurred_at", "mediation": "accepted_on", "postings": "posted_on",
-                "outreach": "held_on", "duty": "start_at"}
+                "outreach": "held_on", "duty": "start_at", "screening": "found_on"}
 
 
 def _safe(column: Column) -> Column:
@@ -78,13 +80,59 @@ def kind_columns(kind: str) -> list[Column]:
     if kind == "outreach":
         from station_app.ui.pages.outreach import columns
         return columns()
+    if kind == "screening":
+        return screening_columns()
     from station_app.ui.pages.duty import columns  # the duty page lists a month unsorted; here SQL sorts
     sorts = {"start_at": "start_at", "adviser": "adviser", "place": "place", "people_served": "people_served"}
     return [replace(c, sort=sorts.get(c.key)) for c in columns()]
 
 
+def screening_columns() -> list[Column]:
+    """The 矛盾纠纷排查 page's columns (it lists the register in a plain table; same captions here)."""
+    from station_app.core.codes import DisputeType, RiskLevel, ScreeningAction
+    from station_app.ui.pages.common import code_label
+    from station_app.ui.widgets.dates import zh_date
+
+    return [Column("found_on", lambda: _("Found on"), sort="found_on", width=7),
+            Column("village", lambda: _("Village"), width=3),
+            Column("found_by", lambda: _("Found by"), width=5),
+            Column("dispute_type", lambda: pgettext("station_app.ui.pages.screening", "Type"), width=5,
+                   fmt=lambda v: code_label(DisputeType, v)),
+            Column("risk_level", lambda: _("Risk"), width=2, fmt=lambda v: code_label(RiskLevel, v)),
+            Column("action", lambda: pgettext("station_app.ui.pages.screening", "Action"), width=5,
+                   fmt=lambda v: code_label(ScreeningAction, v)),
+            Column("handed", lambda: _("Handed to / case"), width=6),
+            Column("resolved_on", lambda: _("Resolved on"), width=7,
+                   fmt=lambda d: zh_date(d) if d else _("open")),
+            Column("description", lambda: _("Description"))]
+
+
+class _ScreeningRows:
+    """The register's rows with the page's 移交/案件 column (handed to, or the linked case's number)."""
+
+    def __init__(self, area: Any):
+        self.area = area
+
+    def list(self, query):
+        return [_Handed(r) for r in self.area.list(query)]
+
+    def count(self, query):
+        return self.area.count(query)
+
+
+class _Handed:
+    def __init__(self, row: Any):
+        self._row = row
+        self.handed = row.handed_to or row.case_no or ""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
 def kind_source(app: Any, kind: str) -> Any:
     area = getattr(app.browse, kind)
+    if kind == "screening":
+        return _ScreeningRows(area)
     if kind == "mediation":
         from station_app.ui.pages.mediation import _FlagRows  # the case list's flags column, as on the station page
 
@@ -100,7 +148,7 @@ def records_model(app: Any, kind: str, names: dict[str, str]) -> PagedTableModel
 class RecordsPage(Page):
     key = "records"
     tables = frozenset({"consultations", "mediation_cases", "mediation_parties", "postings", "posting_photos",
-                        "outreach_events", "duty_shifts", "stations"})
+                        "outreach_events", "duty_shifts", "screening_items", "stations"})
 
     @classmethod
     def title(cls) -> str:
@@ -158,8 +206,8 @@ class RecordsPage(Page):
         self._update()
 
     def _may_read(self, kind: str) -> bool:
-        return self.app.may({"consultations": "consultation.read", "mediation": "mediation.read"}.get(kind,
-                                                                                                   "report.read"))
+        return self.app.may({"consultations": "consultation.read", "mediation": "mediation.read",
+                             "screening": "records.write"}.get(kind, "report.read"))  # as on the station pages
 
     # -- lists -----------------------------------------------------------------------------------------------------
     def current_kind(self) -> str:
