@@ -185,3 +185,33 @@ def test_an_imported_bundle_shows_in_the_records_and_the_overview(tmp_path_facto
         assert overview.stats["consultations"]["by_station"]["S10"] == before + 1
     finally:
         app.close()
+
+
+def test_township_staff_browse_everything_but_reveal_only_what_their_role_may(tmp_path_factory, qtbot, runner):
+    from station_app.app import Application
+    from station_app.ui.main_window import MainWindow
+
+    township_dir = small_township.copy(tmp_path_factory, "records-staff")
+    with Application.open(config.resolve(township_dir), passphrase=lambda _p: None, backup=False) as admin:
+        admin.users.add(login="staff", name="赵文华", role="镇工作人员", password="staff-pass-1")
+    staff = Application.open(config.resolve(township_dir), login="staff", password="staff-pass-1",
+                             passphrase=lambda _p: None, backup=False)
+    try:
+        w = MainWindow(staff, runner, idle_minutes=0)
+        qtbot.addWidget(w)
+        assert {"overview", "records"} <= {c.key for c in w.classes}
+        page = w.show_page("records")
+        assert [page.kind.itemData(i) for i in range(page.kind.count())] == \
+            ["consultations", "mediation", "postings", "outreach", "duty", "screening"]
+        choose(page.kind, "mediation")
+        page.view.selectRow(0)
+        page.open_selected()
+        assert not page.details_dialog.people.button.isVisibleTo(page.details_dialog)  # mediation.reveal: no
+        choose(page.kind, "consultations")
+        page.view.selectRow(0)
+        page.open_selected()
+        assert page.details_dialog.masked["phone"].button.isVisibleTo(page.details_dialog) or \
+            not page.model.row(0).phone  # consultation.reveal: yes (when there is a phone to show)
+        assert w.show_page("overview").stats is not None
+    finally:
+        staff.close()
