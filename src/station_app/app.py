@@ -115,6 +115,9 @@ class Application:
         self.keys = uc.sync.Keys(self)
         self.bundles = uc.sync.Bundles(self)
         self.forks = uc.forks.Forks(self)
+        from station_app.usecases.browse import Browse
+
+        self.browse = Browse(self)  # every station's records, read only (the township)
 
     # -- opening -----------------------------------------------------------------------------------------------
     @classmethod

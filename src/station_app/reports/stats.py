@@ -23,7 +23,6 @@ from sqlalchemy import and_, case, func, select
 
 from station_app.core.codes import (
     DEFAULT_POSTING_SCHEDULE,
-    MEDIATION_DUE_DAYS,
     Channel,
     ConsultationCategory,
     DisputeType,
@@ -92,7 +91,9 @@ def township_stats(db: StationDB, year: int, *, today: date | None = None) -> di
         }
         from station_app.reports.records_stats import extend_stats  # issue 10's keys, as of `today`
 
-        return extend_stats(s, stats, year, today)
+        from station_app.reports.overview_stats import extend_overview  # consultations by month, overdue cases
+
+        return extend_overview(s, extend_stats(s, stats, year, today), year, today)
 
 
 # -- duty -------------------------------------------------------------------------------------------------------
@@ -157,7 +158,6 @@ def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, A
     # 不予受理 is not an accepted case (glossary): it is counted in mediation_stats, not here.
     live = and_(MediationCase.deleted.is_(False), _in_date_year(MediationCase.accepted_on, year, today),
                 MediationCase.outcome != MediationOutcome.REFUSED.value)
-    open_ = MediationCase.outcome == MediationOutcome.IN_PROGRESS.value
     by_outcome = _counts(list(OUTCOME_KEYS), s.execute(
         select(MediationCase.outcome, func.count()).where(live).group_by(MediationCase.outcome)).all())
     by_type = _counts(DisputeType.values(), s.execute(
@@ -172,9 +172,10 @@ def _mediations(s, year: int, today: date, codes: dict[str, str]) -> dict[str, A
     ).one()
     # Practice: a case should settle within 30 days of acceptance; still open after that is flagged, including
     # cases carried over from earlier years (still open, so overdue), unless accepted after the year.
+    from station_app.reports.overview_stats import overdue_open_clause  # the 总览 lists these cases one by one
+
     overdue_open = s.execute(select(func.count()).select_from(MediationCase).where(
-        MediationCase.deleted.is_(False), open_, MediationCase.accepted_on < date(year + 1, 1, 1),
-        MediationCase.accepted_on < today - timedelta(days=MEDIATION_DUE_DAYS))).scalar_one()
+        overdue_open_clause(year, today))).scalar_one()
     by_station = {codes.get(sid, sid): n for sid, n in s.execute(
         select(MediationCase.station_id, func.count()).where(live).group_by(MediationCase.station_id)).all()}
     settled, failed = by_outcome[MediationOutcome.SUCCESS.value], by_outcome[MediationOutcome.FAILURE.value]

@@ -15,12 +15,14 @@ if TYPE_CHECKING:  # importing the package must not import Qt (tests/test_no_qt_
 def page_classes() -> list[type[Page]]:
     from station_app.ui.pages.settings import SettingsPage
     from station_app.ui.township.import_centre import ImportCentrePage
+    from station_app.ui.township.overview import OverviewPage
+    from station_app.ui.township.records import RecordsPage
     from station_app.ui.township.stations import StationsPage
 
     pages: list[type[Page]] = []
-    # 总览 (OverviewPage, key "overview") goes first, from branch tw-overview.
+    pages += [OverviewPage]  # 总览 first: the year at a glance
     pages += [ImportCentrePage, StationsPage]
-    # 记录 (RecordsPage, key "records": every station's records, read-only) follows, from branch tw-overview.
+    pages += [RecordsPage]  # every station's records, read only
     pages += [SettingsPage]
     return pages
 
@@ -38,7 +40,25 @@ def screenshot_dialogs(window) -> dict:
             return page.fork_dialog
 
         out["fork-review"] = fork_review
+    if "overview" in keys:
+        out.update(_overview_tabs(window))
     return out
+
+
+def _overview_tabs(window) -> dict:
+    """The 总览's other tabs (charts of duty and mediation; the lists needing attention), each as its own shot."""
+    from station_app.ui.township.overview import OverviewPage
+
+    def tab(index: int):
+        def make():
+            page = OverviewPage(window.app, window.runner)
+            page.prepare_screenshot()
+            page.tabs.setCurrentIndex(index)
+            page.resize(window.stack.size() if window.stack.width() > 200 else window.size())
+            return page
+        return make
+
+    return {"overview-duty-mediation": tab(1), "overview-attention": tab(2)}
 
 
 __all__ = ["page_classes", "screenshot_dialogs"]
