@@ -119,17 +119,21 @@ class Application:
     @classmethod
     def open(cls, paths: Paths, *, login: str | None = None, password: str | None = None,
              os_account: str | None = None, passphrase: PassphraseProvider | None = None,
-             backup: bool = True, progress: ProgressFn | None = None) -> "Application":
+             backup: bool = True, progress: ProgressFn | None = None,
+             check_in_background: bool = False) -> "Application":
         """Open the installation at `paths` and sign in.
 
         - `login` and `password`: the GUI's sign-in; a wrong password or unknown login is refused.
         - `login` alone: the command line's `--user NAME`; the user must exist and be active.
         - neither: the installation's administrator acts; `os_account` is written to the access log.
-        A missing database is refused before any folder is made."""
+        A missing database is refused before any folder is made.
+        `check_in_background` (the GUI): the database's quick_check runs beside start-up; every write, backup and
+        migration waits for it and a damaged file is refused then (`verify()` asks for the verdict)."""
         task = task_of(progress)
         task.step(0, 3, _("checking the database"))
         db = StationDB.open(paths, migrate=lambda cur, head: task.step(
-            1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")))
+            1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")),
+            background_check=check_in_background)
         try:
             _unused = db.station_id  # a clear message when init has not run
             user = sign_in(db, login=login, password=password, os_account=os_account)
@@ -137,6 +141,7 @@ class Application:
                 task.step(2, 3, _("daily backup"))
                 from station_app.store.backups import rolling_backup
 
+                db.require_sound()  # never copy a damaged file over the backups
                 rolling_backup(db)
             db.strict_users = True
             task.step(3, 3, _("opened"))
@@ -188,6 +193,18 @@ class Application:
         if login != self.user.login:
             raise SignInError(_("the screen was locked by {login}; only they can unlock it", login=self.user.login))
         return sign_in(self._db, login=login, password=password, os_account=self.user.os_account)
+
+    def verify(self) -> None:
+        """Wait for the opening check of the database (instant when it ran before opening); DatabaseError when the
+        file is damaged. Writes wait for it anyway; the GUI calls it after the first paint to tell the user."""
+        self._db.require_sound()
+
+    def daily_backup(self) -> list[Path]:
+        """Today's rolling backup when it is not made yet (what `open(backup=True)` does), after a sound verdict."""
+        from station_app.store.backups import rolling_backup
+
+        self._db.require_sound()
+        return rolling_backup(self._db)
 
     def lock(self) -> None:
         """Forget unlocked keys and the remembered passphrase (the GUI's "lock" and idle timeout)."""

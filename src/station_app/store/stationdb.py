@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, event, select, text, update
 from sqlalchemy.orm import Session
 
 from station_app.config import Paths
 from station_app.core.errors import NotFoundError, StateError
 from station_app.core.i18n import _
-from station_app.store.db import open_database, session_factory
+from station_app.store.db import DatabaseError, open_database, session_factory
+from station_app.store.integrity import BackgroundCheck, damaged_message
 from station_app.core.roles import FIELD_PERMISSIONS, PermissionDenied, allowed, table_permission
 from station_app.store.models import LocalState, RecordHistory, Station, Synced, User, new_id, utcnow
 from station_app.store.rowdata import json_value, record_values
@@ -187,29 +188,63 @@ class StationDB:
     installation; otherwise an actor that is no user here (a script, a test) writes without a role check. An actor
     that *is* a user is always held to its role (core/roles.py)."""
 
-    def __init__(self, paths: Paths, engine: Engine):
+    def __init__(self, paths: Paths, engine: Engine, check: BackgroundCheck | None = None):
         self.paths = paths
         self.engine = engine
         self._reader, self._writer = session_factory(engine)
         self._station_id: str | None = None
         self.strict_users = False
         self.os_account: str | None = None  # written to the access log beside the acting login
+        self._check = check
+        self._sound = check is None
+        if check is not None:
+            # Every write transaction (sessions, merges) begins with BEGIN IMMEDIATE: wait for the verdict first.
+            event.listen(engine, "begin", self._before_begin, insert=True)
 
     @classmethod
-    def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None
-             ) -> "StationDB":
+    def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None,
+             background_check: bool = False) -> "StationDB":
+        """Open the installation's database. `background_check`: run its quick_check beside start-up instead of
+        before it (store/integrity.py); writes, backups and migrations still wait for a sound verdict."""
         if not create:
             # Check before making any folder: a mistyped --data-dir must leave nothing behind.
             open_database(paths.database, paths.backups, create=False, check_only=True)
         paths.ensure()
-        engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate)
+        check = BackgroundCheck(paths.database) if background_check and not create else None
+        try:
+            engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate, check=check)
+        except DatabaseError:
+            if check is not None:
+                check.cancel()
+            raise
+        except Exception:
+            # A file too damaged to read its schema version: the check's verdict is the message to give.
+            if check is not None and (problems := check.wait()):
+                raise DatabaseError(damaged_message(paths.database, problems)) from None
+            raise
         assert engine is not None
         from station_app.store.private import harden
 
         harden(paths.root)  # owner-only modes, also for an installation made by an older release
-        return cls(paths, engine)
+        return cls(paths, engine, check)
+
+    def require_sound(self) -> None:
+        """Wait for the background quick_check (if one runs); refuse (DatabaseError) a damaged file."""
+        if self._sound:
+            return
+        assert self._check is not None
+        problems = self._check.wait()
+        if problems:
+            raise DatabaseError(damaged_message(self.paths.database, problems))
+        self._sound = True
+
+    def _before_begin(self, conn) -> None:
+        if not self._sound and conn.get_execution_options().get("sqlite_immediate"):
+            self.require_sound()
 
     def close(self) -> None:
+        if self._check is not None and not self._check.done:
+            self._check.cancel()
         self.engine.dispose()
 
     def __enter__(self) -> "StationDB":
