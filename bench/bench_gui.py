@@ -5,9 +5,9 @@
 
 | measure | how | goal |
 | --- | --- | --- |
-| `cold_start` | wall time from starting a process to the first paint of the signed-in main window (offscreen), median of 5, against a bare PySide6 window started the same way | ≤ 5x the bare window |
+| `cold_start` | wall time from starting a process to the first paint of the signed-in main window (offscreen), opened as the GUI opens it (`ui.app.open_signed_in`: quick_check beside start-up), median of 5, against a bare PySide6 window started the same way | ≤ 5x the bare window |
 | `filter` | typing a search in the consultation list: `set_filters(search=q)` = count + first page, per kind of query | ≤ 100 ms |
-| `scroll` | scrolling the list to the end, each step = scrollbar to the bottom + the page fetched + events processed | no step > 50 ms |
+| `scroll` | scrolling the list to the end, each step = scrollbar to the bottom + the page fetched (or, when read ahead, waited for and inserted) + events processed | no step > 50 ms |
 | `peak_memory` | the process's peak RSS after scrolling all 100k rows into the list | ≤ 250 MB |
 
 The machine is shared (load average recorded): read the ratios, not the absolute times.
@@ -68,14 +68,13 @@ def child_app(home: str, login: str) -> None:
     from PySide6.QtCore import QEvent, QObject
 
     from station_app import config
-    from station_app.app import Application
-    from station_app.ui.app import make_qapp
+    from station_app.ui.app import make_qapp, open_signed_in
     from station_app.ui.main_window import MainWindow
     from station_app.ui.ops import OpRunner
 
     qapp = make_qapp()
-    application = Application.open(config.resolve(home), login=login, password=PASSWORD,
-                                   passphrase=lambda _p: None, backup=False)
+    # Opened as the GUI opens it (ui/app.py): quick_check beside start-up, daily backup after the first paint.
+    application = open_signed_in(config.resolve(home), login, PASSWORD, lambda _p: None)
     w = MainWindow(application, OpRunner(), idle_minutes=0)
     _paint_then_exit(qapp, w, QEvent, QObject)
 
@@ -129,7 +128,8 @@ def in_process(home: Path, login: str) -> dict:
     make_qapp()
     application = Application.open(config.resolve(home), login=login, password=PASSWORD,
                                    passphrase=lambda _p: None, backup=False)
-    page = ConsultationsPage(application, OpRunner(synchronous=True))
+    # The page's op runner works as in the window (its worker reads the next page ahead while the view paints).
+    page = ConsultationsPage(application, OpRunner())
     page.resize(1200, 760)
     page.show()
     QApplication.processEvents()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from station_app.core.i18n import _
 from station_app.ui.ops import OpRunner
 from station_app.ui.pages.base import Page
+from station_app.ui.widgets.deferred import after_first_paint
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
         for w in (self.station_label, self.user_label, self.sent_label, self.received_label):
             bar.addPermanentWidget(w)
         # Paint the window first; the bundle figures (a few queries) follow at once.
-        QTimer.singleShot(0, self.update_status)
+        after_first_paint(self, self.update_status)
 
     def update_status(self) -> None:
         station = self.app.station()
