@@ -127,8 +127,9 @@ class Application:
         - `login` alone: the command line's `--user NAME`; the user must exist and be active.
         - neither: the installation's administrator acts; `os_account` is written to the access log.
         A missing database is refused before any folder is made.
-        `check_in_background` (the GUI): the database's quick_check runs beside start-up; every write, backup and
-        migration waits for it and a damaged file is refused then (`verify()` asks for the verdict)."""
+        `check_in_background` (the GUI): the database's quick_check does not hold up opening; it runs on a thread
+        from `verify()` (the GUI calls it right after its first paint) or the first write, backup or migration,
+        whichever comes first, and each of them waits for it: a damaged file is refused then."""
         task = task_of(progress)
         task.step(0, 3, _("checking the database"))
         db = StationDB.open(paths, migrate=lambda cur, head: task.step(
@@ -195,8 +196,9 @@ class Application:
         return sign_in(self._db, login=login, password=password, os_account=self.user.os_account)
 
     def verify(self) -> None:
-        """Wait for the opening check of the database (instant when it ran before opening); DatabaseError when the
-        file is damaged. Writes wait for it anyway; the GUI calls it after the first paint to tell the user."""
+        """The opening check's verdict (instant when it ran before opening; else it runs now, on its own thread,
+        and this waits for it); DatabaseError when the file is damaged. Writes wait for it anyway; the GUI calls it
+        right after the first paint so a damaged file is reported at once."""
         self._db.require_sound()
 
     def daily_backup(self) -> list[Path]:

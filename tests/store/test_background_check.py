@@ -140,6 +140,15 @@ def test_a_file_too_damaged_to_read_is_refused_at_open(station):
         StationDB.open(paths, background_check=True)
 
 
+def test_a_check_never_started_never_starts_after_closing(station):
+    paths = _filled(station)
+    db = StationDB.open(paths, background_check=True)
+    check = db._check
+    assert check is not None and not check.started  # opening did not wait for it, nor start it
+    db.close()
+    assert not check.started and check.wait()  # no verdict: nothing may be written on its word
+
+
 def test_closing_stops_a_running_check(station, monkeypatch):
     paths = _filled(station)
     holder: dict[str, BackgroundCheck] = {}

@@ -204,13 +204,14 @@ class StationDB:
     @classmethod
     def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None,
              background_check: bool = False) -> "StationDB":
-        """Open the installation's database. `background_check`: run its quick_check beside start-up instead of
-        before it (store/integrity.py); writes, backups and migrations still wait for a sound verdict."""
+        """Open the installation's database. `background_check`: its quick_check does not hold up opening; it
+        runs on a thread from `start_check()` on (store/integrity.py), and writes, backups and migrations wait for
+        a sound verdict (starting the check themselves when nobody has)."""
         if not create:
             # Check before making any folder: a mistyped --data-dir must leave nothing behind.
             open_database(paths.database, paths.backups, create=False, check_only=True)
         paths.ensure()
-        check = BackgroundCheck(paths.database) if background_check and not create else None
+        check = BackgroundCheck(paths.database, start=False) if background_check and not create else None
         try:
             engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate, check=check)
         except DatabaseError:
@@ -228,6 +229,11 @@ class StationDB:
         harden(paths.root)  # owner-only modes, also for an installation made by an older release
         return cls(paths, engine, check)
 
+    def start_check(self) -> None:
+        """Start the deferred opening check now (the GUI: right after its first paint)."""
+        if self._check is not None:
+            self._check.start()
+
     def require_sound(self) -> None:
         """Wait for the background quick_check (if one runs); refuse (DatabaseError) a damaged file."""
         if self._sound:
@@ -244,7 +250,7 @@ class StationDB:
 
     def close(self) -> None:
         if self._check is not None and not self._check.done:
-            self._check.cancel()
+            self._check.cancel()  # stops a running check; one never started never starts
         self.engine.dispose()
 
     def __enter__(self) -> "StationDB":

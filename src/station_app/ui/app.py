@@ -187,8 +187,8 @@ def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str 
 
 
 def open_signed_in(paths, login: str, password: str, provider):
-    """Open and sign in the way the window wants it: the database's quick_check runs beside start-up (writes,
-    backups and migrations wait for it) and the daily backup follows the first paint (`after_open`)."""
+    """Open and sign in the way the window wants it: the database's quick_check and the daily backup follow the
+    first paint (`after_open`); writes, backups and migrations wait for the check's verdict."""
     from station_app.app import Application
 
     return Application.open(paths, login=login, password=password, passphrase=provider, backup=False,
