@@ -137,7 +137,7 @@ class Application:
             background_check=check_in_background)
         try:
             _unused = db.station_id  # a clear message when init has not run
-            user = sign_in(db, login=login, password=password, os_account=os_account)
+            user = _signed_in_while_loading(db, login=login, password=password, os_account=os_account)
             if backup:
                 task.step(2, 3, _("daily backup"))
                 from station_app.store.backups import rolling_backup
@@ -303,6 +303,34 @@ def admin_of(db: StationDB) -> Principal:
     if u is None:
         raise SignInError(_("this installation has no active administrator; add one with station-app user add"))
     return Principal(u.login, u.display_name, u.role)
+
+
+def _signed_in_while_loading(db: StationDB, *, login: str | None, password: str | None,
+                             os_account: str | None) -> Principal:
+    """`sign_in`, with the deliberately slow password hash (scrypt, which runs without Python's lock) on a thread
+    while this one loads the use-case modules the application needs next: start-up waits for the longer of the
+    two, not their sum. The hash's parameters are untouched."""
+    if password is None:
+        return sign_in(db, login=login, password=password, os_account=os_account)
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def check() -> None:
+        try:
+            outcome["user"] = sign_in(db, login=login, password=password, os_account=os_account)
+        except BaseException as e:  # handed back to the opening thread
+            outcome["error"] = e
+
+    worker = threading.Thread(target=check, name="station-sign-in")
+    worker.start()
+    try:
+        from station_app import usecases  # noqa: F401  (Application.__init__ needs them)
+    finally:
+        worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["user"]
 
 
 def sign_in(db: StationDB, *, login: str | None, password: str | None, os_account: str | None) -> Principal:
