@@ -97,3 +97,23 @@ def test_a_damaged_file_is_reported_right_after_the_first_paint(station_paths, r
         assert not list(station_paths.backups.glob("daily-*"))  # a damaged file is no backup
     finally:
         app.close()
+
+
+def test_idle_watcher_filters_events_only_while_the_lock_is_on_and_after_the_first_paint(qtbot, runner, open_app):
+    from station_app.ui.main_window import IdleWatcher, MainWindow
+
+    off = IdleWatcher(0)
+    assert not off._filtering  # no lock: no application-wide filter for every event to pass through
+    off.set_minutes(5)
+    assert off._filtering and off.timer.isActive()
+    off.set_minutes(0)
+    assert not off._filtering and not off.timer.isActive()
+    w = MainWindow(open_app("admin"), runner, idle_minutes=10)
+    qtbot.addWidget(w)
+    assert w.idle.timer.isActive() and not w.idle._filtering  # counting, but not filtering before the paint
+    w.show()
+    qtbot.waitUntil(lambda: w.idle._filtering, timeout=5000)
+    w.idle.timer.start(50)
+    qtbot.keyClick(w.nav, "a")  # input restarts the full interval
+    assert w.idle.timer.remainingTime() > 60_000
+    w.idle.set_minutes(0)
