@@ -84,15 +84,14 @@ def test_a_read_not_yet_started_is_dropped_and_the_page_read_once():
     src = Source(300)
     queued: list = []
     model = PagedTableModel(COLUMNS, src.fetch, src.count, default_sort="n", page=100, read_ahead=queued.append)
-    assert len(queued) == 1  # page 2 asked for at once
+    assert queued == []  # no read-ahead after a reset (a search being typed): it starts when the user scrolls
+    model.fetchMore()
+    assert model.rowCount() == 200 and len(queued) == 1  # page 3 asked for
     model.fetchMore()  # the worker is busy elsewhere: the view's page is read now
-    assert model.rowCount() == 200
+    assert model.rowCount() == 300
     queued[0]()  # the stale read finally runs: it does nothing
-    assert len(src.reads) == 2
-    assert _scroll_all(model) == list(range(299, -1, -1))
-    for work in queued:
-        work()
-    assert model.rowCount() == 300 and len(src.reads) == 3
+    assert len(src.reads) == 3 and not model.canFetchMore()
+    assert [model.row(i).n for i in range(300)] == list(range(299, -1, -1))
 
 
 def test_fetch_more_waits_for_a_read_under_way_on_another_thread():
@@ -105,7 +104,8 @@ def test_fetch_more_waits_for_a_read_under_way_on_another_thread():
         t.start()
 
     model = PagedTableModel(COLUMNS, src.fetch, src.count, default_sort="n", page=100, read_ahead=on_thread)
-    time.sleep(0.01)  # the worker has begun page 2
+    model.fetchMore()
+    time.sleep(0.01)  # the worker has begun page 3
     assert _scroll_all(model) == list(range(249, -1, -1))
     for t in threads:
         t.join()
@@ -116,9 +116,10 @@ def test_a_reset_drops_the_page_read_for_the_old_filters():
     src = Source(500)
     queued: list = []
     model = PagedTableModel(COLUMNS, src.fetch, src.count, default_sort="n", page=100, read_ahead=queued.append)
+    model.fetchMore()  # page 3 of the unfiltered list is asked for ...
     model.set_filters(q="张4")  # 张4, 张40..49, 张400..499: 111 rows
     for work in queued[:1]:
-        work()  # page 2 of the unfiltered list: read, but for a state that is gone
+        work()  # ... and read, but for a state that is gone
     assert model.total == 111 and model.rowCount() == 100
     model.fetchMore()
     assert sorted(model.row(i).n for i in range(model.rowCount())) == sorted(
@@ -143,7 +144,8 @@ def test_consultation_list_reads_ahead_on_the_op_runner(open_app, runner, qtmode
                                     "summary": f"问题{n}", "consultant_name": f"王{n}号"})
     model = area_model(admin.consultations, consultations.columns(), default_sort="occurred_at", page=2,
                        runner=runner)
-    assert model._ahead is not None and model._ahead.ready.is_set()  # page 2 already read
+    model.fetchMore()
+    assert model._ahead is not None and model._ahead.ready.is_set()  # page 3 already read
     while model.canFetchMore():
         model.fetchMore()
     assert [model.row(i).summary for i in range(7)] == [f"问题{n}" for n in range(6, -1, -1)]

@@ -6,8 +6,8 @@ the row attribute it shows, the sort key SQL knows it by (None: not sortable) an
 
 Scrolling a long list stays smooth because a view repaints far more often than rows arrive: each row's cells are
 formatted once, when the row comes in, and `data()` only hands out the stored strings (a repaint asks ~8 roles of
-every visible cell). With a `read_ahead` runner the next page is read off the GUI thread as soon as a page is shown,
-so reaching the bottom inserts rows already read; `fetchMore` waits for a read already under way rather than
+every visible cell). With a `read_ahead` runner, once the user scrolls (a page is fetched) the next page is read off
+the GUI thread while the view paints, so reaching the bottom again inserts rows already read; `fetchMore` waits for a read already under way rather than
 reading the page twice, and reads the page itself when none is.
 """
 
@@ -145,7 +145,7 @@ class PagedTableModel(QAbstractTableModel):
         self._drop_ahead()
         self._filters, self._total, self._rows, self._texts = f, total, list(rows), list(texts)
         self.endResetModel()
-        self._start_read_ahead()
+        # No read-ahead yet: after a reset the user is often still typing a search. It starts once they scroll.
 
     def update_filters(self, **filters: Any) -> None:
         merged = dict(self._filters)
