@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelRoleData, Qt
+from PySide6.QtCore import Qt
 
 from station_app.ui.models.paged import Column, PagedTableModel
 
@@ -72,12 +72,6 @@ def test_read_ahead_keeps_order_and_count_and_reads_each_page_once():
                                                                        | Qt.AlignmentFlag.AlignVCenter)
     assert ahead.data(ahead.index(5, 1), Qt.ItemDataRole.TextAlignmentRole) is None
     assert ahead.data(index, Qt.ItemDataRole.DecorationRole) is None
-    # A delegate asks all its roles at once (multiData): the same answers as data(), one call per cell.
-    roles = [Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.DisplayRole,
-             Qt.ItemDataRole.DecorationRole]
-    span = [QModelRoleData(int(r)) for r in roles]
-    ahead.multiData(index, span)
-    assert [d.data() for d in span] == [ahead.data(index, r) for r in roles]
 
 
 def test_a_read_not_yet_started_is_dropped_and_the_page_read_once():
@@ -150,7 +144,7 @@ def test_consultation_list_reads_ahead_on_the_op_runner(open_app, runner, qtmode
         model.fetchMore()
     assert [model.row(i).summary for i in range(7)] == [f"问题{n}" for n in range(6, -1, -1)]
     qtmodeltester.check(model)
-    # What the view's delegate paints comes through multiData: the stored, formatted, masked strings.
+    # What the view's delegate paints: the stored, formatted, masked strings.
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     from station_app.ui.pages.common import table_view
@@ -161,3 +155,10 @@ def test_consultation_list_reads_ahead_on_the_op_runner(open_app, runner, qtmode
         view.itemDelegate().initStyleOption(option, model.index(0, column))
         assert option.text == model.data(model.index(0, column)) != ""
     assert "王" in model.data(model.index(0, 2)) and model.data(model.index(0, 2)) != "王6号"  # masked
+
+
+
+def test_no_multidata_override():
+    """A multiData() override (PySide6 6.12: QModelRoleData.setData drops a reference to None per call) crashed the
+    interpreter ("none_dealloc") some ten thousand repaints into the 100k scroll of bench/bench_gui.py."""
+    assert "multiData" not in PagedTableModel.__dict__

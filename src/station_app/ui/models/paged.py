@@ -260,6 +260,8 @@ class PagedTableModel(QAbstractTableModel):
         return ahead.rows, ahead.texts
 
     # -- Qt model (data() is called for every role of every visible cell on each repaint: keep it lean) -----
+    # (No multiData() override: PySide6 6.12's QModelRoleData.setData drops a reference to None per call, and a
+    # long scroll then crashes the interpreter: "none_dealloc".)
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == _DISPLAY or role == _TOOLTIP:
             row = index.row()
@@ -271,22 +273,6 @@ class PagedTableModel(QAbstractTableModel):
         if role == _ALIGN and index.isValid() and index.column() < len(self._aligns):
             return self._aligns[index.column()]
         return None
-
-    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: Any) -> None:  # noqa: N802, N803
-        """All the roles a delegate asks of one cell, in one call (Qt's default calls data() once per role: seven
-        calls from C++ into Python per cell, per repaint). Roles not filled here stay empty, as data() says."""
-        if not index.isValid():
-            return
-        row, column = index.row(), index.column()
-        if row >= len(self._texts) or column >= len(self._aligns):
-            return
-        align = self._aligns[column]
-        for role_data in roleDataSpan:
-            role = role_data.role()
-            if role == _DISPLAY or role == _TOOLTIP:
-                role_data.setData(self._texts[row][column])
-            elif role == _ALIGN and align is not None:
-                role_data.setData(align)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
