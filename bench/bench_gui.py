@@ -128,7 +128,7 @@ def in_process(home: Path, login: str) -> dict:
 
     from station_app import config
     from station_app.app import Application
-    from station_app.ui.app import make_qapp
+    from station_app.ui.app import make_qapp, settle
     from station_app.ui.ops import OpRunner
     from station_app.ui.pages.consultations import ConsultationsPage
 
@@ -140,6 +140,7 @@ def in_process(home: Path, login: str) -> dict:
     page.resize(1200, 760)
     page.show()
     QApplication.processEvents()
+    settle()  # what the window does once it is up (ui/app.py: start-up's objects out of the cycle collector's way)
     model = page.model
     filters: dict[str, dict] = {}
     for kind, qs in QUERIES.items():
