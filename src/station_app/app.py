@@ -123,24 +123,30 @@ class Application:
     @classmethod
     def open(cls, paths: Paths, *, login: str | None = None, password: str | None = None,
              os_account: str | None = None, passphrase: PassphraseProvider | None = None,
-             backup: bool = True, progress: ProgressFn | None = None) -> "Application":
+             backup: bool = True, progress: ProgressFn | None = None,
+             check_in_background: bool = False) -> "Application":
         """Open the installation at `paths` and sign in.
 
         - `login` and `password`: the GUI's sign-in; a wrong password or unknown login is refused.
         - `login` alone: the command line's `--user NAME`; the user must exist and be active.
         - neither: the installation's administrator acts; `os_account` is written to the access log.
-        A missing database is refused before any folder is made."""
+        A missing database is refused before any folder is made.
+        `check_in_background` (the GUI): the database's quick_check does not hold up opening; it runs on a thread
+        from `verify()` (the GUI calls it right after its first paint) or the first write, backup or migration,
+        whichever comes first, and each of them waits for it: a damaged file is refused then."""
         task = task_of(progress)
         task.step(0, 3, _("checking the database"))
         db = StationDB.open(paths, migrate=lambda cur, head: task.step(
-            1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")))
+            1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")),
+            background_check=check_in_background)
         try:
             _unused = db.station_id  # a clear message when init has not run
-            user = sign_in(db, login=login, password=password, os_account=os_account)
+            user = _signed_in_while_loading(db, login=login, password=password, os_account=os_account)
             if backup:
                 task.step(2, 3, _("daily backup"))
                 from station_app.store.backups import rolling_backup
 
+                db.require_sound()  # never copy a damaged file over the backups
                 rolling_backup(db)
             db.strict_users = True
             task.step(3, 3, _("opened"))
@@ -194,6 +200,19 @@ class Application:
         if login != self.user.login:
             raise SignInError(_("the screen was locked by {login}; only they can unlock it", login=self.user.login))
         return sign_in(self._db, login=login, password=password, os_account=self.user.os_account)
+
+    def verify(self) -> None:
+        """The opening check's verdict (instant when it ran before opening; else it runs now, on its own thread,
+        and this waits for it); DatabaseError when the file is damaged. Writes wait for it anyway; the GUI calls it
+        right after the first paint so a damaged file is reported at once."""
+        self._db.require_sound()
+
+    def daily_backup(self) -> list[Path]:
+        """Today's rolling backup when it is not made yet (what `open(backup=True)` does), after a sound verdict."""
+        from station_app.store.backups import rolling_backup
+
+        self._db.require_sound()
+        return rolling_backup(self._db)
 
     def lock(self) -> None:
         """Forget unlocked keys and the remembered passphrase (the GUI's "lock" and idle timeout)."""
@@ -324,6 +343,34 @@ def admin_of(db: StationDB) -> Principal:
     if u is None:
         raise SignInError(_("this installation has no active administrator; add one with station-app user add"))
     return Principal(u.login, u.display_name, u.role)
+
+
+def _signed_in_while_loading(db: StationDB, *, login: str | None, password: str | None,
+                             os_account: str | None) -> Principal:
+    """`sign_in`, with the deliberately slow password hash (scrypt, which runs without Python's lock) on a thread
+    while this one loads the use-case modules the application needs next: start-up waits for the longer of the
+    two, not their sum. The hash's parameters are untouched."""
+    if password is None:
+        return sign_in(db, login=login, password=password, os_account=os_account)
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def check() -> None:
+        try:
+            outcome["user"] = sign_in(db, login=login, password=password, os_account=os_account)
+        except BaseException as e:  # handed back to the opening thread
+            outcome["error"] = e
+
+    worker = threading.Thread(target=check, name="station-sign-in")
+    worker.start()
+    try:
+        from station_app import usecases  # noqa: F401  (Application.__init__ needs them)
+    finally:
+        worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["user"]
 
 
 def sign_in(db: StationDB, *, login: str | None, password: str | None, os_account: str | None) -> Principal:

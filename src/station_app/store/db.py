@@ -24,10 +24,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from station_app.core.errors import StationError
 from station_app.core.i18n import _, pick
 from station_app.store.dburl import is_postgres
+from station_app.store.integrity import damaged_message
 from station_app.store.search import BIGRAM_FUNCTION, SEARCH_COLUMNS, register_functions
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+    from station_app.store.integrity import BackgroundCheck
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +171,14 @@ def upgrade(engine: Engine) -> None:
 
 def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_only: bool = False,
                   on_migrate: Callable[[str | None, str], None] | None = None,
-                  url: str | None = None) -> Engine | None:
+                  url: str | None = None, check: "BackgroundCheck | None" = None) -> Engine | None:
     """Open (or create) the station database at head, checking and backing up as the life cycle requires.
 
     check_only: only refuse a missing database (nothing is created). on_migrate(current, head) is called before a
     migration starts (a front end shows that opening will take a while). url: a PostgreSQL database instead of the
-    SQLite file at `path` (store/pgdb.py)."""
+    SQLite file at `path` (store/pgdb.py). check: the file's quick_check already running in the background
+    (store/integrity.py): opening does not wait for it unless it must back up and migrate, which never happens to a
+    file not known to be sound."""
     if url is not None:
         from station_app.store.pgdb import open_pg_database
 
@@ -183,10 +188,10 @@ def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_
         raise DatabaseError(_("no database at {path}; run station-app init first.", path=path))
     if check_only:
         return None
-    if exists:
+    if exists and check is None:
         problems = quick_check(path)
         if problems:
-            raise DatabaseError(_("the database {path} is damaged: {value}. Restore a backup with station-app backup restore.", path=path, value=problems[0]))
+            raise DatabaseError(damaged_message(path, problems))
     path.parent.mkdir(parents=True, exist_ok=True)
     if not exists:
         from station_app.store.private import create_private_file
@@ -196,6 +201,9 @@ def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_
     current = current_revision(engine) if exists else None
     head = head_revision()
     if current != head:
+        if check is not None and (problems := check.wait()):
+            engine.dispose()
+            raise DatabaseError(damaged_message(path, problems))
         if on_migrate is not None:
             on_migrate(current, head)
         if exists:

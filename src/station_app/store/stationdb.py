@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, event, select, text, update
 from sqlalchemy.orm import Session
 
 from station_app.config import Paths
 from station_app.core.errors import NotFoundError, StateError
 from station_app.core.i18n import _
-from station_app.store.db import defer_foreign_keys, open_database, session_factory
+from station_app.store.db import DatabaseError, defer_foreign_keys, open_database, session_factory
+from station_app.store.integrity import BackgroundCheck, damaged_message
 from station_app.core.roles import FIELD_PERMISSIONS, PermissionDenied, allowed, table_permission
 from station_app.store.models import LocalState, RecordHistory, Station, Synced, User, new_id, utcnow
 from station_app.store.rowdata import json_value, record_values
@@ -187,7 +188,7 @@ class StationDB:
     installation; otherwise an actor that is no user here (a script, a test) writes without a role check. An actor
     that *is* a user is always held to its role (core/roles.py)."""
 
-    def __init__(self, paths: Paths, engine: Engine):
+    def __init__(self, paths: Paths, engine: Engine, check: BackgroundCheck | None = None):
         self.paths = paths
         self.engine = engine
         self._reader, self._writer = session_factory(engine)
@@ -196,25 +197,65 @@ class StationDB:
         self._station_id: str | None = None
         self.strict_users = False
         self.os_account: str | None = None  # written to the access log beside the acting login
+        self._check = check
+        self._sound = check is None
+        if check is not None:
+            # Every write transaction (sessions, merges) begins with BEGIN IMMEDIATE: wait for the verdict first.
+            event.listen(engine, "begin", self._before_begin, insert=True)
 
     @classmethod
     def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None,
-             url: str | None = None) -> "StationDB":
+             url: str | None = None, background_check: bool = False) -> "StationDB":
         """Open the installation at `paths`: its SQLite file, or the PostgreSQL database its setting names (or
-        `url`, when init sets a township up on a server)."""
+        `url`, when init sets a township up on a server). `background_check`: the SQLite file's quick_check does
+        not hold up opening; it runs on a thread from `start_check()` on (store/integrity.py), and writes, backups
+        and migrations wait for a sound verdict (starting the check themselves when nobody has). A server database
+        is checked by its server."""
         url = url or database_url(paths)
         if not create:
             # Check before making any folder: a mistyped --data-dir must leave nothing behind.
             open_database(paths.database, paths.backups, create=False, check_only=True, url=url)
         paths.ensure()
-        engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate, url=url)
+        check = (BackgroundCheck(paths.database, start=False)
+                 if background_check and not create and url is None else None)
+        try:
+            engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate, url=url,
+                                   check=check)
+        except DatabaseError:
+            if check is not None:
+                check.cancel()
+            raise
+        except Exception:
+            # A file too damaged to read its schema version: the check's verdict is the message to give.
+            if check is not None and (problems := check.wait()):
+                raise DatabaseError(damaged_message(paths.database, problems)) from None
+            raise
         assert engine is not None
         if url is not None and not create:
             _refuse_station_on_server(engine, url)
         from station_app.store.private import harden
 
         harden(paths.root)  # owner-only modes, also for an installation made by an older release
-        return cls(paths, engine)
+        return cls(paths, engine, check)
+
+    def start_check(self) -> None:
+        """Start the deferred opening check now (the GUI: right after its first paint)."""
+        if self._check is not None:
+            self._check.start()
+
+    def require_sound(self) -> None:
+        """Wait for the background quick_check (if one runs); refuse (DatabaseError) a damaged file."""
+        if self._sound:
+            return
+        assert self._check is not None
+        problems = self._check.wait()
+        if problems:
+            raise DatabaseError(damaged_message(self.paths.database, problems))
+        self._sound = True
+
+    def _before_begin(self, conn) -> None:
+        if not self._sound and conn.get_execution_options().get("sqlite_immediate"):
+            self.require_sound()
 
     @property
     def on_server(self) -> bool:
@@ -222,6 +263,8 @@ class StationDB:
         return self.engine.dialect.name != "sqlite"
 
     def close(self) -> None:
+        if self._check is not None and not self._check.done:
+            self._check.cancel()  # stops a running check; one never started never starts
         self.engine.dispose()
 
     def __enter__(self) -> "StationDB":

@@ -4,7 +4,8 @@ Station ids here carry no foreign key to `stations`: a station's bundles may arr
 (bundle 1 lost, bundle 2 first), and the log must still say what arrived.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: SQLAlchemy would then evaluate every `Mapped[...]` string at
+# start-up (a fifth of the time mapping these classes takes); a class named before it is defined is quoted.
 
 from datetime import datetime
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from station_app.core.i18n import _
 from station_app.ui.ops import OpRunner
 from station_app.ui.pages.base import Page
+from station_app.ui.widgets.deferred import after_first_paint
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +48,44 @@ def page_classes() -> list[type[Page]]:
 
 
 class IdleWatcher(QObject):
-    """Locks the window after `minutes` without keyboard or mouse input (0: never)."""
+    """Locks the window after `minutes` without keyboard or mouse input (0: never).
+
+    Input is seen through an application-wide event filter, which every event of the application passes through
+    (a call into Python each): it is installed only while the lock is on, and (`armed=False`, the main window) only
+    from the window's first paint on, when there can first be input."""
 
     idle = Signal()
 
-    def __init__(self, minutes: float, parent=None):
+    def __init__(self, minutes: float, parent=None, *, armed: bool = True):
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle.emit)
+        self._armed = armed
+        self._filtering = False
         self.set_minutes(minutes)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+
+    def arm(self) -> None:
+        self._armed = True
+        self._watch()
 
     def set_minutes(self, minutes: float) -> None:
         self.timer.stop()
         self.interval_ms = int(minutes * 60_000)
         if self.interval_ms > 0:
             self.timer.start(self.interval_ms)
+        self._watch()
+
+    def _watch(self) -> None:
+        app = QApplication.instance()
+        want = self._armed and self.interval_ms > 0
+        if app is None or want == self._filtering:
+            return
+        if want:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._filtering = want
 
     _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 
@@ -112,8 +132,9 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_row)
         self._status()
         self._menus()
-        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle = IdleWatcher(idle_minutes, self, armed=False)
         self.idle.idle.connect(self.lock)
+        after_first_paint(self, self.idle.arm)
         self.nav.setCurrentRow(0)
 
     # -- pages ---------------------------------------------------------------------------------------------
@@ -164,7 +185,7 @@ class MainWindow(QMainWindow):
         for w in (self.station_label, self.user_label, self.sent_label, self.received_label):
             bar.addPermanentWidget(w)
         # Paint the window first; the bundle figures (a few queries) follow at once.
-        QTimer.singleShot(0, self.update_status)
+        after_first_paint(self, self.update_status)
 
     def update_status(self) -> None:
         station = self.app.station()

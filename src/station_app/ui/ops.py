@@ -91,7 +91,7 @@ class OpRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one database writer
         self._generations: dict[str, int] = {}
-        self._keep: set[_Signals] = set()
+        self._keep: dict[object, _Signals] = {}  # signals of ops under way
         self.show_error: Callable[[QWidget | None, BaseException], None] = show_error
 
     def run(self, work: Work, on_success: Callable[[Any], None] | None = None, *, title: str = "",
@@ -134,11 +134,15 @@ class OpRunner(QObject):
             return
 
         signals = _Signals()
-        self._keep.add(signals)
+        token = object()
+        self._keep[token] = signals
         signals.progress.connect(lambda d, t, w: self._progress(running, d, t, w), Qt.ConnectionType.QueuedConnection)
 
         def done(result: Any, error: Any) -> None:
-            self._keep.discard(signals)
+            # `signals` is not named in its own slots: Qt holds the slots while it lives, so a slot holding it was a
+            # cycle no collector sees (every op's closures, _Running and signals object stayed alive, thousands
+            # over a long scroll). It is let go once this delivery has returned.
+            QTimer.singleShot(0, lambda: self._keep.pop(token, None))
             self.busy_changed.emit(False)
             finish(result, error)
 

@@ -40,6 +40,7 @@ class AccessLogArea(Area):
 class Backups(Area):
     def now(self, *, progress: ProgressFn | None = None) -> Path:
         self.app.require("backup.make")
+        self.app.verify()  # a copy of a damaged file is no backup
         from station_app.store import backups
 
         task = task_of(progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,9 @@ from station_app.ui.models.paged import Column, PagedTableModel
 
 
 def area_model(area: Any, columns: list[Column], *, default_sort: str | None = None, descending: bool = True,
-               filters: dict[str, Any] | None = None, page: int = 50) -> PagedTableModel:
-    """A paged model over `area.list(query)` / `area.count(query)` (the application's uniform queries)."""
+               filters: dict[str, Any] | None = None, page: int = 50, runner: Any = None) -> PagedTableModel:
+    """A paged model over `area.list(query)` / `area.count(query)` (the application's uniform queries). With
+    the op `runner`, the next page is read ahead on its worker (long lists: scrolling never waits for SQL)."""
 
     def fetch(f: dict[str, Any], sort: str | None, desc: bool, offset: int, limit: int,
               after: tuple[Any, str] | None) -> list[Any]:
@@ -27,10 +29,17 @@ def area_model(area: Any, columns: list[Column], *, default_sort: str | None = N
     def count(f: dict[str, Any]) -> int:
         return area.count(Query(filters=f, limit=None))
 
-    model = PagedTableModel(columns, fetch, count, default_sort=default_sort, descending=descending, page=page)
+    model = PagedTableModel(columns, fetch, count, default_sort=default_sort, descending=descending, page=page,
+                            read_ahead=runner_read_ahead(runner) if runner is not None else None)
     if filters:
         model.set_filters(**filters)
     return model
+
+
+def runner_read_ahead(runner: Any) -> Callable[[Callable[[], None]], None]:
+    """A model's read-ahead on the op runner's worker: quiet, and its own errors stay in the model (it reads the
+    page again when the view asks, and shows a failure then)."""
+    return lambda work: runner.run(lambda _p, _c: work(), quiet=True)
 
 
 def table_view(model, *, stretch: int | None = None) -> QTableView:

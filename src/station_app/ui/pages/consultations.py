@@ -113,7 +113,7 @@ class ConsultationsPage(Page):
         bar.addWidget(self.add_button)
         bar.addWidget(self.view_button)
         self.layout_.addLayout(bar)
-        self.model = area_model(app.consultations, columns(), default_sort="occurred_at")
+        self.model = area_model(app.consultations, columns(), default_sort="occurred_at", runner=runner)
         self.view = table_view(self.model, stretch=6)
         self.fit_time_column()
         self.view.setObjectName("consultationTable")

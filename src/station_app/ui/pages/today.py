@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
 from station_app.core.i18n import _, ngettext, pgettext, pick
 from station_app.core.query import Query
 from station_app.ui.pages.base import Page
 from station_app.ui.widgets.dates import zh_date, zh_datetime
+from station_app.ui.widgets.deferred import after_first_paint
 
 
 class TodayPage(Page):
@@ -47,7 +47,7 @@ class TodayPage(Page):
         # The first page of the window: paint it first, fill it straight after (start-up feels instant).
         for label in self.boxes.values():
             label.setText(_("Loading…"))
-        QTimer.singleShot(0, self.refresh)
+        after_first_paint(self, self.refresh)
 
     def refresh(self) -> None:
         today = date.today()
