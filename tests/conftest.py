@@ -12,6 +12,14 @@ import pytest
 from station_app import config
 from station_app.core.codes import StationKind
 from station_app.core.i18n import set_language
+from tests.pg import (db_backend, pg_database, pg_server, pg_url, township_db_args,  # noqa: F401
+                      township_db_url)
+
+
+def pytest_generate_tests(metafunc):
+    from tests.pg import generate_tests
+
+    generate_tests(metafunc)
 
 
 @pytest.fixture(autouse=True)
@@ -25,14 +33,19 @@ def _isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def make_station(tmp_path):
-    """make_station(code, name, kind=village) -> an opened StationDB in its own data directory."""
+def make_station(tmp_path, request, db_backend):
+    """make_station(code, name, kind=village) -> an opened StationDB in its own data directory. In the PostgreSQL
+    run of a test marked both_databases (tests/pg.py) a township's database is a new PostgreSQL database."""
     from station_app.services.setup import init_installation
 
     opened = []
 
     def make(code: str = "S01", name: str = "小苏庄村", kind: StationKind = StationKind.VILLAGE):
-        db = init_installation(config.resolve(tmp_path / code), kind=kind, code=code, name=name, actor="tester")
+        db_url = None
+        if db_backend == "postgresql" and kind == StationKind.CENTRE:
+            db_url = request.getfixturevalue("pg_database")()
+        db = init_installation(config.resolve(tmp_path / code), kind=kind, code=code, name=name, actor="tester",
+                               db_url=db_url)
         # The acting user of tests (STATION_APP_USER, `--user tester`) is a real account: roles are enforced.
         _ensure_tester(db)
         opened.append(db)

@@ -148,14 +148,16 @@ class Application:
     @classmethod
     def init(cls, paths: Paths, *, kind: StationKind, code: str, name: str, township_card: str | Path | None = None,
              admin_password: str | None = None, os_account: str | None = None,
-             passphrase: PassphraseProvider | None = None) -> tuple["Application", dict[str, Any]]:
+             passphrase: PassphraseProvider | None = None, db_url: str | None = None
+             ) -> tuple["Application", dict[str, Any]]:
         """Set up a new installation: the station record, its administrator, its keys and (at a station) trust in
-        the township's card. The card is read and checked first, so a bad card leaves nothing behind."""
+        the township's card. The card is read and checked first, so a bad card leaves nothing behind. `db_url`: a
+        township's database on a PostgreSQL server (store/pgdb.py); the URL is kept in the data directory."""
         from station_app.usecases.setup import init_installation_with_keys
 
         return init_installation_with_keys(cls, paths, kind=kind, code=code, name=name, township_card=township_card,
                                            admin_password=admin_password, os_account=os_account,
-                                           passphrase=passphrase)
+                                           passphrase=passphrase, db_url=db_url)
 
     # -- life cycle --------------------------------------------------------------------------------------------
     @property
@@ -227,6 +229,7 @@ class Application:
         from station_app.store import backups
         from station_app.store.db import DatabaseError
 
+        _refuse_server_restore(paths)
         try:
             app = Application.open(paths, login=login, backup=False)
         except DatabaseError:
@@ -245,6 +248,7 @@ class Application:
         from station_app.store import backups
         from station_app.sync import rollback
 
+        _refuse_server_restore(paths)
         backups.check_backup_file(Path(source).resolve())
         plan = rollback.assess(paths.database, Path(source))
         info = backups._station_info(paths.database) if paths.database.is_file() else None
@@ -268,8 +272,36 @@ class Application:
         """`station-app check`: storage, foreign keys, schema, search index, counter; without opening or
         migrating (works on a damaged file too)."""
         from station_app.store.db import health_check
+        from station_app.store.stationdb import database_url
 
+        url = database_url(paths)
+        if url is not None:
+            from station_app.store.pgcheck import health_check_pg
+
+            return health_check_pg(url)
         return health_check(paths.database)
+
+    @staticmethod
+    def database_label(paths: Paths) -> str:
+        """Where the installation's database is, for people: the SQLite file, or the server URL without its
+        password (issue 14)."""
+        url = paths.database_url
+        if url is not None:
+            from station_app.store.dburl import mask
+
+            return mask(url)
+        return str(paths.database)
+
+
+def _refuse_server_restore(paths: Paths) -> None:
+    """The SQLite restore swaps the database file: a server database is restored with pg_restore instead."""
+    from station_app.store.stationdb import database_url
+
+    url = database_url(paths)
+    if url is not None:
+        from station_app.store.pgcheck import restore_refused
+
+        raise restore_refused(url)
 
 
 def admin_of(db: StationDB) -> Principal:

@@ -7,6 +7,7 @@ user data directory (platformdirs).
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,30 @@ class Paths:
     @property
     def database(self) -> Path:
         return self.root / "station.sqlite3"
+
+    @property
+    def database_setting(self) -> Path:
+        """Where a township installation on a database server keeps the server's URL (issue 14); absent for a
+        SQLite installation. Keys, photos, backups and logs stay in the data directory either way."""
+        return self.root / "database.json"
+
+    @property
+    def database_url(self) -> str | None:
+        """The database server URL of this installation, or None when its database is the SQLite file."""
+        try:
+            data = json.loads(self.database_setting.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            # A damaged setting must not silently fall back to an empty SQLite file: the caller says what is wrong.
+            return "invalid:" + str(self.database_setting)
+        url = data.get("url") if isinstance(data, dict) else None
+        return url if isinstance(url, str) and url else "invalid:" + str(self.database_setting)
+
+    @property
+    def installed(self) -> bool:
+        """Whether an installation lives here: a SQLite database file or a database server setting."""
+        return self.database.is_file() or self.database_setting.is_file()
 
     @property
     def backups(self) -> Path:

@@ -3,10 +3,15 @@ breakdowns the township report asks for."""
 
 from datetime import date
 
+import pytest
+
 from station_app.reports.stats import format_stats, township_stats
 from station_app.core.i18n import set_language
 from station_app.services import mediation as md
 from station_app.services import mediation_file as mf
+
+# The township figures run with the township database on SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
 
 PARTIES = [{"role": "申请人", "name": "张三"}, {"role": "被申请人", "name": "李四"}]
 

@@ -24,6 +24,9 @@ from station_app.store.models import (
     Station,
 )
 
+# The township figures run with the township database on SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
+
 S01, S02, S03 = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", \
     "00000000-0000-4000-8000-000000000003"
 

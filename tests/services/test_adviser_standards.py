@@ -17,6 +17,9 @@ from station_app.services import settings as st
 from station_app.services import standards as sd
 from station_app.store.models import Adviser, DutyLogEntry
 
+# The township figures run with the township database on SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
+
 
 def test_each_kind_has_its_licence_check(station):
     r = ad.record_adviser(station, "u", {"name": "李法务", "kind": "基层法律服务工作者", "licence_no": "32010100123"})

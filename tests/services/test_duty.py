@@ -9,6 +9,9 @@ from station_app.services import advisers as ad
 from station_app.services import duty as du
 from station_app.store.models import DutyLogEntry, DutyShift, RecordHistory, Station
 
+# The township figures run with the township database on SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def adviser(station):

@@ -22,6 +22,7 @@ CHECK_LABELS = {
     "migrations": ("结构版本", "schema version"),
     "search_index": ("检索索引", "search index"),
     "counter": ("变更计数", "change counter"),
+    "server": ("数据库服务器", "database server"),
 }
 
 
@@ -56,14 +57,15 @@ def _check(args, ctx: Context) -> int:
 
     items = Application.check(ctx.paths)
     ok = all(i.ok for i in items)
-    data = {"ok": ok, "database": str(ctx.paths.database), "checks": [i.as_dict() for i in items]}
+    where = Application.database_label(ctx.paths)
+    data = {"ok": ok, "database": where, "checks": [i.as_dict() for i in items]}
 
     def status(i) -> str:
         if not i.ok:
             return _("FAILED")
         return _("repaired") if i.repaired else _("ok")
 
-    lines = [_("database: {database}", database=ctx.paths.database),
+    lines = [_("database: {database}", database=where),
              table([[_label(i.name), status(i), i.detail] for i in items],
                    [_("check"), _("result"), _("detail")])]
     if ok:

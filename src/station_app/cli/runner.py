@@ -81,7 +81,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 0
     from station_app.cli.common import Context, fail, fail_text
 
-    if needs_installation(args) and not paths.database.is_file():
+    if needs_installation(args) and not paths.installed:
         # Checked before anything is opened: a mistyped --data-dir must not leave folders behind.
         return fail_text(bool(args.json), _(
             "no installation in {folder} (no station.sqlite3 there): check --data-dir or STATION_APP_HOME, "

@@ -20,6 +20,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     t = kinds.add_parser("township", help=_("the township centre"))
     t.add_argument("--code", required=True, help="T00")
     t.add_argument("--name", required=True)
+    t.add_argument("--db-url", metavar="URL",
+                   help=_("keep the township's database on this PostgreSQL server "
+                          "(postgresql+psycopg://user@host/database; leave the password out and give it in "
+                          "PGPASSWORD or ~/.pgpass) instead of a SQLite file in the data folder"))
     add_json(t)
     t.set_defaults(handler=_init, station_kind=StationKind.CENTRE)
     s = kinds.add_parser("station", help=_("a village station"))
@@ -69,7 +73,8 @@ def _init(args: argparse.Namespace, ctx: Context) -> int:
     if card and not os.path.isfile(card):  # inputs first: a failed init must leave no database and no keys behind
         raise ValidationError.single("--township-card", _("no such file: {card}", card=card))
     app, result = Application.init(ctx.paths, kind=args.station_kind, code=args.code, name=args.name,
-                                   township_card=getattr(args, "township_card", None))
+                                   township_card=getattr(args, "township_card", None),
+                                   db_url=getattr(args, "db_url", None))
     ctx.adopt(app)
     code, name = result["code"], result["name"]
     emit(ctx, result, _("set up {code} {name} ({label}) in {root}", code=code, name=name, label=StationKind(result['kind']).label, root=ctx.paths.root))

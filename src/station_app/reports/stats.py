@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 
 from station_app.core.codes import (
     DEFAULT_POSTING_SCHEDULE,
@@ -44,6 +44,7 @@ from station_app.store.models import (
     OutreachEvent,
     Station,
 )
+from station_app.store.sqlfuncs import epoch_seconds
 
 #: Contract order of the outcome keys.
 OUTCOME_KEYS = (MediationOutcome.SUCCESS.value, MediationOutcome.FAILURE.value, MediationOutcome.IN_PROGRESS.value)
@@ -106,7 +107,7 @@ def _hours(seconds: int | None) -> float:
 
 
 def _seconds(column):
-    return cast(func.strftime("%s", column), Integer)
+    return epoch_seconds(column)  # strftime('%s') on SQLite, extract(epoch) on PostgreSQL (store/sqlfuncs.py)
 
 
 def _duty(s, year: int, codes: dict[str, str], until: date | None = None) -> dict[str, Any]:

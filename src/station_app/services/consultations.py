@@ -16,7 +16,8 @@ from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
 from station_app.store.models import Adviser, Consultation, DutyShift
-from station_app.store.search import bigram_query
+from station_app.store.pgsearch import ConsultationSearch
+from station_app.store.search import SEARCH_COLUMNS, bigram_query
 
 SPECS: dict[str, Spec] = {
     "occurred_at": Spec("咨询时间", "time", v.parse_datetime, required=True),
@@ -167,15 +168,17 @@ def search_ids_clause(query: str):
     q = query.strip()
     if len(q) >= 3:
         quoted = '"' + q.replace('"', '""') + '"'
-        return text("consultations.rowid IN (SELECT rowid FROM consultation_search "
-                    "WHERE consultation_search MATCH :q)").bindparams(q=quoted)
-    pair = bigram_query(q)
-    if pair is not None:
-        return text("consultations.rowid IN (SELECT rowid FROM consultation_bigrams "
-                    "WHERE consultation_bigrams MATCH :p)").bindparams(p=pair)
-    like = f"%{q}%"
-    return (Consultation.consultant_name.like(like) | Consultation.phone.like(like)
-            | Consultation.address.like(like) | Consultation.summary.like(like) | Consultation.answer.like(like))
+        sqlite = text("consultations.rowid IN (SELECT rowid FROM consultation_search "
+                      "WHERE consultation_search MATCH :q)").bindparams(q=quoted)
+    elif (pair := bigram_query(q)) is not None:
+        sqlite = text("consultations.rowid IN (SELECT rowid FROM consultation_bigrams "
+                      "WHERE consultation_bigrams MATCH :p)").bindparams(p=pair)
+    else:
+        like = f"%{q}%"
+        sqlite = (Consultation.consultant_name.like(like) | Consultation.phone.like(like)
+                  | Consultation.address.like(like) | Consultation.summary.like(like) | Consultation.answer.like(like))
+    # A PostgreSQL hub compiles the same rules to LIKE over trigram GIN indexes (store/pgsearch.py).
+    return ConsultationSearch(q, sqlite, SEARCH_COLUMNS)
 
 
 def list_consultations(db: StationDB, *, year: int | None = None, search: str | None = None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from station_app.core import validators as v
@@ -25,6 +25,7 @@ from station_app.services.base import ChangeSet, StationDB
 from station_app.services.duty import resolve_station
 from station_app.services.fields import Spec, clean, code_of, text as text_of
 from station_app.store.models import Adviser, AdviserAssignment, DutyConfirmation, DutyShift, OutreachEvent, Station
+from station_app.store.sqlfuncs import epoch_seconds, year_month
 
 ASSIGNMENT_SPECS: dict[str, Spec] = {
     "adviser_id": Spec("法律顾问", "adviser", lambda r: v.required_text(str(r), 64), required=True),
@@ -142,7 +143,7 @@ def withdraw_confirmation(db: StationDB, actor: str, confirmation_id: str) -> Ch
 
 # -- standards ----------------------------------------------------------------------------------------------------
 def _seconds(column):
-    return cast(func.strftime("%s", column), Integer)
+    return epoch_seconds(column)  # strftime('%s') on SQLite, extract(epoch) on PostgreSQL (store/sqlfuncs.py)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def month_hours(s: Session, year: int, as_of: date, standard: float) -> list[Mon
     from station_app.reports.records_stats import day_after
 
     secs = func.sum(_seconds(DutyShift.end_at) - _seconds(DutyShift.start_at))
-    month = func.strftime("%Y-%m", DutyShift.start_at)
+    month = year_month(DutyShift.start_at)
     served: dict[tuple[str, str, str], int] = {}
     for adviser_id, place_id, m, total in s.execute(
         select(DutyShift.adviser_id, DutyShift.place_station_id, month, secs)

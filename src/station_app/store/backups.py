@@ -42,7 +42,8 @@ def list_backups(backups_dir: Path) -> list[BackupFile]:
     if not backups_dir.exists():
         return []
     out = []
-    for p in sorted(backups_dir.glob("*.sqlite3")):
+    # *.dump: pg_dump files of a township database on PostgreSQL (store/pgcheck.py).
+    for p in sorted([*backups_dir.glob("*.sqlite3"), *backups_dir.glob("*.dump")]):
         st = p.stat()
         out.append(BackupFile(p, _kind(p.name), st.st_size, datetime.fromtimestamp(st.st_mtime)))
     return sorted(out, key=lambda b: b.modified, reverse=True)
@@ -75,7 +76,10 @@ def weekly_name(day: date) -> str:
 
 
 def rolling_backup(db: StationDB, today: date | None = None) -> list[Path]:
-    """Make today's daily (and this week's weekly) backup if missing, and prune old ones. Returns new files."""
+    """Make today's daily (and this week's weekly) backup if missing, and prune old ones. Returns new files.
+    A township database on a PostgreSQL server is backed up by the server's own means (store/pgcheck.py)."""
+    if db.on_server:
+        return []
     today = today or date.today()
     backups_dir: Path = db.paths.backups
     made = []

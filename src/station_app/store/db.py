@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station_app.core.errors import StationError
 from station_app.core.i18n import _, pick
+from station_app.store.dburl import is_postgres
 from station_app.store.search import BIGRAM_FUNCTION, SEARCH_COLUMNS, register_functions
 
 if TYPE_CHECKING:
@@ -58,8 +59,13 @@ def _on_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path | str) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+def make_engine(target: Path | str) -> Engine:
+    """The engine of a SQLite file (a path) or of a PostgreSQL database (a postgresql+psycopg:// URL)."""
+    if isinstance(target, str) and is_postgres(target):
+        from station_app.store.pgdb import make_pg_engine
+
+        return make_pg_engine(target)
+    engine = create_engine(f"sqlite:///{target}")
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -143,8 +149,11 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").first()
+        if engine.dialect.name == "sqlite":
+            has = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'").first()
+        else:
+            has = conn.exec_driver_sql("SELECT to_regclass('alembic_version')").scalar()
         if not has:
             return None
         row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
@@ -158,11 +167,17 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_only: bool = False,
-                  on_migrate: Callable[[str | None, str], None] | None = None) -> Engine | None:
+                  on_migrate: Callable[[str | None, str], None] | None = None,
+                  url: str | None = None) -> Engine | None:
     """Open (or create) the station database at head, checking and backing up as the life cycle requires.
 
     check_only: only refuse a missing database (nothing is created). on_migrate(current, head) is called before a
-    migration starts (a front end shows that opening will take a while)."""
+    migration starts (a front end shows that opening will take a while). url: a PostgreSQL database instead of the
+    SQLite file at `path` (store/pgdb.py)."""
+    if url is not None:
+        from station_app.store.pgdb import open_pg_database
+
+        return open_pg_database(url, create=create, check_only=check_only, on_migrate=on_migrate)
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
         raise DatabaseError(_("no database at {path}; run station-app init first.", path=path))
@@ -191,6 +206,17 @@ def open_database(path: Path, backups_dir: Path, *, create: bool = False, check_
             log.info("backed up %s to %s before migrating %s -> %s", path, dest, current, head)
         upgrade(engine)
     return engine
+
+
+def defer_foreign_keys(session: Session) -> None:
+    """Check foreign keys at commit for the rest of this transaction (SQLite resets it at the end; on PostgreSQL
+    SET CONSTRAINTS lasts for the transaction and applies to the keys migration 0011 made deferrable)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    else:
+        session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
 
 
 def session_factory(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:

@@ -99,7 +99,11 @@ def photo_path(paths: Paths, sha256: str, file_name: str) -> Path:
 
 
 def paths_of_writer(w: Writer) -> Paths:
-    # Photos live beside the database in the same data directory (config.Paths); the Writer only knows its session.
+    # Photos live in the data directory (config.Paths), which StationDB gives its writer sessions; a session made
+    # elsewhere on a SQLite file finds it beside the database.
+    paths = w.session.info.get("paths")
+    if paths is not None:
+        return paths
     return Paths(Path(w.session.get_bind().url.database).resolve().parent)
 
 

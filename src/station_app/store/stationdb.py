@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from station_app.config import Paths
 from station_app.core.errors import NotFoundError, StateError
 from station_app.core.i18n import _
-from station_app.store.db import open_database, session_factory
+from station_app.store.db import defer_foreign_keys, open_database, session_factory
 from station_app.core.roles import FIELD_PERMISSIONS, PermissionDenied, allowed, table_permission
 from station_app.store.models import LocalState, RecordHistory, Station, Synced, User, new_id, utcnow
 from station_app.store.rowdata import json_value, record_values
@@ -191,23 +191,35 @@ class StationDB:
         self.paths = paths
         self.engine = engine
         self._reader, self._writer = session_factory(engine)
+        # The writer's session knows the data directory: photos live there even when the database is on a server.
+        self._writer.configure(info={"paths": paths})
         self._station_id: str | None = None
         self.strict_users = False
         self.os_account: str | None = None  # written to the access log beside the acting login
 
     @classmethod
-    def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None
-             ) -> "StationDB":
+    def open(cls, paths: Paths, *, create: bool = False, migrate: Callable[[str | None, str], None] | None = None,
+             url: str | None = None) -> "StationDB":
+        """Open the installation at `paths`: its SQLite file, or the PostgreSQL database its setting names (or
+        `url`, when init sets a township up on a server)."""
+        url = url or database_url(paths)
         if not create:
             # Check before making any folder: a mistyped --data-dir must leave nothing behind.
-            open_database(paths.database, paths.backups, create=False, check_only=True)
+            open_database(paths.database, paths.backups, create=False, check_only=True, url=url)
         paths.ensure()
-        engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate)
+        engine = open_database(paths.database, paths.backups, create=create, on_migrate=migrate, url=url)
         assert engine is not None
+        if url is not None and not create:
+            _refuse_station_on_server(engine, url)
         from station_app.store.private import harden
 
         harden(paths.root)  # owner-only modes, also for an installation made by an older release
         return cls(paths, engine)
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the database is on a PostgreSQL server (a township hub) rather than the SQLite file."""
+        return self.engine.dialect.name != "sqlite"
 
     def close(self) -> None:
         self.engine.dispose()
@@ -290,7 +302,7 @@ class StationDB:
         """A write transaction (BEGIN IMMEDIATE); commits on success, rolls back on any exception."""
         with self._writer() as s:
             with s.begin():
-                s.execute(text("PRAGMA defer_foreign_keys=ON"))  # reset by SQLite at the end of the transaction
+                defer_foreign_keys(s)  # until commit: see Writer.add
                 w = Writer(s, self.station_id, actor, source, authorize=lambda permission: self.authorize(actor, permission))
                 yield w
 
@@ -326,6 +338,36 @@ class StationDB:
         return obj
 
 
+def _refuse_station_on_server(engine: Engine, url: str) -> None:
+    """Stations stay on SQLite (their database travels in bundles, backups and restores as one file)."""
+    from station_app.core.codes import StationKind
+    from station_app.store.dburl import mask
+
+    with engine.connect() as c:
+        kind = c.execute(select(Station.kind).join(LocalState, LocalState.station_id == Station.id)
+                         .where(LocalState.id == 1)).scalar_one_or_none()
+    if kind is not None and kind != StationKind.CENTRE.value:
+        engine.dispose()
+        from station_app.store.db import DatabaseError
+
+        raise DatabaseError(_("{url} holds a village station's database: a village station keeps its database "
+                              "in its data folder (SQLite); only a township's can be on a server", url=mask(url)))
+
+
+def database_url(paths: Paths) -> str | None:
+    """The server URL of an installation on PostgreSQL; None for a SQLite installation. A damaged setting is an
+    error naming the file (never a silent fall back to an empty SQLite database)."""
+    url = paths.database_url
+    if url is not None and url.startswith("invalid:"):
+        from station_app.store.db import DatabaseError
+
+        raise DatabaseError(_("{path} is damaged: it should hold the database server's URL as {{\"url\": \"postgresql://…\"}}",
+                              path=paths.database_setting))
+    return url
+
+
 def checkpoint(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return  # the server manages its write-ahead log
     with engine.connect() as c:
         c.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

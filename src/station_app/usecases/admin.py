@@ -44,7 +44,13 @@ class Backups(Area):
 
         task = task_of(progress)
         task.step(0, 1, "backup")
-        path = backups.backup_now(self.app.paths.database, self.app.paths.backups)
+        if self.app.db.on_server:
+            from station_app.store.pgcheck import dump
+            from station_app.store.stationdb import database_url
+
+            path = dump(database_url(self.app.paths) or "", self.app.paths.backups)
+        else:
+            path = backups.backup_now(self.app.paths.database, self.app.paths.backups)
         task.step(1, 1, path.name)
         return path
 
@@ -61,6 +67,11 @@ class Backups(Area):
         from station_app.store import backups
 
         paths = self.app.paths
+        if self.app.db.on_server:
+            from station_app.store.pgcheck import restore_refused
+            from station_app.store.stationdb import database_url
+
+            raise restore_refused(database_url(paths) or "")
         self.app.close()
         return backups.restore(paths.database, paths.backups, Path(source))
 

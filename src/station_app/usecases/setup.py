@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 def init_installation_with_keys(app_class: type["Application"], paths: Paths, *, kind: StationKind, code: str,
                                 name: str, township_card: str | Path | None, admin_password: str | None,
-                                os_account: str | None, passphrase: "PassphraseProvider | None"
-                                ) -> tuple["Application", dict[str, Any]]:
+                                os_account: str | None, passphrase: "PassphraseProvider | None",
+                                db_url: str | None = None) -> tuple["Application", dict[str, Any]]:
     from station_app.app import admin_of
     from station_app.app import os_account as current_os_account
     from station_app.services.setup import init_installation
@@ -34,7 +34,8 @@ def init_installation_with_keys(app_class: type["Application"], paths: Paths, *,
         card = identity.load_card(township_card)
         if card.kind != StationKind.CENTRE.value:
             raise identity.IdentityError(_("card {code} is a village station's, not the township's", code=card.code))
-    db = init_installation(paths, kind=kind, code=code, name=name, actor="setup", admin_password=admin_password)
+    db = init_installation(paths, kind=kind, code=code, name=name, actor="setup", admin_password=admin_password,
+                           db_url=db_url)
     try:
         admin = replace(admin_of(db), os_account=os_account or current_os_account())
         app = app_class(db, admin, KeyRing(passphrase))
@@ -44,4 +45,9 @@ def init_installation_with_keys(app_class: type["Application"], paths: Paths, *,
         db.close()
         raise
     station = app.station()
-    return app, {**station.as_dict(), "data_dir": str(paths.root), "admin": admin.login, **info}
+    extra = {}
+    if db_url is not None:
+        from station_app.store.dburl import mask
+
+        extra["database"] = mask(paths.database_url)
+    return app, {**station.as_dict(), "data_dir": str(paths.root), "admin": admin.login, **extra, **info}

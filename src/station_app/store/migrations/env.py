@@ -8,10 +8,14 @@ from station_app.store.models import Base
 
 #: Tables that live outside the ORM metadata (FTS5 search index and its shadow tables).
 UNMANAGED_PREFIXES = ("consultation_search", "consultation_bigrams")
+#: Indexes outside the ORM metadata: the trigram search indexes of a PostgreSQL hub (store/pgsearch.py).
+UNMANAGED_INDEX_PREFIXES = ("ix_consultations_search_",)
 
 
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and name and name.startswith(UNMANAGED_PREFIXES):
+        return False
+    if type_ == "index" and name and name.startswith(UNMANAGED_INDEX_PREFIXES):
         return False
     return True
 
@@ -21,7 +25,8 @@ def run_migrations() -> None:
     if engine is None:
         from station_app.store.db import make_engine
 
-        engine = make_engine(context.config.get_main_option("sqlalchemy.url").removeprefix("sqlite:///"))
+        url = context.config.get_main_option("sqlalchemy.url")
+        engine = make_engine(url if not url.startswith("sqlite:///") else url.removeprefix("sqlite:///"))
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -18,6 +18,9 @@ _NEW = "station_bigrams(new.consultant_name, new.phone, new.address, new.summary
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        # PostgreSQL: the trigram GIN indexes of 0001 answer two-character queries too (store/pgsearch.py).
+        return
     # Contentless (the text lives in consultations) and detail=none (only "which rows hold this pair" is asked).
     # station_bigrams() is registered on every connection of the app (store/db.py).
     op.execute("CREATE VIRTUAL TABLE consultation_bigrams USING fts5("
@@ -37,6 +40,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     op.execute("DROP TRIGGER IF EXISTS consultation_bigrams_au")
     op.execute("DROP TRIGGER IF EXISTS consultation_bigrams_ad")
     op.execute("DROP TRIGGER IF EXISTS consultation_bigrams_ai")
