@@ -18,7 +18,6 @@ from station_app.store.sync_models import ReceivedBundle, StationMark
 from station_app.sync import merge
 from tests.sync.bundles import Outbox, dump_origin
 from tests.sync.hub import open_on, township_on_pg
-from tests.sync.pgdb import pg_url  # noqa: F401 — fixture
 
 CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
            "anonymous": True}
@@ -61,7 +60,8 @@ def _run_together(jobs: list[tuple[object, list]]) -> tuple[list, list]:
     return results, errors
 
 
-def test_two_importers_at_once_converge_nothing_lost_or_doubled(make_station, tmp_path, pg_url):
+def test_two_importers_at_once_converge_nothing_lost_or_doubled(make_station, tmp_path, pg_database):
+    pg_url = pg_database()
     s01, s02 = make_station("S01", "一村"), make_station("S02", "二村")
     a, b = _bundles(s01, 6, 40), _bundles(s02, 4, 40)
     lite = make_station("T00", "乡镇", StationKind.CENTRE)

@@ -14,7 +14,6 @@ from station_app.store.sync_models import ReceivedBundle, StationMark
 from station_app.sync import merge
 from tests.sync.bundles import Outbox, dump_origin
 from tests.sync.hub import township_on_pg
-from tests.sync.pgdb import pg_url  # noqa: F401 — fixture
 
 CONSULT = {"occurred_at": "2024-03-02 09:30", "channel": "来访", "category": "继承", "summary": "遗产怎么分",
            "anonymous": True}
@@ -48,7 +47,8 @@ def _bookkeeping(db, station_id):
     return logged, mark, status
 
 
-def test_lost_duplicated_reordered_deliveries_give_the_same_township_on_both(make_station, tmp_path, pg_url):
+def test_lost_duplicated_reordered_deliveries_give_the_same_township_on_both(make_station, tmp_path, pg_database):
+    pg_url = pg_database()
     s01 = make_station("S01", "一村")
     box = Outbox(s01)
     _work(s01, box, random.Random(14), 60)
@@ -73,7 +73,8 @@ def test_lost_duplicated_reordered_deliveries_give_the_same_township_on_both(mak
         pg.close()
 
 
-def test_a_rewritten_version_is_a_fork_on_postgresql_too(make_station, tmp_path, pg_url):
+def test_a_rewritten_version_is_a_fork_on_postgresql_too(make_station, tmp_path, pg_database):
+    pg_url = pg_database()
     import copy
     import dataclasses
 

@@ -33,6 +33,9 @@ from station_app.store.models import Base
 _NOT_MOVED_PREFIXES = ("sqlite_", "consultation_search", "consultation_bigrams")
 _NOT_MOVED = {"alembic_version"}
 BATCH = 5_000
+#: The password of the administrator migration 0010 seeds into a database without one (no password set yet): a
+#: freshly migrated target holds only that row, which the copy replaces by the source's users.
+NO_PASSWORD = "!"
 #: Mismatches listed per table (by key and field name: the values are personal data).
 SHOWN = 5
 
@@ -83,12 +86,9 @@ class MoveReport:
 
 def safe_url(url: str) -> str:
     """The URL as it may be printed and logged: without its password."""
-    from sqlalchemy.engine import make_url
+    from station_app.store.dburl import mask
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 — a URL SQLAlchemy cannot parse is refused later with its own message
-        return "<unreadable URL>"
+    return mask(url)
 
 
 def moved_tables():
@@ -125,8 +125,17 @@ def check_source(path: Path) -> None:
     engine = make_engine(path)
     try:
         current = current_revision(engine)
+        kind = None
+        if current is not None:
+            with engine.connect() as c:
+                kind = c.exec_driver_sql("SELECT s.kind FROM local_state l JOIN stations s ON s.id = l.station_id "
+                                         "WHERE l.id = 1").scalar()
     finally:
         engine.dispose()
+    from station_app.core.codes import StationKind
+
+    if current is not None and kind != StationKind.CENTRE.value:
+        raise MoveRefused(_("only a township's database can move to a server; a village station keeps its SQLite file"))
     if current != head_revision():
         raise MoveRefused(_("the database {path} is at schema {current}, this program's is {head}: open it once with this program (it is backed up and upgraded), then move it", path=path, current=current, head=head_revision()))
 
@@ -136,7 +145,10 @@ def check_target_empty(engine: Engine) -> None:
     with engine.connect() as conn:
         for t in moved_tables():
             if t.name in names:
-                n = conn.execute(select(text("count(*)")).select_from(t)).scalar_one()
+                q = select(text("count(*)")).select_from(t)
+                if t.name == "users":
+                    q = q.where(t.c.password_hash != NO_PASSWORD)
+                n = conn.execute(q).scalar_one()
                 if n:
                     raise MoveRefused(_("the target database is not empty: table {table} holds {n} rows. Give an empty database (CREATE DATABASE ...); nothing was copied", table=t.name, n=n))
 
@@ -146,17 +158,19 @@ def migrate_to(source: Path, url: str, *, prepare: Callable[[Engine], None] | No
                switch: Callable[[], None] | None = None) -> MoveReport:
     """Copy and verify; raises MoveRefused before copying when it cannot start. `switch()` (point the
     installation at `url`) is called only when every row verified, while the source is still held."""
+    from station_app.store.dburl import normalise
+    from station_app.store.pgdb import make_pg_engine, server_error
+
     source = Path(source)
+    url = normalise(url)  # a ValidationError naming --db-url when it is no PostgreSQL URL
     check_source(source)
-    if not url.startswith(("postgresql://", "postgresql+psycopg://")):
-        raise MoveRefused(_("--db-url must be a PostgreSQL URL (postgresql://user@host/database), not {url}", url=safe_url(url)))
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = make_pg_engine(url)
     try:
         try:
             with engine.connect():
                 pass
         except Exception as e:  # noqa: BLE001 — the driver's own words say what is wrong (host, role, database)
-            raise MoveRefused(_("cannot connect to {url}: {e}", url=safe_url(url), e=str(getattr(e, "orig", e)).strip())) from None
+            raise MoveRefused(_("cannot connect to {url}: {e}", url=safe_url(url), e=server_error(url, e))) from None
         check_target_empty(engine)
         (prepare or upgrade)(engine)
         check_target_empty(engine)  # a migration that seeds rows would make the copy collide: say so plainly
@@ -196,6 +210,7 @@ def _copy(src: sqlite3.Connection, engine: Engine, progress) -> dict[str, int]:
                 conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         except Exception:  # noqa: BLE001 — permission denied: deferred constraints, parents first
             conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+        conn.exec_driver_sql("DELETE FROM users WHERE password_hash = %s", (NO_PASSWORD,))  # seeded, see above
         for i, t in enumerate(tables):
             if progress:
                 progress(i, len(tables), t.name)
@@ -317,3 +332,17 @@ def _key_text(k: Any) -> str:
 def _example(c: TableCheck, line: str) -> None:
     if len(c.examples) < SHOWN:
         c.examples.append(line)
+
+
+def move_installation(paths, url: str, *, progress: Callable[[int, int, str], None] | None = None) -> MoveReport:
+    """The installation at `paths` (a township on its SQLite file) moves to `url`: copied, verified, and only
+    then switched (its database setting written). Imports on this PC wait meanwhile; the SQLite file stays."""
+    from station_app.store.dburl import mask, normalise, save_setting
+    from station_app.sync.importer import import_lock
+
+    if paths.database_url is not None:
+        raise MoveRefused(_("this installation's database is already on a server ({url}); nothing to move", url=mask(paths.database_url)))
+    url = normalise(url)
+    with import_lock(paths.root, wait=30):
+        return migrate_to(paths.database, url, progress=progress,
+                          switch=lambda: save_setting(paths.database_setting, url))
