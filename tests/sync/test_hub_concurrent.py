@@ -98,3 +98,26 @@ def test_two_importers_at_once_converge_nothing_lost_or_doubled(make_station, tm
     finally:
         other_pc.close()
         hub.close()
+
+
+def test_an_importer_waits_for_the_station_lock_only_as_long_as_an_import_waits(make_station, tmp_path, pg_database,
+                                                                               monkeypatch):
+    import pytest
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    s01 = make_station("S01", "一村")
+    box = _bundles(s01, 1, 3)
+    hub = township_on_pg(tmp_path, pg_database())
+    other_pc = open_on(hub.paths, hub.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("STATION_APP_IMPORT_WAIT", "1")
+    try:
+        with Session(other_pc.engine) as s, s.begin():
+            merge.lock_origin(s, s01.station_id)  # a merge of S01 in progress on another PC
+            with pytest.raises(OperationalError) as e:
+                merge.apply_changes(hub, box.sent[0])
+            assert type(e.value.orig).__name__ == "LockNotAvailable"  # import_one reports "busy, import later"
+        assert merge.apply_changes(hub, box.sent[0]).status == "imported"  # once it is done
+    finally:
+        other_pc.close()
+        hub.close()

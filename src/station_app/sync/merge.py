@@ -128,8 +128,13 @@ def lock_origin(s: Session, origin: str) -> None:
     need retrying. On SQLite BEGIN IMMEDIATE already serialises every writer."""
     if s.get_bind().dialect.name != "postgresql":
         return
+    from station_app.sync.importer import import_wait
+
+    # Wait as long as an import waits for another on one PC; then the import reports the database busy.
+    s.execute(text(f"SET LOCAL lock_timeout = '{int(import_wait() * 1000)}ms'"))
     s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:space), hashtext(:origin))"),
               {"space": _LOCK_SPACE, "origin": origin})
+    s.execute(text("SET LOCAL lock_timeout = 0"))
 
 
 # -- bundle log and chain checks ---------------------------------------------------------------------------------
