@@ -185,7 +185,12 @@ def migrate_to(source: Path, url: str, *, prepare: Callable[[Engine], None] | No
                              if not n.startswith(_NOT_MOVED_PREFIXES))
             if unknown:
                 raise MoveRefused(_("the database holds tables this program does not know: {names}; nothing was copied", names=", ".join(unknown)))
-            sequences = _copy(src, engine, progress)
+            try:
+                sequences = _copy(src, engine, progress)
+            except Exception as e:  # noqa: BLE001 — the driver's; anything else goes up as it is
+                if type(getattr(e, "orig", e)).__name__ != "ForeignKeyViolation":
+                    raise
+                raise MoveRefused(_("the township holds records that refer to records of bundles not received yet (the merge allows it), and the server refused them: give the role the right to switch foreign keys off for the copy (GRANT SET ON PARAMETER session_replication_role TO the role; see docs/hub.md), then move again; nothing was copied")) from None
             checks = verify(source, engine, src=src, progress=progress)
             report = MoveReport(str(source), safe_url(url), checks, sequences)
             if report.ok and switch is not None:
