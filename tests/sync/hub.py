@@ -8,7 +8,7 @@ from pathlib import Path
 from station_app import config
 from station_app.core.codes import StationKind
 from station_app.services.base import StationDB
-from station_app.sync.hubmove import migrate_to
+from station_app.sync.hubmove import move_installation
 from station_app.store.db import make_engine
 
 
@@ -19,7 +19,8 @@ def open_on(paths, url: str) -> StationDB:
 
 def township_on_pg(tmp_path: Path, url: str, code: str = "T00", *, sqlite_db: StationDB | None = None) -> StationDB:
     """A township (centre) installation whose database is on PostgreSQL (`url`: an empty database); set up on
-    SQLite and moved with migrate_to, so every hub test also exercises the move."""
+    SQLite and moved with migrate_to, so every hub test also exercises the move; the installation is switched
+    to the server, as `township migrate-to` leaves it."""
     if sqlite_db is None:
         from station_app.services.setup import init_installation
 
@@ -27,6 +28,6 @@ def township_on_pg(tmp_path: Path, url: str, code: str = "T00", *, sqlite_db: St
                                       name=f"乡镇{code}", actor="tester")
     paths = sqlite_db.paths
     sqlite_db.close()
-    report = migrate_to(paths.database, url)
+    report = move_installation(paths, url)  # switched: the data folder names the server from now on
     assert report.ok, report.as_dict()
-    return open_on(paths, url)
+    return StationDB.open(paths)

@@ -34,7 +34,7 @@ def _rows(db) -> dict:
 
 
 @pytest.mark.slow
-def test_the_demo_year_gives_identical_stats_on_sqlite_and_postgresql(tmp_path, pg_database):
+def test_the_demo_year_gives_identical_stats_on_sqlite_and_postgresql(tmp_path, pg_database, cli):
     pg_url = pg_database()
     out = demo.prepare_out(tmp_path / "demo")
     dirs = demo.build_installations(out, 2021, 2021, workers=2)
@@ -62,3 +62,13 @@ def test_the_demo_year_gives_identical_stats_on_sqlite_and_postgresql(tmp_path, 
             json.dumps(stats_lite, sort_keys=True, ensure_ascii=False)
     finally:
         hub.close()
+    # The same through the command line, the hub's data folder naming its server: `stats --json` alike, and the
+    # hub's reference bundle (advisers, duty schedule, receipts) goes back to a station.
+    a = cli("stats", "--year", "2021", "--json", data_dir=dirs[0])
+    b = cli("stats", "--year", "2021", "--json", data_dir=hub_dir)
+    assert a.returncode == b.returncode == 0, a.stderr + b.stderr
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+    r = cli("bundle", "reference", "export", "--out", str(tmp_path / "ref"), "--json", data_dir=hub_dir)
+    assert r.returncode == 0, r.stderr
+    r = cli("bundle", "import", json.loads(r.stdout)["path"], "--json", data_dir=dirs[1])
+    assert r.returncode == 0, r.stdout + r.stderr
