@@ -285,11 +285,15 @@ class Application:
     def database_label(paths: Paths) -> str:
         """Where the installation's database is, for people: the SQLite file, or the server URL without its
         password (issue 14)."""
-        url = paths.database_url
-        if url is not None:
+        if paths.database_setting.is_file():
+            from station_app.store.db import DatabaseError
             from station_app.store.dburl import mask
+            from station_app.store.stationdb import database_url
 
-            return mask(url)
+            try:
+                return mask(database_url(paths))
+            except DatabaseError:
+                return str(paths.database_setting)
         return str(paths.database)
 
 

@@ -47,6 +47,17 @@ def check_installation(paths: config.Paths) -> str:
     """The station's own database, if any: read-only integrity check and schema revision."""
     from station_app.store.db import head_revision
 
+    if paths.database_url is not None:
+        # A township hub on PostgreSQL (issue 14): the server answers and the schema is known (read only, too).
+        from station_app.store.dburl import mask
+        from station_app.store.pgcheck import health_check_pg
+        from station_app.store.stationdb import database_url
+
+        url = database_url(paths) or ""  # a damaged setting is an error naming the file
+        bad = [i for i in health_check_pg(url) if not i.ok and i.name in ("server", "migrations")]
+        if bad and bad[0].name == "server":
+            raise RuntimeError(bad[0].detail)
+        return bad[0].detail if bad else _("{url} answers, schema {head}", url=mask(url), head=head_revision())
     db_file = paths.database
     if not db_file.exists():
         return _("no installation yet at {root}; skipped", root=paths.root)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
 from openpyxl import load_workbook
 
+# The township's printed reports with its database on SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
 
 
 def test_report_is_in_the_command_table_with_help(cli):

@@ -37,6 +37,10 @@ def dt(s: str) -> datetime:
 
 @pytest.fixture
 def year_db(township):
+    return build_year(township)
+
+
+def build_year(township):
     """The township database after merging S01, S02 (custom posting schedule) and a removed S03."""
     t00 = township.station_id
     with township.write("tester") as w:

@@ -61,9 +61,9 @@ def test_case_numbers_stay_unique_with_writers_at_once(township, monkeypatch):
 
 
 def test_without_the_lock_the_same_writers_collide(township, monkeypatch):
-    # Shows the test above is not vacuous: with the advisory lock taken out, READ COMMITTED lets two writers read
+    # Shows the test above is not vacuous: with the lock taken out, READ COMMITTED lets two writers read
     # the same highest number; the unique key then refuses the second case (or, without it, numbers would repeat).
-    monkeypatch.setattr(md, "serialise", lambda *a, **k: None)
+    monkeypatch.setattr(md, "lock_counter", lambda *a, **k: None)
     numbers, errors = _open_cases_at_once(township, monkeypatch)
     assert errors or len(set(numbers)) < len(numbers)
     assert len(set(numbers)) < WRITERS * EACH
@@ -81,3 +81,45 @@ def test_change_counters_are_unique_and_in_commit_order(township):
     assert len(counters) == WRITERS * EACH == len(set(counters))
     assert sorted(history) == sorted(counters)
     assert township.counter() >= max(counters)
+
+
+def test_duty_log_positions_stay_unique_with_writers_at_once(township):
+    from station_app.services import advisers as ad
+    from station_app.services import duty as du
+    from station_app.store.models import DutyLogEntry
+
+    adviser = ad.record_adviser(township, "a", {"name": "王明"}).first("advisers")
+    sid = du.record_shift(township, "a", {"adviser_id": adviser, "start_at": "2021-03-05 09:00",
+                                          "end_at": "2021-03-05 12:30", "people_served": "4",
+                                          "summary": "接待来访村民"}).first("duty_shifts")
+    errors = _run_at_once(lambda: du.add_log_entry(township, "a", sid, {"served": "张三", "content": "宅基地边界"}))
+    assert errors == []
+    with township.read() as s:
+        positions = sorted(s.execute(select(DutyLogEntry.position).where(DutyLogEntry.shift_id == sid)).scalars())
+    assert positions == list(range(1, WRITERS * EACH + 1))
+
+
+def test_serialise_makes_a_second_transaction_wait_for_the_first(township):
+    from station_app.store.locks import serialise
+
+    held, times = threading.Event(), {}
+
+    def first():
+        with township.raw_write() as s:
+            serialise(s, "import", "S01")
+            held.set()
+            time.sleep(0.5)
+            times["first_done"] = time.monotonic()
+
+    def second():
+        held.wait(10)
+        with township.raw_write() as s:
+            serialise(s, "import", "S01")
+            times["second_got"] = time.monotonic()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert times["second_got"] >= times["first_done"]

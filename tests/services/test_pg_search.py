@@ -93,7 +93,7 @@ def test_postgres_search_uses_the_trigram_indexes(tmp_path, pg_url):
 
     hub = _make(tmp_path, "hub", pg_url)
     try:
-        stmt = select(Consultation.id).where(cs.search_ids_clause("抚养费"))
+        stmt = select(Consultation.id).where(cs.search_ids_clause("抚养费", "postgresql"))
         with hub.read() as s:
             s.execute(select(Consultation.id).limit(1))
             s.connection().exec_driver_sql("SET enable_seqscan = off")

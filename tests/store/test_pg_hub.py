@@ -131,3 +131,14 @@ def test_urls_are_checked_and_masked():
     for bad in ("mysql://u@h/db", "postgresql+psycopg2://u@h/db", "postgresql://u@h", "not a url"):
         with pytest.raises(ValidationError):
             normalise(bad)
+
+
+def test_a_damaged_database_setting_is_named_not_ignored(cli, tmp_path):
+    home = tmp_path / "t00"
+    home.mkdir()
+    (home / "database.json").write_text("{not json")
+    r = cli("stats", "--year", "2021", data_dir=home)
+    assert r.returncode != 0 and "database.json" in r.stdout + r.stderr
+    r = cli("check", "--json", data_dir=home)
+    assert r.returncode != 0 and "database.json" in r.stdout + r.stderr
+    assert not (home / "station.sqlite3").exists()  # no empty SQLite database made in its place

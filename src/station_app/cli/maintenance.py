@@ -23,6 +23,7 @@ CHECK_LABELS = {
     "search_index": ("检索索引", "search index"),
     "counter": ("变更计数", "change counter"),
     "server": ("数据库服务器", "database server"),
+    "collation": ("排序规则", "collation"),
 }
 
 

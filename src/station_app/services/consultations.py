@@ -16,7 +16,7 @@ from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
 from station_app.store.models import Adviser, Consultation, DutyShift
-from station_app.store.pgsearch import ConsultationSearch
+from station_app.store.pgsearch import postgres_clause
 from station_app.store.search import SEARCH_COLUMNS, bigram_query
 
 SPECS: dict[str, Spec] = {
@@ -159,26 +159,27 @@ def _row(c: Consultation) -> ConsultationRow:
                            c.summary if len(c.summary) <= 60 else c.summary[:59] + "…", c.referral)
 
 
-def search_ids_clause(query: str):
+def search_ids_clause(query: str, dialect: str = "sqlite"):
     """A SQL condition on Consultation matching `query` as a substring of name, phone, address, question or answer.
 
     Three characters or more use the trigram index, two the bigram index (a two-character name such as 张伟 is
     common); anything else (one character, or two with punctuation) falls back to LIKE. See store/search.py.
+    `dialect` "postgresql" (a township hub): the same rules over pg_trgm indexes (store/pgsearch.py).
     """
     q = query.strip()
+    if dialect == "postgresql":
+        return postgres_clause(q, SEARCH_COLUMNS)
     if len(q) >= 3:
         quoted = '"' + q.replace('"', '""') + '"'
-        sqlite = text("consultations.rowid IN (SELECT rowid FROM consultation_search "
-                      "WHERE consultation_search MATCH :q)").bindparams(q=quoted)
-    elif (pair := bigram_query(q)) is not None:
-        sqlite = text("consultations.rowid IN (SELECT rowid FROM consultation_bigrams "
-                      "WHERE consultation_bigrams MATCH :p)").bindparams(p=pair)
-    else:
-        like = f"%{q}%"
-        sqlite = (Consultation.consultant_name.like(like) | Consultation.phone.like(like)
-                  | Consultation.address.like(like) | Consultation.summary.like(like) | Consultation.answer.like(like))
-    # A PostgreSQL hub compiles the same rules to LIKE over trigram GIN indexes (store/pgsearch.py).
-    return ConsultationSearch(q, sqlite, SEARCH_COLUMNS)
+        return text("consultations.rowid IN (SELECT rowid FROM consultation_search "
+                    "WHERE consultation_search MATCH :q)").bindparams(q=quoted)
+    pair = bigram_query(q)
+    if pair is not None:
+        return text("consultations.rowid IN (SELECT rowid FROM consultation_bigrams "
+                    "WHERE consultation_bigrams MATCH :p)").bindparams(p=pair)
+    like = f"%{q}%"
+    return (Consultation.consultant_name.like(like) | Consultation.phone.like(like)
+            | Consultation.address.like(like) | Consultation.summary.like(like) | Consultation.answer.like(like))
 
 
 def list_consultations(db: StationDB, *, year: int | None = None, search: str | None = None,
@@ -189,7 +190,7 @@ def list_consultations(db: StationDB, *, year: int | None = None, search: str | 
         stmt = stmt.where(Consultation.occurred_at >= datetime(year, 1, 1),
                           Consultation.occurred_at < datetime(year + 1, 1, 1))
     if search:
-        stmt = stmt.where(search_ids_clause(search))
+        stmt = stmt.where(search_ids_clause(search, db.engine.dialect.name))
     stmt = stmt.order_by(Consultation.occurred_at.desc(), Consultation.id).limit(limit).offset(offset)
     with db.read() as s:
         return [_row(c) for c in s.execute(stmt).scalars()]

@@ -18,6 +18,7 @@ from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.core.codes import ServiceMode, ServiceType
 from station_app.services.fields import Spec, clean, code_of, text as text_of
+from station_app.store.locks import lock_counter
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, Station
 
 SPECS: dict[str, Spec] = {
@@ -229,6 +230,7 @@ def add_log_entry(db: StationDB, actor: str, shift_id: str, entry: Mapping[str, 
         shift = db.get(w.session, DutyShift, shift_id)
         w._check_owner(shift)  # the log belongs with its shift: only the shift's station writes it
         _check_not_confirmed(w.session, shift.adviser_id, shift.place_station_id, shift.start_at)
+        lock_counter(w.session)  # two staff on a PostgreSQL hub would take the same position (store/locks.py)
         last = w.session.execute(select(func.max(DutyLogEntry.position))
                                  .where(DutyLogEntry.shift_id == shift.id)).scalar_one()
         w.add(DutyLogEntry(shift_id=shift.id, position=(last or 0) + 1, **values))

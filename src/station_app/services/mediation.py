@@ -41,7 +41,7 @@ from station_app.core.masking import mask_id_number, mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
 from station_app.services import mediation_committee as committee
-from station_app.store.locks import serialise
+from station_app.store.locks import lock_counter
 from station_app.store.models import (
     MediationAgent,
     MediationCase,
@@ -441,7 +441,7 @@ def next_case_no(session: Session, station_id: str, year: int) -> str:
     prefix = f"{code}-{year}-"
     # Two writers at once on a PostgreSQL hub would both read the same highest number: the second waits here until
     # the first has committed its case (store/locks.py; SQLite's writers are serial already).
-    serialise(session, "case_no", station_id, year)
+    lock_counter(session)
     # Tombstoned cases keep their number (the unique key includes them), so they count too.
     existing = session.execute(select(MediationCase.case_no).where(
         MediationCase.station_id == station_id, MediationCase.case_no.like(prefix + "%"))).scalars()

@@ -99,7 +99,8 @@ CONSULTATIONS = Listing(
     base=lambda: select(Consultation).where(Consultation.deleted.is_(False)),
     filters={
         "year": _year_dt(Consultation.occurred_at),
-        "search": lambda stmt, value, _s: stmt.where(cs.search_ids_clause(str(value))) if str(value).strip() else stmt,
+        "search": lambda stmt, value, s: stmt.where(cs.search_ids_clause(str(value), s.get_bind().dialect.name))
+        if str(value).strip() else stmt,
         "station": _station(Consultation.station_id),
         "category": _equals(Consultation.category),
         "channel": _equals(Consultation.channel),

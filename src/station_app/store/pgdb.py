@@ -4,8 +4,8 @@ What differs from SQLite and why:
 - Isolation is READ COMMITTED (PostgreSQL's default): writers do not queue on a database-wide lock as SQLite's
   BEGIN IMMEDIATE makes them. What must be serialised takes a row lock instead: every stamped write bumps the
   change counter with `UPDATE local_state ... RETURNING`, which holds that row's lock until commit, so counters are
-  handed out in commit order (an export by counter never skips a change still in flight); case numbering takes a
-  transaction-scoped advisory lock per station and year (services/mediation.py `next_case_no`).
+  handed out in commit order (an export by counter never skips a change still in flight); case numbering and duty-log
+  positions take that same row lock before reading the highest number (store/locks.py).
 - Foreign keys are DEFERRABLE INITIALLY IMMEDIATE (migration 0011) and write transactions defer them, as
   `PRAGMA defer_foreign_keys` does on SQLite.
 - Migrations run in one transaction (PostgreSQL's DDL is transactional): a failed upgrade changes nothing, so no

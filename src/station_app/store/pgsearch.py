@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import string
 
-from sqlalchemy import Boolean, bindparam, text
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy import bindparam, text
 
 SEARCH_INDEX_PREFIX = "ix_consultations_search_"
 _UPPER, _LOWER = string.ascii_uppercase, string.ascii_lowercase
@@ -58,25 +56,3 @@ def postgres_clause(query: str, columns: tuple[str, ...]):
                        for c in columns)
     return text(f"({cond})").bindparams(
         bindparam("pg_like_pattern", "%" + q.translate(str.maketrans(_UPPER, _LOWER)) + "%"))
-
-
-class ConsultationSearch(ColumnElement):
-    """`consultations` rows whose searched columns hold `query`; compiled per dialect (FTS5 or LIKE)."""
-
-    type = Boolean()
-    inherit_cache = False
-
-    def __init__(self, query: str, sqlite_clause, columns: tuple[str, ...]):
-        self.query = query
-        self.sqlite_clause = sqlite_clause
-        self.columns = columns
-
-
-@compiles(ConsultationSearch)
-def _compile_default(element: ConsultationSearch, compiler, **kw):
-    return compiler.process(element.sqlite_clause, **kw)
-
-
-@compiles(ConsultationSearch, "postgresql")
-def _compile_postgres(element: ConsultationSearch, compiler, **kw):
-    return compiler.process(postgres_clause(element.query, element.columns), **kw)
