@@ -7,6 +7,9 @@
 #   url DIR    prints that URL again.
 #   stop DIR   stops the server (the directory is left for the caller to delete).
 #
+# PG_PASSWORD=secret (optional): password authentication (scram-sha-256) instead of trust, with that password for the
+# superuser; the printed URL never holds it (give it in PGPASSWORD or ~/.pgpass).
+#
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` system user (Debian's postgresql
 # package makes it), which then owns DIR. As any other user it runs as that user.
 set -euo pipefail
@@ -59,8 +62,16 @@ start)
     fi
     abs="$(cd "$dir" && pwd)"
     if [ ! -f "$abs/data/PG_VERSION" ]; then
-        as_owner "$bin/initdb" -D "$abs/data" -A trust -E UTF8 --locale=C.UTF-8 -U "$(owner_name)" >"$abs/initdb.log" 2>&1 \
-            || { cat "$abs/initdb.log" >&2; exit 1; }
+        auth=(-A trust)
+        if [ -n "${PG_PASSWORD:-}" ]; then
+            printf '%s\n' "$PG_PASSWORD" >"$abs/pwfile"
+            chmod 600 "$abs/pwfile"
+            if [ "$(id -u)" -eq 0 ]; then chown "${PG_USER:-postgres}" "$abs/pwfile"; fi
+            auth=(-A scram-sha-256 --pwfile="$abs/pwfile")
+        fi
+        as_owner "$bin/initdb" -D "$abs/data" "${auth[@]}" -E UTF8 --locale=C.UTF-8 -U "$(owner_name)" >"$abs/initdb.log" 2>&1 \
+            || { rm -f "$abs/pwfile"; cat "$abs/initdb.log" >&2; exit 1; }
+        rm -f "$abs/pwfile"
     fi
     as_owner mkdir -p "$abs/run"
     # fsync off: a test cluster is thrown away; durability on a real hub is the server's configuration.

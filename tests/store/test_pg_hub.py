@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -142,3 +147,75 @@ def test_a_damaged_database_setting_is_named_not_ignored(cli, tmp_path):
     r = cli("check", "--json", data_dir=home)
     assert r.returncode != 0 and "database.json" in r.stdout + r.stderr
     assert not (home / "station.sqlite3").exists()  # no empty SQLite database made in its place
+
+
+@pytest.mark.skipif(not os.environ.get("STATION_APP_TEST_PG_URL"), reason="PostgreSQL tests need "
+                    "STATION_APP_TEST_PG_URL (its server binaries too)")
+def test_the_password_comes_from_pgpassword_and_is_never_stored(cli, tmp_path, monkeypatch):
+    # A server of its own with password authentication (the shared test server trusts everyone).
+    script = Path(__file__).resolve().parents[2] / "scripts" / "pg_cluster.sh"
+    cluster = tempfile.mkdtemp(prefix="station-app-pgpw.")
+    os.chmod(cluster, 0o755)  # the server's own user (postgres, when run as root) must reach it
+    try:
+        started = subprocess.run(["bash", str(script), "start", cluster], capture_output=True, text=True,
+                                 env={**os.environ, "PG_PASSWORD": "Pw-4711-secret"}, timeout=120)
+        assert started.returncode == 0, started.stderr
+        url = started.stdout.strip()
+        assert "Pw-4711" not in url
+        home = tmp_path / "hub"
+        monkeypatch.delenv("PGPASSWORD", raising=False)
+        monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+        r = cli("init", "township", "--code", "T00", "--name", "小王庄镇", "--db-url", url, data_dir=home)
+        assert r.returncode != 0 and "password" in (r.stdout + r.stderr).lower()
+        assert not (home / "database.json").exists()
+        monkeypatch.setenv("PGPASSWORD", "Pw-4711-secret")
+        r = cli("init", "township", "--code", "T00", "--name", "小王庄镇", "--db-url", url, data_dir=home)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "Pw-4711" not in (home / "database.json").read_text()
+        assert cli("stats", "--year", "2021", data_dir=home).returncode == 0
+        assert cli("check", data_dir=home).returncode == 0
+        monkeypatch.delenv("PGPASSWORD")
+        r = cli("stats", "--year", "2021", data_dir=home)
+        assert r.returncode != 0 and "password" in (r.stdout + r.stderr).lower()
+    finally:
+        subprocess.run(["bash", str(script), "stop", cluster], capture_output=True, timeout=120)
+        shutil.rmtree(cluster, ignore_errors=True)
+
+
+def test_an_account_without_rights_gets_a_clear_message_and_nothing_changes(cli, tmp_path, pg_database, pg_server):
+    from sqlalchemy.engine import make_url
+
+    url = pg_database(migrated=False)
+    name = make_url(url).database
+    with pg_server.admin.connect() as c:
+        c.exec_driver_sql("DROP ROLE IF EXISTS station_app_limited")
+        c.exec_driver_sql("CREATE ROLE station_app_limited LOGIN")
+        c.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{name}" TO station_app_limited')
+    try:
+        limited = make_url(url).set(username="station_app_limited").render_as_string(hide_password=False)
+        r = cli("init", "township", "--code", "T00", "--name", "小王庄镇", "--db-url", limited,
+                data_dir=tmp_path / "hub")
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "permission denied" in r.stdout + r.stderr and "Traceback" not in r.stderr
+        assert not (tmp_path / "hub" / "database.json").exists()
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.connect() as c:  # the migration ran in one transaction: no half-made schema
+            assert c.exec_driver_sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").scalar() == 0
+        engine.dispose()
+    finally:
+        with pg_server.admin.connect() as c:
+            c.exec_driver_sql(f'REVOKE ALL ON DATABASE "{name}" FROM station_app_limited')
+            pg_server.drop(name)
+            c.exec_driver_sql("DROP ROLE IF EXISTS station_app_limited")
+
+
+def test_without_the_driver_a_server_database_says_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    from station_app.store.db import DatabaseError
+    from station_app.store.stationdb import StationDB
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as on a PC without the hub extra
+    with pytest.raises(DatabaseError) as e:
+        StationDB.open(config.resolve(tmp_path / "x"), create=True, url="postgresql+psycopg://hub:pw@db.example/t")
+    assert "station_app[hub]" in str(e.value) and "pw@" not in str(e.value)

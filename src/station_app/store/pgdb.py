@@ -37,6 +37,13 @@ def _on_pg_connect(dbapi_conn, _record) -> None:
 
 
 def make_pg_engine(url: str) -> Engine:
+    try:
+        import psycopg  # noqa: F401  (the driver is an optional extra: a station never needs it)
+    except ImportError:
+        from station_app.store.db import DatabaseError
+
+        raise DatabaseError(_("this township's database is on PostgreSQL ({url}) but the PostgreSQL driver is not "
+                              "installed: pip install 'station_app[hub]' (psycopg)", url=mask(url))) from None
     engine = create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=True,
                            connect_args={"application_name": "station_app", "connect_timeout": CONNECT_TIMEOUT_S})
     event.listen(engine, "connect", _on_pg_connect)
@@ -83,5 +90,13 @@ def open_pg_database(url: str, *, create: bool = False, check_only: bool = False
         if on_migrate is not None:
             on_migrate(current, head)
         log.info("migrating %s %s -> %s", mask(url), current, head)
-        upgrade(engine)
+        try:
+            upgrade(engine)  # one transaction: on failure the database is left as it was
+        except (OperationalError, ProgrammingError) as e:
+            engine.dispose()
+            log.warning("migrating %s failed: %s", mask(url), server_error(url, e))
+            raise DatabaseError(_("cannot set up or upgrade the database {url} ({current} -> {head}): {error}. "
+                                  "Nothing was changed; the database's owner may need to grant this account the "
+                                  "right to create tables and the pg_trgm extension.", url=mask(url),
+                                  current=current or "-", head=head, error=server_error(url, e))) from None
     return engine
