@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from sqlalchemy import select, text
 
 from station_app.core.codes import StationKind
