@@ -72,10 +72,17 @@ op = st.tuples(st.integers(0, 1), st.sampled_from(["add", "add", "update", "dele
 @given(n_stations=st.integers(1, 2), ops=st.lists(op, min_size=1, max_size=25), data=st.data())
 def test_township_converges_whatever_arrives(templates, n_stations, ops, data):
     work = Path(tempfile.mkdtemp(prefix="sync-ex-"))
-    dbs = []
     try:
         township = fresh(templates, work, "T00")
-        dbs.append(township)
+        run_example(township, templates, work, n_stations, ops, data)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_example(township, templates: Path, work: Path, n_stations: int, ops, data) -> None:
+    """One example against `township` (SQLite here; PostgreSQL in test_hub_property.py); closes it."""
+    dbs = [township]
+    try:
         stations = [fresh(templates, work, code) for code in ("S01", "S02")[:n_stations]]
         dbs.extend(stations)
         boxes = [Outbox(db) for db in stations]
@@ -118,4 +125,3 @@ def test_township_converges_whatever_arrives(templates, n_stations, ops, data):
     finally:
         for db in dbs:
             db.close()
-        shutil.rmtree(work, ignore_errors=True)

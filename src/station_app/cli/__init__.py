@@ -68,6 +68,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              N_("fork review (township): see both versions, keep one with a reason")),
     "settings": ("station_app.cli.records_cmds", N_("settings: 三务 grace days, advisers' standards")),
     "screening": ("station_app.cli.screening_cmds", N_("dispute screening register (矛盾纠纷排查)")),
+    "township": ("station_app.cli.township_cmds",
+                 N_("township hub: move the township's database to a PostgreSQL server")),
     "gui": ("station_app.cli.gui_cmd", N_("open the desktop app")),
     "selftest": ("station_app.cli.selftest_cmd",
                  N_("self-test: database, keys, Chinese font, PDF, bundles, GUI")),

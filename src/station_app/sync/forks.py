@@ -158,8 +158,11 @@ def _columns(table: str) -> list[str]:
     return column_names(MODEL_BY_TABLE[table])
 
 
-def _held(s, table: str, ids: list[str], chunk: int = 500) -> dict[str, Any]:
+def _held(s, table: str, ids: list[str], chunk: int | None = None) -> dict[str, Any]:
     """The versions this township holds of these records, by id."""
+    from station_app.sync.sqlraw import in_chunk
+
+    chunk = chunk or in_chunk(s)
     t = MODEL_BY_TABLE[table].__table__
     cols = [t.c[n] for n in _columns(table)]
     held: dict[str, Any] = {}
@@ -276,7 +279,7 @@ def _merge_offered(db, fork_id: int, reason: str, actor: str) -> dict[str, int]:
     try:
         rows = parsed_rows(bundle.payload, kind="changes", signer_station_id=h.station_id)
         merge._check_counters(h, rows)
-        with merge.merge_session(db) as s:
+        with merge.merge_session(db, h.station_id) as s:
             known = merge._known(s, h.station_id, "changes")
             displaced = [b for b in known.values() if f.known_sha256 and b.sha256 == f.known_sha256]
             for b in displaced:

@@ -84,7 +84,8 @@ def import_one(db: StationDB, path: Path) -> ImportResult:
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
                               message=_("cannot import: {e}", e=e))
     except OperationalError as e:  # another program holds the database longer than the busy timeout
-        if "locked" not in str(e.orig) and "busy" not in str(e.orig):
+        # SQLite's busy timeout, or PostgreSQL's lock timeout on the station's merge lock (sync.merge.lock_origin)
+        if "locked" not in str(e.orig) and "busy" not in str(e.orig) and type(e.orig).__name__ != "LockNotAvailable":
             raise
         result = ImportResult(path=str(path), station_code=code, number=number, status=REFUSED,
                               message=_("the database is busy with another program (timed out); this bundle was not imported: import it again later"))
@@ -118,6 +119,14 @@ class ImportBusy(StationError):
 
 LOCK_FILE = "import.lock"
 ENV_WAIT = "STATION_APP_IMPORT_WAIT"
+
+
+def import_wait() -> float:
+    """Seconds an import waits for another one (STATION_APP_IMPORT_WAIT, default 600)."""
+    try:
+        return float(os.environ.get(ENV_WAIT, "600"))
+    except ValueError:
+        return 600.0
 
 
 def _try_lock(fd: int) -> bool:
@@ -157,10 +166,7 @@ def import_lock(root: Path | str, *, on_wait: Callable[[str], None] | None = Non
     from station_app.store.private import create_private_file
 
     if wait is None:
-        try:
-            wait = float(os.environ.get(ENV_WAIT, "600"))
-        except ValueError:
-            wait = 600.0
+        wait = import_wait()
     path = create_private_file(Path(root) / LOCK_FILE)
     fd = os.open(path, os.O_RDWR)
     try:

@@ -12,7 +12,7 @@ A sign of two writers for one station is a fork, refused and flagged for review,
 - a row whose (record id, counter) is held with different content, or a history row rewritten (`rewritten`).
 
 Foreign keys: a station's bundles arrive in any order, so a row may reference a record of a bundle still missing.
-The merge transaction therefore runs with SQLite's foreign-key enforcement off (see `merge_session`); ids are
+The merge transaction therefore runs with foreign-key enforcement off (see `merge_session`, per database); ids are
 checked to be UUIDs by the payload validation, and a record id owned by another station is refused.
 """
 
@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from station_app.core.i18n import _
@@ -34,14 +35,15 @@ from station_app.store.models import SYNCED_MODELS, Station, utcnow
 from station_app.store.sync_models import ReceivedBundle, StationMark, SyncFork
 from station_app.sync import gaps, limits, station_rows
 from station_app.sync.payload import StreamedPayload, parsed_rows, photo_file
-from station_app.sync.staging import Stage, _Plan
+from station_app.sync.sqlraw import IN_CHUNK
+from station_app.sync.staging import Stage, _Plan, missing_reference
 from station_app.sync.results import ALREADY, GAP, IMPORTED, REFUSED, BundleRefused, ImportResult
 from station_app.store.stationdb import StationDB
 
 log = logging.getLogger(__name__)
 
-#: SQLite allows 32766 host parameters; stay well below for IN (...) look-ups.
-CHUNK = 900
+#: Rows per IN (...) look-up on SQLite (its host-parameter limit); per dialect in sync.sqlraw.IN_CHUNK.
+CHUNK = IN_CHUNK["sqlite"]
 
 
 class Fork(Exception):
@@ -54,12 +56,19 @@ class Fork(Exception):
 
 # -- the transaction ---------------------------------------------------------------------------------------------
 @contextmanager
-def merge_session(db: StationDB) -> Iterator[Session]:
-    """A write transaction (BEGIN IMMEDIATE) with foreign-key enforcement off; commits on success.
+def merge_session(db: StationDB, origin: str | None = None) -> Iterator[Session]:
+    """A write transaction with foreign-key enforcement off; commits on success.
 
-    PRAGMA foreign_keys is a no-op inside a transaction, so it is switched on the raw connection before the
-    transaction begins, and switched back on before the connection returns to the pool.
+    `origin`: the station whose rows this transaction merges; on PostgreSQL, where importers on other PCs share
+    the database, the transaction first takes that station's merge lock (see lock_origin).
     """
+    if db.engine.dialect.name == "postgresql":
+        with _pg_merge_session(db, origin) as s:
+            yield s
+        return
+    # SQLite: PRAGMA foreign_keys is a no-op inside a transaction, so it is switched on the raw connection before
+    # the transaction begins, and switched back on before the connection returns to the pool. BEGIN IMMEDIATE
+    # takes the file's one write lock: mergers of any origin queue.
     conn = db.engine.connect()
     raw = conn.connection.dbapi_connection
     try:
@@ -75,6 +84,57 @@ def merge_session(db: StationDB) -> Iterator[Session]:
             raw.execute("PRAGMA foreign_keys=ON")
         finally:
             conn.close()
+
+
+@contextmanager
+def _pg_merge_session(db: StationDB, origin: str | None) -> Iterator[Session]:
+    """PostgreSQL: READ COMMITTED, the origin's merge lock, and foreign keys off for the merged rows.
+
+    A station's bundles arrive in any order (or not at all), so a row may reference a record of a bundle not yet
+    here, exactly as on SQLite. `session_replication_role = replica` (for this transaction only) skips the
+    foreign-key triggers; it needs superuser or, from PostgreSQL 15, `GRANT SET ON PARAMETER
+    session_replication_role` to the app's role (docs/hub.md). Without it the constraints are deferred to the
+    commit: a bundle whose references are all here merges, one that references a missing bundle's record is
+    refused with a sentence saying so, and merges once the missing bundle came."""
+    with Session(bind=db.engine, expire_on_commit=False) as s:
+        try:
+            with s.begin():  # the commit checks the deferred constraints
+                try:
+                    with s.begin_nested():
+                        s.execute(text("SET LOCAL session_replication_role = replica"))
+                except DBAPIError:
+                    s.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+                if origin is not None:
+                    lock_origin(s, origin)
+                yield s
+        except DBAPIError as e:
+            if type(e.orig).__name__ == "ForeignKeyViolation":
+                raise missing_reference() from None
+            raise
+
+
+#: The advisory-lock namespace of the merge (first key of pg_advisory_xact_lock(int, int)).
+_LOCK_SPACE = "station_app.merge"
+
+
+def lock_origin(s: Session, origin: str) -> None:
+    """Serialise the merges of one origin station across every connection to the database (PostgreSQL).
+
+    Two staff at one township, or two PCs, import at once: the chain checks, the bundle log and the station's mark
+    read what earlier merges of the same station committed, so merges of one station must not overlap. A
+    transaction-scoped advisory lock per station (released at commit or rollback, also when the client dies)
+    queues them; merges of different stations touch disjoint rows and run side by side. READ COMMITTED is enough
+    then: every statement after the lock sees what the previous holder committed, so no serialization failures
+    need retrying. On SQLite BEGIN IMMEDIATE already serialises every writer."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    from station_app.sync.importer import import_wait
+
+    # Wait as long as an import waits for another on one PC; then the import reports the database busy.
+    s.execute(text(f"SET LOCAL lock_timeout = '{int(import_wait() * 1000)}ms'"))
+    s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:space), hashtext(:origin))"),
+              {"space": _LOCK_SPACE, "origin": origin})
+    s.execute(text("SET LOCAL lock_timeout = 0"))
 
 
 # -- bundle log and chain checks ---------------------------------------------------------------------------------
@@ -222,6 +282,7 @@ def flag_fork(db, bundle, fork: Fork) -> str | None:
 
     h = bundle.header
     with db.raw_write() as s:
+        lock_origin(s, h.station_id)  # two importers offered the same fork: flag it once
         decided = forks.earlier_decision(s, bundle.sha256)
         if decided is not None:
             return forks.decided_text(decided)
@@ -341,7 +402,7 @@ def apply_changes(db: StationDB, bundle) -> ImportResult:
             return done
         owners = frozenset({h.station_id})
         try:
-            with merge_session(db) as s:
+            with merge_session(db, h.station_id) as s:
                 known = _known(s, h.station_id, "changes")
                 if any(b.sha256 == bundle.sha256 for b in known.values()):  # imported meanwhile
                     raise _Already()

@@ -97,6 +97,8 @@ def read_photo_files(paths, photo_rows: list[dict]) -> dict[str, bytes]:
 def collect_changes_lean(db, after: int, upto: int) -> Payload:
     """collect_changes for writing a bundle: rows straight from SQLite in their stored form (bundle.LeanRows), the
     JSON columns passed through as their stored text (never decoded and re-encoded)."""
+    if db.engine.dialect.name != "sqlite":  # stations export, and stations keep SQLite; any other: the ORM way
+        return collect_changes(db, after, upto)
     import msgspec
 
     from station_app.sync.bundle import LeanRows

@@ -102,7 +102,7 @@ def apply_reference(db: StationDB, bundle) -> ImportResult:
         rows = parsed_rows(bundle.payload, kind="reference", signer_station_id=h.station_id)
         station_rows.check_reference(rows, h)
         meta = bundle.payload.meta
-        with merge_session(db) as s:
+        with merge_session(db, h.station_id) as s:
             known = merge._known(s, h.station_id, "reference")
             merge.check_chain(h, bundle.sha256, known, getattr(bundle, "file_sha256", None))
             plans = merge.plan_rows(s, rows, frozenset({h.station_id}))

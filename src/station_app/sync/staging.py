@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,23 +23,13 @@ from station_app.core.i18n import _
 from station_app.store.models import SYNCED_MODELS
 from station_app.sync.results import BundleRefused
 from station_app.sync.rowcheck import columns
+from station_app.sync.sqlraw import RawSql, _json_same  # noqa: F401 (re-exported for older imports)
 
 
 @dataclass
 class _Plan:
     write: int  # rows to insert or replace (newer than what is held)
     skipped: int  # older than or equal to what is held
-
-
-def _json_same(a: Any, b: Any) -> bool:
-    if a == b:
-        return True
-    if a is None or b is None:
-        return False
-    try:
-        return json.loads(a) == json.loads(b)
-    except (TypeError, ValueError):
-        return False
 
 
 def _stored_converter(kind: str):
@@ -53,25 +42,30 @@ def _stored_converter(kind: str):
     return None
 
 
+def missing_reference() -> BundleRefused:
+    """A merge on PostgreSQL whose role may not switch foreign keys off (sync.merge._pg_merge_session) met a row
+    that references a record of a bundle not yet here."""
+    return BundleRefused(_("the bundle refers to records this township does not hold yet (a bundle of this station is missing): import the missing bundles first, then this one again"))
+
+
 class Stage:
-    """TEMP staging tables on the merge transaction's own connection (dropped again before it commits)."""
+    """TEMP staging tables on the merge transaction's own connection (dropped again before it commits).
+
+    `raw` is the transaction's connection with the dialect's spelling (sync/sqlraw.py): SQLite or PostgreSQL."""
 
     def __init__(self, s: Session):
         self.session = s
-        self.raw = s.connection().connection.dbapi_connection
-        self.raw.create_function("station_json_same", 2, _json_same, deterministic=True)
+        self.raw = RawSql(s)
         self.staged: dict[str, int] = {}
         self.plans: dict[str, _Plan] = {}
 
-    @staticmethod
-    def _name(table: str) -> str:
-        return f"temp.stage_{table}"
+    def _name(self, table: str) -> str:
+        return self.raw.stage_name(table)
 
     def _ensure(self, table: str) -> list[str]:
         names = [c.key for c in columns(table)]
         if table not in self.staged:
-            self.raw.execute(f"DROP TABLE IF EXISTS {self._name(table)}")
-            self.raw.execute(f"CREATE TEMP TABLE stage_{table} ({', '.join(names)})")
+            self.raw.create_stage(table, names)
             self.staged[table] = 0
         return names
 
@@ -79,7 +73,7 @@ class Stage:
         """Stage rows already in stored form, in the table's column order."""
         names = self._ensure(table)
         if rows:
-            self.raw.executemany(f"INSERT INTO {self._name(table)} VALUES ({', '.join('?' * len(names))})", rows)
+            self.raw.load(self._name(table), names, rows)
             self.staged[table] += len(rows)
 
     def add_parsed(self, table: str, rows: list[dict]) -> None:
@@ -100,29 +94,28 @@ class Stage:
                 continue
             st = self._name(table)
             names = [c.key for c in columns(table)]
+            main = raw.table(table)
             hit = raw.execute(
-                f"SELECT s.id FROM {st} s JOIN main.{table} h ON h.id = s.id "
-                f"WHERE h.station_id IS NOT s.station_id OR h.station_id NOT IN ({owner_marks}) LIMIT 1",
+                f"SELECT s.id FROM {st} s JOIN {main} h ON h.id = s.id "
+                f"WHERE {raw.differs('h.station_id', 's.station_id')} OR h.station_id NOT IN ({owner_marks}) LIMIT 1",
                 tuple(owners)).fetchone()
             if hit is not None:
                 raise BundleRefused(_("invalid bundle content: table {table}, record {value}, field station_id: the record belongs to another station; this bundle may not change it", table=table, value=hit[0]))
             kinds = {c.key: c.kind for c in columns(table)}
 
             def differs(n: str) -> str:
-                if kinds[n] == "json":
-                    return f"NOT station_json_same(h.{n}, s.{n})"
-                return f"h.{n} IS NOT s.{n}"
+                return raw.differs(f"h.{n}", f"s.{n}", json_column=kinds[n] == "json")
 
             which = "CASE " + " ".join(f"WHEN {differs(n)} THEN '{n}'" for n in names) + " END"
-            same_version = "1" if table == "record_history" else "h.counter = s.counter"
+            same_version = "true" if table == "record_history" else "h.counter = s.counter"
             hit = raw.execute(
-                f"SELECT s.id, s.counter, {which} FROM {st} s JOIN main.{table} h ON h.id = s.id "
+                f"SELECT s.id, s.counter, {which} FROM {st} s JOIN {main} h ON h.id = s.id "
                 f"WHERE {same_version} AND ({' OR '.join(differs(n) for n in names)}) LIMIT 1").fetchone()
             if hit is not None:
                 rid, counter, fld = hit
                 raise Fork("rewritten", _("table {table}, record {rid}: the version at counter {counter} differs from the one already imported (field {fld}): a rewritten counter range", table=table, rid=rid, counter=counter, fld=fld))
             held = "" if table == "record_history" else " AND h.counter >= " + st.split(".")[1] + ".counter"
-            cur = raw.execute(f"DELETE FROM {st} WHERE EXISTS (SELECT 1 FROM main.{table} h "
+            cur = raw.execute(f"DELETE FROM {st} WHERE EXISTS (SELECT 1 FROM {main} h "
                               f"WHERE h.id = {st.split('.')[1]}.id{held})")
             skipped = max(cur.rowcount, 0)
             self.plans[table] = _Plan(self.staged[table] - skipped, skipped)
@@ -148,11 +141,11 @@ class Stage:
                     conflict = (f"ON CONFLICT(id) DO UPDATE SET {sets} WHERE {table}.counter < excluded.counter "
                                 f"AND {table}.station_id = excluded.station_id")
                 try:
-                    raw.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM {self._name(table)} "
+                    raw.execute(f"INSERT INTO {raw.table(table)} ({cols}) SELECT {cols} FROM {self._name(table)} "
                                 f"WHERE true {conflict}")
-                except Exception as e:  # the driver's IntegrityError (a unique key of another record)
-                    if type(e).__name__ != "IntegrityError":
-                        raise
+                except raw.integrity_error as e:  # the driver's (a unique key of another record)
+                    if type(e).__name__ == "ForeignKeyViolation":  # PostgreSQL, foreign keys not switched off
+                        raise missing_reference() from None
                     raise BundleRefused(_("the bundle conflicts with records held: table {table}: {e}", table=table, e=e)) from None
                 counts[table] = plan.write
         except IntegrityError as e:
