@@ -43,3 +43,11 @@ def copy(tmp_factory, name: str = "township") -> Path:
     root = tmp_factory.mktemp(name) / "demo"
     shutil.copytree(_template["dir"].parent, root, symlinks=True)
     return root / "T00"
+
+
+def open_app(folder: Path):
+    """The township's application object, signed in as its administrator (the caller closes it)."""
+    from station_app import config
+    from station_app.app import Application
+
+    return Application.open(config.resolve(folder), passphrase=lambda _p: None, backup=False)

@@ -19,9 +19,7 @@ def township_dir(tmp_path_factory):
 
 @pytest.fixture
 def app(township_dir):
-    from station_app.app import Application
-
-    a = Application.open(config.resolve(township_dir), passphrase=lambda _p: None, backup=False)
+    a = small_township.open_app(township_dir)
     yield a
     a.close()
 

@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate
 
-from station_app import config
 from station_app.reports.stats import township_stats
 from tests import small_township
 from tests.ui.test_pages import choose
@@ -24,9 +23,7 @@ def township_dir(tmp_path_factory):
 
 @pytest.fixture
 def app(township_dir):
-    from station_app.app import Application
-
-    a = Application.open(config.resolve(township_dir), passphrase=lambda _p: None, backup=False)
+    a = small_township.open_app(township_dir)
     yield a
     a.close()
 
