@@ -1,13 +1,13 @@
 ; Inno Setup script for the Windows installer of station_app (村公共法律服务工作室).
 ; Build on a Windows PC, after the one-folder build (see docs/install-windows.md):
 ;   py installer\build.py app --out dist
-;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.2.0 installer\windows\station_app.iss
+;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.3.0 installer\windows\station_app.iss
 ; Per-machine install under Program Files, a Chinese wizard (English offered), Start-menu and optional desktop
 ; shortcuts to the GUI (station-app-gui.exe, no console window). Uninstalling removes the program only: each
 ; user's data folder (%LOCALAPPDATA%\station_app) is never touched by the installer or the uninstaller.
 
 #ifndef AppVersion
-  #define AppVersion "0.2.0"
+  #define AppVersion "0.3.0"
 #endif
 #define AppName "村公共法律服务工作室"
 #define AppNameEn "Village Legal Service Station"

@@ -2,4 +2,4 @@
 
 #: The one place the version lives: pyproject.toml, `--version`, the GUI's about box, bundle headers and the
 #: installers all read it from here.
-__version__ = "0.2.0"
+__version__ = "0.3.0"
