@@ -35,16 +35,12 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent / "src"))
 sys.path.insert(0, str(ROOT))
 
-from bench_sync import bare_insert, clock, copy_home, loadavg, stored_rows  # noqa: E402
-from gen_sync import generate  # noqa: E402
+from bench_sync import bare_insert, clock, copy_home, loadavg, stored_rows, township_and_station  # noqa: E402
 
 from station_app import config  # noqa: E402
-from station_app.core.codes import StationKind  # noqa: E402
 from station_app.core.i18n import set_language  # noqa: E402
 from station_app.services.base import StationDB  # noqa: E402
-from station_app.services.setup import init_installation  # noqa: E402
 from station_app.store.db import make_engine  # noqa: E402
-from station_app.sync import identity, setup  # noqa: E402
 from station_app.sync.exporter import export_bundle  # noqa: E402
 from station_app.sync.hubmove import migrate_to  # noqa: E402
 from station_app.sync.importer import import_paths  # noqa: E402
@@ -134,14 +130,7 @@ def main() -> None:
     work.mkdir(parents=True)
     server = Server(a.pg_url)
     try:
-        township = init_installation(config.resolve(work / "township0"), kind=StationKind.CENTRE, code="T00",
-                                     name="Township", actor="bench")
-        setup.after_init(township)
-        card = str(township.paths.keys / identity.CARD_FILE)
-        (station, gen_s) = clock(generate, work / "station", a.records,
-                                 after_init=lambda db: setup.after_init(db, township_card=card))
-        identity.enroll(township, station.paths.keys / identity.CARD_FILE)
-        township.close()
+        station, gen_s = township_and_station(work, a.records)
         path = export_bundle(station, work / "stick")
         base = stored_rows(station.paths.database, station.station_id)
         station.close()

@@ -51,6 +51,20 @@ def clock(fn, *args, **kw):
     return out, time.perf_counter() - t
 
 
+def township_and_station(work: Path, records: int) -> tuple[StationDB, float]:
+    """A fresh township (work/township0, closed) and a station of `records` consultations enrolled at it (open);
+    also the seconds the station took to generate."""
+    township = init_installation(config.resolve(work / "township0"), kind=StationKind.CENTRE, code="T00",
+                                 name="Township", actor="bench")
+    setup.after_init(township)
+    card = str(township.paths.keys / identity.CARD_FILE)
+    station, gen_s = clock(generate, work / "station", records,
+                           after_init=lambda db: setup.after_init(db, township_card=card))
+    identity.enroll(township, station.paths.keys / identity.CARD_FILE)
+    township.close()
+    return station, gen_s
+
+
 def copy_home(src: Path, dest: Path) -> StationDB:
     shutil.copytree(src, dest)
     return StationDB.open(config.resolve(dest))
@@ -130,14 +144,7 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
 
-    township = init_installation(config.resolve(work / "township0"), kind=StationKind.CENTRE, code="T00",
-                                 name="Township", actor="bench")
-    setup.after_init(township)
-    card = str(township.paths.keys / identity.CARD_FILE)
-    (station, gen_s) = clock(generate, work / "station", a.records,
-                             after_init=lambda db: setup.after_init(db, township_card=card))
-    identity.enroll(township, station.paths.keys / identity.CARD_FILE)
-    township.close()
+    station, gen_s = township_and_station(work, a.records)
 
     load_before = loadavg()
     # The floor: the same rows into plain tables (fresh file each time).
