@@ -21,6 +21,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,14 @@ class Application:
         self.keys = uc.sync.Keys(self)
         self.bundles = uc.sync.Bundles(self)
         self.forks = uc.forks.Forks(self)
+
+    @cached_property
+    def browse(self) -> Any:
+        """Every station's records, read only (the township). Made on first use: its module builds its queries when
+        imported, and that configures the ORM, which a window waits for only after its first paint."""
         from station_app.usecases.browse import Browse
 
-        self.browse = Browse(self)  # every station's records, read only (the township)
+        return Browse(self)
 
     # -- opening -----------------------------------------------------------------------------------------------
     @classmethod
@@ -184,7 +190,7 @@ class Application:
         return self.user.login
 
     def station(self) -> StationInfo:
-        s = self._db.station()
+        s = self._db.station_card()
         return StationInfo(s.id, s.code, s.name, s.kind)
 
     def require(self, permission: str) -> None:
@@ -384,7 +390,7 @@ def sign_in(db: StationDB, *, login: str | None, password: str | None, os_accoun
         if u is None:
             raise SignInError(_("wrong login or password"))
         return Principal(u.login, u.display_name, u.role, os_account=os_account)
-    u = db.user(login)
+    u = db.user_card(login)
     if u is None or not u.active:
         raise SignInError(_("no active user {login} here (station-app user list shows the users)", login=login))
     return Principal(u.login, u.display_name, u.role, os_account=os_account)

@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _gui(args: argparse.Namespace, ctx: Context) -> int:
+    from station_app.ui.start import prepare
+
+    prepare()
     from station_app.ui.app import run
 
     return run(data_dir=args.data_dir, demo=args.demo, screenshot_dir=args.screenshot_dir,

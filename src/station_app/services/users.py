@@ -58,10 +58,10 @@ def add_user(db: StationDB, *, login: str, display_name: str, role: str, passwor
     return user
 
 
-def authenticate(db: StationDB, login: str, password: str) -> User | None:
-    with db.read() as s:
-        user = s.execute(select(User).where(User.login == login, User.active.is_(True))).scalar_one_or_none()
-    if user is None or not verify_password(password, user.password_hash):
+def authenticate(db: StationDB, login: str, password: str):
+    """The active user's `user_card` (login, display_name, role) when the password is theirs, else None."""
+    user = db.user_card(login)
+    if user is None or not user.active or not verify_password(password, user.password_hash):
         return None
     return user
 

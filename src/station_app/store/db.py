@@ -18,6 +18,9 @@ from functools import lru_cache
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+# Every installation but a hub opens SQLite: its dialect loads with this module rather than at the first connection
+# (the window loads the data core before Qt: ui/start.py).
+import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event, select, text, update
+from sqlalchemy import Engine, Row, event, select, text, update
 from sqlalchemy.orm import Session
 
 from station_app.config import Paths
@@ -282,11 +282,12 @@ class StationDB:
     @property
     def station_id(self) -> str:
         if self._station_id is None:
+            t = LocalState.__table__
             with self._reader() as s:
-                state = s.get(LocalState, 1)
-                if state is None:
+                station_id = s.execute(select(t.c.station_id).where(t.c.id == 1)).scalar_one_or_none()
+                if station_id is None:
                     raise StateError(_("this installation is not set up yet; run station-app init"))
-                self._station_id = state.station_id
+                self._station_id = station_id
         return self._station_id
 
     def reload_identity(self) -> None:
@@ -299,6 +300,14 @@ class StationDB:
         with self._reader() as s:
             return s.get(Station, self.station_id)  # type: ignore[return-value]
 
+    def station_card(self) -> Row:
+        """This installation's station: id, code, name and kind. Read as plain columns (SQLAlchemy Core), as are
+        `user_card` and `station_id`: what the window needs before its first paint then does not wait for the ORM's
+        one-off mapper configuration, which runs later, with the first page's data."""
+        t = Station.__table__
+        with self._reader() as s:
+            return s.execute(select(t.c.id, t.c.code, t.c.name, t.c.kind).where(t.c.id == self.station_id)).one()
+
     def counter(self) -> int:
         with self._reader() as s:
             return s.execute(select(LocalState.counter).where(LocalState.id == 1)).scalar_one()
@@ -309,14 +318,21 @@ class StationDB:
         with self._reader() as s:
             return s.execute(select(User).where(User.login == login)).scalar_one_or_none()
 
+    def user_card(self, login: str) -> Row | None:
+        """The user's login, display_name, role, active and password_hash, or None (see `station_card`)."""
+        t = User.__table__
+        with self._reader() as s:
+            return s.execute(select(t.c.login, t.c.display_name, t.c.role, t.c.active, t.c.password_hash)
+                             .where(t.c.login == login)).one_or_none()
+
     def role_of(self, actor: str) -> str | None:
         """The role of an active user; None when `actor` is no active user here."""
-        u = self.user(actor)
+        u = self.user_card(actor)
         return u.role if u is not None and u.active else None
 
     def authorize(self, actor: str, permission: str) -> str | None:
         """Refuse (PermissionDenied) unless `actor` may do `permission`; returns the actor's role."""
-        u = self.user(actor)
+        u = self.user_card(actor)
         if u is None:
             if self.strict_users:
                 raise PermissionDenied(actor, "", permission)

@@ -1,1 +1,1 @@
-"""Everything PySide6 (a later issue). Nothing outside this package imports Qt."""
+"""Everything PySide6: the desktop app. Nothing outside this package imports Qt."""

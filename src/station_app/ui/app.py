@@ -12,12 +12,15 @@ import os
 import sys
 from pathlib import Path
 
+import station_app.app  # noqa: F401,I001  (before Qt: see ui/start.py)
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from station_app.core.i18n import _, language, set_language
 from station_app.resources import cjk_font_path
+from station_app.ui.start import resume_collector
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +129,7 @@ def add_arguments(p) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`station-app-gui` (no console window on Windows)."""
+    """`station-app-gui` after ui/start.py's first steps."""
     args = build_parser().parse_args(argv)
     return run(data_dir=args.data_dir, demo=args.demo, screenshot_dir=args.screenshot_dir, lang=args.gui_lang,
                large_font=args.large_font, township=args.township)
@@ -138,6 +141,15 @@ ENV_EXIT_AFTER_PAINT = "STATION_APP_EXIT_AFTER_FIRST_PAINT"
 
 def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str | None = None,
         lang: str | None = None, large_font: bool | None = None, township: bool = False) -> int:
+    try:
+        return _run(data_dir=data_dir, demo=demo, screenshot_dir=screenshot_dir, lang=lang, large_font=large_font,
+                    township=township)
+    finally:
+        resume_collector()  # whichever way the window ended (a test may run it in-process)
+
+
+def _run(*, data_dir: str | None, demo: bool, screenshot_dir: str | None, lang: str | None,
+         large_font: bool | None, township: bool) -> int:
     from station_app import config
     from station_app.ui.ops import OpRunner
 
@@ -147,6 +159,8 @@ def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     qapp = make_qapp(lang=lang, large_font=large_font)
     credentials: tuple[str, str] | None = None
+    if demo:
+        resume_collector()  # building the demo the first time is long work, not start-up
     if demo and township:
         from station_app.ui.township.demo import ensure_demo as ensure_township_demo
 
@@ -182,6 +196,7 @@ def run(*, data_dir: str | None = None, demo: bool = False, screenshot_dir: str 
     if screenshot_dir:
         from station_app.ui.screenshots import take_all
 
+        settle()
         take_all(window, Path(screenshot_dir), language())
         window.close()
         app.close()
@@ -203,6 +218,7 @@ def settle() -> None:
 
     gc.collect()
     gc.freeze()
+    gc.enable()  # paused since start-up (ui/start.py)
 
 
 def open_signed_in(paths, login: str, password: str, provider):
@@ -255,6 +271,7 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
     from station_app.ui.dialogs.signin import SignInDialog
 
     dialog = SignInDialog(opener=lambda login, password: open_signed_in(paths, login, password, provider))
+    resume_collector()  # a person types now: no start-up to hurry
     if dialog.exec() != dialog.DialogCode.Accepted.value:
         return None
     return dialog.signed_in
