@@ -67,7 +67,7 @@ def child_bare() -> None:
 def child_app(home: str, login: str) -> None:
     from station_app.ui.start import prepare
 
-    prepare()  # the window process's first steps, as `station-app gui` and `station-app-gui` take them
+    prepare(signed_in=True)  # the window process's first steps, as `station-app gui --demo` takes them (signed in)
     from PySide6.QtCore import QEvent, QObject
 
     from station_app import config
@@ -80,6 +80,45 @@ def child_app(home: str, login: str) -> None:
     application = open_signed_in(config.resolve(home), login, PASSWORD, lambda _p: None)
     w = MainWindow(application, OpRunner(), idle_minutes=0)
     _paint_then_exit(qapp, w, QEvent, QObject)
+
+
+def child_signin(home: str, login: str, pause_ms: int) -> None:
+    """A person starting the window: `station-app-gui --data-dir HOME` (ui/start.py, ui/app.py run) up to the
+    sign-in dialog's first paint, then `pause_ms` of typing, then Enter, then the main window's first paint. Prints
+    wall-clock stamps for the parent to subtract."""
+    stamps = {"dialog": 0.0, "enter": 0.0}
+    from station_app.ui.start import build_parser, opens_signed_in, prepare
+
+    args = build_parser().parse_args(["--data-dir", home])
+    prepare(signed_in=opens_signed_in(args))
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from station_app.ui.app import make_qapp, run
+
+    qapp = make_qapp()  # made here so the watcher below sees the first events; run() reuses it
+
+    def type_and_enter(dialog) -> None:
+        dialog.login.setText(login)
+        dialog.password.setText(PASSWORD)
+        stamps["enter"] = time.time()
+        dialog.try_sign_in()
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint and obj.isWidgetType():
+                if obj.objectName() == "signInDialog" and not stamps["dialog"]:
+                    stamps["dialog"] = time.time()
+                    print(json.dumps({"data_core_before_dialog": "sqlalchemy" in sys.modules}), flush=True)
+                    QTimer.singleShot(pause_ms, lambda: type_and_enter(obj))
+                elif obj.inherits("QMainWindow"):
+                    print(json.dumps({"dialog": stamps["dialog"], "enter": stamps["enter"], "window": time.time()}),
+                          flush=True)
+                    os._exit(0)
+            return False
+
+    watch = Watch()
+    qapp.installEventFilter(watch)
+    run(data_dir=home)
 
 
 def _paint_then_exit(app, window, QEvent, QObject) -> None:  # noqa: N803 (Qt classes passed in)
@@ -122,6 +161,42 @@ def cold_start(home: Path, login: str, runs: int = 9) -> dict:
     b, a = statistics.median(bare), statistics.median(app)
     return {"bare_ms": round(b), "app_ms": round(a), "ratio": round(a / b, 2), "bare_runs": [round(x) for x in bare],
             "app_runs": [round(x) for x in app]}
+
+
+def sign_in(home: Path, login: str, runs: int = 9, pause_ms: int = 1500) -> dict:
+    """The start a person sees: process start to the sign-in dialog's first paint, against the bare window; and
+    Enter to the main window's first paint, after `pause_ms` of typing (the data core loads meanwhile) and, as the
+    baseline, with Enter pressed the moment the dialog shows (nothing loaded ahead)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+
+    def once(args: list[str]) -> dict:
+        t0 = time.time()
+        r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, timeout=300)
+        lines = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+        if len(lines) != 2:
+            raise RuntimeError(r.stdout[-2000:] + r.stderr[-2000:])
+        first, times = lines
+        return {"dialog_ms": (times["dialog"] - t0) * 1000, "enter_ms": (times["window"] - times["enter"]) * 1000,
+                "data_core_before_dialog": first["data_core_before_dialog"]}
+
+    def bare_once() -> float:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--child", "bare"], capture_output=True, env=env, timeout=300)
+        return (time.perf_counter() - t0) * 1000
+
+    base = ["--child", "signin", "--home", str(home), "--login", login]
+    bare, typed, instant = [], [], []
+    for _ in range(runs):  # interleaved
+        bare.append(bare_once())
+        typed.append(once([*base, "--pause-ms", str(pause_ms)]))
+        instant.append(once([*base, "--pause-ms", "0"]))
+    dialog = statistics.median(r["dialog_ms"] for r in typed)
+    b = statistics.median(bare)
+    return {"bare_ms": round(b), "dialog_ms": round(dialog), "dialog_ratio": round(dialog / b, 2),
+            "enter_to_window_ms": round(statistics.median(r["enter_ms"] for r in typed)),
+            "enter_to_window_instant_ms": round(statistics.median(r["enter_ms"] for r in instant)),
+            "typing_pause_ms": pause_ms,
+            "data_core_before_dialog": any(r["data_core_before_dialog"] for r in typed + instant)}
 
 
 # -- in-process: filter, scroll, memory --------------------------------------------------------------------------
@@ -185,7 +260,8 @@ def in_process(home: Path, login: str) -> dict:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=100_000)
-    p.add_argument("--child", choices=["bare", "app"])
+    p.add_argument("--child", choices=["bare", "app", "signin"])
+    p.add_argument("--pause-ms", type=int, default=1500)
     p.add_argument("--home")
     p.add_argument("--login")
     args = p.parse_args()
@@ -195,11 +271,15 @@ def main() -> int:
     if args.child == "app":
         child_app(args.home, args.login)
         return 0
+    if args.child == "signin":
+        child_signin(args.home, args.login, args.pause_ms)
+        return 0
     from bench_store import machine
 
     home = dataset(args.n)
     login = (home / ".bench-ready").read_text(encoding="utf-8").strip()
-    result = {"n": args.n, "machine": machine(), "cold_start": cold_start(home, login)}
+    result = {"n": args.n, "machine": machine(), "cold_start": cold_start(home, login),
+              "sign_in": sign_in(home, login)}
     result.update(in_process(home, login))
     result["machine"]["load_avg_end"] = list(os.getloadavg())
     worst_filter = max(v["median_ms"] for v in result["filter"].values())

@@ -337,6 +337,17 @@ def _refuse_server_restore(paths: Paths) -> None:
         raise restore_refused(url)
 
 
+def warm_up() -> None:
+    """Load what opening an installation needs next (the use cases) and configure the ORM's mappers, ahead of
+    `Application.open`: the window calls it on a thread while a person types their password."""
+    from sqlalchemy.orm import configure_mappers
+
+    from station_app import usecases  # noqa: F401
+    from station_app.usecases import browse  # noqa: F401  (the township's; it builds queries when imported)
+
+    configure_mappers()
+
+
 def admin_of(db: StationDB) -> Principal:
     """The installation's administrator account: the first active admin (made at init, or by migration 0010)."""
     from sqlalchemy import select
@@ -397,4 +408,4 @@ def sign_in(db: StationDB, *, login: str | None, password: str | None, os_accoun
 
 
 __all__ = ["Application", "CancelFn", "PermissionDenied", "Principal", "ProgressFn", "SignInError", "StationInfo",
-           "admin_of", "os_account", "sign_in"]
+           "admin_of", "os_account", "sign_in", "warm_up"]

@@ -60,3 +60,56 @@ def test_the_collector_runs_again_when_the_window_ends_before_it_opens(tmp_path,
     except SystemExit:
         pass
     assert gc.isenabled()  # paused by ui/start.py, turned back on on the way out (tests/ui/test_demo_station.py: after a paint)
+
+
+SIGN_IN_CHILD = r"""
+import json, os, sys, threading
+from station_app.ui.start import main
+from PySide6.QtCore import QEvent, QObject, QTimer
+from station_app.ui.app import make_qapp
+
+qapp = make_qapp()
+seen = {}
+
+def preloaded():
+    return not any(t.name == "station-preload" for t in threading.enumerate())
+
+def enter_when_preloaded(dialog):
+    if not preloaded():
+        QTimer.singleShot(20, lambda: enter_when_preloaded(dialog))
+        return
+    from station_app.store.models import Base
+    seen["ready_before_enter"] = {"use_cases": "station_app.usecases.records" in sys.modules,
+                                  "orm_configured": not Base.registry._new_mappers}
+    dialog.login.setText("admin")
+    dialog.password.setText(sys.argv[2])
+    dialog.try_sign_in()
+
+class Watch(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and obj.isWidgetType():
+            if obj.objectName() == "signInDialog" and "dialog" not in seen:
+                seen["dialog"] = {"data_core": "sqlalchemy" in sys.modules}
+                QTimer.singleShot(50, lambda: enter_when_preloaded(obj))
+            elif obj.inherits("QMainWindow"):
+                seen["window"] = obj.windowTitle()
+                print(json.dumps(seen), flush=True)
+                os._exit(0)
+        return False
+
+watch = Watch()
+qapp.installEventFilter(watch)
+main(["--data-dir", sys.argv[1]])
+"""
+
+
+def test_a_person_signing_in_sees_the_dialog_before_the_data_core_loads_and_it_loads_while_they_type(station_paths):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    r = subprocess.run([sys.executable, "-c", SIGN_IN_CHILD, str(station_paths.root), ADMIN_PASSWORD],
+                       capture_output=True, text=True, env=env, timeout=120)
+    lines = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    assert lines, r.stderr[-3000:]
+    seen = lines[0]
+    assert seen["dialog"] == {"data_core": False}
+    assert seen["ready_before_enter"] == {"use_cases": True, "orm_configured": True}
+    assert seen["window"]  # signed in through the dialog, the main window painted

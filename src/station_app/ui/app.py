@@ -11,8 +11,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-
-import station_app.app  # noqa: F401,I001  (before Qt: see ui/start.py)
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
@@ -106,33 +105,11 @@ def current_language() -> str:
 
 
 # -- start-up ----------------------------------------------------------------------------------------------------
-def build_parser():
-    import argparse
-
-    p = argparse.ArgumentParser(prog="station-app-gui",
-                                description=_("Village legal service station (desktop)"))
-    add_arguments(p)
-    p.add_argument("--data-dir", metavar="DIR", help=_("data directory"))
-    p.add_argument("--lang", dest="gui_lang", choices=["zh_CN", "en"], help=_("language"))
-    return p
-
-
-def add_arguments(p) -> None:
-    """The GUI's own options (shared by `station-app gui` and `station-app-gui`)."""
-    p.add_argument("--demo", action="store_true",
-                   help=_("open the demo station (built on first use)"))
-    p.add_argument("--township", action="store_true",
-                   help=_("with --demo: open the demo township centre with its 21 stations (built on first use)"))
-    p.add_argument("--screenshot-dir", metavar="DIR",
-                   help=_("save a PNG of every page and main dialog, then exit"))
-    p.add_argument("--large-font", action="store_true", default=None, help=_("use larger text"))
-
-
 def main(argv: list[str] | None = None) -> int:
-    """`station-app-gui` after ui/start.py's first steps."""
-    args = build_parser().parse_args(argv)
-    return run(data_dir=args.data_dir, demo=args.demo, screenshot_dir=args.screenshot_dir, lang=args.gui_lang,
-               large_font=args.large_font, township=args.township)
+    """`station-app-gui`, as releases before 0.4 named it (the entry is now `ui.start:main`)."""
+    from station_app.ui.start import main as start_main
+
+    return start_main(argv)
 
 
 #: Set by benchmarks: paint the signed-in main window once, then exit.
@@ -243,18 +220,20 @@ def after_open(app, runner, parent=None) -> None:
 
 def open_installation(paths, provider, *, credentials: tuple[str, str] | None = None, screenshot: bool = False):
     """The first-run wizard when there is no installation yet; then sign-in. Returns the application or None."""
-    from station_app.app import Application
-
     if not paths.installed:
         if screenshot:
             raise SystemExit(_("{root} has no installation to screenshot", root=paths.root))
         from station_app.ui.dialogs.setup_wizard import SetupWizard
 
         def init(kind, code, name, card, admin_password, passphrase):
+            preload.wait()
+            from station_app.app import Application
+
             return Application.init(paths, kind=kind, code=code, name=name, township_card=card,
                                     admin_password=admin_password, passphrase=lambda _purpose: passphrase)
 
         wizard = SetupWizard(paths, init)
+        preload = Preload(wizard)
         if wizard.exec() != wizard.DialogCode.Accepted.value and wizard.app is None:
             return None
         if wizard.app is not None:
@@ -270,8 +249,46 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
         return open_signed_in(paths, credentials[0], credentials[1], provider)
     from station_app.ui.dialogs.signin import SignInDialog
 
-    dialog = SignInDialog(opener=lambda login, password: open_signed_in(paths, login, password, provider))
-    resume_collector()  # a person types now: no start-up to hurry
+    def opener(login: str, password: str):
+        preload.wait()
+        return open_signed_in(paths, login, password, provider)
+
+    dialog = SignInDialog(opener=opener)
+    preload = Preload(dialog)
     if dialog.exec() != dialog.DialogCode.Accepted.value:
         return None
     return dialog.signed_in
+
+
+class Preload:
+    """Once a widget (the sign-in dialog, the first-run wizard) is painted, load what opening needs next (the data
+    core, the use cases, the ORM's configuration: `station_app.app.warm_up`) on a thread. The dialog sits waiting
+    for keys, so the thread has Python to itself, and by the time the password is typed, opening is the database,
+    the password check and the window. Started from the first paint, so the dialog is not held up. Opening first
+    `wait()`s for it, so the two never import at once; a person quicker than the thread waits for the rest of it."""
+
+    def __init__(self, widget) -> None:
+        from station_app.ui.widgets.deferred import after_first_paint
+
+        self._thread: Any = None
+        resume_collector()  # a person types now: no start-up to hurry
+        after_first_paint(widget, self._start)
+
+    def _start(self) -> None:
+        import threading
+
+        self._thread = threading.Thread(target=self._load, name="station-preload", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _load() -> None:
+        try:
+            from station_app.app import warm_up
+
+            warm_up()
+        except Exception:  # only early work: opening does it again and reports what goes wrong
+            log.warning("preloading for sign-in failed", exc_info=True)
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
