@@ -238,6 +238,7 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
             return None
         if wizard.app is not None:
             wizard.app.keyring.provider = provider
+            remember_sign_in(paths, wizard.app)
             return wizard.app
     if credentials is None and screenshot:
         login = os.environ.get("STATION_APP_GUI_LOGIN", "admin")
@@ -253,11 +254,36 @@ def open_installation(paths, provider, *, credentials: tuple[str, str] | None = 
         preload.wait()
         return open_signed_in(paths, login, password, provider)
 
-    dialog = SignInDialog(opener=opener)
+    last = last_sign_in(paths)
+    dialog = SignInDialog(opener=opener, station_text=last.get("station", ""), login=last.get("login", ""))
     preload = Preload(dialog)
     if dialog.exec() != dialog.DialogCode.Accepted.value:
         return None
+    remember_sign_in(paths, dialog.signed_in)
     return dialog.signed_in
+
+
+def _sign_in_key(paths) -> str:
+    import hashlib
+
+    return "signin/" + hashlib.sha256(str(Path(paths.root).resolve()).encode()).hexdigest()[:16]
+
+
+def last_sign_in(paths) -> dict[str, str]:
+    """The login last signed in at this installation and its station ("S01 小苏庄村"), from the GUI settings: the
+    sign-in dialog offers them before the database is even opened. Logins and station names are not secrets."""
+    s = settings()
+    key = _sign_in_key(paths)
+    return {k: str(s.value(f"{key}/{k}", "") or "") for k in ("login", "station")}
+
+
+def remember_sign_in(paths, app) -> None:
+    station = app.station()
+    s = settings()
+    key = _sign_in_key(paths)
+    s.setValue(f"{key}/login", app.login)
+    s.setValue(f"{key}/station", f"{station.code} {station.name}")
+    s.sync()
 
 
 class Preload:

@@ -12,10 +12,11 @@ from station_app.core.i18n import _
 
 class SignInDialog(QDialog):
     """`opener(login, password)` returns the signed-in application (or raises). When locking an open application,
-    `locked_user` is prefilled and the check is the application's own sign-in."""
+    `locked_user` is prefilled and the check is the application's own sign-in. `login`: the login to offer (the
+    last one signed in here); the password field then has the focus."""
 
     def __init__(self, app: Any = None, *, opener=None, station_text: str = "", locked_user: str | None = None,
-                 parent=None):
+                 login: str = "", parent=None):
         super().__init__(parent)
         self.app, self.opener = app, opener
         self.signed_in: Any = None
@@ -32,7 +33,7 @@ class SignInDialog(QDialog):
         if locked_user:
             layout.addWidget(QLabel(_("The screen was locked after a quiet spell.")))
         form = QFormLayout()
-        self.login = QLineEdit(locked_user or "")
+        self.login = QLineEdit(locked_user or login)
         self.login.setObjectName("login")
         self.password = QLineEdit()
         self.password.setObjectName("password")
@@ -50,7 +51,7 @@ class SignInDialog(QDialog):
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        (self.password if locked_user else self.login).setFocus()
+        (self.password if locked_user or login else self.login).setFocus()
         self.resize(380, 220)
 
     def try_sign_in(self) -> None:
