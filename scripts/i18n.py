@@ -36,7 +36,8 @@ HEADER = ("Project-Id-Version: station_app\n"
           "Content-Transfer-Encoding: 8bit\n"
           "Language: {lang}\n"
           "Plural-Forms: nplurals=1; plural=0;\n")
-CALLS = {"_": "gettext", "N_": "gettext", "gettext": "gettext", "ngettext": "ngettext", "pgettext": "pgettext"}
+CALLS = {"_": "gettext", "N_": "gettext", "gettext": "gettext", "ngettext": "ngettext", "pgettext": "pgettext",
+         "NP_": "pgettext"}
 
 
 def po_path(lang: str, root: Path = SRC) -> Path:

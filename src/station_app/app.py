@@ -28,7 +28,7 @@ from typing import Any
 from station_app.config import Paths
 from station_app.core.codes import Role, StationKind
 from station_app.core.errors import StationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.progress import CancelFn, ProgressFn, task_of
 from station_app.core.roles import PermissionDenied, allowed, role_label
 from station_app.store.stationdb import StationDB
@@ -143,7 +143,8 @@ class Application:
         task = task_of(progress)
         task.step(0, 3, _("checking the database"))
         db = StationDB.open(paths, migrate=lambda cur, head: task.step(
-            1, 3, pick(f"升级数据库结构 {cur or '无'} → {head}（已先备份）", f"upgrading the database {cur} -> {head} (backed up first)")),
+            1, 3, _("upgrading the database {cur} -> {head} (backed up first)",
+                    cur=cur or pgettext("schema version", "none"), head=head)),
             background_check=check_in_background)
         try:
             _unused = db.station_id  # a clear message when init has not run

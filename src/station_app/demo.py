@@ -42,7 +42,7 @@ from sqlalchemy import select
 from station_app import config
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.core.validators import id_check_digit
 from station_app.services.base import StationDB
 from station_app.store.models import Adviser, DutyShift
@@ -549,7 +549,7 @@ def send_to_township(out: Path, dirs: list[Path], *, workers: int | None = None,
         exported = [_export(job) for job in jobs]
     missing = [d.name for d, path in zip(station_dirs, exported) if path is None]
     if missing:
-        raise StateError(pick(f"这些站点没有导出同步包：{'、'.join(missing)}", f"no bundle from: {', '.join(missing)}"))
+        raise StateError(_("no bundle from: {stations}", stations=_(", ").join(missing)))
     say(_("{len} stations exported their bundles (bundles/)", len=len(exported)))
     with StationDB.open(config.resolve(township_dir)) as township:
         results = import_paths(township, [bundles])

@@ -148,7 +148,7 @@ def test_sign_in_with_password(home):
 def test_roles_doc_matches_the_table():
     doc = (Path(__file__).parents[2] / "docs" / "roles.md").read_text(encoding="utf-8")
     cols = [roles.DISPATCHER, roles.ADVISER, roles.MEDIATOR, roles.TOWNSHIP, roles.ADMIN]
-    for perm, (who, _zh, _en) in roles.PERMISSIONS.items():
+    for perm, (who, _action) in roles.PERMISSIONS.items():
         m = re.search(rf"^\| `{re.escape(perm)}` \|[^|]*\|(.*)\|$", doc, re.M)
         assert m, f"{perm} missing from docs/roles.md"
         marks = [c.strip() for c in m.group(1).split("|")]

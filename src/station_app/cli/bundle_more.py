@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import Context, add_json, emit, progress_bar
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def _reference_export(args: argparse.Namespace, ctx: Context) -> int:
 def _restore_export(args: argparse.Namespace, ctx: Context) -> int:
     data = ctx.app().bundles.export_restore(args.station, args.card, args.out)
     key, code, rows, revoked = data["new_key"], data["station_code"], sum(data["counts"].values()), data["revoked"]
-    said = (pick(f"旧密钥 {'、'.join(revoked)} 已吊销", f"revoked the old key {', '.join(revoked)}") if revoked
+    said = (_("revoked the old key {keys}", keys=_(", ").join(revoked)) if revoked
             else _("no old key needed revoking"))
     emit(ctx, data, [data["path"], _("enrolled {key} as station {code}'s key; {said}; the restore bundle holds {rows} rows", key=key, code=code, said=said, rows=rows)])
     return 0

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from station_app import config
 from station_app.core.errors import StationError, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.core.safe_text import json_safe, terminal_safe
 
 if TYPE_CHECKING:
@@ -183,9 +183,9 @@ def raise_usage(message: str) -> None:
     raise StationError(message)
 
 
-def emit_changed(ctx: Context, result, zh: str, en: str) -> int:
+def emit_changed(ctx: Context, result, what: str) -> int:
     """What a write changed: JSON (counter and every change) with --json, else the sentence and the first id."""
     data = {"counter": result.counter, "changes": [c.__dict__ for c in result.changes]}
     ids = ", ".join(c.id for c in result.changes[:1])
-    emit(ctx, data, pick(f"{zh}：{ids}", f"{en}: {ids}") if ids else pick(f"{zh}（无变化）", f"{en} (nothing changed)"))
+    emit(ctx, data, _("{what}: {ids}", what=what, ids=ids) if ids else _("{what} (nothing changed)", what=what))
     return 0

@@ -11,19 +11,19 @@ from pathlib import Path
 
 from station_app.cli.common import Context, add_json, emit, fail, table
 from station_app.core.errors import StationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, tr
 from station_app.core.roles import PermissionDenied
 
 CHECK_LABELS = {
-    "file": ("数据库文件", "database file"),
-    "quick_check": ("快速检查", "quick check"),
-    "integrity_check": ("完整性检查", "integrity check"),
-    "foreign_keys": ("外键", "foreign keys"),
-    "migrations": ("结构版本", "schema version"),
-    "search_index": ("检索索引", "search index"),
-    "counter": ("变更计数", "change counter"),
-    "server": ("数据库服务器", "database server"),
-    "collation": ("排序规则", "collation"),
+    "file": N_("database file"),
+    "quick_check": N_("quick check"),
+    "integrity_check": N_("integrity check"),
+    "foreign_keys": N_("foreign keys"),
+    "migrations": N_("schema version"),
+    "search_index": N_("search index"),
+    "counter": N_("change counter"),
+    "server": N_("database server"),
+    "collation": N_("collation"),
 }
 
 
@@ -49,8 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _label(name: str) -> str:
-    zh, en = CHECK_LABELS.get(name, (name, name))
-    return pick(zh, en)
+    return tr(CHECK_LABELS[name]) if name in CHECK_LABELS else name
 
 
 def _check(args, ctx: Context) -> int:
@@ -89,10 +88,10 @@ def _backup_list(args, ctx: Context) -> int:
     from station_app.app import Application
 
     rows = Application.backup_files(ctx.paths)
-    kinds = {"daily": ("每日", "daily"), "weekly": ("每周", "weekly"), "manual": ("手动", "manual"),
-             "pre-migrate": ("升级前", "before upgrade"), "pre-restore": ("恢复前", "before restore")}
+    kinds = {"daily": N_("daily"), "weekly": N_("weekly"), "manual": N_("manual"),
+             "pre-migrate": N_("before upgrade"), "pre-restore": N_("before restore")}
     emit(ctx, [r.as_dict() for r in rows], table(
-        [[r.modified.strftime("%Y-%m-%d %H:%M"), pick(*kinds.get(r.kind, (r.kind, r.kind))),
+        [[r.modified.strftime("%Y-%m-%d %H:%M"), tr(kinds[r.kind]) if r.kind in kinds else r.kind,
           f"{r.size // 1024} KB", str(r.path)] for r in rows],
         [_("time"), _("kind"), _("size"), _("file")])
         if rows else _("no backups in {backups} yet", backups=ctx.paths.backups))

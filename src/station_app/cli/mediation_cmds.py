@@ -9,7 +9,7 @@ import argparse
 from typing import Any
 
 from station_app.cli.common import Context, add_json, collect, emit, table
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.codes import CaseDocument, CaseSource, MediationOutcome, TerminationReason
 from station_app.core.query import Query
 from station_app.services import mediation as md
@@ -165,13 +165,13 @@ def _open(args, ctx: Context) -> int:
                                                               for p in args.org]
     _mediators(args)
     result = ctx.app().mediation.open(collect(args, list(md.CASE_SPECS)), parties)
-    return _result(ctx, result, result.first("mediation_cases"), pick("已受理调解案件：{no}", "case accepted: {no}"))
+    return _result(ctx, result, result.first("mediation_cases"), _("case accepted: {no}"))
 
 
 def _session(args, ctx: Context) -> int:
     _mediators(args)
     result = ctx.app().mediation.add_session(args.case, collect(args, list(md.SESSION_SPECS)))
-    return _result(ctx, result, args.case, pick("已记录：{no}", "session recorded: {no}"))
+    return _result(ctx, result, args.case, _("session recorded: {no}"))
 
 
 def _close(args, ctx: Context) -> int:
@@ -182,19 +182,19 @@ def _close(args, ctx: Context) -> int:
     result = app.mediation.close(args.case, data)
     case = app.mediation.summary(args.case)
     notice, due = app.mediation.closing_notice(args.case)
-    return _result(ctx, result, case["case_id"], pick("已结案：{no}（", "closed: {no} (") + MediationOutcome(case["outcome"]).label + _(")\n") + notice,
+    return _result(ctx, result, case["case_id"], _("closed: {{no}} ({outcome})\n", outcome=MediationOutcome(case["outcome"]).label) + notice,
                    notice=notice, judicial_confirmation_due_on=due)
 
 
 def _refuse(args, ctx: Context) -> int:
     result = md.refuse_case(ctx.db(), ctx.user, args.case, {"closed_on": args.closed_on, "reason": args.reason})
     notice = md.closing_notice(md.MediationOutcome.REFUSED.value)
-    return _result(ctx, result, args.case, pick("不予受理：{no}\n", "not accepted: {no}\n") + notice, notice=notice)
+    return _result(ctx, result, args.case, _("not accepted: {no}\n") + notice, notice=notice)
 
 
 def _followup(args, ctx: Context) -> int:
     result = ctx.app().mediation.add_followup(args.case, collect(args, list(md.FOLLOWUP_SPECS)))
-    return _result(ctx, result, args.case, pick("已记录回访：{no}", "follow-up recorded: {no}"))
+    return _result(ctx, result, args.case, _("follow-up recorded: {no}"))
 
 
 def _document(args, ctx: Context) -> int:
@@ -207,7 +207,7 @@ def _archive(args, ctx: Context) -> int:
     from station_app.services.mediation_file import ARCHIVE_SPECS
 
     result = ctx.app().mediation.archive(args.case, args.on, collect(args, list(ARCHIVE_SPECS)))
-    return _result(ctx, result, args.case, pick("已立卷归档：{no}", "archived: {no}"))
+    return _result(ctx, result, args.case, _("archived: {no}"))
 
 
 def _list(args, ctx: Context) -> int:

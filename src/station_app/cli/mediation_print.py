@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import Context, add_json, emit
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, tr
 
 
 def register(ms: argparse._SubParsersAction) -> None:
@@ -24,6 +24,6 @@ def _print(args, ctx: Context) -> int:
     from station_app.documents.kinds import KINDS
 
     r = ctx.app().mediation.print(args.case, args.doc, args.out)  # full personal data: mediator or admin
-    emit(ctx, r, pick(f"已打印{KINDS[args.doc][0]}（{r['pages']}页）：{r['out']}",
-                      f"printed the {KINDS[args.doc][1]} ({r['pages']} pages): {r['out']}"))
+    emit(ctx, r, _("printed the {document} ({pages} pages): {out}", document=tr(KINDS[args.doc][1]), pages=r["pages"],
+                      out=r["out"]))
     return 0

@@ -84,17 +84,17 @@ def _register_consult(sub: argparse._SubParsersAction) -> None:
 
 def _consult_add(args, ctx: Context) -> int:
     result = ctx.app().consultations.record(collect(args, CONSULT_FIELDS))
-    return _changed(ctx, result, "已登记咨询", "recorded consultation")
+    return _changed(ctx, result, _("recorded consultation"))
 
 
 def _consult_update(args, ctx: Context) -> int:
     result = ctx.app().consultations.update(args.id, collect(args, CONSULT_FIELDS))
-    return _changed(ctx, result, "已更正咨询", "updated consultation")
+    return _changed(ctx, result, _("updated consultation"))
 
 
 def _consult_delete(args, ctx: Context) -> int:
     result = ctx.app().consultations.delete(args.id)
-    return _changed(ctx, result, "已删除咨询", "deleted consultation")
+    return _changed(ctx, result, _("deleted consultation"))
 
 
 def _consult_list(args, ctx: Context) -> int:

@@ -9,7 +9,7 @@ from datetime import date
 from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, table
 from station_app.core import validators as v
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,24 +60,22 @@ def _settings_set(args, ctx: Context) -> int:
 
 # -- adviser assign / assignments / confirm / standards ------------------------------------------------------------
 def register_adviser_extras(s: argparse._SubParsersAction, cmd) -> None:
-    a = cmd(s, "assign", "法律顾问服务某村（合同起止日期）", "an adviser serves a village (contract dates)", _assign)
+    a = cmd(s, "assign", _("an adviser serves a village (contract dates)"), _assign)
     a.add_argument("--adviser", dest="adviser_id", required=True, help=_("adviser id or name"))
     a.add_argument("--village", dest="village_station_id", required=True, help=_("village code, e.g. S01"))
     a.add_argument("--from", dest="starts_on", required=True, help=_("contract start"))
     a.add_argument("--to", dest="ends_on", help=_("contract end (empty: open)"))
     a.add_argument("--contract-no", dest="contract_no", help=_("contract number"))
-    ls = cmd(s, "assignments", "法律顾问服务的村", "which villages advisers serve", _assignments)
+    ls = cmd(s, "assignments", _("which villages advisers serve"), _assignments)
     ls.add_argument("--on", help=_("only contracts in force on this date"))
-    c = cmd(s, "confirm", "村对法律顾问某月工作日志的确认（签字/盖章）",
-            "the village confirms an adviser's month of work log", _confirm)
+    c = cmd(s, "confirm", _("the village confirms an adviser's month of work log"), _confirm)
     c.add_argument("--adviser", dest="adviser_id", required=True, help=_("adviser id or name"))
     c.add_argument("--village", dest="place_station_id", help=_("village code (default: this station)"))
     c.add_argument("--month", required=True, help=_("month, e.g. 2021-03"))
     c.add_argument("--on", dest="confirmed_on", required=True, help=_("date confirmed"))
     c.add_argument("--by", dest="confirmed_by", required=True, help=_("who confirmed"))
     c.add_argument("--method", help="签字/盖章/签字盖章")
-    std = cmd(s, "standards", "法律顾问每村每月服务时长、每季度讲座与标准对照",
-              "hours per village per month and lectures per quarter against the standards", _standards)
+    std = cmd(s, "standards", _("hours per village per month and lectures per quarter against the standards"), _standards)
     std.add_argument("--year", required=True)
     std.add_argument("--as-of", dest="as_of", help=_("as of this date (default: today)"))
     std.add_argument("--below", action="store_true", help=_("only those below the standard"))
@@ -89,7 +87,7 @@ def _assign(args, ctx: Context) -> int:
     from station_app.services import standards as sd
 
     data = collect(args, ["adviser_id", "village_station_id", "starts_on", "ends_on", "contract_no"])
-    return _changed(ctx, sd.assign(ctx.db(), ctx.user, data), "已登记服务合同", "recorded assignment")
+    return _changed(ctx, sd.assign(ctx.db(), ctx.user, data), _("recorded assignment"))
 
 
 def _assignments(args, ctx: Context) -> int:
@@ -107,7 +105,7 @@ def _confirm(args, ctx: Context) -> int:
     from station_app.services import standards as sd
 
     data = collect(args, ["adviser_id", "place_station_id", "month", "confirmed_on", "confirmed_by", "method"])
-    return _changed(ctx, sd.confirm_month(ctx.db(), ctx.user, data), "已登记村确认", "recorded the confirmation")
+    return _changed(ctx, sd.confirm_month(ctx.db(), ctx.user, data), _("recorded the confirmation"))
 
 
 def _standards(args, ctx: Context) -> int:
@@ -167,15 +165,14 @@ def _consult_answer(args, ctx: Context) -> int:
     db = ctx.db()
     record = cs.get_consultation(db, args.id)
     return _changed(ctx, cs.answer_deferred(db, ctx.user, record.id, args.on, args.answer),
-                    "已登记答复", "recorded the answer")
+                    _("recorded the answer"))
 
 
 # -- posting status ------------------------------------------------------------------------------------------------
 def register_posting_extras(s: argparse._SubParsersAction, cmd) -> None:
-    st = cmd(s, "status", "各村各类三务公开每期的状态（按时/逾期公开/逾期未公开/未到期）",
-             "each required period's status (on time / late / overdue / not yet due)", _posting_status)
+    st = cmd(s, "status", _("each required period's status (on time / late / overdue / not yet due)"), _posting_status)
     st.add_argument("--year", required=True)
-    st.add_argument("--as-of", dest="as_of", help=pick("按此日期判断（默认今天）", "as of this date (default: today)"))
+    st.add_argument("--as-of", dest="as_of", help=pgettext("posting status", "as of this date (default: today)"))
     st.add_argument("--status", help="按时/逾期公开/逾期未公开/未到期")
 
 

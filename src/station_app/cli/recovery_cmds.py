@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from station_app.cli.common import Context, add_json, emit, table
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, NP_, tr
 from station_app.sync.gaps import resend_command
 
 
@@ -34,19 +34,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_fork_resolve)
 
 
-_REASONS = {"same_number": ("同号不同内容", "same number, other content"), "chain": ("链接不上", "broken chain"),
-            "rollback": ("计数倒退", "counter rollback"), "rewritten": ("记录被改写", "rewritten records")}
-_STATUS = {"open": ("待核查", "open"), "kept_held": ("保留已导入的", "kept held"),
-           "kept_offered": ("改为保留被拒绝的", "kept refused"), "superseded": ("已被恢复取代", "superseded"),
-           "resolved": ("已处理", "resolved")}
+_REASONS = {"same_number": N_("same number, other content"), "chain": N_("broken chain"),
+            "rollback": N_("counter rollback"), "rewritten": N_("rewritten records")}
+_STATUS = {"open": NP_("fork status", "open"), "kept_held": N_("kept held"),
+           "kept_offered": N_("kept refused"), "superseded": N_("superseded"),
+           "resolved": NP_("fork status", "resolved")}
+
+
+def _shown(labels: dict, value: str) -> str:
+    return tr(labels[value]) if value in labels else value
 
 
 def _fork_list(args: argparse.Namespace, ctx: Context) -> int:
     from station_app.core.timefmt import local_text
 
     rows = ctx.app().forks.list(all_=args.all)
-    text = table([[f["id"], f["code"], f["number"], pick(*_REASONS.get(f["reason"], (f["reason"], f["reason"]))),
-                   local_text(f["detected_at"]), pick(*_STATUS.get(f["status"], (f["status"], f["status"])))]
+    text = table([[f["id"], f["code"], f["number"], _shown(_REASONS, f["reason"]),
+                   local_text(f["detected_at"]), _shown(_STATUS, f["status"])]
                   for f in rows],
                  [_("id"), _("station"), _("bundle"), _("kind"),
                   _("seen"), _("status")]) if rows else _("no fork waiting for review")
@@ -79,7 +83,7 @@ def _fork_show(args: argparse.Namespace, ctx: Context) -> int:
     data = ctx.app().forks.show(args.id)
     f = data["fork"]
     lines = [_("fork #{id}: station {code} bundle {number} - {detail}", id=f['id'], code=f['code'], number=f['number'], detail=f['detail']),
-             _("status: ") + pick(*_STATUS.get(f["status"], (f["status"], f["status"])))
+             _("status: ") + _shown(_STATUS, f["status"])
              + (f"（{f['resolution_note']}）" if f["resolution_note"] else "")]
     lines += _version_lines(_("held version"), data["held"])
     lines += _version_lines(_("refused version (offered)"), data["offered"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from station_app.cli.common import Context, add_json, emit
 from station_app.core import validators as v
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,11 +36,11 @@ def parse_year(raw: str) -> int:
     return int(text)
 
 
-def _int(raw: str, zh: str, en: str) -> int:
+def _int(raw: str, label: str) -> int:
     try:
         return int(str(raw).strip())
     except ValueError:
-        raise ValidationError.single(pick(zh, en), _("must be a whole number: {raw}", raw=raw)) from None
+        raise ValidationError.single(label, _("must be a whole number: {raw}", raw=raw)) from None
 
 
 def _stats(args: argparse.Namespace, ctx: Context) -> int:
@@ -62,7 +62,7 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
     from station_app import demo
 
     year = parse_year(args.year)
-    seed = _int(args.seed, "随机种子", "seed")
+    seed = _int(args.seed, _("seed"))
     result = demo.run_demo(Path(args.out), year=year, seed=seed, progress=None if ctx.json else print)
     if ctx.json:
         print(json.dumps(result.stats, ensure_ascii=False))

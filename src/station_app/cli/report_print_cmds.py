@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from station_app.cli.common import Context, add_json, emit
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 
 
 def _files(p: argparse.ArgumentParser) -> None:
@@ -19,9 +19,9 @@ def _files(p: argparse.ArgumentParser) -> None:
 
 def _as_of(p: argparse.ArgumentParser, required: bool = False) -> None:
     p.add_argument("--as-of", dest="as_of", metavar="DATE", required=required,
-                   help=pick("截止日期：只计此日已有的记录，并按此日判断逾期" + ("" if required else "（默认今天，与 stats 相同）"),
-                             "cut-off date: count what existed on this day and judge what is overdue then"
-                             + ("" if required else " (default: today, as stats does)")))
+                   help=_("cut-off date: count what existed on this day and judge what is overdue then") if required
+                   else _("cut-off date: count what existed on this day and judge what is overdue then (default: today, "
+                          "as stats does)"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,14 +6,14 @@ import argparse
 
 from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, table
 from station_app.core.codes import DisputeType, RiskLevel, ScreeningAction
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.services import screening as sc
 
 FIELDS = list(sc.SPECS)
 
 
-def _cmd(parent, name: str, zh: str, en: str, handler) -> argparse.ArgumentParser:
-    p = parent.add_parser(name, help=pick(zh, en))
+def _cmd(parent, name: str, help_text: str, handler) -> argparse.ArgumentParser:
+    p = parent.add_parser(name, help=help_text)
     add_json(p)
     p.set_defaults(handler=handler)
     return p
@@ -22,7 +22,7 @@ def _cmd(parent, name: str, zh: str, en: str, handler) -> argparse.ArgumentParse
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screening", help=_("dispute screening register (矛盾纠纷排查)"))
     s = p.add_subparsers(dest="action_", metavar="ACTION", required=True)
-    a = _cmd(s, "add", "登记一起排查发现的纠纷", "record a dispute found in screening", _add)
+    a = _cmd(s, "add", _("record a dispute found in screening"), _add)
     a.add_argument("--date", dest="found_on", required=True, help=_("date found"))
     a.add_argument("--village", dest="village_station_id", help=_("village code (default: this station)"))
     a.add_argument("--found-by", dest="found_by", required=True, help=_("who found it"))
@@ -36,28 +36,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--resolved-on", dest="resolved_on", help=_("date resolved"))
     a.add_argument("--result", help=pgettext("station_app.cli.screening_cmds", "result"))
 
-    ls = _cmd(s, "list", "排查登记列表", "list the register", _list)
+    ls = _cmd(s, "list", _("list the register"), _list)
     ls.add_argument("--year", type=int)
     ls.add_argument("--unresolved", action="store_true", help=_("only those not resolved"))
 
-    lk = _cmd(s, "link", "关联已受理的调解案件（转人民调解）", "link the mediation case it became", _link)
+    lk = _cmd(s, "link", pgettext("station_app.cli.screening_cmds", "link the mediation case it became"), _link)
     lk.add_argument("id")
     lk.add_argument("--case", required=True, help=pgettext("station_app.cli.screening_cmds", "mediation case number or id"))
 
-    oc = _cmd(s, "open-case", "以此纠纷受理人民调解案件并关联（调委会主动调解）",
-              "open a mediation case from it (committee's own initiative) and link it", _open_case)
+    oc = _cmd(s, "open-case", _("open a mediation case from it (committee's own initiative) and link it"), _open_case)
     oc.add_argument("id")
     oc.add_argument("--accepted-on", dest="accepted_on", help=_("accepted on (default: date found)"))
     oc.add_argument("--party", action="append", default=[], metavar="ROLE|NAME[|...]",
                     help=_("a party: role|name (repeatable, two at least)"))
     oc.add_argument("--mediator", help=_("mediator"))
 
-    rs = _cmd(s, "resolve", "登记化解（就地化解或移交单位反馈已化解）", "record that it was resolved", _resolve)
+    rs = _cmd(s, "resolve", _("record that it was resolved"), _resolve)
     rs.add_argument("id")
     rs.add_argument("--on", required=True, help=_("date resolved"))
     rs.add_argument("--result", help=pgettext("station_app.cli.screening_cmds", "result"))
 
-    rm = _cmd(s, "delete", "删除误录的登记（保留删除记录）", "delete a mistaken entry (a tombstone is kept)", _delete)
+    rm = _cmd(s, "delete", _("delete a mistaken entry (a tombstone is kept)"), _delete)
     rm.add_argument("id")
 
 
@@ -68,7 +67,7 @@ def _item_id(ctx: Context, ref: str) -> str:
 
 
 def _add(args, ctx: Context) -> int:
-    return _changed(ctx, sc.record_item(ctx.db(), ctx.user, collect(args, FIELDS)), "已登记排查", "recorded")
+    return _changed(ctx, sc.record_item(ctx.db(), ctx.user, collect(args, FIELDS)), _("recorded"))
 
 
 def _list(args, ctx: Context) -> int:
@@ -84,7 +83,7 @@ def _list(args, ctx: Context) -> int:
 
 def _link(args, ctx: Context) -> int:
     return _changed(ctx, sc.link_case(ctx.db(), ctx.user, _item_id(ctx, args.id), args.case),
-                    "已关联调解案件", "linked the mediation case")
+                    _("linked the mediation case"))
 
 
 def _open_case(args, ctx: Context) -> int:
@@ -93,7 +92,7 @@ def _open_case(args, ctx: Context) -> int:
     data = collect(args, ["accepted_on", "mediator"])
     parties = [parse_party_spec(t) for t in args.party]
     return _changed(ctx, sc.open_case(ctx.db(), ctx.user, _item_id(ctx, args.id), data, parties),
-                    "已受理调解案件并关联", "opened and linked a mediation case")
+                    _("opened and linked a mediation case"))
 
 
 def _resolve(args, ctx: Context) -> int:
@@ -101,8 +100,8 @@ def _resolve(args, ctx: Context) -> int:
     data = {"resolved_on": args.on, **({"result": args.result} if args.result else {})}
     if item.action == ScreeningAction.PENDING.value:
         data["action"] = ScreeningAction.ON_THE_SPOT.value  # resolved by whoever found it
-    return _changed(ctx, sc.update_item(ctx.db(), ctx.user, item.id, data), "已登记化解", "resolved")
+    return _changed(ctx, sc.update_item(ctx.db(), ctx.user, item.id, data), pgettext("station_app.cli.screening_cmds", "resolved"))
 
 
 def _delete(args, ctx: Context) -> int:
-    return _changed(ctx, sc.delete_item(ctx.db(), ctx.user, _item_id(ctx, args.id)), "已删除", "deleted")
+    return _changed(ctx, sc.delete_item(ctx.db(), ctx.user, _item_id(ctx, args.id)), _("deleted"))

@@ -10,7 +10,7 @@ import sys
 from station_app.cli.common import Context, add_json, emit, table
 from station_app.core.codes import Role, StationKind
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext, tr
 from station_app.core.query import Query
 
 
@@ -89,7 +89,7 @@ def _schedule_show(args: argparse.Namespace, ctx: Context) -> int:
     schedule = ctx.app().stations.schedule()
     # Each category's basis: §30 covers 村务 and 财务 only; 党务 follows the 党务公开条例 (issue 10).
     emit(ctx, schedule, "\n".join(f"{cat}: {PeriodUnit(unit).label if unit else _('not required')}"
-                                  f"    {_('basis')}: {pick(*POSTING_BASIS[cat])}"
+                                  f"    {_('basis')}: {tr(POSTING_BASIS[cat])}"
                                   for cat, unit in schedule.items()))
     return 0
 

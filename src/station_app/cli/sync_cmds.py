@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from station_app.cli.common import Context, add_json, emit, progress_bar, table
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.timefmt import local_text
 
 
@@ -113,12 +113,11 @@ def _identity_escrow(args: argparse.Namespace, ctx: Context) -> int:
 
             raise ValidationError.single("--kit", _("give the escrow kit's folder"))
         info = escrow.replace_key(ctx.db(), Path(args.kit), Path(args.out) if args.out else None)
-        emit(ctx, info, pick(
-            f"已用托管包更换密钥 {'、'.join(info['replaced_key_ids'])} → {info['key_id']}（新指纹 {info['fingerprint']}）\n"
-            f"请把更换声明 {info['statement']} 交给每个站点，站点运行 station-app enroll 该文件",
-            f"replaced key(s) {', '.join(info['replaced_key_ids'])} -> {info['key_id']} from escrow (new fingerprint "
-            f"{info['fingerprint']})\ngive the replacement statement {info['statement']} to every station; each runs "
-            "station-app enroll FILE"))
+        emit(ctx, info, _(
+            "replaced key(s) {old} -> {key_id} from escrow (new fingerprint {fingerprint})\ngive the replacement "
+            "statement {statement} to every station; each runs station-app enroll FILE",
+            old=_(", ").join(info["replaced_key_ids"]), key_id=info["key_id"], fingerprint=info["fingerprint"],
+            statement=info["statement"]))
         return 0
     if not args.recipient:
         from station_app.core.errors import ValidationError
@@ -138,10 +137,9 @@ def _enroll(args: argparse.Namespace, ctx: Context) -> int:
         "trusted": _("now trusting township {who}, fingerprint {fingerprint}", who=who, fingerprint=info['fingerprint']),
         "rotated": _("accepted the new key {key_id} of {who}, fingerprint {fingerprint}", who=who, key_id=info['key_id'], fingerprint=info['fingerprint']),
         "already": _("this key of {who} is already known; nothing changed", who=who),
-        "replaced": pick(f"已用托管密钥更换镇中心 {who} 的密钥：新密钥 {info['key_id']}，指纹 {info['fingerprint']}；"
-                         f"已吊销 {'、'.join(info.get('revoked', [])) or '-'}",
-                         f"replaced township {who}'s key from escrow: new key {info['key_id']}, fingerprint "
-                         f"{info['fingerprint']}; revoked {', '.join(info.get('revoked', [])) or '-'}"),
+        "replaced": _("replaced township {who}'s key from escrow: new key {key_id}, fingerprint {fingerprint}; revoked {revoked}",
+                      who=who, key_id=info["key_id"], fingerprint=info["fingerprint"],
+                      revoked=_(", ").join(info.get("revoked", [])) or "-"),
     }[info["status"]]
     emit(ctx, info, text)
     return 0
@@ -184,8 +182,9 @@ def _bundle_status(args: argparse.Namespace, ctx: Context) -> int:
 
 def _revoke(args: argparse.Namespace, ctx: Context) -> int:
     out = ctx.app().keys.revoke(args.target, reason=args.reason)
-    lines = [pick(f"{'已吊销' if r['status'] == 'revoked' else '早已吊销'} {r['code']} 的密钥 {r['key_id']}（{r['reason']}）",
-                  f"{'revoked' if r['status'] == 'revoked' else 'already revoked'}: key {r['key_id']} of {r['code']} ({r['reason']})")
+    lines = [_("revoked: key {key_id} of {code} ({reason})", key_id=r["key_id"], code=r["code"], reason=r["reason"])
+             if r["status"] == "revoked" else
+             _("already revoked: key {key_id} of {code} ({reason})", key_id=r["key_id"], code=r["code"], reason=r["reason"])
              for r in out]
     emit(ctx, out, lines)
     return 0

@@ -8,7 +8,7 @@ from datetime import date
 from station_app.cli.common import emit_changed as _changed, Context, add_json, collect, emit, table
 from station_app.core.codes import OutreachKind, PostingCategory, PostingMedium
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.services import advisers as ad
 from station_app.services import outreach as ou
@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 
-def _cmd(parent: argparse._SubParsersAction, name: str, zh: str, en: str, handler) -> argparse.ArgumentParser:
-    p = parent.add_parser(name, help=pick(zh, en))
+def _cmd(parent: argparse._SubParsersAction, name: str, help_text: str, handler) -> argparse.ArgumentParser:
+    p = parent.add_parser(name, help=help_text)
     add_json(p)
     p.set_defaults(handler=handler)
     return p
@@ -50,18 +50,18 @@ def _adviser_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 def _register_adviser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("adviser", help=_("legal advisers"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = _cmd(s, "add", "添加法律顾问", "add an adviser", _adviser_add)
+    a = _cmd(s, "add", _("add an adviser"), _adviser_add)
     _adviser_options(a, required=True)
-    ls = _cmd(s, "list", "法律顾问列表（电话已脱敏）", "list advisers (phones masked)", _adviser_list)
+    ls = _cmd(s, "list", _("list advisers (phones masked)"), _adviser_list)
     ls.add_argument("--all", action="store_true", help=_("include inactive advisers"))
-    up = _cmd(s, "update", "更正法律顾问信息", "correct an adviser", _adviser_update)
+    up = _cmd(s, "update", _("correct an adviser"), _adviser_update)
     _id_arg(up)
     _adviser_options(up, required=False)
     state = up.add_mutually_exclusive_group()
     state.add_argument("--active", dest="active", action="store_const", const=True, help=_("active"))
     state.add_argument("--inactive", dest="active", action="store_const", const=False,
                        help=_("no longer serving (history is kept)"))
-    rm = _cmd(s, "delete", "删除误录的法律顾问（保留删除记录）", "delete a mistaken entry (a tombstone is kept)",
+    rm = _cmd(s, "delete", pgettext("station_app.cli.work_cmds", "delete a mistaken entry (a tombstone is kept)"),
               _adviser_delete)
     _id_arg(rm)
     from station_app.cli.records_cmds import register_adviser_extras
@@ -71,16 +71,16 @@ def _register_adviser(sub: argparse._SubParsersAction) -> None:
 
 def _adviser_add(args, ctx: Context) -> int:
     return _changed(ctx, ctx.app().advisers.record(collect(args, ADVISER_FIELDS)),
-                    "已添加法律顾问", "added adviser")
+                    _("added adviser"))
 
 
 def _adviser_update(args, ctx: Context) -> int:
     return _changed(ctx, ctx.app().advisers.update(args.id, collect(args, ADVISER_FIELDS)),
-                    "已更正法律顾问", "updated adviser")
+                    _("updated adviser"))
 
 
 def _adviser_delete(args, ctx: Context) -> int:
-    return _changed(ctx, ctx.app().advisers.delete(args.id), "已删除法律顾问", "deleted adviser")
+    return _changed(ctx, ctx.app().advisers.delete(args.id), _("deleted adviser"))
 
 
 def _adviser_list(args, ctx: Context) -> int:
@@ -97,7 +97,7 @@ def _adviser_list(args, ctx: Context) -> int:
 def _register_duty(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("duty", help=_("advisers' duty shifts and work log"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = _cmd(s, "add", "登记一次值班", "record a duty shift", _duty_add)
+    a = _cmd(s, "add", _("record a duty shift"), _duty_add)
     a.add_argument("--adviser", dest="adviser_id", required=True,
                    help=_("adviser id or name"))
     a.add_argument("--start", dest="start_at", required=True, help=_("start, e.g. 2021-03-05 09:00"))
@@ -109,22 +109,22 @@ def _register_duty(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--log", action="append", default=[], metavar="SERVED|CONTENT|RESULT[|TYPE[|MODE]]",
                    help=_("one work-log entry: served|content|result|service type|mode (repeatable; type defaults to 其他, mode to 现场)"))
 
-    ls = _cmd(s, "list", "值班列表", "list duty shifts", _duty_list)
+    ls = _cmd(s, "list", _("list duty shifts"), _duty_list)
     ls.add_argument("--year", type=int)
     ls.add_argument("--adviser", help=_("adviser id or name"))
     ls.add_argument("--limit", type=int, default=50)
     ls.add_argument("--offset", type=int, default=0)
 
-    sh = _cmd(s, "show", "查看一次值班及其工作日志", "show a shift and its work log", _duty_show)
+    sh = _cmd(s, "show", _("show a shift and its work log"), _duty_show)
     _id_arg(sh)
     sh.add_argument("--reveal", action="store_true",
                     help=_("show who was served in full (logged)"))
 
-    lg = _cmd(s, "log", "为一次值班补记工作日志", "add a work-log entry to a shift", _duty_log)
+    lg = _cmd(s, "log", _("add a work-log entry to a shift"), _duty_log)
     _id_arg(lg)
     lg.add_argument("entry", metavar="SERVED|CONTENT|RESULT[|TYPE[|MODE]]")
 
-    rm = _cmd(s, "delete", "删除值班（连同工作日志，保留删除记录）", "delete a shift and its log (tombstones kept)",
+    rm = _cmd(s, "delete", _("delete a shift and its log (tombstones kept)"),
               _duty_delete)
     _id_arg(rm)
 
@@ -141,16 +141,16 @@ def _log_entry(text: str) -> dict[str, str]:
 def _duty_add(args, ctx: Context) -> int:
     data = collect(args, ["adviser_id", "start_at", "end_at", "place_station_id", "people_served", "summary"])
     result = ctx.app().duty.record(data, log=[_log_entry(t) for t in args.log])
-    return _changed(ctx, result, "已登记值班", "recorded duty shift")
+    return _changed(ctx, result, _("recorded duty shift"))
 
 
 def _duty_log(args, ctx: Context) -> int:
     return _changed(ctx, ctx.app().duty.add_log_entry(args.id, _log_entry(args.entry)),
-                    "已补记工作日志", "added work-log entry")
+                    _("added work-log entry"))
 
 
 def _duty_delete(args, ctx: Context) -> int:
-    return _changed(ctx, ctx.app().duty.delete(args.id), "已删除值班", "deleted duty shift")
+    return _changed(ctx, ctx.app().duty.delete(args.id), _("deleted duty shift"))
 
 
 def _duty_list(args, ctx: Context) -> int:
@@ -177,7 +177,7 @@ def _duty_show(args, ctx: Context) -> int:
 def _register_posting(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("posting", help=_("三务 postings (Party, village, finances)"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = _cmd(s, "add", "登记一次公开", "record a posting", _posting_add)
+    a = _cmd(s, "add", _("record a posting"), _posting_add)
     a.add_argument("--category", required=True, help="/".join(PostingCategory.values()))
     a.add_argument("--title", required=True)
     a.add_argument("--period", help=_("period: 2021-03, 2021-Q1 or 2021"))
@@ -196,21 +196,21 @@ def _register_posting(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--photo", action="append", default=[], metavar="FILE",
                    help=_("photo of the board, jpg/png (repeatable)"))
 
-    td = _cmd(s, "takedown", "撤下公开（归档保存）", "take a posting down (it is archived)", _posting_takedown)
+    td = _cmd(s, "takedown", _("take a posting down (it is archived)"), _posting_takedown)
     _id_arg(td)
     td.add_argument("--on", help=_("date taken down (default: today)"))
 
-    ls = _cmd(s, "list", "公开列表", "list postings", _posting_list)
+    ls = _cmd(s, "list", _("list postings"), _posting_list)
     ls.add_argument("--year", type=int, help=_("year of the period covered"))
     ls.add_argument("--category")
     ls.add_argument("--current", action="store_true", help=_("only postings still up"))
 
-    due = _cmd(s, "due", "到期应撤下的公开", "postings due to be taken down", _posting_due)
+    due = _cmd(s, "due", _("postings due to be taken down"), _posting_due)
     due.add_argument("--days", type=int, default=po.DEFAULT_DISPLAY_DAYS,
                      help=_("days a posting stays up (default 15)"))
     due.add_argument("--today", help=pgettext("station_app.cli.work_cmds", "as of this date (default: today)"))
 
-    rm = _cmd(s, "delete", "删除误录的公开（保留删除记录）", "delete a mistaken posting (a tombstone is kept)",
+    rm = _cmd(s, "delete", _("delete a mistaken posting (a tombstone is kept)"),
               _posting_delete)
     _id_arg(rm)
     from station_app.cli.records_cmds import register_posting_extras
@@ -223,16 +223,16 @@ POSTING_FIELDS = list(po.SPECS)
 
 def _posting_add(args, ctx: Context) -> int:
     result = ctx.app().postings.record(collect(args, POSTING_FIELDS), photos=args.photo)
-    return _changed(ctx, result, "已登记公开", "recorded posting")
+    return _changed(ctx, result, _("recorded posting"))
 
 
 def _posting_takedown(args, ctx: Context) -> int:
     result = ctx.app().postings.take_down(args.id, args.on or date.today())
-    return _changed(ctx, result, "已撤下公开", "took posting down")
+    return _changed(ctx, result, _("took posting down"))
 
 
 def _posting_delete(args, ctx: Context) -> int:
-    return _changed(ctx, ctx.app().postings.delete(args.id), "已删除公开", "deleted posting")
+    return _changed(ctx, ctx.app().postings.delete(args.id), _("deleted posting"))
 
 
 def _posting_table(rows: list[po.PostingRow]) -> str:
@@ -272,7 +272,7 @@ OUTREACH_FIELDS = list(ou.SPECS)
 def _register_outreach(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("outreach", help=_("outreach events"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = _cmd(s, "add", "登记一次普法活动", "record an outreach event", _outreach_add)
+    a = _cmd(s, "add", _("record an outreach event"), _outreach_add)
     a.add_argument("--kind", required=True, help="/".join(OutreachKind.values()))
     a.add_argument("--date", dest="held_on", required=True)
     a.add_argument("--topic", required=True)
@@ -289,21 +289,21 @@ def _register_outreach(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--photo", action="append", default=[], metavar="FILE",
                    help=_("photo of the event, jpg/png (repeatable)"))
 
-    ls = _cmd(s, "list", "普法活动列表", "list outreach events", _outreach_list)
+    ls = _cmd(s, "list", _("list outreach events"), _outreach_list)
     ls.add_argument("--year", type=int)
     ls.add_argument("--kind")
 
-    rm = _cmd(s, "delete", "删除普法活动（保留删除记录）", "delete an event (a tombstone is kept)", _outreach_delete)
+    rm = _cmd(s, "delete", _("delete an event (a tombstone is kept)"), _outreach_delete)
     _id_arg(rm)
 
 
 def _outreach_add(args, ctx: Context) -> int:
     return _changed(ctx, ctx.app().outreach.record(collect(args, OUTREACH_FIELDS), photos=args.photo),
-                    "已登记普法活动", "recorded outreach event")
+                    _("recorded outreach event"))
 
 
 def _outreach_delete(args, ctx: Context) -> int:
-    return _changed(ctx, ctx.app().outreach.delete(args.id), "已删除普法活动", "deleted outreach event")
+    return _changed(ctx, ctx.app().outreach.delete(args.id), _("deleted outreach event"))
 
 
 def _outreach_list(args, ctx: Context) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from station_app.core.i18n import language
+from station_app.core.i18n import N_, language
 
 
 class CodeTable(StrEnum):
@@ -532,8 +532,7 @@ ADVISER_LECTURES_PER_QUARTER = 1
 
 #: Where each category's schedule comes from: §30 covers 村务 and 财务 only; 党务 follows the 党务公开条例.
 POSTING_BASIS: dict[str, tuple[str, str]] = {
-    PostingCategory.VILLAGE.value: ("《村民委员会组织法》第三十条", "Organic Law of Villagers' Committees, art. 30"),
-    PostingCategory.FINANCE.value: ("《村民委员会组织法》第三十条", "Organic Law of Villagers' Committees, art. 30"),
-    PostingCategory.PARTY.value: ("《中国共产党党务公开条例（试行）》及地方规定",
-                                  "CPC Regulations on Openness in Party Affairs (trial) and local rules"),
+    PostingCategory.VILLAGE.value: N_("Organic Law of Villagers' Committees, art. 30"),
+    PostingCategory.FINANCE.value: N_("Organic Law of Villagers' Committees, art. 30"),
+    PostingCategory.PARTY.value: N_("CPC Regulations on Openness in Party Affairs (trial) and local rules"),
 }

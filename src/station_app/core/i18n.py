@@ -7,9 +7,9 @@
 Placeholders are named (`{code}`), so a translation may reorder them. The catalogue of language L is
 `station_app/locale/L/LC_MESSAGES/station_app.po` (compiled to `.mo` by `scripts/i18n.py compile`); English needs
 none, its text is the message id. zh_CN is the default language; STATION_APP_LANG=en or set_language("en") switch.
-Adding a language is adding a catalogue file. `pick(zh, en)` is the older inline form, kept working until
-`scripts/i18n.py convert` has rewritten every call (docs/i18n.md). Nothing here imports Qt; the GUI installs the same
-catalogues.
+Adding a language is adding a catalogue file. A table of messages marks each with N_("...") (or NP_(context, "...")
+when the English means something else elsewhere) and translates it with tr() where it is shown. Nothing here imports
+Qt; the GUI installs the same catalogues.
 """
 
 from __future__ import annotations
@@ -170,6 +170,18 @@ def N_(message: str) -> str:
     return message
 
 
-def pick(zh: str, en: str) -> str:
-    """Return the text for the current language (the older inline form; see module docstring)."""
-    return en if language() == "en" else zh
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """N_() with a context: marks (context, message) for extraction; translate it with tr() where it is shown."""
+    return (context, message)
+
+
+def tr(marked: str | tuple[str, str], /, lang: str | None = None, **values: Any) -> str:
+    """Translate a message marked with N_() or NP_() (in `lang`, default the current language)."""
+    cat = translations(lang)
+    text = cat.pgettext(*marked) if isinstance(marked, tuple) else cat.gettext(marked)
+    return _fill(text, values)
+
+
+def msgid(marked: str | tuple[str, str]) -> str:
+    """The English text of a message marked with N_() or NP_()."""
+    return marked[1] if isinstance(marked, tuple) else marked

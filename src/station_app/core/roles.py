@@ -9,39 +9,39 @@ from __future__ import annotations
 
 from station_app.core.codes import Role
 from station_app.core.errors import StationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, NP_, tr
 
 DISPATCHER, ADVISER, MEDIATOR, TOWNSHIP, ADMIN = (Role.DISPATCHER.value, Role.ADVISER.value, Role.MEDIATOR.value,
                                                   Role.TOWNSHIP_STAFF.value, Role.ADMIN.value)
 EVERYONE = frozenset({DISPATCHER, ADVISER, MEDIATOR, TOWNSHIP, ADMIN})
 
-#: permission -> (roles that hold it, what it allows in Chinese, in English)
-PERMISSIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "consultation.read": (EVERYONE - {MEDIATOR}, "查看咨询登记（个人信息脱敏）", "see consultations (personal data masked)"),
-    "consultation.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), "登记、更正、删除咨询", "record, correct, delete consultations"),
-    "consultation.reveal": (frozenset({ADVISER, TOWNSHIP, ADMIN}), "查看咨询人完整姓名和电话（记入访问日志）", "see consultants' full names and phones (logged)"),
-    "adviser.write": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), "维护法律顾问名册", "keep the adviser roster"),
-    "duty.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), "登记值班和工作日志", "record duty shifts and work logs"),
-    "duty.reveal": (frozenset({ADVISER, TOWNSHIP, ADMIN}), "查看工作日志中的完整个人信息（记入访问日志）", "see full personal data in work logs (logged)"),
-    "posting.write": (frozenset({DISPATCHER, ADMIN}), "登记三务公开", "record 三务公开 postings"),
-    "outreach.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), "登记普法活动", "record outreach events"),
-    "mediation.read": (frozenset({ADVISER, MEDIATOR, TOWNSHIP, ADMIN}), "查看调解案卷（脱敏）", "see mediation files (masked)"),
-    "mediation.write": (frozenset({ADVISER, MEDIATOR, ADMIN}), "受理调解、记录调解过程和回访", "open cases, record sessions and follow-ups"),
-    "mediation.close": (frozenset({MEDIATOR, ADMIN}), "结案、归档调解案件", "close and archive mediation cases"),
-    "mediation.reveal": (frozenset({MEDIATOR, ADMIN}), "查看调解当事人完整信息（记入访问日志）", "see parties' full personal data (logged)"),
-    "station.settings": (frozenset({TOWNSHIP, ADMIN}), "修改站点设置（三务公开频率）", "change station settings (posting schedule)"),
-    "records.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), "登记其他台账记录", "record other ledger records"),
-    "ledger.import": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), "导入台账文件", "import ledger files"),
-    "ledger.export": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), "导出台账文件（含个人信息）", "export ledger files (with personal data)"),
-    "bundle.export": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), "导出同步包", "export sync bundles"),
-    "bundle.import": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), "导入同步包", "import sync bundles"),
-    "report.read": (EVERYONE, "查看统计报表", "see statistics and reports"),
-    "stations.read": (EVERYONE, "查看站点与同步进度", "see stations and sync progress"),
-    "keys.manage": (frozenset({ADMIN}), "管理密钥：登记名片、轮换、吊销、托管、恢复包", "manage keys: enrol cards, rotate, revoke, escrow, restore bundles"),
-    "user.manage": (frozenset({ADMIN}), "管理用户", "manage users"),
-    "backup.make": (EVERYONE, "立即备份", "make a backup"),
-    "backup.restore": (frozenset({ADMIN}), "从备份恢复", "restore a backup"),
-    "accesslog.read": (frozenset({ADMIN}), "查看访问日志", "read the access log"),
+#: permission -> (the roles that have it, what it lets a user do: a message translated with tr())
+PERMISSIONS: dict[str, tuple[frozenset[str], tuple[str, str]]] = {
+    "consultation.read": (EVERYONE - {MEDIATOR}, NP_("permission", "see consultations (personal data masked)")),
+    "consultation.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), NP_("permission", "record, correct, delete consultations")),
+    "consultation.reveal": (frozenset({ADVISER, TOWNSHIP, ADMIN}), NP_("permission", "see consultants' full names and phones (logged)")),
+    "adviser.write": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), NP_("permission", "keep the adviser roster")),
+    "duty.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), NP_("permission", "record duty shifts and work logs")),
+    "duty.reveal": (frozenset({ADVISER, TOWNSHIP, ADMIN}), NP_("permission", "see full personal data in work logs (logged)")),
+    "posting.write": (frozenset({DISPATCHER, ADMIN}), NP_("permission", "record 三务公开 postings")),
+    "outreach.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), NP_("permission", "record outreach events")),
+    "mediation.read": (frozenset({ADVISER, MEDIATOR, TOWNSHIP, ADMIN}), NP_("permission", "see mediation files (masked)")),
+    "mediation.write": (frozenset({ADVISER, MEDIATOR, ADMIN}), NP_("permission", "open cases, record sessions and follow-ups")),
+    "mediation.close": (frozenset({MEDIATOR, ADMIN}), NP_("permission", "close and archive mediation cases")),
+    "mediation.reveal": (frozenset({MEDIATOR, ADMIN}), NP_("permission", "see parties' full personal data (logged)")),
+    "station.settings": (frozenset({TOWNSHIP, ADMIN}), NP_("permission", "change station settings (posting schedule)")),
+    "records.write": (frozenset({DISPATCHER, ADVISER, TOWNSHIP, ADMIN}), NP_("permission", "record other ledger records")),
+    "ledger.import": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), NP_("permission", "import ledger files")),
+    "ledger.export": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), NP_("permission", "export ledger files (with personal data)")),
+    "bundle.export": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), NP_("permission", "export sync bundles")),
+    "bundle.import": (frozenset({DISPATCHER, TOWNSHIP, ADMIN}), NP_("permission", "import sync bundles")),
+    "report.read": (EVERYONE, NP_("permission", "see statistics and reports")),
+    "stations.read": (EVERYONE, NP_("permission", "see stations and sync progress")),
+    "keys.manage": (frozenset({ADMIN}), NP_("permission", "manage keys: enrol cards, rotate, revoke, escrow, restore bundles")),
+    "user.manage": (frozenset({ADMIN}), NP_("permission", "manage users")),
+    "backup.make": (EVERYONE, NP_("permission", "make a backup")),
+    "backup.restore": (frozenset({ADMIN}), NP_("permission", "restore a backup")),
+    "accesslog.read": (frozenset({ADMIN}), NP_("permission", "read the access log")),
 }
 
 #: What writing a row of each table needs (checked by the store's Writer on add, update and delete).
@@ -87,13 +87,13 @@ class PermissionDenied(StationError):
 
     def __init__(self, login: str, role: str, permission: str):
         self.login, self.role, self.permission = login, role, permission
-        what = PERMISSIONS.get(permission, (frozenset(), permission, permission))
+        action = tr(PERMISSIONS[permission][1]) if permission in PERMISSIONS else permission
         if not role:
-            super().__init__(pick(f"{login} 不是本机的用户（或已停用），不能{what[1]}",
-                                  f"{login} is not an active user of this installation and may not {what[2]}"))
+            super().__init__(_("{login} is not an active user of this installation and may not {action}",
+                               login=login, action=action))
         else:
-            super().__init__(pick(f"用户 {login}（{role_label(role)}）无权{what[1]}",
-                                  f"user {login} ({role_label(role)}) may not {what[2]}"))
+            super().__init__(_("user {login} ({role}) may not {action}", login=login, role=role_label(role),
+                               action=action))
 
 
 def role_label(role: str) -> str:

@@ -10,14 +10,14 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
-def _fail(zh: str, en: str) -> ValidationError:
-    return ValidationError.single("", pick(zh, en))
+def _fail(message: str) -> ValidationError:
+    return ValidationError.single("", message)
 
 
 def id_check_digit(first17: str) -> str:
@@ -30,18 +30,18 @@ def resident_id(value: str) -> str:
     """An 18-character resident identity number: 17 digits, a check character, a real birth date."""
     v = value.strip().upper()
     if len(v) != 18:
-        raise _fail(f"身份证号码应为18位，实际为{len(v)}位", f"an ID number has 18 characters, this one has {len(v)}")
+        raise _fail(_("an ID number has 18 characters, this one has {len}", len=len(v)))
     if not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
-        raise _fail("身份证号码前17位应为数字，末位为数字或X", "the first 17 characters must be digits, the last a digit or X")
+        raise _fail(_("the first 17 characters must be digits, the last a digit or X"))
     try:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
-        raise _fail(f"身份证号码中的出生日期{v[6:14]}不存在", f"the birth date {v[6:14]} in the ID number does not exist")
+        raise _fail(_("the birth date {value} in the ID number does not exist", value=v[6:14]))
     if born.year < 1850 or born > date.today():
-        raise _fail(f"身份证号码中的出生日期{v[6:14]}不合理", f"the birth date {v[6:14]} in the ID number is implausible")
+        raise _fail(_("the birth date {value} in the ID number is implausible", value=v[6:14]))
     expected = id_check_digit(v[:17])
     if v[17] != expected:
-        raise _fail(f"身份证号码校验位错误（应为{expected}）", f"the check character is wrong (expected {expected})")
+        raise _fail(_("the check character is wrong (expected {expected})", expected=expected))
     return v
 
 
@@ -61,8 +61,8 @@ def phone(value: str) -> str:
     if _LANDLINE.match(v):
         return v
     if v.isdigit() and v.startswith("1"):
-        raise _fail(f"手机号码应为以13-19开头的11位数字：{value}", f"a mobile number has 11 digits starting 13-19: {value}")
-    raise _fail(f"不是有效的手机或固定电话号码：{value}", f"not a valid mobile or landline number: {value}")
+        raise _fail(_("a mobile number has 11 digits starting 13-19: {value}", value=value))
+    raise _fail(_("not a valid mobile or landline number: {value}", value=value))
 
 
 _DATE_PATTERNS = (
@@ -87,8 +87,8 @@ def parse_date(value: str | date | datetime) -> date:
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
-                raise _fail(f"日期不存在：{v}", f"no such date: {v}")
-    raise _fail(f"无法识别的日期：{v}（例：2021-03-05）", f"unrecognised date: {v} (e.g. 2021-03-05)")
+                raise _fail(_("no such date: {v}", v=v))
+    raise _fail(_("unrecognised date: {v} (e.g. 2021-03-05)", v=v))
 
 
 _TIME_PATTERNS = (
@@ -111,8 +111,8 @@ def parse_time(value: str | time) -> time:
             try:
                 return time(hour, minute)
             except ValueError:
-                raise _fail(f"时间不存在：{v}", f"no such time: {v}")
-    raise _fail(f"无法识别的时间：{v}（例：9:00）", f"unrecognised time: {v} (e.g. 9:00)")
+                raise _fail(_("no such time: {v}", v=v))
+    raise _fail(_("unrecognised time: {v} (e.g. 9:00)", v=v))
 
 
 def parse_datetime(value: str | datetime) -> datetime:
@@ -126,16 +126,15 @@ def parse_datetime(value: str | datetime) -> datetime:
         return datetime.combine(d, time())
     if len(parts) == 2:
         return datetime.combine(d, parse_time(parts[1]))
-    raise _fail(f"无法识别的日期时间：{value}（例：2021-03-05 09:30）",
-                f"unrecognised date and time: {value} (e.g. 2021-03-05 09:30)")
+    raise _fail(_("unrecognised date and time: {value} (e.g. 2021-03-05 09:30)", value=value))
 
 
 def shift_span(start: datetime, end: datetime) -> float:
     """A duty shift ends after it starts and lasts at most a day; returns its length in hours."""
     if end <= start:
-        raise _fail("结束时间应晚于开始时间", "the end must be after the start")
+        raise _fail(_("the end must be after the start"))
     if end - start > timedelta(hours=24):
-        raise _fail("一次值班不能超过24小时", "a duty shift cannot last more than 24 hours")
+        raise _fail(_("a duty shift cannot last more than 24 hours"))
     return (end - start).total_seconds() / 3600
 
 
@@ -143,18 +142,18 @@ def non_negative_int(value: int | str) -> int:
     try:
         n = int(str(value).strip())
     except ValueError:
-        raise _fail(f"应为整数：{value}", f"must be a whole number: {value}")
+        raise _fail(_("must be a whole number: {value}", value=value))
     if n < 0:
-        raise _fail(f"不能为负数：{value}", f"cannot be negative: {value}")
+        raise _fail(_("cannot be negative: {value}", value=value))
     return n
 
 
 def required_text(value: str | None, max_len: int = 2000) -> str:
     v = (value or "").strip()
     if not v:
-        raise _fail("不能为空", "is required")
+        raise _fail(_("is required"))
     if len(v) > max_len:
-        raise _fail(f"不能超过{max_len}个字", f"cannot be longer than {max_len} characters")
+        raise _fail(_("cannot be longer than {max_len} characters", max_len=max_len))
     return v
 
 
@@ -163,7 +162,7 @@ def optional_text(value: str | None, max_len: int = 2000) -> str | None:
     if not v:
         return None
     if len(v) > max_len:
-        raise _fail(f"不能超过{max_len}个字", f"cannot be longer than {max_len} characters")
+        raise _fail(_("cannot be longer than {max_len} characters", max_len=max_len))
     return v
 
 
@@ -172,13 +171,11 @@ def code(table, value: str):
     try:
         return table.parse(value)
     except ValueError:
-        allowed = "、".join(table.values())
-        raise _fail(f"“{value}”不在可选值中（可选：{allowed}）", f"'{value}' is not one of: {', '.join(table.values())}")
+        raise _fail(_("'{value}' is not one of: {allowed}", value=value, allowed=_(", ").join(table.values())))
 
 
 def station_code(value: str) -> str:
     v = value.strip().upper()
     if not re.match(r"^[A-Z][A-Z0-9]{1,9}$", v):
-        raise _fail(f"站点编号应为字母开头的2-10位字母数字，例如 S01：{value}",
-                    f"a station code is 2-10 letters and digits starting with a letter, e.g. S01: {value}")
+        raise _fail(_("a station code is 2-10 letters and digits starting with a letter, e.g. S01: {value}", value=value))
     return v

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from station_app.core.codes import AgreementForm, CaseDocument, CaseSource, MediationOutcome, PartyKind, PartyRole
 from station_app.core.errors import StateError, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.documents.kinds import KINDS
 from station_app.documents.pdf import (
     BODY,
@@ -460,8 +460,8 @@ BUILDERS: dict[str, Callable[[dict, str], list]] = {
 def build_pdf(d: dict, kind: str, *, printed_on: date | None = None) -> bytes:
     """The PDF of one document kind for the case file `d` (from case_details(..., reveal=True))."""
     if kind not in KINDS:
-        raise ValidationError.single("--doc", pick(f"“{kind}”不是可打印的文书（可选：{'、'.join(KINDS)}）",
-                                                   f"'{kind}' is not a document kind (one of: {', '.join(KINDS)})"))
+        raise ValidationError.single("--doc", _("'{kind}' is not a document kind (one of: {kinds})",
+                                                     kind=kind, kinds=_(", ").join(KINDS)))
     body = d["committee"]
     printed_on = printed_on or date.today()
     title = KINDS[kind][0]

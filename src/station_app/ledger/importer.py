@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.core.progress import NO_TASK, Task
 from station_app.ledger.layouts import ImportContext, Layout, RowError, RowProblem, layout
 from station_app.ledger.read import Row, read_ledger
@@ -84,18 +84,16 @@ class LedgerReport:
             else:
                 out.append(_("{already_imported} rows were imported before and were skipped", already_imported=self.already_imported))
         if self.advisers_created:
-            names = "、".join(self.advisers_created)
+            names = _(", ").join(self.advisers_created)
             if self.imported:
-                out.append(pick(f"法律顾问名单中没有的，已新建：{names}", f"new advisers created: {', '.join(self.advisers_created)}"))
+                out.append(_("new advisers created: {names}", names=names))
             else:
-                out.append(pick(f"法律顾问名单中没有、导入时将新建：{names}",
-                                f"advisers not in the list, to be created on import: {', '.join(self.advisers_created)}"))
+                out.append(_("advisers not in the list, to be created on import: {names}", names=names))
         if self.ignored_columns:
-            out.append(pick(f"以下列不属于此台账格式，已忽略：{'、'.join(self.ignored_columns)}",
-                            f"columns not in this layout were ignored: {', '.join(self.ignored_columns)}"))
+            out.append(_("columns not in this layout were ignored: {columns}",
+                         columns=_(", ").join(self.ignored_columns)))
         if self.ignored_sheets:
-            out.append(pick(f"以下工作表表头不符，未读取：{'、'.join(self.ignored_sheets)}",
-                            f"sheets with other headers were not read: {', '.join(self.ignored_sheets)}"))
+            out.append(_("sheets with other headers were not read: {sheets}", sheets=_(", ").join(self.ignored_sheets)))
         return out
 
 

@@ -46,7 +46,7 @@ from station_app.core.codes import (
     Organiser,
 )
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, N_, pgettext
 from station_app.core.periods import Period, parse_period
 from station_app.services.base import Writer
 from station_app.store.models import (
@@ -69,8 +69,8 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _SERIAL_RANGE = (18264, 73415)
 
 
-def _fail(zh: str, en: str) -> ValidationError:
-    return ValidationError.single("", pick(zh, en))
+def _fail(message: str) -> ValidationError:
+    return ValidationError.single("", message)
 
 
 def _integral(value: float) -> bool:
@@ -98,7 +98,7 @@ def _date_text(value: date | datetime | time) -> str:
 
 def _serial(raw: float) -> datetime:
     if not (_SERIAL_RANGE[0] <= raw <= _SERIAL_RANGE[1]):
-        raise _fail(f"不是日期：{raw:g}", f"not a date: {raw:g}")
+        raise _fail(_("not a date: {raw:g}", raw=raw))
     return _EXCEL_EPOCH + timedelta(days=float(raw))
 
 
@@ -109,7 +109,7 @@ def cell_date(raw: Any) -> date:
     if isinstance(raw, date):
         return raw
     if isinstance(raw, bool):
-        raise _fail(f"不是日期：{raw}", f"not a date: {raw}")
+        raise _fail(_("not a date: {raw}", raw=raw))
     if isinstance(raw, (int, float)):
         if _integral(raw) and 19000101 <= raw <= 21001231:
             return v.parse_date(str(int(raw)))
@@ -138,17 +138,17 @@ def cell_time(raw: Any) -> time:
             return time(minutes // 60 % 24, minutes % 60)
         if _integral(raw) and 0 <= raw <= 23:
             return time(int(raw))  # "9" typed as a number: 9 o'clock
-        raise _fail(f"不是时间：{raw:g}", f"not a time: {raw:g}")
+        raise _fail(_("not a time: {raw:g}", raw=raw))
     return v.parse_time(str(raw))
 
 
 def cell_count(raw: Any) -> int:
     """A whole number ≥ 0; "12人", "30人次", "500份" are accepted too."""
     if isinstance(raw, bool):
-        raise _fail(f"应为整数：{raw}", f"must be a whole number: {raw}")
+        raise _fail(_("must be a whole number: {raw}", raw=raw))
     if isinstance(raw, float):
         if not _integral(raw):
-            raise _fail(f"应为整数：{raw:g}", f"must be a whole number: {raw:g}")
+            raise _fail(_("must be a whole number: {raw:g}", raw=raw))
         raw = int(raw)
     text = re.sub(r"(人次|人|份|次|场)$", "", str(raw).strip())
     return v.non_negative_int(text)
@@ -176,8 +176,7 @@ def cell_period(raw: Any) -> str:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if _integral(raw) and 1900 <= raw <= 2100:
             return str(Period(int(raw), PeriodUnit.YEAR, 1))
-        raise _fail(f"无法识别的期间：{raw:g}（例：2021-03、2021-Q1、2021）",
-                    f"unrecognised period: {raw:g} (e.g. 2021-03, 2021-Q1, 2021)")
+        raise _fail(_("unrecognised period: {raw:g} (e.g. 2021-03, 2021-Q1, 2021)", raw=raw))
     return str(parse_period(str(raw)))
 
 
@@ -326,8 +325,10 @@ class ImportContext:
 @dataclass
 class Layout:
     kind: str
+    #: the ledger's official name, Chinese in every language (not a translation): the exported sheet is named after
+    #: it, as in the township's Excel files
     zh: str
-    en: str
+    en: str  # N_("English name"); its zh_CN translation is `zh`
     table: str  # the main record table a row becomes
     columns: tuple[Column, ...]
     #: service field -> column header, to name a service's problems by the ledger's column
@@ -335,7 +336,7 @@ class Layout:
 
     @property
     def label(self) -> str:
-        return pick(self.zh, self.en)
+        return _(self.en)
 
     @property
     def headers(self) -> list[str]:
@@ -468,7 +469,7 @@ class ConsultationLayout(Layout):
 
 
 CONSULTATION = ConsultationLayout(
-    "consultation", "法律咨询登记台账", "consultation ledger", "consultations",
+    "consultation", "法律咨询登记台账", N_("consultation ledger"), "consultations",
     (
         Column("日期", "occurred_at", cell_datetime, required=True, width=17),
         Column("咨询人", "consultant_name", cell_consultant, width=10),
@@ -548,7 +549,7 @@ class DutyLayout(Layout):
 
 
 DUTY = DutyLayout(
-    "duty", "法律顾问值班台账", "duty ledger", "duty_shifts",
+    "duty", "法律顾问值班台账", N_("duty ledger"), "duty_shifts",
     (
         Column("日期", "day", cell_date, required=True, width=12),
         Column("法律顾问", "adviser", cell_text(64), required=True, width=10),
@@ -595,8 +596,8 @@ class MediationLayout(Layout):
 
         problems: list[tuple[str, str]] = []
 
-        def bad(header: str, zh: str, en: str) -> None:
-            problems.append((header, pick(zh, en)))
+        def bad(header: str, message: str) -> None:
+            problems.append((header, message))
 
         case = parties = close = followup = None
         try:
@@ -608,12 +609,12 @@ class MediationLayout(Layout):
         applicants, respondents = canon["applicants"] or (), canon["respondents"] or ()
         if canon["source"] == CaseSource.OWN_INITIATIVE.value:
             if len(applicants) + len(respondents) < 2:
-                bad("被申请人", "调委会主动调解的案件至少应有两方当事人", "a case taken up by the committee needs two parties")
+                bad("被申请人", _("a case taken up by the committee needs two parties"))
         else:
             if not applicants:
-                bad("申请人", "不能为空", "is required")
+                bad("申请人", _("is required"))
             if not respondents:
-                bad("被申请人", "不能为空", "is required")
+                bad("被申请人", _("is required"))
         party_data = ([{"role": PartyRole.APPLICANT.value, "name": n} for n in applicants]
                       + [{"role": PartyRole.RESPONDENT.value, "name": n} for n in respondents])
         try:
@@ -626,16 +627,15 @@ class MediationLayout(Layout):
         if outcome == MediationOutcome.IN_PROGRESS.value:
             for header, value in (("结案日期", closed_on), ("协议形式", form), ("回访日期", visited_on)):
                 if value is not None:
-                    bad(header, "调解结果为“调解中”的案件不应填写此项", "must be empty while the case is 调解中 (in progress)")
+                    bad(header, _("must be empty while the case is 调解中 (in progress)"))
         else:
             if closed_on is None:
-                bad("结案日期", "已结案（调解成功或调解不成）的案件应填写结案日期", "is required once the case is closed")
+                bad("结案日期", _("is required once the case is closed"))
             elif canon["accepted_on"] and closed_on < canon["accepted_on"]:
-                bad("结案日期", f"不能早于受理日期{canon['accepted_on'].isoformat()}",
-                    f"cannot be before the case was accepted ({canon['accepted_on'].isoformat()})")
+                bad("结案日期", _("cannot be before the case was accepted ({isoformat})", isoformat=canon['accepted_on'].isoformat()))
             success = outcome == MediationOutcome.SUCCESS.value
             if not success and form is not None:
-                bad("协议形式", "调解不成的案件没有调解协议", "a case that was not settled has no agreement")
+                bad("协议形式", _("a case that was not settled has no agreement"))
             closing_ok = not any(h in ("结案日期", "协议形式") for h, _ in problems)
             if closed_on is not None and closing_ok:
                 try:
@@ -649,8 +649,7 @@ class MediationLayout(Layout):
                     problems.extend(e.problems)
             if visited_on is not None:
                 if closed_on is not None and visited_on < closed_on:
-                    bad("回访日期", f"不能早于结案日期{closed_on.isoformat()}",
-                        f"cannot be before the case was closed ({closed_on.isoformat()})")
+                    bad("回访日期", _("cannot be before the case was closed ({isoformat})", isoformat=closed_on.isoformat()))
                 else:
                     try:
                         followup = _validated(self, m.FOLLOWUP_SPECS, m.validate_followup, {
@@ -713,7 +712,7 @@ class MediationLayout(Layout):
 
 
 MEDIATION = MediationLayout(
-    "mediation", "人民调解台账", "mediation ledger", "mediation_cases",
+    "mediation", "人民调解台账", N_("mediation ledger"), "mediation_cases",
     (
         Column("受理日期", "accepted_on", cell_date, required=True, width=12),
         Column("申请人", "applicants", cell_names, width=12),
@@ -769,7 +768,7 @@ class PostingLayout(Layout):
 
 
 POSTING = PostingLayout(
-    "posting", "三务公开台账", "posting ledger", "postings",
+    "posting", "三务公开台账", N_("posting ledger"), "postings",
     (
         Column("公开类别", "category", cell_code(PostingCategory), required=True, width=10),
         Column("公开事项", "title", cell_text(200), required=True, width=40),
@@ -838,7 +837,7 @@ class OutreachLayout(Layout):
 
 
 OUTREACH = OutreachLayout(
-    "outreach", "普法活动台账", "outreach ledger", "outreach_events",
+    "outreach", "普法活动台账", N_("outreach ledger"), "outreach_events",
     (
         Column("日期", "held_on", cell_date, required=True, width=12),
         Column("活动形式", "kind", cell_code(OutreachKind), required=True, width=12),
@@ -898,7 +897,7 @@ class ScreeningLayout(Layout):
 
 
 SCREENING = ScreeningLayout(
-    "screening", "矛盾纠纷排查台账", "dispute screening ledger", "screening_items",
+    "screening", "矛盾纠纷排查台账", N_("dispute screening ledger"), "screening_items",
     (
         Column("排查日期", "found_on", cell_date, required=True, width=12),
         Column("村", "village_station_id", cell_text(100), width=10),
@@ -927,8 +926,8 @@ def layout(kind: str) -> Layout:
     try:
         return LAYOUTS[kind]
     except KeyError:
-        raise ValidationError.single(pgettext("station_app.ledger.layouts", "kind"), pick(
-            f"“{kind}”不是台账类型（可选：{'、'.join(LAYOUTS)}）", f"'{kind}' is not a ledger kind: {', '.join(LAYOUTS)}")) from None
+        raise ValidationError.single(pgettext("station_app.ledger.layouts", "kind"), _(
+            "'{kind}' is not a ledger kind: {kinds}", kind=kind, kinds=_(", ").join(LAYOUTS))) from None
 
 
 def export_cells(lay: Layout, values: dict[str, Any]) -> list[Any]:

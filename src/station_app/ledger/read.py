@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 
 #: Larger files are refused: a village ledger of many years is a few MB; this keeps a stray file from eating memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -128,14 +128,12 @@ def _match_headers(cells: Sequence[Any], headers: Sequence[str], optional: Seque
 def _header_error(file_name: str, m: _HeaderMatch, headers: Sequence[str], where: str = "") -> LedgerFileError:
     parts = []
     if m.missing:
-        parts.append(pick(f"缺少列：{'、'.join(m.missing)}", f"missing columns: {', '.join(m.missing)}"))
+        parts.append(_("missing columns: {columns}", columns=_(", ").join(m.missing)))
     if m.duplicated:
-        parts.append(pick(f"列重复：{'、'.join(m.duplicated)}", f"duplicated columns: {', '.join(m.duplicated)}"))
-    expected = "、".join(headers)
-    return LedgerFileError(pick(
-        f"{file_name}{where}：第1行表头不符合台账格式（{'；'.join(parts)}）。第1行应为表头：{expected}",
-        f"{file_name}{where}: the header in row 1 does not fit this ledger ({'; '.join(parts)}). "
-        f"Row 1 must hold the headers: {', '.join(headers)}"))
+        parts.append(_("duplicated columns: {columns}", columns=_(", ").join(m.duplicated)))
+    return LedgerFileError(_(
+        "{file_name}{where}: the header in row 1 does not fit this ledger ({parts}). Row 1 must hold the headers: "
+        "{expected}", file_name=file_name, where=where, parts=_("; ").join(parts), expected=_(", ").join(headers)))
 
 
 def _data_row(cells: Sequence[Any], m: _HeaderMatch) -> tuple[dict[str, Any], bool]:
@@ -294,11 +292,10 @@ def read_csv(path: Path, headers: Sequence[str], optional: Sequence[str] = ()) -
         raise _mojibake(path.name, "/".join(lbl for lbl, _ in candidates))
     if m.missing and len(m.missing) == len(headers) and not _CJK.search(header_text):
         # Not one header found and no Chinese in row 1 at all: most likely the wrong encoding or not a ledger.
-        raise LedgerFileError(pick(
-            f"{path.name}：第1行没有找到任何台账表头（按 {label} 读取）。文件可能不是这种台账，或文字编码有误（乱码）。"
-            f"第1行应为表头：{'、'.join(headers)}",
-            f"{path.name}: no ledger header found in row 1 (read as {label}). The file may be another kind of ledger, "
-            f"or its text encoding is wrong (garbled). Row 1 must hold: {', '.join(headers)}"))
+        raise LedgerFileError(_(
+            "{name}: no ledger header found in row 1 (read as {label}). The file may be another kind of ledger, "
+            "or its text encoding is wrong (garbled). Row 1 must hold: {headers}",
+            name=path.name, label=label, headers=_(", ").join(headers)))
     raise _header_error(path.name, m, headers)
 
 

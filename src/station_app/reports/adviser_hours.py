@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.reports.annual import station_names
 from station_app.reports.model import Report, ReportTable, Section
 from station_app.services.base import StationDB
@@ -38,10 +38,9 @@ def build_adviser_hours(db: StationDB, year: int, as_of: date | None = None) -> 
         owed = [m for m in months if m in cells and cells[m].complete and not cells[m].confirmed]
         confirm_rows.append([adviser, f"{station} {names.get(station, '')}", "、".join(f"{m}月" for m in done) or "—",
                              "、".join(f"{m}月" for m in owed) or "—"])
-    basis = pick(f"每名法律顾问在每个村每月的现场值班时长（离开减到达，小时）；标准为每村每月{standard:g}小时；"
-                 f"只有已结束的月份判断是否达标；合同期内无值班的月份记0；截止{as_of.isoformat()}",
-                 f"hours on site per adviser, village and month (leaving minus arrival); standard {standard:g} h per "
-                 f"village per month; only finished months are judged; contract months without shifts count 0")
+    basis = _("hours on site per adviser, village and month (leaving minus arrival); standard {standard:g} h per "
+              "village per month; only finished months are judged; contract months without shifts count 0; as of "
+              "{as_of}", standard=standard, as_of=as_of.isoformat())
     hours = ReportTable("adviser_hours", _("Advisers' hours"),
                         [_("Adviser"), _("Village"), *[str(m) for m in months],
                          _("Total"), _("Months below")], hours_rows, basis,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from station_app.core.codes import PeriodUnit, PostingCategory, PostingStatus
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.periods import parse_period
 from station_app.reports.annual import label, station_names
 from station_app.reports.model import Report, ReportTable, Section
@@ -66,7 +66,7 @@ def build_monthly(db: StationDB, code: str, month: str) -> Report:
     summary = ReportTable("monthly", _("The month"), [_("Item"), pgettext("station_app.reports.monthly", "Month"),
                                                                          _("Year to date")], [
         [_("Duty shifts"), f["duty"]["shifts"], st_end["duty"]["by_station"].get(code, {}).get("shifts", 0)],
-        [pick("值班时长（小时）", "Hours"), f["duty"]["hours"], st_end["duty"]["by_station"].get(code, {}).get("hours", 0)],
+        [pgettext("duty hours", "Hours"), f["duty"]["hours"], st_end["duty"]["by_station"].get(code, {}).get("hours", 0)],
         [_("People served"), f["duty"]["people_served"],
          st_end["duty"]["by_station"].get(code, {}).get("people_served", 0)],
         [pgettext("station_app.reports.monthly", "Consultations"), f["consultations"], st_end["consultations"]["by_station"].get(code, 0)],
@@ -86,12 +86,12 @@ def build_monthly(db: StationDB, code: str, month: str) -> Report:
                          x.posted_on.isoformat() if x.posted_on else ""] for x in postings],
                        _("due = {grace} days after the period ends; status on {isoformat}", grace=grace, isoformat=end.isoformat()), widths=[1, 1, 1.2, 1.2, 1.2])
     name = names.get(code, code)
-    text = pick(f"{name}{p.year}年{p.index}月：现场值班{f['duty']['shifts']}次，{f['duty']['hours']:g}小时，服务群众"
-                f"{f['duty']['people_served']}人次；法律咨询{f['consultations']}条；受理人民调解{f['mediations']}件。",
-                f"{name}, {p}: {f['duty']['shifts']} duty shifts, {f['duty']['hours']:g} hours, "
-                f"{f['duty']['people_served']} people served; {f['consultations']} consultations; "
-                f"{f['mediations']} mediation cases accepted.")
-    return Report(pick(f"{name}{p.year}年{p.index}月工作情况", f"{name}: {p}"), body, end,
+    text = _("{name}, {year:04d}-{month:02d}: {shifts} duty shifts, {hours:g} hours, {people} people served; "
+             "{consultations} consultations; {mediations} mediation cases accepted.",
+             name=name, year=p.year, month=p.index, shifts=f["duty"]["shifts"], hours=f["duty"]["hours"],
+             people=f["duty"]["people_served"], consultations=f["consultations"], mediations=f["mediations"])
+    return Report(pgettext("monthly report title", "{name}: {year:04d}-{month:02d}", name=name, year=p.year,
+                           month=p.index), body, end,
                   f"{p.start.isoformat()} – {end.isoformat()}",
                   [Section(pgettext("station_app.reports.monthly", "The month"), paragraphs=[text], tables=[summary, adv])]
                   + [Section(pgettext("station_app.reports.monthly", "Postings"), tables=[post])],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from station_app.core.codes import PostingCategory, PostingStatus
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.reports.annual import label, station_names
 from station_app.reports.model import Report, ReportTable, Section
 from station_app.services.base import StationDB
@@ -39,11 +39,11 @@ def build_postings(db: StationDB, as_of: date, year: int | None = None) -> Repor
     overdue = [row(x, PostingStatus.OVERDUE.value) for x in p["overdue"]]
     late = [row(x, PostingStatus.LATE.value) for x in p.get("late", [])]
     widths = [0.8, 1.5, 0.8, 1, 1.3, 1.2, 1.3]
-    summary = Section(_("Late and overdue postings"), paragraphs=[pick(
-        f"截至{as_of.isoformat()}，{p.get('villages', 0)}个村应公开的{year}年度各期中，逾期未公开{len(overdue)}期、"
-        f"逾期公开{len(late)}期，涉及{len({r[0] for r in overdue})}个村尚未公开（宽限{grace}天）。",
-        f"As of {as_of.isoformat()}, {len(overdue)} required periods of {year} are overdue and {len(late)} went up "
-        f"late; {len({r[0] for r in overdue})} villages are behind (grace {grace} days).")], tables=[
+    summary = Section(_("Late and overdue postings"), paragraphs=[_(
+        "As of {as_of}, of the periods of {year} required in {villages} villages, {overdue} are overdue and {late} "
+        "went up late; {behind} villages are behind (grace {grace} days).", as_of=as_of.isoformat(),
+        villages=p.get("villages", 0), year=year, overdue=len(overdue), late=len(late),
+        behind=len({r[0] for r in overdue}), grace=grace)], tables=[
         ReportTable("postings_overdue", _("Overdue"), header, overdue, basis, widths),
         ReportTable("postings_late", _("Posted late"), header, late, basis, widths)])
     report = Report(_("三务 postings behind schedule ({year})", year=year), body, as_of,

@@ -25,7 +25,7 @@ from station_app.core.codes import (
     StationKind,
 )
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import tr
 from station_app.core.periods import Period, parse_period, periods_of_year
 from station_app.store.models import Posting, Station
 
@@ -60,8 +60,7 @@ def schedule_with_basis(station_schedule: dict | None) -> list[dict[str, Any]]:
     """Each category's frequency with the rule it comes from (§30 covers 村务 and 财务; 党务 has its own rules)."""
     out = []
     for category, unit in schedule_of(station_schedule).items():
-        zh, en = POSTING_BASIS[category]
-        out.append({"category": category, "unit": unit.value if unit else None, "basis": pick(zh, en)})
+        out.append({"category": category, "unit": unit.value if unit else None, "basis": tr(POSTING_BASIS[category])})
     return out
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from station_app.core import validators as v
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _
+from station_app.core.i18n import _, N_, NP_
 from station_app.core.masking import mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.core.codes import AdviserKind
@@ -23,7 +23,7 @@ def licence_no(value: Any) -> str:
     """A lawyer's 执业证号: 17 digits (spaces people type in between are dropped)."""
     s = re.sub(r"\s", "", str(value))
     if not re.fullmatch(r"\d{17}", s):
-        raise v._fail(f"律师执业证号应为17位数字：{value}", f"a lawyer's licence number has 17 digits: {value}")
+        raise v._fail(_("a lawyer's licence number has 17 digits: {value}", value=value))
     return s
 
 
@@ -32,8 +32,7 @@ def worker_licence_no(value: Any) -> str:
     its shape is checked: 6 to 20 digits or Latin letters."""
     s = re.sub(r"\s", "", str(value))
     if not re.fullmatch(r"[0-9A-Za-z]{6,20}", s):
-        raise v._fail(f"基层法律服务工作者执业证号应为6到20位数字或字母：{value}",
-                      f"a grassroots legal service worker's licence number has 6 to 20 digits or letters: {value}")
+        raise v._fail(_("a grassroots legal service worker's licence number has 6 to 20 digits or letters: {value}", value=value))
     return s
 
 
@@ -59,13 +58,13 @@ def _check_licence(values: dict[str, Any], raw_licence: Any) -> None:
 
 
 SPECS: dict[str, Spec] = {
-    "name": Spec("姓名", "name", text_of(64), required=True),
-    "law_firm": Spec("律师事务所", "law firm", lambda r: v.optional_text(r, 128)),
-    "phone": Spec("联系电话", "phone", v.phone),
+    "name": Spec(NP_("station_app.services.advisers.SPECS", "name"), text_of(64), required=True),
+    "law_firm": Spec(N_("law firm"), lambda r: v.optional_text(r, 128)),
+    "phone": Spec(NP_("station_app.services.advisers.SPECS", "phone"), v.phone),
     # Checked by kind in _check_licence: a lawyer's 17 digits, a legal worker's own numbering.
-    "licence_no": Spec("执业证号", "licence number", lambda r: v.required_text(str(r), 32)),
-    "active": Spec("在岗", "active", boolean, default=True),
-    "kind": Spec("顾问类别", "kind", code_of(AdviserKind), default=AdviserKind.LAWYER.value),
+    "licence_no": Spec(N_("licence number"), lambda r: v.required_text(str(r), 32)),
+    "active": Spec(N_("active"), boolean, default=True),
+    "kind": Spec(NP_("station_app.services.advisers.SPECS", "kind"), code_of(AdviserKind), default=AdviserKind.LAWYER.value),
 }
 
 

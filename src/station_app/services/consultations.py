@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from station_app.core import validators as v
 from station_app.core.codes import AgeBand, Channel, ConsultationCategory, Gender, Referral, SpecialGroup
 from station_app.core.errors import Problems, StateError, ValidationError
-from station_app.core.i18n import _
+from station_app.core.i18n import _, N_, NP_
 from station_app.core.masking import mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, codes_of, text as text_of
@@ -20,35 +20,35 @@ from station_app.store.pgsearch import postgres_clause
 from station_app.store.search import SEARCH_COLUMNS, bigram_query
 
 SPECS: dict[str, Spec] = {
-    "occurred_at": Spec("咨询时间", "time", v.parse_datetime, required=True),
-    "channel": Spec("咨询方式", "channel", code_of(Channel), required=True),
-    "anonymous": Spec("匿名", "anonymous", boolean, default=False),
-    "consultant_name": Spec("咨询人", "consultant", v.optional_text),
-    "gender": Spec("性别", "gender", code_of(Gender)),
-    "age_band": Spec("年龄段", "age band", code_of(AgeBand)),
-    "phone": Spec("联系电话", "phone", v.phone),
-    "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
-    "special_groups": Spec("特殊群体", "special groups", codes_of(SpecialGroup)),
-    "category": Spec("咨询类别", "category", code_of(ConsultationCategory), required=True),
-    "summary": Spec("咨询内容", "question", text_of(), required=True),
-    "answer": Spec("解答意见", "answer", v.optional_text),
-    "answered_by": Spec("解答人", "answered by", lambda r: v.optional_text(r, 64)),
-    "adviser_id": Spec("法律顾问", "adviser", str),
-    "duty_shift_id": Spec("值班记录", "duty shift", str),
-    "referral": Spec("转介", "referral", code_of(Referral), default=Referral.NONE.value),
-    "follow_up_on": Spec("约期答复日期", "follow-up date", v.parse_date),
+    "occurred_at": Spec(NP_("station_app.services.consultations.SPECS", "time"), v.parse_datetime, required=True),
+    "channel": Spec(NP_("station_app.services.consultations.SPECS", "channel"), code_of(Channel), required=True),
+    "anonymous": Spec(N_("anonymous"), boolean, default=False),
+    "consultant_name": Spec(N_("consultant"), v.optional_text),
+    "gender": Spec(N_("gender"), code_of(Gender)),
+    "age_band": Spec(N_("age band"), code_of(AgeBand)),
+    "phone": Spec(NP_("station_app.services.consultations.SPECS", "phone"), v.phone),
+    "address": Spec(N_("address"), lambda r: v.optional_text(r, 128)),
+    "special_groups": Spec(N_("special groups"), codes_of(SpecialGroup)),
+    "category": Spec(NP_("station_app.services.consultations.SPECS", "category"), code_of(ConsultationCategory), required=True),
+    "summary": Spec(NP_("station_app.services.consultations.SPECS", "question"), text_of(), required=True),
+    "answer": Spec(N_("answer"), v.optional_text),
+    "answered_by": Spec(N_("answered by"), lambda r: v.optional_text(r, 64)),
+    "adviser_id": Spec(N_("adviser"), str),
+    "duty_shift_id": Spec(N_("duty shift"), str),
+    "referral": Spec(N_("referral"), code_of(Referral), default=Referral.NONE.value),
+    "follow_up_on": Spec(N_("follow-up date"), v.parse_date),
     # A group visit is one record of several persons: the report counts 人次.
-    "persons": Spec("人次", "persons", lambda r: _persons(r), default=1),
-    "referral_to": Spec("接收单位", "referred to", lambda r: v.optional_text(r, 128)),
-    "referral_result": Spec("转介结果", "referral result", lambda r: v.optional_text(r, 2000)),
-    "answered_on": Spec("答复日期", "answered on", v.parse_date),
+    "persons": Spec(N_("persons"), lambda r: _persons(r), default=1),
+    "referral_to": Spec(N_("referred to"), lambda r: v.optional_text(r, 128)),
+    "referral_result": Spec(N_("referral result"), lambda r: v.optional_text(r, 2000)),
+    "answered_on": Spec(N_("answered on"), v.parse_date),
 }
 
 
 def _persons(raw: Any) -> int:
     n = v.non_negative_int(str(raw).strip().removesuffix("人次").removesuffix("人"))
     if not 1 <= n <= 10000:
-        raise v._fail(f"人次应在1到10000之间：{raw}", f"persons must be between 1 and 10000: {raw}")
+        raise v._fail(_("persons must be between 1 and 10000: {raw}", raw=raw))
     return n
 
 

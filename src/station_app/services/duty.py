@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from station_app.core import validators as v
 from station_app.core.errors import FieldProblem, Problems, StateError, ValidationError
-from station_app.core.i18n import _
+from station_app.core.i18n import _, N_, NP_
 from station_app.core.masking import mask_name
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB, Writer
@@ -22,21 +22,21 @@ from station_app.store.locks import lock_counter
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, Station
 
 SPECS: dict[str, Spec] = {
-    "adviser_id": Spec("法律顾问", "adviser", lambda r: v.required_text(str(r), 64), required=True),
+    "adviser_id": Spec(N_("adviser"), lambda r: v.required_text(str(r), 64), required=True),
     # None means "here": add_shift fills in this installation's station.
-    "place_station_id": Spec("值班地点", "place", lambda r: v.required_text(str(r), 36)),
-    "start_at": Spec("开始时间", "start", v.parse_datetime, required=True),
-    "end_at": Spec("结束时间", "end", v.parse_datetime, required=True),
-    "people_served": Spec("服务人次", "people served", v.non_negative_int, default=0),
-    "summary": Spec("值班情况", "summary", v.optional_text),
+    "place_station_id": Spec(NP_("station_app.services.duty.SPECS", "place"), lambda r: v.required_text(str(r), 36)),
+    "start_at": Spec(NP_("station_app.services.duty.SPECS", "start"), v.parse_datetime, required=True),
+    "end_at": Spec(NP_("station_app.services.duty.SPECS", "end"), v.parse_datetime, required=True),
+    "people_served": Spec(N_("people served"), v.non_negative_int, default=0),
+    "summary": Spec(NP_("station_app.services.duty.SPECS", "summary"), v.optional_text),
 }
 
 LOG_SPECS: dict[str, Spec] = {
-    "served": Spec("服务对象", "served", lambda r: v.optional_text(r, 128)),
-    "content": Spec("工作内容", "content", text_of(), required=True),
-    "result": Spec("处理结果", "result", v.optional_text),
-    "service_type": Spec("服务类型", "service type", code_of(ServiceType), default=ServiceType.OTHER.value),
-    "mode": Spec("服务方式", "mode", code_of(ServiceMode), default=ServiceMode.ON_SITE.value),
+    "served": Spec(N_("served"), lambda r: v.optional_text(r, 128)),
+    "content": Spec(NP_("station_app.services.duty.LOG_SPECS", "content"), text_of(), required=True),
+    "result": Spec(NP_("station_app.services.duty.LOG_SPECS", "result"), v.optional_text),
+    "service_type": Spec(N_("service type"), code_of(ServiceType), default=ServiceType.OTHER.value),
+    "mode": Spec(N_("mode"), code_of(ServiceMode), default=ServiceMode.ON_SITE.value),
 }
 
 

@@ -11,20 +11,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from station_app.core.errors import Problems, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import DEFAULT, _, msgid, tr
 
 
 @dataclass(frozen=True)
 class Spec:
-    zh: str
-    en: str
+    #: what people call the field: N_("English") or NP_(context, "English"), translated where it is shown
+    message: str | tuple[str, str]
     parse: Callable[[Any], Any]
     required: bool = False
     default: Any = None
 
     @property
     def label(self) -> str:
-        return pick(self.zh, self.en)
+        return tr(self.message)
+
+    @property
+    def en(self) -> str:
+        return msgid(self.message)
 
 
 def _blank(value: Any) -> bool:
@@ -93,7 +97,7 @@ def boolean(raw: Any) -> bool:
         return False
     from station_app.core.validators import _fail
 
-    raise _fail(f"应为“是”或“否”：{raw}", f"must be yes or no: {raw}")
+    raise _fail(_("must be yes or no: {raw}", raw=raw))
 
 
 def money_fen(raw: Any) -> int:
@@ -105,9 +109,9 @@ def money_fen(raw: Any) -> int:
     try:
         d = Decimal(str(raw).replace(",", "").replace("元", "").strip())
     except InvalidOperation:
-        raise _fail(f"应为金额（元）：{raw}", f"must be an amount in yuan: {raw}") from None
+        raise _fail(_("must be an amount in yuan: {raw}", raw=raw)) from None
     if d < 0:
-        raise _fail(f"金额不能为负数：{raw}", f"an amount cannot be negative: {raw}")
+        raise _fail(_("an amount cannot be negative: {raw}", raw=raw))
     return int((d * 100).to_integral_value())
 
 
@@ -133,7 +137,7 @@ def _spec_key(label: str) -> str | None:
         for attr, value in vars(module).items():
             if attr.endswith("SPECS") and isinstance(value, dict):
                 for key, spec in value.items():
-                    if isinstance(spec, Spec) and label in (spec.zh, spec.en):
+                    if isinstance(spec, Spec) and label in (spec.label, spec.en, tr(spec.message, lang=DEFAULT)):
                         return key
     return None
 

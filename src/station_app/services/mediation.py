@@ -36,7 +36,7 @@ from station_app.core.codes import (
     TerminationReason,
 )
 from station_app.core.errors import FieldProblem, NotFoundError, StateError, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, NP_, pgettext
 from station_app.core.masking import mask_id_number, mask_name, mask_phone
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
@@ -73,7 +73,7 @@ def names_list(max_len: int = 64):
         items = raw if isinstance(raw, (list, tuple)) else re.split(r"[、,，;；\n]", str(raw))
         names = [v.required_text(str(x).strip(), max_len) for x in items if str(x).strip()]
         if len(names) > 20:
-            raise v._fail("最多20项", "at most 20 entries")
+            raise v._fail(_("at most 20 entries"))
         return names or None
     return parse
 
@@ -81,42 +81,42 @@ def names_list(max_len: int = 64):
 def _copies(raw: Any) -> int:
     n = v.non_negative_int(raw)
     if not 1 <= n <= 20:
-        raise v._fail("份数应为1到20", "the number of copies is 1 to 20")
+        raise v._fail(_("the number of copies is 1 to 20"))
     return n
 
 
 CASE_SPECS: dict[str, Spec] = {
-    "case_no": Spec("案号", "case number", _case_no),
-    "accepted_on": Spec("受理日期", "accepted on", v.parse_date, required=True),
-    "source": Spec("案件来源", "case source", code_of(CaseSource), required=True),
-    "dispute_type": Spec("纠纷类型", "dispute type", code_of(DisputeType), required=True),
-    "summary": Spec("纠纷简要情况", "summary of the dispute", text_of(), required=True),
-    "mediator": Spec("调解员", "mediator", lambda r: v.optional_text(r, 64)),
+    "case_no": Spec(N_("case number"), _case_no),
+    "accepted_on": Spec(N_("accepted on"), v.parse_date, required=True),
+    "source": Spec(N_("case source"), code_of(CaseSource), required=True),
+    "dispute_type": Spec(N_("dispute type"), code_of(DisputeType), required=True),
+    "summary": Spec(N_("summary of the dispute"), text_of(), required=True),
+    "mediator": Spec(N_("mediator"), lambda r: v.optional_text(r, 64)),
     # Typed in yuan (as ledgers and people write it), stored in fen so sums are exact.
-    "amount_fen": Spec("涉及金额（元）", "amount involved (yuan)", money_fen),
-    "mediators": Spec("调解员", "mediators", names_list()),
-    "transferring_body": Spec("移交（委托、委派）单位", "transferring body", lambda r: v.optional_text(r, 100)),
-    "consent_on": Spec("当事人同意调解日期", "parties consented on", v.parse_date),
-    "consent_note": Spec("当事人同意调解情况", "parties' consent", lambda r: v.optional_text(r, 255)),
-    "registered_by": Spec("登记人", "registered by", lambda r: v.optional_text(r, 64)),
-    "accepted_by": Spec("受理人", "accepted by", lambda r: v.optional_text(r, 64)),
+    "amount_fen": Spec(N_("amount involved (yuan)"), money_fen),
+    "mediators": Spec(N_("mediators"), names_list()),
+    "transferring_body": Spec(N_("transferring body"), lambda r: v.optional_text(r, 100)),
+    "consent_on": Spec(N_("parties consented on"), v.parse_date),
+    "consent_note": Spec(NP_("station_app.services.mediation.CASE_SPECS", "parties' consent"), lambda r: v.optional_text(r, 255)),
+    "registered_by": Spec(N_("registered by"), lambda r: v.optional_text(r, 64)),
+    "accepted_by": Spec(N_("accepted by"), lambda r: v.optional_text(r, 64)),
 }
 
 #: Sources where another body hands the case over: its name is recorded (glossary).
 TRANSFERRED_SOURCES = (CaseSource.POLICE.value, CaseSource.COURT.value, CaseSource.GOVERNMENT.value)
 
 PARTY_SPECS: dict[str, Spec] = {
-    "role": Spec("当事人身份", "party role", code_of(PartyRole), required=True),
-    "name": Spec("姓名", "name", text_of(64), required=True),
-    "gender": Spec("性别", "gender", code_of(Gender)),
-    "id_number": Spec("身份证号码", "ID number", v.resident_id),
-    "phone": Spec("联系电话", "phone", v.phone),
-    "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
-    "ethnicity": Spec("民族", "ethnicity", lambda r: v.optional_text(r, 16)),
-    "birth_date": Spec("出生日期", "date of birth", v.parse_date),
-    "occupation": Spec("职业或工作单位", "occupation or employer", lambda r: v.optional_text(r, 128)),
-    "kind": Spec("当事人类别", "kind of party", code_of(PartyKind)),
-    "legal_rep": Spec("法定代表人/负责人", "legal representative", lambda r: v.optional_text(r, 64)),
+    "role": Spec(N_("party role"), code_of(PartyRole), required=True),
+    "name": Spec(NP_("station_app.services.mediation.PARTY_SPECS", "name"), text_of(64), required=True),
+    "gender": Spec(N_("gender"), code_of(Gender)),
+    "id_number": Spec(N_("ID number"), v.resident_id),
+    "phone": Spec(NP_("station_app.services.mediation.PARTY_SPECS", "phone"), v.phone),
+    "address": Spec(N_("address"), lambda r: v.optional_text(r, 128)),
+    "ethnicity": Spec(N_("ethnicity"), lambda r: v.optional_text(r, 16)),
+    "birth_date": Spec(N_("date of birth"), v.parse_date),
+    "occupation": Spec(N_("occupation or employer"), lambda r: v.optional_text(r, 128)),
+    "kind": Spec(N_("kind of party"), code_of(PartyKind)),
+    "legal_rep": Spec(N_("legal representative"), lambda r: v.optional_text(r, 64)),
 }
 
 #: What `--party` takes on the command line, in order (an organisation uses `--org`).
@@ -137,60 +137,60 @@ class SessionKind:
         t = cls._EN.get(t.lower(), t)
         if t in (cls.INVESTIGATION, cls.MEDIATION):
             return t
-        raise v._fail(f"“{raw}”不在可选值中（可选：调查、调解）", f"'{raw}' is not one of: 调查, 调解")
+        raise v._fail(_("'{raw}' is not one of: 调查, 调解", raw=raw))
 
 
 SESSION_SPECS: dict[str, Spec] = {
-    "kind": Spec("类型", "kind", SessionKind.parse, default=SessionKind.MEDIATION),
-    "held_at": Spec("时间", "time", v.parse_datetime, required=True),
-    "place": Spec("地点", "place", lambda r: v.optional_text(r, 128)),
-    "mediator": Spec("调解员", "mediator", lambda r: v.optional_text(r, 64)),
-    "record": Spec("记录内容", "record", text_of(20000), required=True),
-    "mediators": Spec("调解员", "mediators", names_list()),
-    "parties_present": Spec("到场当事人", "parties present", names_list(128)),
-    "invited": Spec("邀请参加人员", "invited participants", names_list(128)),
-    "recorder": Spec("记录人", "recorder", lambda r: v.optional_text(r, 64)),
-    "statements": Spec("当事人陈述", "statements", text_of(20000)),
-    "process": Spec("调解过程", "process", text_of(20000)),
-    "result": Spec("调解结果", "result", text_of(20000)),
+    "kind": Spec(NP_("station_app.services.mediation.SESSION_SPECS", "kind"), SessionKind.parse, default=SessionKind.MEDIATION),
+    "held_at": Spec(NP_("station_app.services.mediation.SESSION_SPECS", "time"), v.parse_datetime, required=True),
+    "place": Spec(NP_("station_app.services.mediation.SESSION_SPECS", "place"), lambda r: v.optional_text(r, 128)),
+    "mediator": Spec(N_("mediator"), lambda r: v.optional_text(r, 64)),
+    "record": Spec(NP_("station_app.services.mediation.SESSION_SPECS", "record"), text_of(20000), required=True),
+    "mediators": Spec(N_("mediators"), names_list()),
+    "parties_present": Spec(N_("parties present"), names_list(128)),
+    "invited": Spec(N_("invited participants"), names_list(128)),
+    "recorder": Spec(N_("recorder"), lambda r: v.optional_text(r, 64)),
+    "statements": Spec(N_("statements"), text_of(20000)),
+    "process": Spec(N_("process"), text_of(20000)),
+    "result": Spec(NP_("station_app.services.mediation.SESSION_SPECS", "result"), text_of(20000)),
 }
 
 CLOSE_SPECS: dict[str, Spec] = {
-    "outcome": Spec("调解结果", "outcome", code_of(MediationOutcome), required=True),
-    "closed_on": Spec("结案日期", "closed on", v.parse_date, required=True),
-    "agreement_form": Spec("协议形式", "agreement form", code_of(AgreementForm)),
-    "agreement_terms": Spec("协议内容", "agreement terms", text_of(20000)),
-    "performance_method": Spec("履行方式", "how it is performed", v.optional_text),
-    "performance_due_on": Spec("履行期限", "performed by", v.parse_date),
-    "signed_on": Spec("协议生效日期", "agreement signed on", v.parse_date),
-    "failure_reason": Spec("调解不成原因", "why it was not settled", text_of()),
-    "termination_reason": Spec("终止调解原因", "reason code for ending mediation", code_of(TerminationReason)),
-    "agreement_no": Spec("协议书编号", "agreement number", lambda r: v.optional_text(r, 64)),
-    "facts": Spec("主要事实", "main facts", text_of(20000)),
-    "matters": Spec("争议事项", "matters in dispute", text_of(20000)),
-    "responsibility": Spec("各方责任", "each side's responsibility", text_of(20000)),
-    "agreement_copies": Spec("协议书份数", "copies of the agreement", _copies),
+    "outcome": Spec(NP_("station_app.services.mediation.CLOSE_SPECS", "outcome"), code_of(MediationOutcome), required=True),
+    "closed_on": Spec(N_("closed on"), v.parse_date, required=True),
+    "agreement_form": Spec(N_("agreement form"), code_of(AgreementForm)),
+    "agreement_terms": Spec(N_("agreement terms"), text_of(20000)),
+    "performance_method": Spec(N_("how it is performed"), v.optional_text),
+    "performance_due_on": Spec(N_("performed by"), v.parse_date),
+    "signed_on": Spec(N_("agreement signed on"), v.parse_date),
+    "failure_reason": Spec(NP_("station_app.services.mediation.CLOSE_SPECS", "why it was not settled"), text_of()),
+    "termination_reason": Spec(N_("reason code for ending mediation"), code_of(TerminationReason)),
+    "agreement_no": Spec(N_("agreement number"), lambda r: v.optional_text(r, 64)),
+    "facts": Spec(NP_("station_app.services.mediation.CLOSE_SPECS", "main facts"), text_of(20000)),
+    "matters": Spec(N_("matters in dispute"), text_of(20000)),
+    "responsibility": Spec(N_("each side's responsibility"), text_of(20000)),
+    "agreement_copies": Spec(N_("copies of the agreement"), _copies),
 }
 
 FOLLOWUP_SPECS: dict[str, Spec] = {
-    "visited_on": Spec("回访日期", "visited on", v.parse_date, required=True),
-    "visitor": Spec("回访人", "visitor", text_of(64), required=True),
-    "performance": Spec("协议履行情况", "performance", v.optional_text),
-    "satisfaction": Spec("当事人满意度", "satisfaction", lambda r: v.optional_text(r, 16)),
-    "sued": Spec("是否起诉", "sued", boolean, default=False),
-    "escalation_risk": Spec("矛盾激化风险", "risk of escalation", lambda r: v.optional_text(r, 64)),
-    "measures": Spec("采取的措施", "measures taken", v.optional_text),
-    "method": Spec("回访方式", "how", code_of(FollowUpMethod)),
-    "person_visited": Spec("回访对象", "person visited", lambda r: v.optional_text(r, 64)),
+    "visited_on": Spec(N_("visited on"), v.parse_date, required=True),
+    "visitor": Spec(N_("visitor"), text_of(64), required=True),
+    "performance": Spec(NP_("station_app.services.mediation.FOLLOWUP_SPECS", "performance"), v.optional_text),
+    "satisfaction": Spec(N_("satisfaction"), lambda r: v.optional_text(r, 16)),
+    "sued": Spec(N_("sued"), boolean, default=False),
+    "escalation_risk": Spec(N_("risk of escalation"), lambda r: v.optional_text(r, 64)),
+    "measures": Spec(N_("measures taken"), v.optional_text),
+    "method": Spec(NP_("station_app.services.mediation.FOLLOWUP_SPECS", "how"), code_of(FollowUpMethod)),
+    "person_visited": Spec(N_("person visited"), lambda r: v.optional_text(r, 64)),
 }
 
 OBLIGATION_SPECS: dict[str, Spec] = {
-    "obligor": Spec("义务人", "who owes", text_of(128), required=True),
-    "obligee": Spec("权利人", "to whom", lambda r: v.optional_text(r, 128)),
-    "content": Spec("履行内容", "what", text_of(2000), required=True),
-    "method": Spec("履行方式", "how", lambda r: v.optional_text(r, 128)),
-    "due_on": Spec("履行期限", "by when", v.parse_date),
-    "amount_fen": Spec("金额（元）", "amount (yuan)", money_fen),
+    "obligor": Spec(N_("who owes"), text_of(128), required=True),
+    "obligee": Spec(N_("to whom"), lambda r: v.optional_text(r, 128)),
+    "content": Spec(N_("what"), text_of(2000), required=True),
+    "method": Spec(NP_("station_app.services.mediation.OBLIGATION_SPECS", "how"), lambda r: v.optional_text(r, 128)),
+    "due_on": Spec(N_("by when"), v.parse_date),
+    "amount_fen": Spec(NP_("station_app.services.mediation.OBLIGATION_SPECS", "amount (yuan)"), money_fen),
 }
 OBLIGATION_CLI_FIELDS = ("obligor", "obligee", "content", "method", "due_on", "amount_fen")
 
@@ -220,8 +220,8 @@ def validate_obligations(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 REFUSE_SPECS: dict[str, Spec] = {
-    "closed_on": Spec("不予受理日期", "date refused", v.parse_date, required=True),
-    "reason": Spec("不予受理原因", "why it is not accepted", text_of(), required=True),
+    "closed_on": Spec(N_("date refused"), v.parse_date, required=True),
+    "reason": Spec(N_("why it is not accepted"), text_of(), required=True),
 }
 
 _AGREEMENT_FIELDS = ("agreement_form", "agreement_terms", "performance_method", "performance_due_on", "signed_on",
@@ -275,31 +275,29 @@ def validate_close(data: dict[str, Any]) -> dict[str, Any]:
     values = clean(CLOSE_SPECS, data)
     problems: list[FieldProblem] = []
 
-    def bad(key: str, zh: str, en: str) -> None:
-        problems.append(FieldProblem(CLOSE_SPECS[key].label, pick(zh, en)))
+    def bad(key: str, message: str) -> None:
+        problems.append(FieldProblem(CLOSE_SPECS[key].label, message))
 
     given = {k for k, val in values.items() if val is not None}
     outcome = values["outcome"]
     if outcome == MediationOutcome.IN_PROGRESS.value:
-        bad("outcome", "结案时调解结果应为“调解成功”或“调解不成”",
-            "to close a case the outcome must be 调解成功 (settled) or 调解不成 (not settled)")
+        bad("outcome", _("to close a case the outcome must be 调解成功 (settled) or 调解不成 (not settled)"))
     elif outcome == MediationOutcome.REFUSED.value:
-        bad("outcome", "不予受理请用“mediation refuse”登记（须在调解开始前）",
-            "a case not accepted is recorded with 'mediation refuse' (before any session)")
+        bad("outcome", _("a case not accepted is recorded with 'mediation refuse' (before any session)"))
     elif outcome == MediationOutcome.SUCCESS.value:
         if not values.get("agreement_form"):
             # Most agreements are written (人民调解法 §28); an oral one must be said so.
             values["agreement_form"] = AgreementForm.WRITTEN.value
         if not values.get("agreement_terms"):
-            bad("agreement_terms", "调解成功时应填写协议内容", "is required when the case is settled")
+            bad("agreement_terms", _("is required when the case is settled"))
         for key in ("failure_reason", "termination_reason"):
             if key in given:
-                bad(key, "调解成功的案件不填写调解不成原因", "only a case that was not settled has one")
+                bad(key, _("only a case that was not settled has one"))
         values["termination_reason"] = None
         values["signed_on"] = values.get("signed_on") or values["closed_on"]
         signed = values["signed_on"]
         if values.get("performance_due_on") and values["performance_due_on"] < signed:
-            bad("performance_due_on", "履行期限不能早于协议生效日期", "cannot be before the agreement was signed")
+            bad("performance_due_on", pgettext("station_app.services.mediation", "cannot be before the agreement was signed"))
         # §33: only a written agreement can be confirmed; an oral one must first be put in writing.
         written = values["agreement_form"] == AgreementForm.WRITTEN.value
         values["judicial_confirmation_due_on"] = (
@@ -307,13 +305,13 @@ def validate_close(data: dict[str, Any]) -> dict[str, Any]:
         values["failure_reason"] = None
     else:
         if not values.get("failure_reason"):
-            bad("failure_reason", "调解不成时应填写原因", "is required when the case is not settled")
+            bad("failure_reason", _("is required when the case is not settled"))
         if not values.get("termination_reason"):
-            bad("termination_reason", "调解不成时应选择终止调解原因（可选：" + "、".join(TerminationReason.values()) + "）",
-                "is required when the case is not settled (one of: " + ", ".join(TerminationReason.values()) + ")")
+            bad("termination_reason", _("is required when the case is not settled (one of: {values})",
+                                        values=_(", ").join(TerminationReason.values())))
         for key in _AGREEMENT_FIELDS:
             if key in given:
-                bad(key, "调解不成的案件没有调解协议", "a case that was not settled has no agreement")
+                bad(key, _("a case that was not settled has no agreement"))
         for key in _AGREEMENT_FIELDS:
             values[key] = None
         values["judicial_confirmation_due_on"] = None
@@ -345,12 +343,12 @@ def parse_party_spec(text: str, *, organisation: bool = False) -> dict[str, Any]
     """`角色|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业` (an organisation: `角色|名称|住所|法定代表人|电话`)
     as typed on the command line; trailing and empty parts may be left out."""
     fields = ORG_CLI_FIELDS if organisation else PARTY_CLI_FIELDS
-    shape = "身份|名称|住所|法定代表人|电话" if organisation else "身份|姓名|性别|身份证号码|电话|住址|民族|出生日期|职业"
+    shape = (pgettext("party parts", "role|name|address|legal_rep|phone") if organisation else
+             pgettext("party parts", "role|name|gender|id_number|phone|address|ethnicity|birth_date|occupation"))
     parts = [p.strip() for p in text.split("|")]
     if len(parts) > len(fields):
-        raise ValidationError.single(_("party"), pick(
-            f"最多{len(fields)}项（{shape}），实际{len(parts)}项：{text}",
-            f"at most {len(fields)} parts ({'|'.join(fields)}), got {len(parts)}: {text}"))
+        raise ValidationError.single(_("party"), _("at most {max} parts ({shape}), got {got}: {text}",
+                                                   max=len(fields), shape=shape, got=len(parts), text=text))
     out = {k: p for k, p in zip(fields, parts) if p}
     if organisation:
         out["kind"] = PartyKind.ORGANISATION.value
@@ -428,9 +426,10 @@ def forward_stage(current: str | None, wanted: str) -> str:
     return wanted if _stage_rank(wanted) > _stage_rank(current) else (current or wanted)
 
 
-def _require_closed(case: MediationCase, what_zh: str, what_en: str) -> None:
+def _require_closed(case: MediationCase, message: str) -> None:
+    """`message` says what cannot be done to a case still in progress."""
     if case.outcome == MediationOutcome.IN_PROGRESS.value:
-        raise StateError(pick(f"案件{case.case_no}尚未结案，不能{what_zh}", f"case {case.case_no} is not closed yet: cannot {what_en}"))
+        raise StateError(message)
 
 
 # -- case numbers -------------------------------------------------------------------------------------------
@@ -671,7 +670,7 @@ def close_case(db: StationDB, actor: str, case_id: str, data: dict[str, Any], *,
 def add_followup_in(w: Writer, case: MediationCase, values: dict[str, Any]) -> MediationFollowUp:
     values = validate_followup(values)
     _open_for_change(case)
-    _require_closed(case, "回访", "follow it up")
+    _require_closed(case, _("case {case_no} is not closed yet: cannot follow it up", case_no=case.case_no))
     if case.closed_on and values["visited_on"] < case.closed_on:
         raise ValidationError.single(FOLLOWUP_SPECS["visited_on"].label, _before_closed(case))
     visit = w.add(MediationFollowUp(case_id=case.id, **values))
@@ -731,12 +730,11 @@ def archive_case(db: StationDB, actor: str, case_id: str, on: date | str | None 
     with db.write(actor) as w:
         case = find_case(db, w.session, case_id)
         _open_for_change(case)
-        _require_closed(case, "立卷归档", "archive it")
+        _require_closed(case, _("case {case_no} is not closed yet: cannot archive it", case_no=case.case_no))
         missing = missing_documents(w.session, case)
         if missing:
-            names = "、".join(d.label for d in missing)
-            raise StateError(pick(f"案件{case.case_no}卷宗缺少必备材料，不能归档：{names}",
-                                  f"case {case.case_no} cannot be archived; its file lacks: {', '.join(d.label for d in missing)}"))
+            raise StateError(_("case {case_no} cannot be archived; its file lacks: {names}", case_no=case.case_no,
+                               names=_(", ").join(d.label for d in missing)))
         if case.closed_on and day < case.closed_on:
             raise ValidationError.single(_("archived on"), _before_closed(case))
         reason = archive_blocker(w.session, case, day)

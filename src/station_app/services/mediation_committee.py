@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import JUDICIAL_CONFIRMATION_DAYS
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, NP_
 from station_app.services.base import ChangeSet, StationDB
 from station_app.services.fields import Spec, clean
 from station_app.store.models import MediationCase, MediationCommittee, Station
@@ -41,7 +41,7 @@ def _roster(raw: Any) -> list[dict[str, str]]:
             entry["title"] = v.required_text(title.strip(), 16)
         out.append(entry)
     if len(out) > 60:
-        raise v._fail("调解员名册最多60人", "at most 60 mediators on the roster")
+        raise v._fail(_("at most 60 mediators on the roster"))
     return out
 
 
@@ -49,17 +49,17 @@ def _dates(raw: Any) -> list[str]:
     items = raw if isinstance(raw, (list, tuple)) else re.split(r"[、,，;；\s]+", str(raw))
     days = sorted({v.parse_date(x).isoformat() for x in items if str(x).strip()})
     if len(days) > 1000:
-        raise v._fail("最多1000个日期", "at most 1000 dates")
+        raise v._fail(_("at most 1000 dates"))
     return days
 
 
 SPECS: dict[str, Spec] = {
-    "name": Spec("人民调解委员会名称", "committee's formal name", lambda r: v.required_text(r, 100), required=True),
-    "village_committee": Spec("村（居）民委员会名称", "village committee's formal name", lambda r: v.optional_text(r, 100)),
-    "number_prefix": Spec("协议书编号字号", "agreement number prefix", lambda r: v.optional_text(r, 32)),
-    "mediators": Spec("调解员名册", "mediator roster", _roster),
-    "holidays": Spec("法定节假日（休息日）", "holidays (rest days)", _dates),
-    "workdays": Spec("调休上班日", "working weekend days", _dates),
+    "name": Spec(N_("committee's formal name"), lambda r: v.required_text(r, 100), required=True),
+    "village_committee": Spec(N_("village committee's formal name"), lambda r: v.optional_text(r, 100)),
+    "number_prefix": Spec(NP_("station_app.services.mediation_committee.SPECS", "agreement number prefix"), lambda r: v.optional_text(r, 32)),
+    "mediators": Spec(N_("mediator roster"), _roster),
+    "holidays": Spec(N_("holidays (rest days)"), _dates),
+    "workdays": Spec(N_("working weekend days"), _dates),
 }
 
 
@@ -101,9 +101,8 @@ def check_mediators(session: Session, station_id: str, names: list[str] | None, 
         return
     unknown = [n for n in names if n not in roster]
     if unknown:
-        raise ValidationError([FieldProblem(label, pick(
-            f"不在本调委会调解员名册中：{'、'.join(unknown)}（名册：{'、'.join(roster)}）",
-            f"not on the committee's roster: {', '.join(unknown)} (roster: {', '.join(roster)})"))])
+        raise ValidationError([FieldProblem(label, _("not on the committee's roster: {unknown} (roster: {roster})",
+                                                          unknown=_(", ").join(unknown), roster=_(", ").join(roster)))])
 
 
 # -- calendar -----------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import AgentKind, AgreementForm, CaseDocument, CaseStage, MediationOutcome
 from station_app.core.errors import FieldProblem, StateError, ValidationError
-from station_app.core.i18n import _, pgettext
+from station_app.core.i18n import _, N_, NP_, pgettext
 from station_app.services import mediation as md
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, money_fen, text as text_of
@@ -30,57 +30,57 @@ from station_app.store.models import (
 )
 
 NOTICE_SPECS: dict[str, Spec] = {
-    "rights_notice_on": Spec("告知日期", "notice given on", v.parse_date, required=True),
-    "rights_notice_to": Spec("告知对象", "given to", lambda r: v.optional_text(r, 255)),
+    "rights_notice_on": Spec(N_("notice given on"), v.parse_date, required=True),
+    "rights_notice_to": Spec(N_("given to"), lambda r: v.optional_text(r, 255)),
 }
 
 AGENT_SPECS: dict[str, Spec] = {
-    "party": Spec("被代理的当事人", "party represented", text_of(64), required=True),
-    "name": Spec("代理人姓名", "agent's name", text_of(64), required=True),
-    "kind": Spec("代理类别", "kind of agent", code_of(AgentKind), default=AgentKind.ENTRUSTED.value),
-    "authority": Spec("代理权限", "scope of authority", lambda r: v.optional_text(r, 255)),
-    "phone": Spec("联系电话", "phone", v.phone),
-    "id_number": Spec("身份证号码", "ID number", v.resident_id),
-    "address": Spec("住址", "address", lambda r: v.optional_text(r, 128)),
+    "party": Spec(N_("party represented"), text_of(64), required=True),
+    "name": Spec(N_("agent's name"), text_of(64), required=True),
+    "kind": Spec(N_("kind of agent"), code_of(AgentKind), default=AgentKind.ENTRUSTED.value),
+    "authority": Spec(NP_("station_app.services.mediation_file.AGENT_SPECS", "scope of authority"), lambda r: v.optional_text(r, 255)),
+    "phone": Spec(NP_("station_app.services.mediation_file.AGENT_SPECS", "phone"), v.phone),
+    "id_number": Spec(N_("ID number"), v.resident_id),
+    "address": Spec(N_("address"), lambda r: v.optional_text(r, 128)),
 }
 
 INVESTIGATION_SPECS: dict[str, Spec] = {
-    "held_at": Spec("调查时间", "time", v.parse_datetime, required=True),
-    "place": Spec("调查地点", "place", lambda r: v.optional_text(r, 128)),
-    "investigators": Spec("调查人", "investigators", md.names_list(), required=True),
-    "recorder": Spec("记录人", "recorder", lambda r: v.optional_text(r, 64)),
-    "subject": Spec("被调查人", "person questioned", text_of(64), required=True),
-    "subject_details": Spec("被调查人基本情况", "details of the person questioned", lambda r: v.optional_text(r, 255)),
-    "present": Spec("在场人", "others present", lambda r: v.optional_text(r, 255)),
-    "content": Spec("调查内容（问答）", "questions and answers", text_of(20000), required=True),
+    "held_at": Spec(NP_("station_app.services.mediation_file.INVESTIGATION_SPECS", "time"), v.parse_datetime, required=True),
+    "place": Spec(NP_("station_app.services.mediation_file.INVESTIGATION_SPECS", "place"), lambda r: v.optional_text(r, 128)),
+    "investigators": Spec(N_("investigators"), md.names_list(), required=True),
+    "recorder": Spec(N_("recorder"), lambda r: v.optional_text(r, 64)),
+    "subject": Spec(N_("person questioned"), text_of(64), required=True),
+    "subject_details": Spec(N_("details of the person questioned"), lambda r: v.optional_text(r, 255)),
+    "present": Spec(N_("others present"), lambda r: v.optional_text(r, 255)),
+    "content": Spec(N_("questions and answers"), text_of(20000), required=True),
 }
 
 PERFORMANCE_SPECS: dict[str, Spec] = {
-    "obligation": Spec("协议义务序号", "obligation number", v.non_negative_int, required=True),
-    "performed_on": Spec("履行日期", "performed on", v.parse_date, required=True),
-    "amount_fen": Spec("履行金额（元）", "amount (yuan)", money_fen),
-    "complete": Spec("是否履行完毕", "fully performed", boolean, default=False),
-    "note": Spec("履行情况及凭证", "what was done, proof", lambda r: v.optional_text(r, 255)),
+    "obligation": Spec(N_("obligation number"), v.non_negative_int, required=True),
+    "performed_on": Spec(N_("performed on"), v.parse_date, required=True),
+    "amount_fen": Spec(NP_("station_app.services.mediation_file.PERFORMANCE_SPECS", "amount (yuan)"), money_fen),
+    "complete": Spec(NP_("station_app.services.mediation_file.PERFORMANCE_SPECS", "fully performed"), boolean, default=False),
+    "note": Spec(N_("what was done, proof"), lambda r: v.optional_text(r, 255)),
 }
 
 EXTENSION_SPECS: dict[str, Spec] = {
-    "agreed_on": Spec("同意延期日期", "agreed on", v.parse_date, required=True),
-    "until": Spec("延长至", "extended until", v.parse_date, required=True),
-    "reason": Spec("延期原因", "reason", lambda r: v.optional_text(r, 255)),
-    "consent": Spec("当事人同意情况", "parties' consent", text_of(255), required=True),
+    "agreed_on": Spec(N_("agreed on"), v.parse_date, required=True),
+    "until": Spec(N_("extended until"), v.parse_date, required=True),
+    "reason": Spec(NP_("station_app.services.mediation_file.EXTENSION_SPECS", "reason"), lambda r: v.optional_text(r, 255)),
+    "consent": Spec(NP_("station_app.services.mediation_file.EXTENSION_SPECS", "parties' consent"), text_of(255), required=True),
 }
 
 CONFIRMATION_SPECS: dict[str, Spec] = {
-    "confirmation_applied_on": Spec("申请司法确认日期", "applied on", v.parse_date),
-    "confirmed_on": Spec("司法确认日期", "confirmed on", v.parse_date),
-    "confirmation_court": Spec("受理法院", "court", lambda r: v.optional_text(r, 100)),
+    "confirmation_applied_on": Spec(N_("applied on"), v.parse_date),
+    "confirmed_on": Spec(NP_("station_app.services.mediation_file.CONFIRMATION_SPECS", "confirmed on"), v.parse_date),
+    "confirmation_court": Spec(NP_("station_app.services.mediation_file.CONFIRMATION_SPECS", "court"), lambda r: v.optional_text(r, 100)),
 }
 
 ARCHIVE_SPECS: dict[str, Spec] = {
-    "retention_period": Spec("保管期限", "retention period", lambda r: v.optional_text(r, 16)),
-    "filed_by": Spec("立卷人", "filed by", lambda r: v.optional_text(r, 64)),
-    "checked_by": Spec("检查人", "checked by", lambda r: v.optional_text(r, 64)),
-    "file_note": Spec("备考", "file note", v.optional_text),
+    "retention_period": Spec(NP_("station_app.services.mediation_file.ARCHIVE_SPECS", "retention period"), lambda r: v.optional_text(r, 16)),
+    "filed_by": Spec(N_("filed by"), lambda r: v.optional_text(r, 64)),
+    "checked_by": Spec(N_("checked by"), lambda r: v.optional_text(r, 64)),
+    "file_note": Spec(N_("file note"), v.optional_text),
 }
 
 

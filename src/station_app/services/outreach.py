@@ -14,29 +14,29 @@ from collections.abc import Iterable
 
 from station_app.core.codes import Audience, Occasion, Organiser, OutreachKind, StationKind
 from station_app.core.errors import FieldProblem, ValidationError
-from station_app.core.i18n import _
+from station_app.core.i18n import _, N_, NP_
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, clean, code_of, text as text_of
 from station_app.store.models import Adviser, OutreachEvent, OutreachPhoto
 
 SPECS: dict[str, Spec] = {
-    "kind": Spec("活动类型", "kind", code_of(OutreachKind), required=True),
-    "held_on": Spec("活动日期", "date", v.parse_date, required=True),
-    "topic": Spec("主题", "topic", text_of(200), required=True),
-    "speaker": Spec("主讲人", "speaker", lambda r: v.optional_text(r, 64)),
+    "kind": Spec(NP_("station_app.services.outreach.SPECS", "kind"), code_of(OutreachKind), required=True),
+    "held_on": Spec(NP_("station_app.services.outreach.SPECS", "date"), v.parse_date, required=True),
+    "topic": Spec(N_("topic"), text_of(200), required=True),
+    "speaker": Spec(N_("speaker"), lambda r: v.optional_text(r, 64)),
     # An id, a unique id prefix or an active adviser's name; add_event turns it into the id.
-    "adviser_id": Spec("法律顾问", "adviser", lambda r: v.optional_text(str(r), 64)),
-    "place": Spec("活动地点", "place", lambda r: v.optional_text(r, 128)),
-    "attendees": Spec("参加人次", "attendees", v.non_negative_int, default=0),
-    "materials": Spec("发放资料份数", "materials handed out", v.non_negative_int, default=0),
+    "adviser_id": Spec(N_("adviser"), lambda r: v.optional_text(str(r), 64)),
+    "place": Spec(NP_("station_app.services.outreach.SPECS", "place"), lambda r: v.optional_text(r, 128)),
+    "attendees": Spec(N_("attendees"), v.non_negative_int, default=0),
+    "materials": Spec(N_("materials handed out"), v.non_negative_int, default=0),
     # Who organised it: "村法律顾问开展法治讲座13场次" counts the advisers' own, apart from the township's.
-    "organiser": Spec("组织单位", "organiser", code_of(Organiser), required=True),
-    "theme": Spec("宣讲主题", "theme", lambda r: v.optional_text(r, 64)),
-    "occasion": Spec("时间节点", "occasion", code_of(Occasion)),
-    "audience": Spec("法律六进", "audience", code_of(Audience)),
+    "organiser": Spec(N_("organiser"), code_of(Organiser), required=True),
+    "theme": Spec(N_("theme"), lambda r: v.optional_text(r, 64)),
+    "occasion": Spec(N_("occasion"), code_of(Occasion)),
+    "audience": Spec(N_("audience"), code_of(Audience)),
     # Station codes, ids or names of the villages covered; add_event turns them into ids.
-    "villages": Spec("覆盖村", "villages covered", lambda r: _village_refs(r)),
+    "villages": Spec(N_("villages covered"), lambda r: _village_refs(r)),
 }
 
 

@@ -19,7 +19,7 @@ from station_app.config import Paths
 from station_app.core import validators as v
 from station_app.core.codes import PeriodUnit, PostingCategory, PostingMedium
 from station_app.core.errors import FieldProblem, Problems, StateError, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, NP_
 from station_app.core.periods import parse_period, period_containing
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, boolean, clean, code_of, text as text_of
@@ -32,22 +32,22 @@ from station_app.store.photos import (MAX_PHOTO_BYTES, MEDIA_TYPES, PhotoFile, p
 DEFAULT_DISPLAY_DAYS = 15
 
 SPECS: dict[str, Spec] = {
-    "category": Spec("公开类别", "category", code_of(PostingCategory), required=True),
-    "title": Spec("标题", "title", text_of(200), required=True),
-    "content": Spec("公开内容", "content", lambda r: v.optional_text(r, 20000)),
+    "category": Spec(NP_("station_app.services.postings.SPECS", "category"), code_of(PostingCategory), required=True),
+    "title": Spec(N_("title"), text_of(200), required=True),
+    "content": Spec(NP_("station_app.services.postings.SPECS", "content"), lambda r: v.optional_text(r, 20000)),
     # Required for a scheduled posting; a 随时公开 item without one belongs to the month it went up.
-    "period": Spec("所属期间", "period", lambda r: str(parse_period(str(r)))),
-    "posted_on": Spec("公开日期", "posted on", v.parse_date, required=True),
-    "taken_down_on": Spec("撤下日期", "taken down on", v.parse_date),
-    "medium": Spec("公开形式", "medium", code_of(PostingMedium), default=PostingMedium.BOARD.value),
-    "reviewer": Spec("审核人", "reviewer", lambda r: v.optional_text(r, 64)),
-    "immediate": Spec("随时公开", "immediate", boolean, default=False),
-    "reviewed_on": Spec("审核日期", "reviewed on", v.parse_date),
-    "review_opinion": Spec("审核意见", "review opinion", lambda r: v.optional_text(r, 2000)),
-    "audited_by": Spec("审核人（党务）", "audited by", lambda r: v.optional_text(r, 64)),
-    "audited_on": Spec("审核日期（党务）", "audited on", v.parse_date),
-    "approved_by": Spec("审批人", "approved by", lambda r: v.optional_text(r, 64)),
-    "approved_on": Spec("审批日期", "approved on", v.parse_date),
+    "period": Spec(NP_("station_app.services.postings.SPECS", "period"), lambda r: str(parse_period(str(r)))),
+    "posted_on": Spec(N_("posted on"), v.parse_date, required=True),
+    "taken_down_on": Spec(N_("taken down on"), v.parse_date),
+    "medium": Spec(NP_("station_app.services.postings.SPECS", "medium"), code_of(PostingMedium), default=PostingMedium.BOARD.value),
+    "reviewer": Spec(NP_("station_app.services.postings.SPECS", "reviewer"), lambda r: v.optional_text(r, 64)),
+    "immediate": Spec(N_("immediate"), boolean, default=False),
+    "reviewed_on": Spec(N_("reviewed on"), v.parse_date),
+    "review_opinion": Spec(N_("review opinion"), lambda r: v.optional_text(r, 2000)),
+    "audited_by": Spec(N_("audited by"), lambda r: v.optional_text(r, 64)),
+    "audited_on": Spec(N_("audited on"), v.parse_date),
+    "approved_by": Spec(N_("approved by"), lambda r: v.optional_text(r, 64)),
+    "approved_on": Spec(N_("approved on"), v.parse_date),
 }
 
 #: A ledger records postings already made on paper; where it names no review or approval the record says so.
@@ -96,8 +96,7 @@ def check_rules(values: dict[str, Any], *, paper: bool = False) -> dict[str, Any
     for first, then in order:
         a, b = out.get(first), out.get(then)
         if a is not None and b is not None and a > b:
-            problems.add(SPECS[first].label, pick(f"{a}晚于{SPECS[then].zh}{b}",
-                                                  f"{a} is after the {SPECS[then].en} date {b}"))
+            problems.add(SPECS[first].label, _("{a} is after the {field} date {b}", a=a, field=SPECS[then].label, b=b))
     problems.raise_if_any()
     return out
 

@@ -25,26 +25,26 @@ from station_app.core.codes import (
     StationKind,
 )
 from station_app.core.errors import Problems, StateError, ValidationError
-from station_app.core.i18n import _
+from station_app.core.i18n import _, N_, NP_
 from station_app.services.base import ChangeSet, StationDB, Writer
 from station_app.services.fields import Spec, clean, code_of, text as text_of
 from station_app.store.models import MediationCase, ScreeningItem, Station
 
 SPECS: dict[str, Spec] = {
-    "found_on": Spec("排查日期", "found on", v.parse_date, required=True),
+    "found_on": Spec(N_("found on"), v.parse_date, required=True),
     # A station code or name; empty means this station (a village screens itself).
-    "village_station_id": Spec("村", "village", lambda r: v.required_text(str(r), 100)),
-    "found_by": Spec("排查人", "found by", text_of(64), required=True),
-    "parties": Spec("当事人", "parties", lambda r: v.optional_text(r, 255)),
-    "dispute_type": Spec("纠纷类型", "dispute type", code_of(DisputeType), required=True),
-    "description": Spec("纠纷情况", "description", text_of(), required=True),
-    "risk_level": Spec("风险等级", "risk level", code_of(RiskLevel), default=RiskLevel.LOW.value),
-    "action": Spec("处置方式", "action", code_of(ScreeningAction), default=ScreeningAction.PENDING.value),
-    "handed_to": Spec("移交单位", "handed to", lambda r: v.optional_text(r, 128)),
+    "village_station_id": Spec(NP_("station_app.services.screening.SPECS", "village"), lambda r: v.required_text(str(r), 100)),
+    "found_by": Spec(N_("found by"), text_of(64), required=True),
+    "parties": Spec(N_("parties"), lambda r: v.optional_text(r, 255)),
+    "dispute_type": Spec(N_("dispute type"), code_of(DisputeType), required=True),
+    "description": Spec(NP_("station_app.services.screening.SPECS", "description"), text_of(), required=True),
+    "risk_level": Spec(N_("risk level"), code_of(RiskLevel), default=RiskLevel.LOW.value),
+    "action": Spec(NP_("station_app.services.screening.SPECS", "action"), code_of(ScreeningAction), default=ScreeningAction.PENDING.value),
+    "handed_to": Spec(N_("handed to"), lambda r: v.optional_text(r, 128)),
     # An id, id prefix or case number of a mediation case; add_item turns it into the id.
-    "mediation_case_id": Spec("调解案件", "mediation case", lambda r: v.required_text(str(r), 64)),
-    "resolved_on": Spec("化解日期", "resolved on", v.parse_date),
-    "result": Spec("处置结果", "result", lambda r: v.optional_text(r, 2000)),
+    "mediation_case_id": Spec(N_("mediation case"), lambda r: v.required_text(str(r), 64)),
+    "resolved_on": Spec(N_("resolved on"), v.parse_date),
+    "result": Spec(NP_("station_app.services.screening.SPECS", "result"), lambda r: v.optional_text(r, 2000)),
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import ADVISER_HOURS_PER_MONTH, ADVISER_LECTURES_PER_QUARTER, POSTING_GRACE_DAYS
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_
 from station_app.services.base import StationDB
 from station_app.store.models import AppSetting, utcnow
 
@@ -19,7 +19,7 @@ from station_app.store.models import AppSetting, utcnow
 def _days(raw: Any) -> int:
     n = v.non_negative_int(str(raw).strip())
     if n > 366:
-        raise v._fail(f"宽限天数应在0到366之间：{raw}", f"grace days must be between 0 and 366: {raw}")
+        raise v._fail(_("grace days must be between 0 and 366: {raw}", raw=raw))
     return n
 
 
@@ -27,39 +27,35 @@ def _hours(raw: Any) -> float:
     try:
         x = float(str(raw).strip().removesuffix("小时").removesuffix("h"))
     except ValueError:
-        raise v._fail(f"应为小时数：{raw}", f"must be a number of hours: {raw}") from None
+        raise v._fail(_("must be a number of hours: {raw}", raw=raw)) from None
     if not 0 <= x <= 744:
-        raise v._fail(f"小时数应在0到744之间：{raw}", f"hours must be between 0 and 744: {raw}")
+        raise v._fail(_("hours must be between 0 and 744: {raw}", raw=raw))
     return x
 
 
 def _count(raw: Any) -> int:
     n = v.non_negative_int(str(raw).strip())
     if n > 100:
-        raise v._fail(f"应在0到100之间：{raw}", f"must be between 0 and 100: {raw}")
+        raise v._fail(_("must be between 0 and 100: {raw}", raw=raw))
     return n
 
 
 @dataclass(frozen=True)
 class Setting:
     key: str
-    zh: str
-    en: str
+    message: str  # N_("English"), translated where it is shown
     parse: Callable[[Any], Any]
     default: Any
 
     @property
     def label(self) -> str:
-        return pick(self.zh, self.en)
+        return _(self.message)
 
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
-    Setting("posting_grace_days", "三务公开宽限天数（期间结束后几天内公开算按时；默认10，即次月10日前）",
-            "三务 grace days after a period ends (default 10: by the 10th of the next month)", _days, POSTING_GRACE_DAYS),
-    Setting("adviser_hours_per_month", "法律顾问每村每月现场服务小时数标准（默认4）",
-            "standard on-site hours per adviser per village per month (default 4)", _hours, ADVISER_HOURS_PER_MONTH),
-    Setting("adviser_lectures_per_quarter", "法律顾问每村每季度法治讲座场次标准（默认1）",
-            "standard law lectures per adviser per village per quarter (default 1)", _count,
+    Setting("posting_grace_days", N_("三务 grace days after a period ends (default 10: by the 10th of the next month)"), _days, POSTING_GRACE_DAYS),
+    Setting("adviser_hours_per_month", N_("standard on-site hours per adviser per village per month (default 4)"), _hours, ADVISER_HOURS_PER_MONTH),
+    Setting("adviser_lectures_per_quarter", N_("standard law lectures per adviser per village per quarter (default 1)"), _count,
             ADVISER_LECTURES_PER_QUARTER),
 )}
 
@@ -68,8 +64,7 @@ def _setting(key: str) -> Setting:
     try:
         return SETTINGS[key]
     except KeyError:
-        raise ValidationError.single(_("setting"), pick(
-            f"没有这个设置项：{key}（可选：{'、'.join(SETTINGS)}）", f"no such setting: {key} ({', '.join(SETTINGS)})")) from None
+        raise ValidationError.single(_("setting"), _("no such setting: {key} ({keys})", key=key, keys=_(", ").join(SETTINGS))) from None
 
 
 def read_setting(session: Session, key: str) -> Any:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from station_app.core import validators as v
 from station_app.core.codes import ConfirmationMethod, OutreachKind, PeriodUnit, StationKind
 from station_app.core.errors import Problems, StateError, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, NP_, pgettext
 from station_app.core.periods import Period, period_containing, periods_of_year
 from station_app.services.advisers import resolve_adviser
 from station_app.services.base import ChangeSet, StationDB
@@ -28,20 +28,20 @@ from station_app.store.models import Adviser, AdviserAssignment, DutyConfirmatio
 from station_app.store.sqlfuncs import epoch_seconds, year_month
 
 ASSIGNMENT_SPECS: dict[str, Spec] = {
-    "adviser_id": Spec("法律顾问", "adviser", lambda r: v.required_text(str(r), 64), required=True),
-    "village_station_id": Spec("服务村", "village", lambda r: v.required_text(str(r), 36), required=True),
-    "starts_on": Spec("合同开始日期", "contract start", v.parse_date, required=True),
-    "ends_on": Spec("合同结束日期", "contract end", v.parse_date),
-    "contract_no": Spec("合同编号", "contract no.", lambda r: v.optional_text(r, 64)),
+    "adviser_id": Spec(N_("adviser"), lambda r: v.required_text(str(r), 64), required=True),
+    "village_station_id": Spec(NP_("station_app.services.standards.ASSIGNMENT_SPECS", "village"), lambda r: v.required_text(str(r), 36), required=True),
+    "starts_on": Spec(N_("contract start"), v.parse_date, required=True),
+    "ends_on": Spec(N_("contract end"), v.parse_date),
+    "contract_no": Spec(N_("contract no."), lambda r: v.optional_text(r, 64)),
 }
 
 CONFIRM_SPECS: dict[str, Spec] = {
-    "adviser_id": Spec("法律顾问", "adviser", lambda r: v.required_text(str(r), 64), required=True),
-    "place_station_id": Spec("服务村", "village", lambda r: v.required_text(str(r), 36)),
-    "month": Spec("月份", "month", lambda r: _month(r), required=True),
-    "confirmed_on": Spec("确认日期", "confirmed on", v.parse_date, required=True),
-    "confirmed_by": Spec("确认人", "confirmed by", text_of(64), required=True),
-    "method": Spec("确认方式", "method", code_of(ConfirmationMethod), default=ConfirmationMethod.SIGNED.value),
+    "adviser_id": Spec(N_("adviser"), lambda r: v.required_text(str(r), 64), required=True),
+    "place_station_id": Spec(NP_("station_app.services.standards.CONFIRM_SPECS", "village"), lambda r: v.required_text(str(r), 36)),
+    "month": Spec(N_("month"), lambda r: _month(r), required=True),
+    "confirmed_on": Spec(NP_("station_app.services.standards.CONFIRM_SPECS", "confirmed on"), v.parse_date, required=True),
+    "confirmed_by": Spec(N_("confirmed by"), text_of(64), required=True),
+    "method": Spec(N_("method"), code_of(ConfirmationMethod), default=ConfirmationMethod.SIGNED.value),
 }
 
 
@@ -50,7 +50,7 @@ def _month(raw: Any) -> str:
 
     p = parse_period(str(raw))
     if p.unit is not PeriodUnit.MONTH:
-        raise v._fail(f"应为月份，如 2021-03：{raw}", f"must be a month, e.g. 2021-03: {raw}")
+        raise v._fail(_("must be a month, e.g. 2021-03: {raw}", raw=raw))
     return str(p)
 
 
@@ -78,10 +78,9 @@ def assign(db: StationDB, actor: str, data: dict[str, Any]) -> ChangeSet:
                 AdviserAssignment.adviser_id == adviser.id, AdviserAssignment.village_station_id == village.id,
                 AdviserAssignment.deleted.is_(False))).scalars():
             if other.starts_on <= end and values["starts_on"] <= (other.ends_on or date.max):
-                raise StateError(pick(
-                    f"{adviser.name}在{village.code}已有{other.starts_on}至{other.ends_on or '今'}的服务合同，日期重叠",
-                    f"{adviser.name} already serves {village.code} from {other.starts_on} to "
-                    f"{other.ends_on or 'now'}: the dates overlap"))
+                raise StateError(_("{name} already serves {code} from {start} to {end}: the dates overlap",
+                                   name=adviser.name, code=village.code, start=other.starts_on,
+                                   end=other.ends_on or pgettext("open-ended contract", "now")))
         w.add(AdviserAssignment(adviser_id=adviser.id, village_station_id=village.id, starts_on=values["starts_on"],
                                 ends_on=values.get("ends_on"), contract_no=values.get("contract_no")))
     return w.result

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from station_app.core.errors import StationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, pgettext
 from station_app.store.dburl import is_postgres
 from station_app.store.integrity import damaged_message
 from station_app.store.search import BIGRAM_FUNCTION, SEARCH_COLUMNS, register_functions
@@ -309,8 +309,8 @@ def _revision_item(con: sqlite3.Connection, tables: set[str]) -> CheckItem:
     if current in known_revisions():
         detail = _("schema {current}, head is {head}: it is backed up and upgraded when next opened", current=current, head=head)
     else:
-        detail = pick(f"结构版本 {current or '无'} 不是本程序认识的版本（最新为 {head}）",
-                      f"schema {current or 'none'} is unknown to this program (head is {head})")
+        detail = _("schema {current} is unknown to this program (head is {head})",
+                   current=current or pgettext("schema version", "none"), head=head)
     return CheckItem("migrations", False, detail)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _, pgettext
 from station_app.sync.results import BundleRefused
 
 #: Payload format written by this release; a reader takes every format up to this one.
@@ -32,21 +32,20 @@ _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _IN_PIECE = 64 * 1024
 
 
-def _refuse(zh: str, en: str) -> BundleRefused:
-    return BundleRefused(pick(zh, en))
+def _refuse(message: str) -> BundleRefused:
+    return BundleRefused(message)
 
 
-def _bad(zh: str, en: str) -> BundleRefused:
-    return _refuse(f"同步包内的归档结构不对：{zh}", f"the bundle's archive is malformed: {en}")
+def _bad(problem: str) -> BundleRefused:
+    return _refuse(_("the bundle's archive is malformed: {problem}", problem=problem))
 
 
 def _bomb(cap: int) -> BundleRefused:
-    return _refuse(f"同步包解压后超过上限 {cap // 2**20} MiB（压缩炸弹？），拒绝导入",
-                   f"the bundle expands beyond {cap // 2**20} MiB (a decompression bomb?); refused")
+    return _refuse(_("the bundle expands beyond {value} MiB (a decompression bomb?); refused", value=cap // 2 ** 20))
 
 
 def _damaged() -> BundleRefused:
-    return _refuse("同步包内的压缩数据已损坏", "the bundle's compressed archive is damaged")
+    return _refuse(_("the bundle's compressed archive is damaged"))
 
 
 class Inflater:
@@ -90,11 +89,9 @@ class Inflater:
         while self.read(1 << 20):
             pass
         if not self._d.eof:
-            raise _refuse("同步包内的压缩数据不完整或带有多余内容",
-                          "the bundle's compressed archive is incomplete or has trailing data")
+            raise _refuse(_("the bundle's compressed archive is incomplete or has trailing data"))
         if self._d.unused_data or self._pos < len(self._src):
-            raise _refuse("同步包内的压缩数据不完整或带有多余内容",
-                          "the bundle's compressed archive is incomplete or has trailing data")
+            raise _refuse(_("the bundle's compressed archive is incomplete or has trailing data"))
 
 
 def gunzip_capped(data: bytes, cap: int) -> bytes:
@@ -123,10 +120,10 @@ def loads(data: bytes, member: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"), object_pairs_hook=no_dupes, parse_constant=no_constants)
     except RecursionError:
-        raise _refuse(f"同步包内 {member} 嵌套过深", f"{member} in the bundle is nested too deeply") from None
+        raise _refuse(_("{member} in the bundle is nested too deeply", member=member)) from None
     except (UnicodeDecodeError, ValueError) as e:
         msg = str(e)[:120]
-        raise _refuse(f"同步包内 {member} 不是有效的 JSON：{msg}", f"{member} in the bundle is not valid JSON: {msg}") from None
+        raise _refuse(_("{member} in the bundle is not valid JSON: {msg}", member=member, msg=msg)) from None
 
 
 @dataclass
@@ -164,9 +161,9 @@ class MemberReader:
     def verify(self) -> None:
         self.drain()
         if self.read_bytes != self.entry.size:
-            raise _bad(f"成员 {self.name[:80]} 不完整", f"member {self.name[:80]!r} is truncated")
+            raise _bad(_("member {value!r} is truncated", value=self.name[:80]))
         if self._h.hexdigest() != self.entry.sha256:
-            raise _bad(f"成员 {self.name[:80]} 与清单不符", f"member {self.name[:80]!r} does not match the manifest")
+            raise _bad(_("member {value!r} does not match the manifest", value=self.name[:80]))
 
 
 @dataclass
@@ -184,19 +181,16 @@ def parse_manifest(data: bytes) -> Manifest:
     m = loads(data, MEMBER_MANIFEST)
     if isinstance(m, dict) and isinstance(m.get("format"), int) and not isinstance(m["format"], bool) \
             and m["format"] > PAYLOAD_FORMAT:
-        raise _refuse(f"此同步包由更新版本的软件制作（数据格式 {m['format']}，本软件只能读取到格式 {PAYLOAD_FORMAT}）："
-                      "请更新本软件后再导入",
-                      f"this bundle was made by a newer version of the app (payload format {m['format']}; this app "
-                      f"reads up to format {PAYLOAD_FORMAT}): update the app, then import it again")
+        raise _refuse(_("this bundle was made by a newer version of the app (payload format {format}; this app reads up to format {payload_format}): update the app, then import it again", format=m['format'], payload_format=PAYLOAD_FORMAT))
     if not isinstance(m, dict) or set(m) != {"format", "tables", "files", "members"} \
             or m["format"] not in (1, 2) or isinstance(m["format"], bool) or not isinstance(m["tables"], list) \
             or not isinstance(m["files"], list) or not isinstance(m["members"], list):
-        raise _bad("manifest.json 的字段不对", "manifest.json has the wrong fields")
+        raise _bad(_("manifest.json has the wrong fields"))
     tables, files = m["tables"], m["files"]
     if not all(isinstance(t, str) and _TABLE_RE.match(t) for t in tables) or len(set(tables)) != len(tables):
-        raise _bad("manifest.json 中的表名无效或重复", "manifest.json names an invalid or repeated table")
+        raise _bad(_("manifest.json names an invalid or repeated table"))
     if not all(isinstance(h, str) and _SHA_RE.match(h) for h in files) or files != sorted(set(files)):
-        raise _bad("manifest.json 中的文件名无效、重复或未排序", "manifest.json lists invalid, repeated or unsorted files")
+        raise _bad(_("manifest.json lists invalid, repeated or unsorted files"))
     man = Manifest(m["format"], tables, files, [])
     expected = [MEMBER_META] + [man.table_member(t) for t in tables] + [f"files/{h}" for h in files]
     listed = m["members"]
@@ -205,7 +199,7 @@ def parse_manifest(data: bytes) -> Manifest:
             and isinstance(e["size"], int) and not isinstance(e["size"], bool) and e["size"] >= 0
             and isinstance(e["sha256"], str) and _SHA_RE.match(e["sha256"])
             for e, n in zip(listed, expected)):
-        raise _bad("manifest.json 的成员清单不对", "manifest.json's member list is wrong")
+        raise _bad(_("manifest.json's member list is wrong"))
     man.members = [Entry(e["name"], e["size"], e["sha256"]) for e in listed]
     return man
 
@@ -223,7 +217,7 @@ def walk(data: bytes, limits) -> Iterator[tuple[str, Any, Any]]:
     except BundleRefused:
         raise
     except (tarfile.TarError, EOFError):
-        raise _bad("无法读取", "cannot be read") from None
+        raise _bad(_("cannot be read")) from None
     manifest: Manifest | None = None
     seen: set[str] = set()
     count = 0
@@ -235,46 +229,48 @@ def walk(data: bytes, limits) -> Iterator[tuple[str, Any, Any]]:
             except BundleRefused:
                 raise
             except (tarfile.TarError, EOFError):
-                raise _bad("归档已损坏", "the archive is damaged") from None
+                raise _bad(_("the archive is damaged")) from None
             if m is None:
                 break
             name = m.name
             count += 1
             if count > limits.members:
-                raise _bad("成员过多", "too many members")
+                raise _bad(_("too many members"))
             if m.pax_headers or m.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
-                kind = "链接" if m.issym() or m.islnk() else "非普通文件"
-                raise _bad(f"{kind}：{name[:80]}", f"not a regular file (link or special): {name[:80]!r}")
+                # one English text; Chinese says which of the two it is
+                raise _bad(pgettext("link", "not a regular file (link or special): {name!r}", name=name[:80])
+                           if m.issym() or m.islnk() else
+                           pgettext("special file", "not a regular file (link or special): {name!r}", name=name[:80]))
             if ".." in name.split("/") or name.startswith("/") or "\\" in name:
-                raise _bad(f"路径越界：{name[:80]}", f"path outside the archive: {name[:80]!r}")
+                raise _bad(_("path outside the archive: {value!r}", value=name[:80]))
             if name in seen:
-                raise _bad(f"成员重复：{name[:80]}", f"duplicated member: {name[:80]!r}")
+                raise _bad(_("duplicated member: {value!r}", value=name[:80]))
             seen.add(name)
             if m.size > limits.member_bytes:
-                raise _bad(f"成员 {name[:80]} 过大", f"member {name[:80]!r} is too large")
+                raise _bad(_("member {value!r} is too large", value=name[:80]))
             if manifest is None:
                 if name != MEMBER_MANIFEST:
-                    raise _bad("缺少 manifest.json（应为第一个成员）", "manifest.json is missing (it must come first)")
+                    raise _bad(_("manifest.json is missing (it must come first)"))
                 if m.size > MANIFEST_BYTES:
-                    raise _bad("manifest.json 过大", "manifest.json is too large")
+                    raise _bad(_("manifest.json is too large"))
                 manifest = parse_manifest(_read_whole(tf, m))
                 yield "manifest", manifest, None
                 continue
             names = [e.name for e in manifest.members]
             if position >= len(names) or names[position] != name:
                 if name not in names:
-                    raise _bad(f"多出未列明的成员 {name[:80]}", f"unexpected member {name[:80]!r}")
+                    raise _bad(_("unexpected member {value!r}", value=name[:80]))
                 if names.index(name) > position:
-                    raise _bad(f"缺少成员 {names[position][:80]}", f"member {names[position][:80]!r} is missing")
-                raise _bad("成员顺序不对", "members are out of order")
+                    raise _bad(_("member {value!r} is missing", value=names[position][:80]))
+                raise _bad(_("members are out of order"))
             entry = manifest.members[position]
             position += 1
             if m.size != entry.size:
-                raise _bad(f"成员 {name[:80]} 与清单不符", f"member {name[:80]!r} does not match the manifest")
+                raise _bad(_("member {value!r} does not match the manifest", value=name[:80]))
             reader = MemberReader(tf.extractfile(m), entry)
             if name == MEMBER_META:
                 if m.size > META_BYTES:
-                    raise _bad("meta.json 过大", "meta.json is too large")
+                    raise _bad(_("meta.json is too large"))
                 body = _take(reader)
                 yield "meta", loads(body, MEMBER_META), None
             elif name.startswith("tables/"):
@@ -283,20 +279,20 @@ def walk(data: bytes, limits) -> Iterator[tuple[str, Any, Any]]:
                 reader.verify()
             else:
                 if m.size > limits.file_bytes:
-                    raise _bad(f"成员 {name[:80]} 过大", f"member {name[:80]!r} is too large")
+                    raise _bad(_("member {value!r} is too large", value=name[:80]))
                 yield "file", name[len("files/"):], _take(reader)
         if manifest is None:
-            raise _bad("缺少 manifest.json（应为第一个成员）", "manifest.json is missing (it must come first)")
+            raise _bad(_("manifest.json is missing (it must come first)"))
         if position < len(manifest.members):
             missing = manifest.members[position].name
-            raise _bad(f"缺少成员 {missing[:80]}", f"member {missing[:80]!r} is missing")
+            raise _bad(_("member {value!r} is missing", value=missing[:80]))
         # Whatever follows the end-of-archive marker must be the zero padding of the last record.
         while True:
             rest = tf.fileobj.read(1 << 20)
             if not rest:
                 break
             if rest.count(0) != len(rest):
-                raise _bad("结束标记后还有多余内容", "there is data after the end of the archive")
+                raise _bad(_("there is data after the end of the archive"))
         inf.finish()
     finally:
         tf.close()
@@ -314,5 +310,5 @@ def _read_whole(tf, m) -> bytes:
     f = tf.extractfile(m)
     data = f.read(m.size) if f is not None else b""
     if len(data) != m.size:
-        raise _bad(f"成员 {m.name[:80]} 不完整", f"member {m.name[:80]!r} is truncated")
+        raise _bad(_("member {value!r} is truncated", value=m.name[:80]))
     return data

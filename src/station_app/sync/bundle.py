@@ -36,7 +36,7 @@ import pyrage
 from sqlalchemy import select
 
 from station_app.core.codes import StationKind
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, pgettext
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import OwnKey
 from station_app.store.regular import open_regular
@@ -146,7 +146,7 @@ class BundleHeader:
             raise bad
         problem = limits.header_problem(h.number, h.epoch, h.counter_from, h.counter_to)
         if problem:
-            raise BundleRefused(pick(*problem))
+            raise BundleRefused(problem)
         return h
 
 
@@ -310,8 +310,8 @@ def write_bundle_file(db: StationDB, *, kind: str, number: int, epoch: int, coun
 
 # -- reading -----------------------------------------------------------------------------------------------------
 
-def _refuse(zh: str, en: str, *, fork: bool = False) -> BundleRefused:
-    return BundleRefused(pick(zh, en), fork=fork)
+def _refuse(message: str, *, fork: bool = False) -> BundleRefused:
+    return BundleRefused(message, fork=fork)
 
 
 def _split(data: bytes) -> tuple[minisign.Signature, bytes]:
@@ -320,16 +320,14 @@ def _split(data: bytes) -> tuple[minisign.Signature, bytes]:
     for _unused in range(4):
         nl = data.find(b"\n", pos, SIG_LINES_MAX)
         if nl < 0:
-            raise _refuse("同步包缺少签名或签名不完整（文件不完整或不是同步包）",
-                          "the bundle has no signature or an incomplete one (truncated file, or not a bundle)")
+            raise _refuse(_("the bundle has no signature or an incomplete one (truncated file, or not a bundle)"))
         pos = nl + 1
     if not data.startswith(UNTRUSTED_PREFIX.encode()):
-        raise _refuse("同步包缺少签名（文件开头不是 minisign 签名）",
-                      "the bundle has no signature (the file does not start with a minisign signature)")
+        raise _refuse(_("the bundle has no signature (the file does not start with a minisign signature)"))
     try:
         sig = minisign.Signature.from_bytes(data[:pos])
     except (minisign.Error, ValueError):
-        raise _refuse("同步包的签名已损坏（无法读取）", "the bundle's signature is damaged (cannot be read)") from None
+        raise _refuse(_("the bundle's signature is damaged (cannot be read)")) from None
     return sig, data[pos:]
 
 
@@ -338,20 +336,18 @@ def _read_capped(path: Path) -> bytes:
     try:
         f = open_regular(path)
     except FileNotFoundError:
-        raise _refuse(f"找不到文件：{path}", f"no such file: {path}") from None
+        raise _refuse(_("no such file: {path}", path=path)) from None
     except OSError as e:
-        raise _refuse(f"无法读取文件 {path}：{e.strerror}", f"cannot read {path}: {e.strerror}") from None
+        raise _refuse(pgettext("station_app.sync.bundle", "cannot read {path}: {strerror}", path=path, strerror=e.strerror)) from None
     if f is None:
-        raise _refuse(f"{path} 不是普通文件（设备、管道或文件夹），未读取",
-                      f"{path} is not a regular file (a device, pipe or folder); not read")
+        raise _refuse(_("{path} is not a regular file (a device, pipe or folder); not read", path=path))
     with f:
         size = os.fstat(f.fileno()).st_size
         if size > cap:
-            raise _refuse(f"同步包太大（{size // 2**20} MiB，上限 {cap // 2**20} MiB），未读取",
-                          f"the bundle is too large ({size // 2**20} MiB, limit {cap // 2**20} MiB); not read")
+            raise _refuse(_("the bundle is too large ({value} MiB, limit {value2} MiB); not read", value=size // 2 ** 20, value2=cap // 2 ** 20))
         data = f.read(cap + 1)
     if len(data) > cap:  # grew while we looked
-        raise _refuse(f"同步包太大（上限 {cap // 2**20} MiB），未读取", f"the bundle is too large (limit {cap // 2**20} MiB); not read")
+        raise _refuse(_("the bundle is too large (limit {value} MiB); not read", value=cap // 2 ** 20))
     return data
 
 
@@ -373,30 +369,21 @@ def verify_bundle_bytes(db: StationDB, data: bytes) -> tuple[BundleHeader, bytes
         trusted = identity.find_trusted(s, kid)
         own = s.execute(select(OwnKey).where(OwnKey.key_id == kid)).scalar_one_or_none()
     if rev is not None:
-        raise _refuse(f"同步包的签名密钥 {kid}（{rev.station_code}）已于 {rev.revoked_at:%Y-%m-%d} 吊销（{rev.reason}），拒绝导入",
-                      f"the bundle is signed with key {kid} ({rev.station_code}), revoked on {rev.revoked_at:%Y-%m-%d} "
-                      f"({rev.reason}); refused")
+        raise _refuse(_("the bundle is signed with key {kid} ({station_code}), revoked on {revoked_at:%Y-%m-%d} ({reason}); refused", kid=kid, station_code=rev.station_code, revoked_at=rev.revoked_at, reason=rev.reason))
     if trusted is None:
         if own is not None:
-            raise _refuse("这是本机自己导出的同步包，不能导入本机", "this bundle was exported by this installation itself")
-        raise _refuse(f"同步包的签名密钥 {kid} 未登记（未知的站点，或该站尚未登记名片）",
-                      f"the bundle is signed with an unknown key {kid} (an unknown station, or its card is not enrolled)")
+            raise _refuse(_("this bundle was exported by this installation itself"))
+        raise _refuse(_("the bundle is signed with an unknown key {kid} (an unknown station, or its card is not enrolled)", kid=kid))
     if trusted.superseded_at is not None:
         # A key rotated out signs nothing: its holder may be a thief or an old disk image (issue 7, item 7).
-        raise _refuse(f"同步包的签名密钥 {kid}（{trusted.station_code}）已于 {trusted.superseded_at:%Y-%m-%d} 轮换为 "
-                      f"{trusted.superseded_by}，已轮换掉的密钥签的包一律拒绝；请对方用新密钥重新导出",
-                      f"the bundle is signed with key {kid} ({trusted.station_code}), rotated out on "
-                      f"{trusted.superseded_at:%Y-%m-%d} (replaced by {trusted.superseded_by}); a key rotated out "
-                      "signs nothing: have it exported again with the new key")
+        raise _refuse(_("the bundle is signed with key {kid} ({station_code}), rotated out on {superseded_at:%Y-%m-%d} (replaced by {superseded_by}); a key rotated out signs nothing: have it exported again with the new key", kid=kid, station_code=trusted.station_code, superseded_at=trusted.superseded_at, superseded_by=trusted.superseded_by))
     try:
         minisign.PublicKey.from_base64(trusted.minisign_public).verify(body, sig)
     except minisign.Error:
-        raise _refuse("同步包签名验证失败：文件被改动过或已损坏（请重新拷贝）",
-                      "the bundle's signature does not verify: the file was altered or damaged (copy it again)") from None
+        raise _refuse(_("the bundle's signature does not verify: the file was altered or damaged (copy it again)")) from None
     header = BundleHeader.from_comment(sig.trusted_comment)
     if header.key_id != kid or header.station_id != trusted.station_id or header.station_code != trusted.station_code:
-        raise _refuse(f"同步包说明的站点（{header.station_code}）与签名密钥登记的站点（{trusted.station_code}）不符",
-                      f"the bundle claims station {header.station_code} but its key is enrolled for {trusted.station_code}")
+        raise _refuse(_("the bundle claims station {station_code} but its key is enrolled for {station_code2}", station_code=header.station_code, station_code2=trusted.station_code))
     return header, body, Signer(trusted.role, trusted.station_id, trusted.station_code, kid)
 
 
@@ -407,8 +394,7 @@ def _check_kind(db: StationDB, header: BundleHeader, signer: Signer) -> None:
     else:
         ok = (not here_township) and header.kind in ("reference", "restore")
     if not ok:
-        raise _refuse(f"本机不接收这种同步包（{header.kind}，来自 {header.station_code}）",
-                      f"this installation does not take this kind of bundle ({header.kind} from {header.station_code})")
+        raise _refuse(_("this installation does not take this kind of bundle ({kind} from {station_code})", kind=header.kind, station_code=header.station_code))
 
 
 def decrypt(db: StationDB, body: bytes) -> bytes:
@@ -418,9 +404,8 @@ def decrypt(db: StationDB, body: bytes) -> bytes:
     except pyrage.DecryptError as e:
         text = str(e).lower()
         if "no matching keys" in text or "no identity matched" in text:
-            raise _refuse("同步包不是加密给本机的（发给了别的镇中心？），无法解密",
-                          "the bundle is not encrypted to this installation (meant for another township?)") from None
-        raise _refuse("同步包密文已损坏或不完整，无法解密", "the bundle's ciphertext is damaged or truncated") from None
+            raise _refuse(_("the bundle is not encrypted to this installation (meant for another township?)")) from None
+        raise _refuse(_("the bundle's ciphertext is damaged or truncated")) from None
 
 
 gunzip_capped = archive.gunzip_capped

@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import KeyRevocation, KeyRotation, OwnKey, TrustedKey
 from station_app.store.models import utcnow
@@ -154,8 +154,8 @@ def replace_key(db, kit_dir: Path, out_dir: Path | None = None) -> dict[str, Any
 def accept_replacement(db, data: bytes, source: str = "replacement") -> dict[str, Any]:
     """At a station: accept the township's key replacement if the escrow kit named on the trusted township card
     signed it; revoke every township key held for that township; trust the new one."""
-    def bad(zh: str, en: str) -> IdentityError:
-        return IdentityError(pick(f"托管密钥更换声明 {source}：{zh}", f"escrow replacement {source}: {en}"))
+    def bad(problem: str) -> IdentityError:
+        return IdentityError(_("escrow replacement {source}: {problem}", source=source, problem=problem))
 
     try:
         doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
@@ -169,18 +169,18 @@ def accept_replacement(db, data: bytes, source: str = "replacement") -> dict[str
         esc_sig = minisign.Signature.from_bytes(doc["escrow_signature"].encode("ascii"))
         new_sig = minisign.Signature.from_bytes(doc["new_signature"].encode("ascii"))
     except (UnicodeError, ValueError, minisign.Error):
-        raise bad("格式不对", "malformed") from None
+        raise bad(_("malformed")) from None
     if db.station().kind == StationKind.CENTRE.value:
-        raise bad("镇中心不接受镇中心密钥更换声明", "the township does not take a township key replacement")
+        raise bad(_("the township does not take a township key replacement"))
     new_card = parse_card(stmt["new_card"], source)
     with db.read() as s:
         held = s.execute(select(TrustedKey).where(TrustedKey.role == ROLE_TOWNSHIP,
                                                   TrustedKey.station_id == stmt["station_id"])).scalars().all()
     escrow_keys = {k.escrow_minisign_public for k in held if k.escrow_minisign_public}
     if not held:
-        raise bad("本站没有信任这个镇中心", "this station does not trust that township")
+        raise bad(_("this station does not trust that township"))
     if not escrow_keys:
-        raise bad("本站信任的镇中心名片上没有托管密钥，无法核对", "the township card this station trusts has no escrow key")
+        raise bad(_("the township card this station trusts has no escrow key"))
     body = doc["statement"].encode("utf-8")
     verified = False
     for pub in escrow_keys:
@@ -193,20 +193,19 @@ def accept_replacement(db, data: bytes, source: str = "replacement") -> dict[str
         except minisign.Error:
             pass
     if not verified:
-        raise bad("托管密钥签名验证失败（不是镇中心名片上登记的托管密钥，或声明被改动过）",
-                  "the escrow signature does not verify (not the escrow key on the township card, or altered)")
+        raise bad(_("the escrow signature does not verify (not the escrow key on the township card, or altered)"))
     if signature_key_id(new_sig) != new_card.key_id:
-        raise bad("新密钥签名与新名片不符", "the new signature is not by the new card's key")
+        raise bad(_("the new signature is not by the new card's key"))
     try:
         new_card.public_key.verify(body, new_sig)
     except minisign.Error:
-        raise bad("新密钥签名验证失败", "the new key's signature does not verify") from None
+        raise bad(_("the new key's signature does not verify")) from None
     if (new_card.station_id, new_card.code, new_card.kind) != (stmt["station_id"], stmt["code"],
                                                                 StationKind.CENTRE.value) \
             or new_card.code != held[0].station_code:
-        raise bad("新名片不是这个镇中心的", "the new card is not this township's")
+        raise bad(_("the new card is not this township's"))
     if new_card.escrow_signing_key not in escrow_keys:
-        raise bad("新名片的托管密钥与原来的不同", "the new card's escrow key differs from the one trusted")
+        raise bad(_("the new card's escrow key differs from the one trusted"))
     reason = _("township key stolen; replaced from escrow")
     with db.raw_write() as s:
         existing = find_trusted(s, new_card.key_id)

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from station_app.core import validators
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError, StationError, ValidationError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, pgettext
 from station_app.store.atomic import write_atomic
 from station_app.store.private import private_dir
 from station_app.store.regular import read_regular
@@ -317,8 +317,8 @@ def export_card(db: StationDB, out: Path) -> Path:
     return out
 
 
-def _card_problem(source: str, field: str, zh: str, en: str) -> IdentityError:
-    return IdentityError(pick(f"名片 {source} 的 {field}：{zh}", f"card {source}, {field}: {en}"))
+def _card_problem(source: str, field: str, problem: str) -> IdentityError:
+    return IdentityError(_("card {source}, {field}: {problem}", source=source, field=field, problem=problem))
 
 
 def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
@@ -337,40 +337,37 @@ def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
     if not isinstance(obj, dict):
         raise IdentityError(_("card {source} is not a JSON object", source=source))
     if obj.get("format") != CARD_FORMAT:
-        raise _card_problem(source, "format", f"不是本系统的名片（应为 {CARD_FORMAT}）",
-                            f"not a station-app card (expected {CARD_FORMAT})")
+        raise _card_problem(source, "format", _("not a station-app card (expected {card_format})", card_format=CARD_FORMAT))
     missing = [k for k in _CARD_KEYS if k not in obj]
     extra = [k for k in obj if k not in _CARD_KEYS and k not in _CARD_OPTIONAL]
     if missing:
-        raise _card_problem(source, ", ".join(missing), "缺少字段", "missing")
+        raise _card_problem(source, ", ".join(missing), pgettext("station_app.sync.identity", "missing"))
     if extra:
-        raise _card_problem(source, ", ".join(extra), "未知字段", "unknown field")
+        raise _card_problem(source, ", ".join(extra), _("unknown field"))
     for k in _CARD_KEYS:
         v = obj[k]
         if k == "escrow_recipient" and v is None:
             continue
         if not isinstance(v, str):
-            raise _card_problem(source, k, "应为文字", "must be a string")
+            raise _card_problem(source, k, _("must be a string"))
     if not _UUID_RE.match(obj["station_id"]):
-        raise _card_problem(source, "station_id", "不是有效的站点ID", "not a valid station id")
+        raise _card_problem(source, "station_id", _("not a valid station id"))
     try:
         code = validators.station_code(obj["code"])
     except ValidationError as e:
-        raise _card_problem(source, "code", str(e), str(e)) from None
+        raise _card_problem(source, "code", str(e)) from None
     if code != obj["code"]:
-        raise _card_problem(source, "code", "应为大写", "must be upper case")
+        raise _card_problem(source, "code", _("must be upper case"))
     if not obj["name"].strip() or len(obj["name"]) > 100:
-        raise _card_problem(source, "name", "为空或太长", "empty or too long")
+        raise _card_problem(source, "name", _("empty or too long"))
     if obj["kind"] not in StationKind.values():
-        raise _card_problem(source, "kind", f"应为 {'/'.join(StationKind.values())}",
-                            f"must be one of {'/'.join(StationKind.values())}")
+        raise _card_problem(source, "kind", _("must be one of {join}", join='/'.join(StationKind.values())))
     try:
         pk = minisign.PublicKey.from_base64(obj["minisign_public_key"])
     except minisign.Error:
-        raise _card_problem(source, "minisign_public_key", "不是有效的 minisign 公钥",
-                            "not a minisign public key") from None
+        raise _card_problem(source, "minisign_public_key", _("not a minisign public key")) from None
     if not _KEY_ID_RE.match(obj["key_id"]) or key_id_of(pk) != obj["key_id"]:
-        raise _card_problem(source, "key_id", "与公钥不符", "does not match the public key")
+        raise _card_problem(source, "key_id", _("does not match the public key"))
     esk = obj.get("escrow_signing_key")
     if esk is not None:
         try:
@@ -378,27 +375,25 @@ def parse_card(data: bytes | str | dict, source: str = "card") -> Card:
                 raise ValueError
             minisign.PublicKey.from_base64(esk)
         except (ValueError, minisign.Error):
-            raise _card_problem(source, "escrow_signing_key", "不是有效的 minisign 公钥",
-                                "not a minisign public key") from None
+            raise _card_problem(source, "escrow_signing_key", _("not a minisign public key")) from None
     for k in ("age_recipient", "escrow_recipient"):
         v = obj[k]
         if v is None:
             continue
         if not _AGE_RECIPIENT_RE.match(v):
-            raise _card_problem(source, k, "不是有效的 age 公钥", "not an age recipient")
+            raise _card_problem(source, k, _("not an age recipient"))
         try:
             pyrage.x25519.Recipient.from_str(v)
         except pyrage.RecipientError:
-            raise _card_problem(source, k, "不是有效的 age 公钥", "not an age recipient") from None
+            raise _card_problem(source, k, _("not an age recipient")) from None
     try:
         datetime.fromisoformat(obj["created_at"].removesuffix("Z"))
     except ValueError:
-        raise _card_problem(source, "created_at", "日期时间格式不对", "bad date-time") from None
+        raise _card_problem(source, "created_at", _("bad date-time")) from None
     expected = fingerprint(obj["station_id"], obj["code"], obj["minisign_public_key"], obj["age_recipient"],
                            obj["escrow_recipient"], esk)
     if obj["fingerprint"] != expected:
-        raise _card_problem(source, "fingerprint", "与名片内容不符（名片被改动过？）",
-                            "does not match the card's keys (was the card altered?)")
+        raise _card_problem(source, "fingerprint", _("does not match the card's keys (was the card altered?)"))
     return Card(**{k: obj[k] for k in _CARD_KEYS}, escrow_signing_key=esk)
 
 
@@ -769,8 +764,8 @@ def install_new_keys(db: StationDB, old: OwnKey, pair: minisign.KeyPair, sk_byte
 def accept_rotation(db: StationDB, data: bytes, source: str = "rotation") -> dict[str, Any]:
     """Accept a rotation statement: both signatures must verify, the old key must be one we trust and not revoked,
     and the new card must name the same station. The old key stays valid for bundles (it was not compromised)."""
-    def bad(zh: str, en: str) -> IdentityError:
-        return IdentityError(pick(f"密钥轮换声明 {source}：{zh}", f"rotation statement {source}: {en}"))
+    def bad(problem: str) -> IdentityError:
+        return IdentityError(_("rotation statement {source}: {problem}", source=source, problem=problem))
 
     try:
         doc = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
@@ -783,38 +778,34 @@ def accept_rotation(db: StationDB, data: bytes, source: str = "rotation") -> dic
         old_sig = minisign.Signature.from_bytes(doc["old_signature"].encode("ascii"))
         new_sig = minisign.Signature.from_bytes(doc["new_signature"].encode("ascii"))
     except (UnicodeError, ValueError, minisign.Error):
-        raise bad("格式不对", "malformed") from None
+        raise bad(_("malformed")) from None
     if stmt.get("format") != ROTATION_FORMAT:
-        raise bad("格式不对", "malformed")
+        raise bad(_("malformed"))
     new_card = parse_card(stmt["new_card"], source)
     with db.read() as s:
         old = find_trusted(s, stmt["old_key_id"])
         if old is None:
-            raise bad(f"旧密钥 {stmt['old_key_id']} 不是本机信任的密钥", f"the old key {stmt['old_key_id']} is not one this installation trusts")
+            raise bad(_("the old key {old_key_id} is not one this installation trusts", old_key_id=stmt['old_key_id']))
         _check_not_revoked(s, old.key_id)
         if old.superseded_at is not None and old.superseded_by != new_card.key_id:
             # Only the current key rotates: whoever still holds a rotated-out key (a thief, an old disk image)
             # must not hand the station to a key of their own.
-            raise bad(f"旧密钥 {old.key_id} 已于 {old.superseded_at:%Y-%m-%d} 被轮换为 {old.superseded_by}，"
-                      "已轮换掉的密钥不能再轮换（持有旧密钥的人可能不是本站）",
-                      f"the old key {old.key_id} was rotated out on {old.superseded_at:%Y-%m-%d} (replaced by "
-                      f"{old.superseded_by}); a key rotated out rotates nothing")
+            raise bad(_("the old key {key_id} was rotated out on {superseded_at:%Y-%m-%d} (replaced by {superseded_by}); a key rotated out rotates nothing", key_id=old.key_id, superseded_at=old.superseded_at, superseded_by=old.superseded_by))
     if signature_key_id(old_sig) != old.key_id or signature_key_id(new_sig) != new_card.key_id:
-        raise bad("签名的密钥与声明不符", "the signatures are not by the keys it names")
+        raise bad(_("the signatures are not by the keys it names"))
     body = doc["statement"].encode("utf-8")
     try:
         minisign.PublicKey.from_base64(old.minisign_public).verify(body, old_sig)
         new_card.public_key.verify(body, new_sig)
     except minisign.Error:
-        raise bad("签名验证失败（声明被改动过或不完整）", "a signature does not verify (altered or incomplete)") from None
+        raise bad(_("a signature does not verify (altered or incomplete)")) from None
     if (stmt["station_id"], stmt["code"]) != (old.station_id, old.station_code) \
             or (new_card.station_id, new_card.code) != (old.station_id, old.station_code):
-        raise bad("新旧名片不是同一个站点", "the old and new keys belong to different stations")
+        raise bad(_("the old and new keys belong to different stations"))
     if old.escrow_minisign_public and (new_card.escrow_signing_key, new_card.escrow_recipient) \
             != (old.escrow_minisign_public, old.escrow_recipient):
         # The escrow kit is what replaces a stolen key: a rotation (perhaps by the thief) may not swap it.
-        raise bad("轮换不能更换托管密钥（托管密钥只能由托管包本身更换）",
-                  "a rotation may not change the escrow keys (only the escrow kit replaces a key)")
+        raise bad(_("a rotation may not change the escrow keys (only the escrow kit replaces a key)"))
     with db.raw_write() as s:
         _check_not_revoked(s, new_card.key_id)
         existing = find_trusted(s, new_card.key_id)
@@ -822,7 +813,7 @@ def accept_rotation(db: StationDB, data: bytes, source: str = "rotation") -> dic
             return _trust_info(existing, "already")
         old_row = find_trusted(s, old.key_id)
         if old_row.superseded_at is not None:  # rotated meanwhile (checked above outside this transaction)
-            raise bad(f"旧密钥 {old.key_id} 已被轮换掉", f"the old key {old.key_id} was rotated out")
+            raise bad(_("the old key {key_id} was rotated out", key_id=old.key_id))
         now = utcnow()
         if old_row.superseded_at is None:
             old_row.superseded_at = now

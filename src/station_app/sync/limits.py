@@ -24,12 +24,13 @@ MISSING_LIST_MAX = 100
 MISSING_RANGES_MAX = 100
 
 
-def header_problem(number: int, epoch: int, counter_from: int, counter_to: int) -> tuple[str, str] | None:
-    """(zh, en) saying which header number is beyond its limit, or None."""
+def header_problem(number: int, epoch: int, counter_from: int, counter_to: int) -> str | None:
+    """The message saying which header number is beyond its limit, or None."""
+    from station_app.core.i18n import _
+
     for name, value, cap in (("number", number, MAX_BUNDLE_NUMBER), ("epoch", epoch, MAX_EPOCH),
                              ("from", counter_from, MAX_COUNTER), ("to", counter_to, MAX_COUNTER)):
         if value > cap:
-            return (f"同步包说明中的 {name}={value} 超出上限 {cap}（不可能由正常站点产生），拒绝导入",
-                    f"the bundle header's {name}={value} is beyond the limit {cap} (no real station produces it); "
-                    "refused")
+            return _("the bundle header's {name}={value} is beyond the limit {cap} (no real station produces it); "
+                     "refused", name=name, value=value, cap=cap)
     return None

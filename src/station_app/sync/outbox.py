@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.store.atomic import write_atomic
 from station_app.store.keys_models import ExportedBundle
 from station_app.store.recovery_models import OutboxBundle
@@ -40,8 +40,8 @@ def store(s, kind: str, number: int, data: bytes) -> None:
         row.sha256, row.size, row.data, row.stored_at = sha256, len(data), data, utcnow()
 
 
-def _bad(zh: str, en: str) -> ValidationError:
-    return ValidationError.single("--resend", pick(zh, en))
+def _bad(message: str) -> ValidationError:
+    return ValidationError.single("--resend", message)
 
 
 def parse_spec(text: str, last: int) -> list[int]:
@@ -50,19 +50,16 @@ def parse_spec(text: str, last: int) -> list[int]:
     for part in (text or "").replace("，", ",").split(","):
         part = part.strip()
         if not _SPEC.match(part):
-            raise _bad(f"“{part}”应为包号 N 或区间 N-M（如 2 或 2-4）",
-                       f"{part!r} must be a bundle number N or a range N-M (e.g. 2 or 2-4)")
-        a, _, b = part.partition("-")
+            raise _bad(_("{part!r} must be a bundle number N or a range N-M (e.g. 2 or 2-4)", part=part))
+        a, _unused, b = part.partition("-")
         first, end = int(a), int(b or a)
         if first < 1 or end < first:
-            raise _bad(f"区间 {part} 无效：包号从 1 开始，且起号不大于止号",
-                       f"the range {part} is not valid: numbers start at 1 and a range must not end before it starts")
+            raise _bad(_("the range {part} is not valid: numbers start at 1 and a range must not end before it starts", part=part))
         if end > last:
-            raise _bad(f"本站只导出过第 1–{last} 号同步包，没有第 {end} 号" if last else "本站还没有导出过同步包",
-                       f"this station has exported bundles 1-{last} only; there is no bundle {end}" if last
-                       else "this station has not exported any bundle yet")
+            raise _bad(_("this station has exported bundles 1-{last} only; there is no bundle {end}", last=last, end=end)
+                       if last else _("this station has not exported any bundle yet"))
         if end - first + 1 + len(numbers) > MAX_RESEND:
-            raise _bad(f"一次最多重发 {MAX_RESEND} 个包", f"at most {MAX_RESEND} bundles can be re-sent at once")
+            raise _bad(_("at most {max_resend} bundles can be re-sent at once", max_resend=MAX_RESEND))
         numbers.update(range(first, end + 1))
     return sorted(numbers)
 
@@ -110,20 +107,12 @@ def resend(db, spec: str, out_dir: Path) -> list[dict[str, Any]]:
             row = rows.get(n)
             if row is None:
                 if n <= base:
-                    raise _bad(f"第 {n} 号同步包是恢复前的旧电脑导出的，本机没有这个包；镇中心已有它的内容",
-                               f"bundle {n} was exported by the old PC before the restore; this installation "
-                               f"does not have it, and the township already holds its contents")
-                raise _bad(f"本站没有导出过第 {n} 号同步包", f"this station never exported bundle {n}")
+                    raise _bad(_("bundle {n} was exported by the old PC before the restore; this installation does not have it, and the township already holds its contents", n=n))
+                raise _bad(_("this station never exported bundle {n}", n=n))
             data = _copy_of(s, row)
             if data is None:
                 raise _bad(
-                    f"第 {n} 号同步包导出于发件箱启用之前，原文件 {row.path} 已不在或已改变，无法原样重发。"
-                    f"请改用 station-app bundle export --from {row.counter_from + 1} --out DIR：写出一个新包，"
-                    f"覆盖第 {n} 号包的计数范围，镇中心导入后即补齐这个缺口",
-                    f"bundle {n} was exported before the outbox existed and its file {row.path} is gone or changed, "
-                    f"so it cannot be sent as it was. Run station-app bundle export --from {row.counter_from + 1} "
-                    f"--out DIR instead: a new bundle reaching over bundle {n}'s counter range, which closes the gap "
-                    f"at the township")
+                    _("bundle {n} was exported before the outbox existed and its file {path} is gone or changed, so it cannot be sent as it was. Run station-app bundle export --from {value} --out DIR instead: a new bundle reaching over bundle {n}'s counter range, which closes the gap at the township", n=n, path=row.path, value=row.counter_from + 1))
             copies[n] = data
         code = db.station().code
     out = []

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_
 from station_app.store.models import SYNCED_MODELS, MODEL_BY_TABLE
 from station_app.store.rowdata import column_names, json_value
 from station_app.sync import rowcheck
@@ -176,14 +176,12 @@ def check_envelope(kind: str, meta: Any, signer_station_id: str) -> frozenset[st
 
 
 #: Tables and fields this version does not know usually come from a station or township on a newer version.
-NEWER_ZH = "该同步包可能由更新版本的程序生成，请先将本程序更新到最新版本再导入"
-NEWER_EN = "the bundle may come from a newer version of the app: update this app first, then import it again"
+NEWER = N_("the bundle may come from a newer version of the app: update this app first, then import it again")
 
 
 def unknown_table(name: Any) -> BundleRefused:
     t = str(name)[:40]
-    return BundleRefused(pick(f"同步包内容无效：未知的表 {t}（{NEWER_ZH}）",
-                              f"invalid bundle content: unknown table {t!r} ({NEWER_EN})"))
+    return BundleRefused(_("invalid bundle content: unknown table {t!r} ({newer})", t=t, newer=_(NEWER)))
 
 
 def too_many_rows(total: int, cap: int = MAX_ROWS) -> BundleRefused:
@@ -210,13 +208,11 @@ class PhotoCheck:
         if row is None:
             raise BundleRefused(_("invalid bundle content: photo {sha} is not referenced by any row", sha=sha))
         if not isinstance(data, (bytes, bytearray)) or len(data) > MAX_PHOTO_BYTES:
-            raise _refuse("posting_photos", row["id"], "sha256", "照片文件过大", "photo file is too large")
+            raise _refuse("posting_photos", row["id"], "sha256", _("photo file is too large"))
         if hashlib.sha256(data).hexdigest() != sha:
-            raise _refuse("posting_photos", row["id"], "sha256", "照片内容与 sha256 不符",
-                          "the photo's content does not match its sha256")
+            raise _refuse("posting_photos", row["id"], "sha256", _("the photo's content does not match its sha256"))
         if len(data) != row["size"]:
-            raise _refuse("posting_photos", row["id"], "size", "照片大小与记录不符",
-                          "the photo's size does not match the row")
+            raise _refuse("posting_photos", row["id"], "size", _("the photo's size does not match the row"))
         return row
 
 
@@ -261,13 +257,13 @@ def validate_payload(raw_tables: dict, files: dict[str, bytes], meta: dict, *, k
     return Payload(tables=tables, files=checked, meta=meta, parsed=parsed)
 
 
-def _meta_refuse(fld: str, zh: str, en: str) -> BundleRefused:
-    return BundleRefused(pick(f"同步包内容无效：meta 字段 {fld}：{zh}", f"invalid bundle content: meta field {fld}: {en}"))
+def _meta_refuse(fld: str, problem: str) -> BundleRefused:
+    return BundleRefused(_("invalid bundle content: meta field {fld}: {problem}", fld=fld, problem=problem))
 
 
 def _int(fld: str, value: Any, *, lo: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value < 2**63:
-        raise _meta_refuse(fld, f"应为不小于 {lo} 的整数", f"must be an integer of at least {lo}")
+        raise _meta_refuse(fld, _("must be an integer of at least {lo}", lo=lo))
     return value
 
 
@@ -275,7 +271,7 @@ def _str(fld: str, value: Any, length: int, *, pattern: re.Pattern | None = None
     if value is None and nullable:
         return None
     if not isinstance(value, str) or len(value) > length or (pattern is not None and not pattern.match(value)):
-        raise _meta_refuse(fld, "格式不对", "is not in the expected form")
+        raise _meta_refuse(fld, _("is not in the expected form"))
     return value
 
 
@@ -287,11 +283,11 @@ MAX_RANGES = 100_000
 
 def _check_receipts(value: Any) -> None:
     if not isinstance(value, list) or len(value) > MAX_RECEIPTS:
-        raise _meta_refuse("receipts", "应为回执列表", "must be a list of receipts")
+        raise _meta_refuse("receipts", _("must be a list of receipts"))
     for i, r in enumerate(value):
         where = f"receipts[{i}]"
         if not isinstance(r, dict) or set(r) != RECEIPT_KEYS:
-            raise _meta_refuse(where, "字段不对", "has the wrong fields")
+            raise _meta_refuse(where, _("has the wrong fields"))
         _str(f"{where}.station_id", r["station_id"], 36, pattern=UUID_RE)
         _str(f"{where}.station_code", r["station_code"], 10)
         _str(f"{where}.last_sha256", r["last_sha256"], 64, pattern=SHA_RE, nullable=True)
@@ -299,13 +295,13 @@ def _check_receipts(value: Any) -> None:
             _int(f"{where}.{k}", r[k])
         ranges = r["numbers"]
         if not isinstance(ranges, list) or len(ranges) > MAX_RANGES:
-            raise _meta_refuse(f"{where}.numbers", "应为编号区间列表", "must be a list of number ranges")
+            raise _meta_refuse(f"{where}.numbers", _("must be a list of number ranges"))
         for pair in ranges:
             if not (isinstance(pair, list) and len(pair) == 2):
-                raise _meta_refuse(f"{where}.numbers", "应为 [起, 止] 区间", "must hold [first, last] ranges")
+                raise _meta_refuse(f"{where}.numbers", _("must hold [first, last] ranges"))
             a, b = _int(f"{where}.numbers", pair[0], lo=1), _int(f"{where}.numbers", pair[1], lo=1)
             if b < a:
-                raise _meta_refuse(f"{where}.numbers", "区间倒置", "a range ends before it starts")
+                raise _meta_refuse(f"{where}.numbers", _("a range ends before it starts"))
 
 
 def validate_meta(kind: str, meta: dict) -> None:
@@ -316,16 +312,16 @@ def validate_meta(kind: str, meta: dict) -> None:
                            "last_number", "last_sha256", "last_counter", "epoch"}}[kind]
     extra = sorted(set(meta) - allowed)
     if extra:
-        raise _meta_refuse(str(extra[0])[:40], "未知字段", "unknown field")
+        raise _meta_refuse(str(extra[0])[:40], _("unknown field"))
     if kind == "changes":
         return
     missing = sorted(allowed - set(meta))
     if missing:
-        raise _meta_refuse(missing[0], "缺少字段", "field is missing")
+        raise _meta_refuse(missing[0], _("field is missing"))
     _check_receipts(meta["receipts"])
     ct = meta["code_tables"]
     if not isinstance(ct, dict) or set(ct) != {"version"}:
-        raise _meta_refuse("code_tables", "格式不对", "is not in the expected form")
+        raise _meta_refuse("code_tables", _("is not in the expected form"))
     _str("code_tables.version", ct["version"], 64)
     _str("issued_at", meta["issued_at"], 40)
     if kind == "restore":

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from station_app.core import codes
 from station_app.core.codes import StationKind
 from station_app.core.errors import StateError
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.core.timefmt import local_text
 from station_app.store.models import Adviser, DutyLogEntry, DutyShift, RecordHistory, Station, utcnow
 from station_app.store.sync_models import SyncReceipt
@@ -157,12 +157,12 @@ def confirmed_status(db: StationDB) -> dict[str, Any]:
     elif r.contiguous_number == 0 and not held:
         out["text"] = _("as of {local_text} the township holds no bundle of this station", local_text=local_text(r.issued_at))
     else:
-        out["text"] = pick(
-            f"镇中心已确认（{local_text(r.issued_at)}）：本站第 1–{r.contiguous_number} 号同步包齐全（至计数 {r.contiguous_counter}）"
-            + (f"，待确认：第 {merge._ranges_text(unconfirmed)} 号" if unconfirmed else ""),
-            f"township confirmed ({local_text(r.issued_at)}): bundles 1-{r.contiguous_number} of this station complete (up to "
-            f"counter {r.contiguous_counter})" + (f"; not yet confirmed: {merge._ranges_text(unconfirmed)}"
-                                                  if unconfirmed else ""))
+        values = {"when": local_text(r.issued_at), "number": r.contiguous_number, "counter": r.contiguous_counter}
+        out["text"] = _(
+            "township confirmed ({when}): bundles 1-{number} of this station complete (up to counter {counter}); "
+            "not yet confirmed: {ranges}", ranges=merge._ranges_text(unconfirmed), **values) if unconfirmed else _(
+            "township confirmed ({when}): bundles 1-{number} of this station complete (up to counter {counter})",
+            **values)
         missing = [n for n in unconfirmed if n < r.last_number]  # the township holds later ones: these are lost
         if missing:
             from station_app.sync.gaps import resend_command

@@ -19,7 +19,7 @@ REFUSED = "refused"
 
 
 class BundleRefused(StationError):
-    """A bundle that may not be imported. `reason` is the plain-language message (zh/en via pick); `fork` says
+    """A bundle that may not be imported. `reason` is the plain-language message (in the current language); `fork` says
     the refusal is a sign of two writers (flag it for review), not just a damaged or foreign file."""
 
     exit_code = 1  # the command line: an operation that ran and failed, not bad input
@@ -38,7 +38,7 @@ class ImportResult:
     status: str  # "imported" | "already" | "gap" | "refused"
     counts: dict[str, int] = field(default_factory=dict)  # rows merged per table
     missing: list[int] = field(default_factory=list)  # bundle numbers still missing from this station
-    message: str = ""  # plain language, zh/en via pick
+    message: str = ""  # plain language, in the current language
     fork: bool = False
 
     @property

@@ -23,20 +23,20 @@ from typing import Any
 
 from sqlalchemy import select
 
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, N_, NP_, tr
 from station_app.store.keys_models import ExportedBundle
 from station_app.store.models import SYNCED_MODELS, LocalState
 from station_app.store.recovery_models import OutboxBundle
 from station_app.store.sync_models import ChainBase
 
 #: How the warning names a table (zh, en).
-LABELS = {"stations": ("站点", "stations"), "advisers": ("法律顾问", "advisers"), "duty_shifts": ("值班", "duty shifts"),
-          "duty_log_entries": ("值班记录", "duty log entries"), "consultations": ("咨询", "consultations"),
-          "mediation_cases": ("调解案件", "mediation cases"), "mediation_parties": ("调解当事人", "mediation parties"),
-          "mediation_sessions": ("调解会", "mediation sessions"),
-          "mediation_followups": ("回访", "mediation follow-ups"),
-          "mediation_documents": ("调解文书", "mediation documents"), "postings": ("公开", "postings"),
-          "posting_photos": ("公开照片", "posting photos"), "outreach_events": ("普法活动", "outreach events")}
+LABELS = {"stations": N_("stations"), "advisers": N_("advisers"), "duty_shifts": N_("duty shifts"),
+          "duty_log_entries": N_("duty log entries"), "consultations": N_("consultations"),
+          "mediation_cases": N_("mediation cases"), "mediation_parties": N_("mediation parties"),
+          "mediation_sessions": N_("mediation sessions"),
+          "mediation_followups": N_("mediation follow-ups"),
+          "mediation_documents": N_("mediation documents"), "postings": NP_("table", "postings"),
+          "posting_photos": N_("posting photos"), "outreach_events": N_("outreach events")}
 
 _EXPORT_COLS = ("kind", "number", "epoch", "counter_from", "counter_to", "status", "sha256", "prev_sha256",
                 "key_id", "path", "size", "created_at")
@@ -171,7 +171,7 @@ def describe(plan: dict[str, Any], code: str | None = None) -> list[str]:
     if not plan["behind"]:
         return [_("the backup is as recent as the database: nothing is lost.")]
     if total:
-        per = _(", ").join(f"{pick(*LABELS.get(t, (t, t)))} {n}" for t, n in sorted(lost["records"].items()))
+        per = _(", ").join(f"{tr(LABELS[t]) if t in LABELS else t} {n}" for t, n in sorted(lost["records"].items()))
         lines.append(_("warning: {total} records added or changed after the backup will be gone from this PC ({per}).", total=total, per=per))
     nums = lost["exported_numbers"]
     if nums:

@@ -22,11 +22,10 @@ from station_app.core.i18n import _
 
 @dataclass
 class RuleBroken(Exception):
-    """One row breaks one rule: the field (column name) and what is wrong, in both languages."""
+    """One row breaks one rule: the field (column name) and what is wrong (in the current language)."""
 
     field: str
-    zh: str
-    en: str
+    message: str
 
 
 FieldCheck = Callable[[Any], None]  # raises RuleBroken-free errors: ValidationError, ValueError, TypeError
@@ -77,7 +76,7 @@ def _required(key: str) -> RowCheck:
     def check(values: Mapping[str, Any]) -> None:
         v = values.get(key)
         if v is None or (isinstance(v, str) and not v.strip()):
-            raise RuleBroken(key, "不能为空", "is required")
+            raise RuleBroken(key, _("is required"))
     return check
 
 
@@ -88,11 +87,10 @@ def bounded(lo: int, hi: int) -> FieldCheck:
     return check
 
 
-def _message(e: Exception) -> tuple[str, str]:
+def _message(e: Exception) -> str:
     if isinstance(e, ValidationError) and e.problems:
-        text = "；".join(p.message for p in e.problems)
-        return text, text
-    return str(e), str(e)
+        return "；".join(p.message for p in e.problems)
+    return str(e)
 
 
 class _Column:
@@ -127,7 +125,7 @@ class _Column:
                     verdict = _message(e)
                     break
         if verdict is not None:
-            raise RuleBroken(self.name, *verdict)
+            raise RuleBroken(self.name, verdict)
 
 
 class TableRules:
@@ -213,9 +211,9 @@ def _load_defaults() -> None:
 def _anonymous_has_no_name(values: Mapping[str, Any]) -> None:
     # The consultation service's rule: an anonymous record keeps no name; a record without a name is anonymous.
     if values.get("anonymous") and values.get("consultant_name"):
-        raise RuleBroken("consultant_name", "匿名咨询不应记录姓名", "an anonymous consultation keeps no name")
+        raise RuleBroken("consultant_name", _("an anonymous consultation keeps no name"))
     if not values.get("anonymous") and not values.get("consultant_name"):
-        raise RuleBroken("anonymous", "没有姓名的咨询应为匿名", "a consultation without a name must be anonymous")
+        raise RuleBroken("anonymous", _("a consultation without a name must be anonymous"))
 
 
 def _shift_span(span: Callable) -> RowCheck:
@@ -223,12 +221,11 @@ def _shift_span(span: Callable) -> RowCheck:
         try:
             span(values["start_at"], values["end_at"])
         except ValidationError as e:
-            raise RuleBroken("end_at", *_message(e)) from None
+            raise RuleBroken("end_at", _message(e)) from None
     return check
 
 
 def _posting_dates(values: Mapping[str, Any]) -> None:
     posted, down = values.get("posted_on"), values.get("taken_down_on")
     if posted is not None and down is not None and down < posted:
-        raise RuleBroken("taken_down_on", f"撤下日期{down}早于公开日期{posted}",
-                         f"{down} is before the posting date {posted}")
+        raise RuleBroken("taken_down_on", _("{down} is before the posting date {posted}", down=down, posted=posted))

@@ -23,7 +23,7 @@ import msgspec
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, inspect
 
 from station_app.store.compat import fill_added_columns
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.store.models import MODEL_BY_TABLE
 from station_app.store.rowdata import column_names
 from station_app.sync.results import BundleRefused
@@ -81,11 +81,13 @@ def columns(table: str) -> tuple[Col, ...]:
     return tuple(out)
 
 
-def refuse(table: str, row_id: Any, fld: str | None, zh: str, en: str) -> BundleRefused:
+def refuse(table: str, row_id: Any, fld: str | None, problem: str) -> BundleRefused:
     rid = row_id if isinstance(row_id, str) and len(row_id) <= 64 and UUID_RE.match(row_id) else "?"
-    where_zh = f"表 {table} 记录 {rid}" + (f" 字段 {fld}" if fld else "")
-    where_en = f"table {table}, record {rid}" + (f", field {fld}" if fld else "")
-    return BundleRefused(pick(f"同步包内容无效：{where_zh}：{zh}", f"invalid bundle content: {where_en}: {en}"))
+    if fld:
+        return BundleRefused(_("invalid bundle content: table {table}, record {rid}, field {fld}: {problem}",
+                               table=table, rid=rid, fld=fld, problem=problem))
+    return BundleRefused(_("invalid bundle content: table {table}, record {rid}: {problem}",
+                           table=table, rid=rid, problem=problem))
 
 
 # -- typed decoding of format-2 rows (arrays) --------------------------------------------------------------------
@@ -228,9 +230,9 @@ class RowChecker:
         """Refuse a decoded row holding a NUL in a text value (called only for chunks whose text has one)."""
         for c, v in zip(self.cols, r):
             if type(v) is str and "\x00" in v:
-                raise refuse(self.table, r[self._id], c.key, "含有空字符", "contains a NUL character")
+                raise refuse(self.table, r[self._id], c.key, _("contains a NUL character"))
             if c.kind == "json" and v is not None and "\\u0000" in _encode(v).decode("utf-8"):
-                raise refuse(self.table, r[self._id], c.key, "含有空字符", "contains a NUL character")
+                raise refuse(self.table, r[self._id], c.key, _("contains a NUL character"))
 
     def from_array(self, r: tuple) -> tuple[tuple, list]:
         """(stored tuple, Python values in column order) of one decoded row."""
@@ -251,7 +253,7 @@ class RowChecker:
             c = cols[i]
             if value is None:
                 if not c.nullable:
-                    raise refuse(self.table, rid, c.key, "不能为空", "may not be empty")
+                    raise refuse(self.table, rid, c.key, _("may not be empty"))
                 continue
             self._json_value(rid, c, value, decoded=True)
             row[i] = _encode(value).decode("utf-8")
@@ -263,17 +265,17 @@ class RowChecker:
         """(stored tuple, Python values) of one row object."""
         table = self.table
         if not isinstance(obj, dict):
-            raise refuse(table, None, None, "记录应为对象", "a row must be an object")
+            raise refuse(table, None, None, _("a row must be an object"))
         rid = obj.get("id")
         if obj.keys() != self.keys:
             fill_added_columns(table, obj, self.keys)  # a row from a station still on an older version
         if obj.keys() != self.keys:
             extra = sorted(str(k) for k in set(obj) - self.keys)
             if extra:
-                from station_app.sync.payload import NEWER_EN, NEWER_ZH
+                from station_app.sync.payload import NEWER
 
-                raise refuse(table, rid, extra[0][:40], f"未知字段（{NEWER_ZH}）", f"unknown field ({NEWER_EN})")
-            raise refuse(table, rid, sorted(self.keys - set(obj))[0], "缺少字段", "field is missing")
+                raise refuse(table, rid, extra[0][:40], _("unknown field ({newer})", newer=_(NEWER)))
+            raise refuse(table, rid, sorted(self.keys - set(obj))[0], _("field is missing"))
         stored: list = []
         py: list = []
         for c in self.cols:
@@ -289,34 +291,34 @@ class RowChecker:
         if v is None:
             if c.nullable:
                 return None, None
-            raise refuse(table, rid, c.key, "不能为空", "may not be empty")
+            raise refuse(table, rid, c.key, _("may not be empty"))
         k = c.kind
         if k == "str":
             if type(v) is not str:
-                raise refuse(table, rid, c.key, "应为文本", "must be text")
+                raise refuse(table, rid, c.key, _("must be text"))
             if c.length is not None and len(v) > c.length:
-                raise refuse(table, rid, c.key, f"超过 {c.length} 个字符", f"longer than {c.length} characters")
+                raise refuse(table, rid, c.key, _("longer than {length} characters", length=c.length))
             if _bad_text(v):
-                raise refuse(table, rid, c.key, "含有空字符或孤立代理项", "contains a NUL or a lone surrogate")
+                raise refuse(table, rid, c.key, _("contains a NUL or a lone surrogate"))
             if c.uuid and not UUID_RE.match(v):
-                raise refuse(table, rid, c.key, "不是有效的记录编号（UUID）", "is not a record id (UUID)")
+                raise refuse(table, rid, c.key, _("is not a record id (UUID)"))
             return v, v
         if k == "int":
             if type(v) is not int:
-                raise refuse(table, rid, c.key, "应为整数", "must be an integer")
+                raise refuse(table, rid, c.key, _("must be an integer"))
             if not INT_MIN <= v <= INT_MAX:
-                raise refuse(table, rid, c.key, "数值超出范围", "is out of range")
+                raise refuse(table, rid, c.key, _("is out of range"))
             return v, v
         if k == "bool":
             if type(v) is not bool:
-                raise refuse(table, rid, c.key, "应为 true 或 false", "must be true or false")
+                raise refuse(table, rid, c.key, _("must be true or false"))
             return v, v
         if k == "datetime":
             return self._datetime(rid, c, v)
         if k == "date":
             return self._date_value(rid, c, v)
         if not isinstance(v, (dict, list)):
-            raise refuse(table, rid, c.key, "应为对象或列表", "must be an object or a list")
+            raise refuse(table, rid, c.key, _("must be an object or a list"))
         self._json_value(rid, c, v)
         return json.dumps(v), v
 
@@ -331,42 +333,42 @@ class RowChecker:
 
     def _datetime_new(self, rid: Any, c: Col, v: Any) -> tuple[str, datetime]:
         if type(v) is not str or len(v) > 32:
-            raise refuse(self.table, rid, c.key, "应为日期时间文本", "must be a date-time string")
+            raise refuse(self.table, rid, c.key, _("must be a date-time string"))
         try:
             dt = datetime.fromisoformat(v)
         except ValueError:
-            raise refuse(self.table, rid, c.key, f"日期时间无效：{v}", f"bad date-time {v!r}") from None
+            raise refuse(self.table, rid, c.key, _("bad date-time {v!r}", v=v)) from None
         if dt.tzinfo is not None:  # metadata is naive UTC, domain times naive local: an offset means a foreign writer
-            raise refuse(self.table, rid, c.key, "日期时间不应带时区", "date-time must not carry a time zone")
+            raise refuse(self.table, rid, c.key, _("date-time must not carry a time zone"))
         if _STORED_DT.match(v):
             return v, dt
         return dt.isoformat(" ", "microseconds"), dt
 
     def _date_value(self, rid: Any, c: Col, v: Any) -> tuple[str, date]:
         if type(v) is not str or len(v) != 10:
-            raise refuse(self.table, rid, c.key, f"日期无效：{v}", f"bad date {v!r}")
+            raise refuse(self.table, rid, c.key, _("bad date {v!r}", v=v))
         try:
             return v, date.fromisoformat(v)
         except ValueError:
-            raise refuse(self.table, rid, c.key, f"日期无效：{v}", f"bad date {v!r}") from None
+            raise refuse(self.table, rid, c.key, _("bad date {v!r}", v=v)) from None
 
     def _json_value(self, rid: Any, c: Col, v: Any, *, decoded: bool = False) -> None:
         if not isinstance(v, (dict, list)):
-            raise refuse(self.table, rid, c.key, "应为对象或列表", "must be an object or a list")
+            raise refuse(self.table, rid, c.key, _("must be an object or a list"))
         if self.table == "record_history" and c.key == "changes":
             if type(v) is not dict or len(v) > MAX_JSON_ITEMS:
-                raise refuse(self.table, rid, c.key, "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
+                raise refuse(self.table, rid, c.key, _("must be {{field: [old, new]}}").format())
             flat = True
             for k, p in v.items():
                 if type(p) is not list or len(p) != 2 or len(k) > 64:
-                    raise refuse(self.table, rid, c.key, "应为 {字段: [旧值, 新值]}", "must be {field: [old, new]}")
+                    raise refuse(self.table, rid, c.key, _("must be {{field: [old, new]}}").format())
                 if not (type(p[0]) in _SCALARS and type(p[1]) in _SCALARS):
                     flat = False
             if decoded and flat:  # msgspec already refused NaN/Infinity, big numbers and lone surrogates
                 return
         problem = check_json(v, decoded=decoded)
         if problem:
-            raise refuse(self.table, rid, c.key, problem, problem)
+            raise refuse(self.table, rid, c.key, problem)
 
     def _common(self, rid: Any, stored: list, py: list) -> None:
         """Ownership, counter, duplicates, per-table structure and the domain rules."""
@@ -375,42 +377,40 @@ class RowChecker:
         n = len(seen)
         seen.add(rid)
         if len(seen) == n:
-            raise refuse(table, rid, "id", "同一记录在包内出现两次", "the same record appears twice")
+            raise refuse(table, rid, "id", _("the same record appears twice"))
         self.count += 1
         if py[self._station] not in self.owners:
-            raise refuse(table, rid, "station_id", "记录不属于签名的站点（每条记录只能由创建它的站点发送）",
-                         "the record does not belong to the station that signed the bundle")
+            raise refuse(table, rid, "station_id", _("the record does not belong to the station that signed the bundle"))
         counter = py[self._counter]
         if counter < 0:
-            raise refuse(table, rid, "counter", "计数不能为负", "may not be negative")
+            raise refuse(table, rid, "counter", _("may not be negative"))
         if self.counter_range is not None:
             lo, hi = self.counter_range
             if not lo < counter <= hi:
-                raise refuse(table, rid, "counter", f"{counter} 不在包的计数范围 {lo}–{hi} 内",
-                             f"{counter} is outside the bundle's counter range {lo}-{hi}")
+                raise refuse(table, rid, "counter", _("{counter} is outside the bundle's counter range {lo}-{hi}", counter=counter, lo=lo, hi=hi))
         if table == "stations" and rid != py[ix["station_id"]]:
-            raise refuse(table, rid, "id", "站点记录只能属于该站点自身", "a station row may only belong to that station itself")
+            raise refuse(table, rid, "id", _("a station row may only belong to that station itself"))
         if table == "record_history" and py[ix["table_name"]] not in MODEL_BY_TABLE:
-            raise refuse(table, rid, "table_name", "未知的表名", "unknown table name")
+            raise refuse(table, rid, "table_name", _("unknown table name"))
         if table in ("posting_photos", "outreach_photos"):
             _check_photo_row(rid, dict(zip(self.names, py)), table)
         if self.rules:
             try:
                 self.rules.check(dict(zip(self.names, py)))
             except RuleBroken as e:
-                raise refuse(table, rid, e.field, e.zh, e.en) from None
+                raise refuse(table, rid, e.field, e.message) from None
 
 
 def _check_photo_row(rid: str, values: dict, table: str = "posting_photos") -> None:
     from pathlib import PurePath
 
     if not SHA_RE.match(values["sha256"]):
-        raise refuse(table, rid, "sha256", "不是有效的 sha256", "is not a sha256")
+        raise refuse(table, rid, "sha256", _("is not a sha256"))
     name = values["file_name"]
     ext = PurePath(name).suffix.lower()
     if ext not in PHOTO_TYPES or "/" in name or "\\" in name:
-        raise refuse(table, rid, "file_name", "不是 jpg/png 照片文件名", "is not a jpg/png file name")
+        raise refuse(table, rid, "file_name", _("is not a jpg/png file name"))
     if values["media_type"] != PHOTO_TYPES[ext]:
-        raise refuse(table, rid, "media_type", "与文件类型不符", "does not match the file type")
+        raise refuse(table, rid, "media_type", _("does not match the file type"))
     if not 0 <= values["size"] <= MAX_PHOTO_BYTES:
-        raise refuse(table, rid, "size", "照片大小无效", "is not a valid photo size")
+        raise refuse(table, rid, "size", _("is not a valid photo size"))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import msgspec
 
-from station_app.core.i18n import pick
+from station_app.core.i18n import _
 from station_app.sync.results import BundleRefused
 from station_app.sync.rowcheck import RowChecker, locate, refuse, row_decoder
 
@@ -20,8 +20,8 @@ MAX_ROW_BYTES = 16 * 1024 * 1024
 _READ = 1 << 20
 
 
-def _member_refuse(member: str, zh: str, en: str) -> BundleRefused:
-    return BundleRefused(pick(f"同步包内 {member} {zh}", f"{member} in the bundle {en}"))
+def _member_refuse(member: str, problem: str) -> BundleRefused:
+    return BundleRefused(_("{member} in the bundle {problem}", member=member, problem=problem))
 
 
 def _lines(reader, member: str) -> Iterator[bytes]:
@@ -33,15 +33,13 @@ def _lines(reader, member: str) -> Iterator[bytes]:
         buf += chunk
         if b"\n" not in chunk:
             if len(buf) > MAX_ROW_BYTES:
-                raise _member_refuse(member, f"有一行超过 {MAX_ROW_BYTES // 2**20} MiB", f"has a line over "
-                                     f"{MAX_ROW_BYTES // 2**20} MiB")
+                raise _member_refuse(member, _("has a line over {value} MiB", value=MAX_ROW_BYTES // 2 ** 20))
             continue
         parts = buf.split(b"\n")
         buf = parts.pop()
         yield from parts
         if len(buf) > MAX_ROW_BYTES:
-            raise _member_refuse(member, f"有一行超过 {MAX_ROW_BYTES // 2**20} MiB",
-                                 f"has a line over {MAX_ROW_BYTES // 2**20} MiB")
+            raise _member_refuse(member, _("has a line over {value} MiB", value=MAX_ROW_BYTES // 2 ** 20))
     if buf:
         yield buf
 
@@ -51,19 +49,19 @@ def jsonl_chunks(reader, checker: RowChecker, member: str) -> Iterator[list[tupl
     lines = _lines(reader, member)
     first = next(lines, None)
     if first is None:
-        raise _member_refuse(member, "缺少列名行", "has no column line")
+        raise _member_refuse(member, _("has no column line"))
     try:
         header = msgspec.json.decode(first, type=list[str])
     except (msgspec.MsgspecError, RecursionError):
-        raise _member_refuse(member, "的列名行无效", "has an invalid column line") from None
+        raise _member_refuse(member, _("has an invalid column line")) from None
     if header != checker.names:
         extra = [c for c in header if c not in checker.keys]
         missing = [c for c in checker.names if c not in header]
         if extra:
-            raise refuse(checker.table, None, extra[0][:40], "未知字段", "unknown field")
+            raise refuse(checker.table, None, extra[0][:40], _("unknown field"))
         if missing:
-            raise refuse(checker.table, None, missing[0], "缺少字段", "field is missing")
-        raise _member_refuse(member, "的列顺序不对", "has its columns out of order")
+            raise refuse(checker.table, None, missing[0], _("field is missing"))
+        raise _member_refuse(member, _("has its columns out of order"))
     decoder = row_decoder(checker.table)
     batch: list[bytes] = []
     line_no = 1
@@ -101,11 +99,10 @@ def _row_error(e: Exception, batch: list[bytes], checker: RowChecker, member: st
                 named = _name_bad_line(line, checker, why)
                 if named is not None:
                     return named
-                return _member_refuse(member, f"第 {line_no + i + 1} 行不是有效的 JSON：{why}",
-                                      f"line {line_no + i + 1} is not valid JSON: {why}")
+                return _member_refuse(member, _("line {value} is not valid JSON: {why}", value=line_no + i + 1, why=why))
             if not line.strip():
-                return _member_refuse(member, f"第 {line_no + i + 1} 行是空行", f"line {line_no + i + 1} is empty")
-        return _member_refuse(member, f"不是有效的 JSON：{str(e)[:100]}", f"is not valid JSON: {str(e)[:100]}")
+                return _member_refuse(member, _("line {value} is empty", value=line_no + i + 1))
+        return _member_refuse(member, _("is not valid JSON: {value}", value=str(e)[:100]))
     rid = None
     try:
         raw = msgspec.json.decode(batch[row_i])
@@ -114,7 +111,7 @@ def _row_error(e: Exception, batch: list[bytes], checker: RowChecker, member: st
         pass
     fld = checker.names[col_i] if col_i is not None and col_i < len(checker.names) else None
     why = str(e).split(" - at `")[0][:120]
-    return refuse(checker.table, rid, fld, why, why)
+    return refuse(checker.table, rid, fld, why)
 
 
 def _name_bad_line(line: bytes, checker: RowChecker, why: str) -> BundleRefused | None:
@@ -130,8 +127,8 @@ def _name_bad_line(line: bytes, checker: RowChecker, why: str) -> BundleRefused 
     rid = row[checker.index["id"]]
     for name, value in zip(checker.names, row):
         if isinstance(value, str) and _bad_text(value):
-            return refuse(checker.table, rid, name, "含有空字符或孤立代理项", "contains a NUL or a lone surrogate")
-    return refuse(checker.table, rid, None, f"不是有效的 JSON：{why}", f"is not valid JSON: {why}")
+            return refuse(checker.table, rid, name, _("contains a NUL or a lone surrogate"))
+    return refuse(checker.table, rid, None, _("is not valid JSON: {why}", why=why))
 
 
 def _no_dupes(pairs):
@@ -166,7 +163,7 @@ def array_chunks(reader, checker: RowChecker, member: str) -> Iterator[list[tupl
         try:
             text = utf8.decode(chunk, final=not chunk)
         except UnicodeDecodeError as e:
-            raise _member_refuse(member, f"不是有效的 JSON：{str(e)[:100]}", f"is not valid JSON: {str(e)[:100]}") from None
+            raise _member_refuse(member, _("is not valid JSON: {value}", value=str(e)[:100])) from None
         if not chunk:
             done = True
         if pos > _READ:
@@ -185,10 +182,10 @@ def array_chunks(reader, checker: RowChecker, member: str) -> Iterator[list[tupl
                 return ""
 
     def invalid(msg: str) -> BundleRefused:
-        return _member_refuse(member, f"不是有效的 JSON：{msg}", f"is not valid JSON: {msg}")
+        return _member_refuse(member, _("is not valid JSON: {msg}", msg=msg))
 
     if skip_ws() != "[":
-        raise _member_refuse(member, "应为记录列表", "must be a list of rows")
+        raise _member_refuse(member, _("must be a list of rows"))
     pos += 1
     out: list = []
     first = True
@@ -208,11 +205,10 @@ def array_chunks(reader, checker: RowChecker, member: str) -> Iterator[list[tupl
                 obj, end = _DECODER.raw_decode(buf, pos)
                 break
             except RecursionError:
-                raise refuse(checker.table, None, None, "嵌套过深", "is nested too deeply") from None
+                raise refuse(checker.table, None, None, _("is nested too deeply")) from None
             except ValueError as e:
                 if len(buf) - pos > MAX_ROW_BYTES:
-                    raise _member_refuse(member, f"有一条记录超过 {MAX_ROW_BYTES // 2**20} MiB",
-                                         f"has a row over {MAX_ROW_BYTES // 2**20} MiB") from None
+                    raise _member_refuse(member, _("has a row over {value} MiB", value=MAX_ROW_BYTES // 2 ** 20)) from None
                 if not more():
                     raise invalid(str(e)[:100]) from None
         pos = end

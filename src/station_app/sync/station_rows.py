@@ -13,13 +13,13 @@ that need the signer's enrolled identity, and is called from the merge paths bef
 from __future__ import annotations
 
 from station_app.core.codes import StationKind
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _
 from station_app.sync.results import BundleRefused
 
 
-def _refuse(rid: object, fld: str, zh: str, en: str) -> BundleRefused:
-    return BundleRefused(pick(f"同步包内容无效：表 stations 记录 {rid} 字段 {fld}：{zh}",
-                              f"invalid bundle content: table stations, record {rid}, field {fld}: {en}"))
+def _refuse(rid: object, fld: str, problem: str) -> BundleRefused:
+    return BundleRefused(_("invalid bundle content: table {table}, record {rid}, field {fld}: {problem}",
+                           table="stations", rid=rid, fld=fld, problem=problem))
 
 
 def check_station_rows(rows: dict[str, list[dict]], *, station_id: str, code: str, kind: str) -> None:
@@ -27,14 +27,11 @@ def check_station_rows(rows: dict[str, list[dict]], *, station_id: str, code: st
     the stations table is about that row."""
     for r in rows.get("stations") or []:
         if r["id"] != station_id:
-            raise _refuse(r["id"], "id", "只能携带签名站点自己的站点记录",
-                          "a bundle may only carry the signing station's own station row")
+            raise _refuse(r["id"], "id", _("a bundle may only carry the signing station's own station row"))
         if r["code"] != code:
-            raise _refuse(r["id"], "code", f"站点编号 {r['code']} 与登记的编号 {code} 不符",
-                          f"station code {r['code']!r} differs from the enrolled code {code}")
+            raise _refuse(r["id"], "code", _("station code {code!r} differs from the enrolled code {code2}", code=r['code'], code2=code))
         if r["kind"] != kind:
-            raise _refuse(r["id"], "kind", f"站点类型 {r['kind']} 与登记的类型 {kind} 不符",
-                          f"station kind {r['kind']!r} differs from the enrolled kind {kind}")
+            raise _refuse(r["id"], "kind", _("station kind {kind!r} differs from the enrolled kind {kind2}", kind=r['kind'], kind2=kind))
     for r in rows.get("record_history") or []:
         if r["table_name"] == "stations" and r["record_id"] != station_id:
             raise BundleRefused(_("invalid bundle content: table record_history, record {id}, field record_id: history may only be about the signing station's own station row", id=r['id']))

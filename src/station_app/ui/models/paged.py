@@ -63,8 +63,6 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        from station_app.core.i18n import pick
-
         return _("yes") if value else ""
     if isinstance(value, datetime):
         return zh_datetime(value)

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView
 
-from station_app.core.i18n import _, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.ui.models.paged import Column, PagedTableModel
 
@@ -84,7 +84,7 @@ def year_combo(years: int = 6, *, today: date | None = None, include_all: bool =
         box.addItem(_("All years"), None)
     y = (today or date.today()).year
     for n in range(years):
-        box.addItem(pick(f"{y - n}年", str(y - n)), y - n)
+        box.addItem(pgettext("year", "{year}", year=y - n), y - n)
     return box
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat
 from PySide6.QtWidgets import QCalendarWidget, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column, ListModel
@@ -134,8 +134,8 @@ class DutyPage(Page):
         for r in self.rows:
             per[r.adviser] = per.get(r.adviser, 0.0) + r.hours
         std = standard_hours()
-        lines = [pick(f"{name}：本月 {h:.1f} 小时（标准 {std:g} 小时）{'，已达标' if h >= std else '，未达标'}",
-                      f"{name}: {h:.1f} h this month (standard {std:g} h){' - met' if h >= std else ' - not met'}")
+        lines = [_("{name}: {h:.1f} h this month (standard {std:g} h) - met", name=name, h=h, std=std) if h >= std
+                 else _("{name}: {h:.1f} h this month (standard {std:g} h) - not met", name=name, h=h, std=std)
                  for name, h in sorted(per.items())]
         self.hours.setText("\n".join(lines) or _("No shifts this month yet."))
         self._show_state()

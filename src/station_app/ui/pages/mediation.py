@@ -34,7 +34,7 @@ from station_app.core.codes import (
     MediationOutcome,
     PartyRole,
 )
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, pgettext, tr
 from station_app.ui.dialogs.form_dialog import FormDialog
 from station_app.ui.models.paged import Column
 from station_app.ui.pages.base import Page
@@ -230,8 +230,8 @@ class CaseView(QWidget):
         self.print_actions: dict[str, Any] = {}
         from station_app.documents.kinds import KINDS
 
-        for kind, (zh, en) in KINDS.items():
-            action = self.print_menu.addAction(pick(zh, en.capitalize()))
+        for kind, (_title, name) in KINDS.items():
+            action = self.print_menu.addAction(tr(name).capitalize())
             action.setObjectName(f"print-{kind}")
             action.triggered.connect(lambda _c=False, k=kind: self.print_document(k))
             self.print_actions[kind] = action

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from station_app.core.codes import PeriodUnit, PostingCategory, PostingMedium
 from station_app.core.errors import ValidationError
-from station_app.core.i18n import _, pgettext, pick
+from station_app.core.i18n import _, NP_, pgettext, tr
 from station_app.core.periods import Period, parse_period, periods_of_year
 from station_app.core.query import Query
 from station_app.ui.dialogs.form_dialog import FormDialog
@@ -42,9 +42,13 @@ def status_text(status: str) -> str:
             NOT_DUE: _("not yet due"), OPEN: _("due now")}[status]
 
 
+MONTHS = (NP_("month", "Jan"), NP_("month", "Feb"), NP_("month", "Mar"), NP_("month", "Apr"), NP_("month", "May"), NP_("month", "Jun"),
+          NP_("month", "Jul"), NP_("month", "Aug"), NP_("month", "Sep"), NP_("month", "Oct"), NP_("month", "Nov"), NP_("month", "Dec"))
+
+
 def period_text(p: Period) -> str:
     if p.unit is PeriodUnit.MONTH:
-        return pick(f"{p.index}月", f"{('Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec')[p.index - 1]}")
+        return tr(MONTHS[p.index - 1])
     if p.unit is PeriodUnit.QUARTER:
         return _("Q{index}", index=p.index)
     return pgettext("station_app.ui.pages.postings", "Year")
@@ -176,8 +180,7 @@ class PostingsPage(Page):
             due = self.app.postings.due_for_takedown()
         except Exception:
             due = []
-        self.reminder.setText(pick(f"到期应撤下：{'、'.join(p.title for p in due)}", f"Due to be taken down: "
-                                   f"{', '.join(p.title for p in due)}") if due
+        self.reminder.setText(_("Due to be taken down: {titles}", titles=_(", ").join(p.title for p in due)) if due
                               else _("Nothing is due to be taken down."))
 
     def new_record(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout
 
-from station_app.core.i18n import _, ngettext, pgettext, pick
+from station_app.core.i18n import _, ngettext, pgettext
 from station_app.core.query import Query
 from station_app.ui.pages.base import Page
 from station_app.ui.widgets.dates import zh_date, zh_datetime
@@ -126,8 +126,7 @@ class TodayPage(Page):
         last = max((b["number"] for b in exported), default=0)
         text = ngettext("{n} bundle exported. ", "{n} bundles exported. ", last)
         if c.get("unconfirmed"):
-            text += pick(f"镇里尚未确认：第 {'、'.join(map(str, c['unconfirmed']))} 号。",
-                         f"Not yet confirmed: {', '.join(map(str, c['unconfirmed']))}.")
+            text += _("Not yet confirmed: {numbers}.", numbers=_(", ").join(map(str, c["unconfirmed"])))
         elif last:
             text += _("The township has them all.")
         return escape(text) + "<br>" + escape(c.get("text") or "")
