@@ -67,7 +67,39 @@ def table_view(model, *, stretch: int | None = None) -> QTableView:
     for i, col in enumerate(getattr(model, "columns", [])):
         if sort and col.sort == sort:  # the indicator says how the rows really are ordered
             header.setSortIndicator(i, Qt.SortOrder.DescendingOrder if model._descending else Qt.SortOrder.AscendingOrder)
+    fit_columns_to_first_rows(view, stretch)
     return view
+
+
+#: A column fitted to its cells grows to at most this many CJK characters' width; longer text is elided (and the
+#: record's own view shows it whole).
+FIT_CAP_EM = 16
+
+
+def fit_columns_to_first_rows(view: QTableView, stretch: int | None) -> None:
+    """Once the first rows arrive, widen each column (never narrow it) to what its header and those rows need, up
+    to FIT_CAP_EM: the English labels ("wages and labour disputes", "at an outreach event") are longer than the
+    Chinese the default widths were chosen for. Once only, so widths a person sets by hand stay as they are."""
+    model = view.model()
+    done = False
+
+    def fit(*_args) -> None:
+        nonlocal done
+        if done or model.rowCount() == 0:
+            return
+        done = True
+        header = view.horizontalHeader()
+        cap = view.fontMetrics().horizontalAdvance("国") * FIT_CAP_EM
+        for i in range(model.columnCount()):
+            if i == stretch or view.isColumnHidden(i):
+                continue
+            want = min(max(view.sizeHintForColumn(i), header.sectionSizeHint(i)), cap)
+            if want > header.sectionSize(i):
+                header.resizeSection(i, want)
+
+    model.modelReset.connect(fit)
+    model.rowsInserted.connect(fit)
+    fit()
 
 
 def code_combo(table, all_text: str | None = None) -> QComboBox:

@@ -132,7 +132,7 @@ class SettingsPage(Page):
         bcol = QVBoxLayout(backups)
         self.backup_rows: list[Any] = []
         self.backup_model = ListModel(backup_columns(), lambda: self.backup_rows)
-        self.backup_view = table_view(self.backup_model, stretch=0)
+        self.backup_view = table_view(self.backup_model, stretch=3)  # the file names fit; the size takes the rest
         self.backup_view.setSortingEnabled(False)
         self.backup_view.setObjectName("backupTable")
         bcol.addWidget(self.backup_view)
