@@ -297,12 +297,15 @@ class Preload:
         from station_app.ui.widgets.deferred import after_first_paint
 
         self._thread: Any = None
+        self._opening = False
         resume_collector()  # a person types now: no start-up to hurry
         after_first_paint(widget, self._start)
 
     def _start(self) -> None:
         import threading
 
+        if self._opening:  # opening came first (before the paint): it loads everything itself
+            return
         self._thread = threading.Thread(target=self._load, name="station-preload", daemon=True)
         self._thread.start()
 
@@ -316,5 +319,6 @@ class Preload:
             log.warning("preloading for sign-in failed", exc_info=True)
 
     def wait(self) -> None:
+        self._opening = True
         if self._thread is not None:
             self._thread.join()
