@@ -102,15 +102,17 @@ def open_app(station_paths):
             pass
 
 
+def shown_window(qtbot, runner, app):
+    """The main window on an opened application, shown, closed with the test."""
+    from station_app.ui.main_window import MainWindow
+
+    w = MainWindow(app, runner, idle_minutes=0)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
 @pytest.fixture
 def window(qtbot, runner, open_app):
     """window(login) -> the main window signed in as that user."""
-    from station_app.ui.main_window import MainWindow
-
-    def make(login: str = "admin"):
-        w = MainWindow(open_app(login), runner, idle_minutes=0)
-        qtbot.addWidget(w)
-        w.show()
-        return w
-
-    return make
+    return lambda login="admin": shown_window(qtbot, runner, open_app(login))

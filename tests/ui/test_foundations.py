@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QLabel
@@ -16,6 +14,7 @@ from station_app.ui.models.paged import Column, PagedTableModel
 from station_app.ui.ops import OpRunner
 from station_app.ui.widgets.dates import zh_date
 from station_app.ui.widgets.search import SearchBox
+from tests.ui.fake_rows import Source
 from tests.ui.typing import type_text
 
 
@@ -104,31 +103,9 @@ def test_newer_query_drops_older_result(qtbot):
     qtbot.waitUntil(lambda: got == ["new"], timeout=2000)
 
 
-@dataclass
-class Row:
-    n: int
-    name: str
-
-    @property
-    def id(self) -> str:
-        return f"id{self.n:05d}"
-
-
 def _source(total: int):
-    rows = [Row(i, f"张{i}") for i in range(total)]
-
-    def fetch(filters, sort, descending, offset, limit, after=None):
-        data = [r for r in rows if filters.get("q", "") in r.name]
-        data.sort(key=lambda r: r.n, reverse=descending)
-        if after is not None:  # keyset: seek past the last row shown, ignore the offset
-            data = [r for r in data if (r.n < after[0] if descending else r.n > after[0])]
-            return data[:limit]
-        return data[offset:offset + limit]
-
-    def count(filters):
-        return sum(1 for r in rows if filters.get("q", "") in r.name)
-
-    return fetch, count
+    src = Source(total)
+    return src.fetch, src.count
 
 
 def test_paged_model_fetches_pages_sorts_and_filters_in_the_query(qtmodeltester):

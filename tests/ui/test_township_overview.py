@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate
 
 from station_app.reports.stats import township_stats
 from tests import small_township
+from tests.ui.conftest import shown_window
 from tests.ui.test_pages import choose
 
 
@@ -30,12 +31,7 @@ def app(township_dir):
 
 @pytest.fixture
 def window(qtbot, runner, app):
-    from station_app.ui.main_window import MainWindow
-
-    w = MainWindow(app, runner, idle_minutes=0)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    return shown_window(qtbot, runner, app)
 
 
 def set_date(edit, d: date) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from station_app import config
 from station_app.core.query import Query
 from tests import small_township
+from tests.ui.conftest import shown_window
 from tests.ui.test_pages import choose
 from tests.ui.typing import type_text
 
@@ -31,12 +32,7 @@ def app(township_dir):
 
 @pytest.fixture
 def page(qtbot, runner, app):
-    from station_app.ui.main_window import MainWindow
-
-    w = MainWindow(app, runner, idle_minutes=0)
-    qtbot.addWidget(w)
-    w.show()
-    return w.show_page("records")
+    return shown_window(qtbot, runner, app).show_page("records")
 
 
 def rows(model) -> list:

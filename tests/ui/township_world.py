@@ -105,17 +105,14 @@ def world(township_source, tmp_path):
 @pytest.fixture
 def township_window(qtbot, runner, world):
     """township_window(login) -> the main window of T00 signed in as that user."""
-    from station_app.ui.main_window import MainWindow
+    from tests.ui.conftest import shown_window
 
     opened = []
 
     def make(login: str = "admin"):
         app = open_app(world, "T00", login)
         opened.append(app)
-        w = MainWindow(app, runner, idle_minutes=0)
-        qtbot.addWidget(w)
-        w.show()
-        return w
+        return shown_window(qtbot, runner, app)
 
     yield make
     for app in opened:
