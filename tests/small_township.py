@@ -51,3 +51,21 @@ def open_app(folder: Path):
     from station_app.app import Application
 
     return Application.open(config.resolve(folder), passphrase=lambda _p: None, backup=False)
+
+
+def fixtures(name: str):
+    """`township_dir, app = small_township.fixtures("records")` in a test module: a copy of the small township for
+    the module, and its application opened for each test (closed after it)."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def township_dir(tmp_path_factory):
+        return copy(tmp_path_factory, name)
+
+    @pytest.fixture
+    def app(township_dir):
+        a = open_app(township_dir)
+        yield a
+        a.close()
+
+    return township_dir, app

@@ -12,16 +12,7 @@ from station_app.core.query import Query
 from tests import small_township
 
 
-@pytest.fixture(scope="module")
-def township_dir(tmp_path_factory):
-    return small_township.copy(tmp_path_factory, "browse")
-
-
-@pytest.fixture
-def app(township_dir):
-    a = small_township.open_app(township_dir)
-    yield a
-    a.close()
+township_dir, app = small_township.fixtures("browse")
 
 
 def test_every_kind_lists_rows_with_their_station_and_filters_by_it(app):

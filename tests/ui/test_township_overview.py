@@ -17,16 +17,7 @@ from tests.ui.conftest import shown_window
 from tests.ui.test_pages import choose
 
 
-@pytest.fixture(scope="module")
-def township_dir(tmp_path_factory):
-    return small_township.copy(tmp_path_factory, "overview")
-
-
-@pytest.fixture
-def app(township_dir):
-    a = small_township.open_app(township_dir)
-    yield a
-    a.close()
+township_dir, app = small_township.fixtures("overview")
 
 
 @pytest.fixture

@@ -18,16 +18,7 @@ from tests.ui.typing import type_text
 LEFT = Qt.MouseButton.LeftButton
 
 
-@pytest.fixture(scope="module")
-def township_dir(tmp_path_factory):
-    return small_township.copy(tmp_path_factory, "records")
-
-
-@pytest.fixture
-def app(township_dir):
-    a = small_township.open_app(township_dir)
-    yield a
-    a.close()
+township_dir, app = small_township.fixtures("records")
 
 
 @pytest.fixture
